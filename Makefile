@@ -1,0 +1,46 @@
+# The two commands of the README, plus the tools around them. Each target creates .venv when it
+# is missing and reinstalls only when pyproject.toml changed, so repeated runs are quick.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: run test lint bench demo-store clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test,dev]'
+	touch $@ $(RUN_STAMP)
+
+## run: set up and launch the app (on the demo store when no store is configured)
+run: $(RUN_STAMP)
+	$(BIN)/python -m app
+
+## test: set up with the test extras and run the whole suite headless
+test: $(DEV_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## lint: ruff (lint and format) and mypy, as CI runs them
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy
+
+## bench: run the benchmarks and print one row per figure
+bench: $(DEV_STAMP)
+	$(BIN)/python -m tests.benchmarks
+
+## demo-store: serve a demo store in the foreground (prints its URL and keys)
+demo-store: $(RUN_STAMP)
+	$(BIN)/python -m app.demo_store
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
