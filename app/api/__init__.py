@@ -1,0 +1,1 @@
+"""The WooCommerce legacy REST API v3 client: transport, authentication, resources."""
