@@ -1,0 +1,109 @@
+"""``python -m app.demo_store``: run a demo store from a shell until SIGINT or SIGTERM.
+
+It prints one JSON line with the store URL and its keys (for scripts and other processes to
+read), then serves. Diagnostics go to stderr, so stdout stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from app.demo_store.server import DemoStore, StoreConfig
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m app.demo_store",
+        description="Serve a local store that speaks the WooCommerce REST API v3 (customers).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    parser.add_argument("--db", type=Path, help="keep the store in this SQLite file")
+    parser.add_argument("--customers", type=int, default=250, help="customers to seed")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the sample data")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay every answer")
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0, help="fraction of requests that fail (0..1)"
+    )
+    parser.add_argument("--https", nargs=2, type=Path, metavar=("CERT", "KEY"), help="serve HTTPS")
+    parser.add_argument(
+        "--require-password",
+        action="store_true",
+        help="new customers need a password (the store does not generate one)",
+    )
+    parser.add_argument("--site-url", help="the store's configured URL, if not scheme://host:port")
+    parser.add_argument(
+        "--allow-remote", action="store_true", help="permit a host other than loopback"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the store; 0 on a clean stop, 2 for bad options or a port that cannot be used."""
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if options.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s: %(message)s",
+    )
+    if options.customers < 0:
+        parser.error("--customers must be 0 or more")
+    if not 0.0 <= options.fault_rate <= 1.0:
+        parser.error("--fault-rate is a fraction between 0 and 1")
+    config = StoreConfig(
+        host=options.host,
+        port=options.port,
+        db_path=options.db,
+        customers=options.customers,
+        seed=options.seed,
+        latency_ms=options.latency_ms,
+        fault_rate=options.fault_rate,
+        certificate=tuple(options.https) if options.https else None,
+        generate_password=not options.require_password,
+        site_url=options.site_url,
+        allow_remote=options.allow_remote,
+    )
+    try:
+        store = DemoStore.start(config)
+    except (OSError, ValueError) as error:
+        print(f"demo store: {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    print(
+        json.dumps(
+            {
+                "base_url": store.base_url,
+                "api_url": store.api_url,
+                "consumer_key": store.keys["read_write"].consumer_key,
+                "consumer_secret": store.keys["read_write"].consumer_secret,
+                "read_consumer_key": store.keys["read"].consumer_key,
+                "read_consumer_secret": store.keys["read"].consumer_secret,
+                "write_consumer_key": store.keys["write"].consumer_key,
+                "write_consumer_secret": store.keys["write"].consumer_secret,
+            }
+        ),
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        store.stop()
+    return 0

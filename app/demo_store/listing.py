@@ -1,0 +1,161 @@
+"""Paged lists as the legacy API pages them: limits, offsets, totals, Link headers, ``fields=``.
+
+Shared by the customer list and a customer's orders. The quirks are deliberate and documented in
+wc-api-v3-behavior.md section 9: the page used for links is ``offset / limit + 1`` (fractional
+with odd offsets), links drop the port, keep every query parameter (OAuth ones included) and are
+left out when a page holds exactly one item, and an empty result still links ``rel="last"`` to
+page 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.api.oauth import PhpParam
+from app.demo_store.errors import ApiError
+from app.demo_store.wcformat import absint
+
+#: WordPress' default ``posts_per_page``, the page size when ``filter[limit]`` is not given.
+DEFAULT_PAGE_SIZE = 10
+
+_INTEGER = re.compile(r"^\s*[+-]?\d+")
+
+
+def invalid_parameter(name: str, expected: str) -> ApiError:
+    """A 400 for a parameter a real store would crash on (no WooCommerce code exists)."""
+    return ApiError(400, "demo_store_invalid_parameter", f"{name} must be {expected}.")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which slice of a result to answer.
+
+    Attributes:
+        limit: page size, or -1 for everything.
+        offset: rows skipped.
+        unlimited_pages: ``X-WC-TotalPages`` of an unlimited answer: 1 for the user query,
+            0 for WordPress' post query (orders), which never counts pages without a limit.
+    """
+
+    limit: int
+    offset: int
+    unlimited_pages: int = 1
+
+    @property
+    def link_page(self) -> float:
+        """The page number links are computed from (``offset / limit + 1``)."""
+        return 1 if self.limit < 0 else self.offset / self.limit + 1
+
+    def total_pages(self, total: int) -> int:
+        """``X-WC-TotalPages``: ceil(total / limit), or a fixed value without a limit."""
+        return self.unlimited_pages if self.limit < 0 else math.ceil(total / self.limit)
+
+
+def window(filters: Mapping[str, str], page: str | None, *, posts: bool = False) -> Window:
+    """Read ``filter[limit]``, ``filter[offset]`` and ``page`` into a :class:`Window`.
+
+    ``posts`` selects WordPress' post query (orders): it ignores ``page`` here and reports no
+    page count when unlimited. Only -1 means unlimited; other negative sizes count as positive,
+    and without a limit the offset is ignored, as in WordPress' SQL.
+    """
+    raw_limit = filters.get("limit", "")
+    number = _INTEGER.match(raw_limit)
+    if not raw_limit.strip():
+        limit = DEFAULT_PAGE_SIZE
+    elif number is None:
+        raise invalid_parameter("filter[limit]", "a whole number, or -1 for all")
+    else:
+        limit = int(number.group())
+        limit = -1 if limit == -1 else abs(limit) or DEFAULT_PAGE_SIZE
+    unlimited_pages = 0 if posts else 1
+    if limit < 0:
+        return Window(limit, 0, unlimited_pages)
+    offset = absint(filters.get("offset", ""))
+    if not offset and not posts:
+        offset = limit * (max(absint(page or "1"), 1) - 1)
+    return Window(limit, offset, unlimited_pages)
+
+
+def sql_limit(win: Window) -> str:
+    """The SQL ``LIMIT … OFFSET …`` clause for a window."""
+    return f"LIMIT {win.limit} OFFSET {win.offset}" if win.limit > 0 else ""
+
+
+def _page_text(page: float) -> str:
+    """A page number as PHP prints it (``2``, ``0.5``, ``1.3333333333333``)."""
+    return str(int(page)) if float(page).is_integer() else f"{page:.14g}"
+
+
+def paging_headers(
+    *,
+    total: int,
+    win: Window,
+    item_count: int,
+    home_url: str,
+    ssl: bool,
+    request_path: str,
+    params: Mapping[str, PhpParam],
+) -> list[tuple[str, str]]:
+    """``X-WC-Total``, ``X-WC-TotalPages`` and the ``Link`` lines of a list answer."""
+    total_pages = win.total_pages(total)
+    headers = [("X-WC-Total", str(total)), ("X-WC-TotalPages", str(total_pages))]
+    if item_count == 1:
+        return headers
+    page = win.link_page
+    base = _link_base(home_url, ssl, request_path, params)
+    relations: list[tuple[str, float]] = []
+    if page > 1:
+        relations += [("first", 1), ("prev", page - 1)]
+    next_page = int(page) + 1  # the server takes absint(page) + 1 here, unlike "prev"
+    if next_page <= total_pages:
+        relations.append(("next", next_page))
+    if page != total_pages:
+        relations.append(("last", total_pages))
+    for relation, number in relations:
+        separator = "&" if "?" in base else "?"
+        headers.append(("Link", f'<{base}{separator}page={_page_text(number)}>; rel="{relation}"'))
+    return headers
+
+
+def _link_base(home_url: str, ssl: bool, request_path: str, params: Mapping[str, PhpParam]) -> str:
+    """The request URL on the home URL's host (no port), ``page`` removed, left decoded."""
+    host = urlsplit(home_url).hostname or ""
+    pieces: list[str] = []
+    for key, value in params.items():
+        if key == "page":
+            continue
+        if isinstance(value, dict):
+            pieces.extend(f"{key}[{inner}]={item}" for inner, item in value.items())
+        else:
+            pieces.append(f"{key}={value}")
+    query = "&".join(pieces)
+    scheme = "https" if ssl else "http"
+    return f"{scheme}://{host}{request_path}" + (f"?{query}" if query else "")
+
+
+def trim_fields(data: dict[str, Any], fields: str) -> dict[str, Any]:
+    """Apply ``fields=`` the way ``filter_response_fields`` does, quirks included.
+
+    A ``parent.child`` entry keeps only listed children in an object-valued parent (one child per
+    parent is remembered, the last; children are matched against every remembered child), the
+    parent survives without being listed, and a dotted name on a scalar removes the scalar.
+    """
+    names = fields.split(",")
+    sub_fields: dict[str, str] = {}
+    for name in names:
+        if "." in name:
+            parent, child = name.split(".")[:2]
+            sub_fields[parent] = child
+    wanted_children = set(sub_fields.values())
+    trimmed: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and key in sub_fields:
+            trimmed[key] = {k: v for k, v in value.items() if k in wanted_children}
+        elif key in names:
+            trimmed[key] = value
+    return trimmed

@@ -1,0 +1,270 @@
+"""The customers routes of the legacy v3 API: their patterns, methods and handlers.
+
+Routes are tried in registration order and match the whole decoded path case-insensitively; a
+route whose methods do not include the request's is skipped (wc-api-v3-behavior.md section 2).
+Handlers get their arguments by name, query-string values overriding path values, as the PHP
+server fills callback parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.api.oauth import PhpParam
+from app.demo_store import customer_writes, orders
+from app.demo_store.context import RequestContext
+from app.demo_store.customer_query import customer_query
+from app.demo_store.customers import customer_objects, find_customer, find_customer_by_email
+from app.demo_store.errors import ApiError
+from app.demo_store.listing import paging_headers, sql_limit, trim_fields, window
+from app.domain.email import is_email
+
+READ = ("HEAD", "GET")
+CREATE = ("POST",)
+EDIT = ("POST", "PUT", "PATCH")
+DELETE = ("DELETE",)
+#: Method order the index lists a route's methods in.
+METHOD_ORDER = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request's arguments as the handler sees them.
+
+    Attributes:
+        args: named arguments (``id``, ``email``, ``fields``, ``page``, ``filter``), already put
+            through the API's extra URL-decoding.
+        data: the decoded JSON body, for routes that accept one.
+        params: the whole query string as PHP parsed it (for Link headers).
+        request_path: the path the client asked for (for Link headers).
+    """
+
+    args: Mapping[str, PhpParam]
+    data: Any = None
+    params: Mapping[str, PhpParam] = field(default_factory=dict)
+    request_path: str = ""
+
+    def text(self, name: str) -> str | None:
+        """A scalar argument, or None when absent or given as an array."""
+        value = self.args.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def filters(self) -> Mapping[str, str]:
+        """``filter[...]`` entries (a scalar ``filter`` counts as none)."""
+        value = self.args.get("filter")
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A handler's result: status, body and extra headers."""
+
+    body: Any
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+Handler = Callable[[RequestContext, Call], Answer]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route pattern, the methods it answers and its handler."""
+
+    pattern: str
+    methods: tuple[str, ...]
+    handler: Handler
+    accepts_data: bool = False
+
+    def match(self, path: str) -> re.Match[str] | None:
+        """Match the whole path, case-insensitively, like ``@^route$@i``."""
+        return re.fullmatch(self.pattern, path, re.IGNORECASE)
+
+    @property
+    def index_name(self) -> str:
+        """The route as the index names it (``/customers/<id>``)."""
+        return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", self.pattern)
+
+
+def _trimmed(call: Call, data: dict[str, Any]) -> dict[str, Any]:
+    fields = call.text("fields")
+    return trim_fields(data, fields) if fields else data
+
+
+def get_customers(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /customers``."""
+    conn = ctx.db.connection()
+    filters = call.filters
+    query = customer_query(filters)
+    win = window(filters, call.text("page"))
+    total = conn.execute(
+        f"SELECT COUNT(*) FROM users {query.where_sql}",
+        query.params,
+    ).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT * FROM users {query.where_sql} ORDER BY {query.order_by} {sql_limit(win)}",
+        query.params,
+    ).fetchall()
+    # Without list_users every row is skipped, yet the headers still tell the real total.
+    visible = rows if ctx.caller.can("list_users") else []
+    customers = [_trimmed(call, c) for c in customer_objects(conn, visible, ctx.settings)]
+    headers = paging_headers(
+        total=total,
+        win=win,
+        item_count=len(rows),
+        home_url=ctx.settings.home_url,
+        ssl=ctx.settings.ssl,
+        request_path=call.request_path,
+        params=call.params,
+    )
+    return Answer({"customers": customers}, headers=headers)
+
+
+def get_customers_count(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /customers/count``."""
+    if not ctx.caller.can("list_users"):
+        raise ApiError(
+            401,
+            "woocommerce_api_user_cannot_read_customers_count",
+            "You do not have permission to read the customers count",
+        )
+    query = customer_query(call.filters)
+    count = (
+        ctx.db.connection()
+        .execute(f"SELECT COUNT(*) FROM users {query.where_sql}", query.params)
+        .fetchone()[0]
+    )
+    return Answer({"count": count})
+
+
+def _one_customer(ctx: RequestContext, call: Call, customer_id: int) -> Answer:
+    conn = ctx.db.connection()
+    row = find_customer(conn, customer_id)
+    assert row is not None
+    return Answer({"customer": _trimmed(call, customer_objects(conn, [row], ctx.settings)[0])})
+
+
+def get_customer(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /customers/<id>``."""
+    return _one_customer(ctx, call, customer_writes.readable_customer_id(ctx, call.args.get("id")))
+
+
+def get_customer_by_email(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /customers/email/<email>``: 404 for anything that is not a known, valid email."""
+    email = call.text("email") or ""
+    row = find_customer_by_email(ctx.db.connection(), email) if is_email(email) else None
+    if row is None:
+        raise ApiError(404, "woocommerce_api_invalid_customer_email", "Invalid customer email")
+    return _one_customer(ctx, call, customer_writes.readable_customer_id(ctx, row["id"]))
+
+
+def create_customer(ctx: RequestContext, call: Call) -> Answer:
+    """``POST /customers``: 201 with the new customer."""
+    return Answer({"customer": customer_writes.create_customer(ctx, call.data)}, status=201)
+
+
+def edit_customer(ctx: RequestContext, call: Call) -> Answer:
+    """``PUT|PATCH|POST /customers/<id>``."""
+    customer = customer_writes.edit_customer(ctx, call.args.get("id"), call.data)
+    return Answer({"customer": customer})
+
+
+def delete_customer(ctx: RequestContext, call: Call) -> Answer:
+    """``DELETE /customers/<id>``."""
+    customer_writes.delete_customer(ctx, call.args.get("id"))
+    return Answer({"message": "Permanently deleted customer"})
+
+
+def get_customer_orders(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /customers/<id>/orders``: paged like the orders list, ``page`` ignored."""
+    customer_id = customer_writes.readable_customer_id(ctx, call.args.get("id"))
+    filters = call.filters
+    win = window(filters, None, posts=True)
+    found, total = orders.customer_orders(ctx, customer_id, filters, win)
+    headers = paging_headers(
+        total=total,
+        win=win,
+        item_count=len(found),
+        home_url=ctx.settings.home_url,
+        ssl=ctx.settings.ssl,
+        request_path=call.request_path,
+        params=call.params,
+    )
+    return Answer({"orders": [_trimmed(call, order) for order in found]}, headers=headers)
+
+
+def get_customer_downloads(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /customers/<id>/downloads``."""
+    customer_id = customer_writes.readable_customer_id(ctx, call.args.get("id"))
+    return Answer({"downloads": orders.customer_downloads(ctx, customer_id)})
+
+
+def bulk(ctx: RequestContext, call: Call) -> Answer:
+    """``POST|PUT|PATCH /customers/bulk``: 201 as soon as one item was created."""
+    results, created = customer_writes.bulk_customers(ctx, call.data)
+    return Answer({"customers": results}, status=201 if created else 200)
+
+
+def index_body(ctx: RequestContext, routes: tuple[Route, ...]) -> dict[str, Any]:
+    """The body of ``GET /wc-api/v3``: store description, routes and meta."""
+    settings = ctx.settings
+    listed: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        entry = listed.setdefault(route.index_name, {"supports": []})
+        entry["supports"] = [
+            m for m in METHOD_ORDER if m in entry["supports"] or m in route.methods
+        ]
+        if route.accepts_data:
+            entry["accepts_data"] = True
+        if "<" not in route.index_name:
+            entry["meta"] = {"self": settings.api_url + route.index_name.rstrip("/")}
+    return {
+        "store": {
+            "name": settings.name,
+            "description": settings.description,
+            "URL": settings.home_url,
+            "wc_version": settings.wc_version,
+            "version": "3.1.0",
+            "routes": listed,
+            "meta": {
+                "timezone": "UTC",
+                "currency": settings.currency,
+                "currency_format": "$",
+                "currency_position": "left",
+                "thousand_separator": ",",
+                "decimal_separator": ".",
+                "price_num_decimals": 2,
+                "tax_included": False,
+                "weight_unit": "kg",
+                "dimension_unit": "cm",
+                "ssl_enabled": settings.ssl,
+                "permalinks_enabled": True,
+                "generate_password": settings.generate_password,
+                "links": {"help": "https://woocommerce.github.io/woocommerce-rest-api-docs/"},
+            },
+        }
+    }
+
+
+def get_index(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /wc-api/v3``: needs no authentication."""
+    return Answer(index_body(ctx, ROUTES))
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/", READ, get_index),
+    Route("/customers", READ, get_customers),
+    Route("/customers", CREATE, create_customer, accepts_data=True),
+    Route("/customers/count", READ, get_customers_count),
+    Route(r"/customers/(?P<id>\d+)", READ, get_customer),
+    Route(r"/customers/(?P<id>\d+)", EDIT, edit_customer, accepts_data=True),
+    Route(r"/customers/(?P<id>\d+)", DELETE, delete_customer),
+    Route(r"/customers/email/(?P<email>.+)", READ, get_customer_by_email),
+    Route(r"/customers/(?P<id>\d+)/orders", READ, get_customer_orders),
+    Route(r"/customers/(?P<id>\d+)/downloads", READ, get_customer_downloads),
+    Route("/customers/bulk", EDIT, bulk, accepts_data=True),
+)

@@ -1,0 +1,75 @@
+"""WordPress' input sanitisers, as far as they change what the API stores and answers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from app.demo_store.errors import ApiError
+
+_TAG = re.compile(r"<[^>]*>")
+_OCTET = re.compile(r"%[a-fA-F0-9]{2}")
+_ENTITY = re.compile(r"&.+?;")
+_NOT_STRICT_USER = re.compile(r"[^a-z0-9 _.\-@]", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def text_value(name: str, value: object) -> str:
+    """A JSON scalar as the PHP string it becomes; objects and lists are refused.
+
+    Raises:
+        ApiError: 400 for an array or object where text belongs (a real store would mangle it
+            into "Array" with a PHP notice, or crash).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, int | float):
+        return (
+            str(value)
+            if not isinstance(value, float) or not value.is_integer()
+            else str(int(value))
+        )
+    raise ApiError(
+        400, "demo_store_invalid_parameter", f"{name} must be text, not a list or object."
+    )
+
+
+def remove_accents(value: str) -> str:
+    """Fold accented letters to ASCII (``João`` → ``Joao``) like WordPress' ``remove_accents``."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return (
+        folded.replace("ß", "ss")
+        .replace("Æ", "AE")
+        .replace("æ", "ae")
+        .replace("Ø", "O")
+        .replace("ø", "o")
+    )
+
+
+def sanitize_user(value: str, *, strict: bool = False) -> str:
+    """WordPress' ``sanitize_user``: tags, accents, octets and entities out; strict keeps ASCII."""
+    username = _ENTITY.sub("", _OCTET.sub("", remove_accents(_TAG.sub("", value))))
+    if strict:
+        username = _NOT_STRICT_USER.sub("", username)
+    return _WHITESPACE.sub(" ", username.strip())
+
+
+def is_valid_username(value: str) -> bool:
+    """WordPress' ``validate_username``: non-empty and unchanged by strict sanitising."""
+    return bool(value) and sanitize_user(value, strict=True) == value
+
+
+def wc_clean(value: str) -> str:
+    """``wc_clean``/``sanitize_text_field``: no tags, no line breaks or runs of white space."""
+    cleaned = _TAG.sub("", value).replace("<", "&lt;")
+    cleaned = _OCTET.sub("", cleaned)
+    return _WHITESPACE.sub(" ", cleaned).strip()
+
+
+def nicename(login: str) -> str:
+    """The URL-friendly name WordPress derives from a login (``john.doe`` → ``john-doe``)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", remove_accents(login).lower()).strip("-")
+    return slug[:50] or "user"
