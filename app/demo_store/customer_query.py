@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.demo_store.wcformat import parse_datetime
+from app.demo_store.wcformat import parse_datetime, php_intval
 
-_NUMERIC = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMERIC = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
 #: ``filter[orderby]`` values and the column each sorts by; anything else sorts by login.
@@ -112,7 +112,7 @@ def _search(query: UserQuery, raw_term: str) -> None:
     for column in columns:
         if column == "ID":
             clauses.append("id = ?")
-            query.params.append(int(float(term)))
+            query.params.append(php_intval(term))
         elif leading or trailing:
             clauses.append(f"{column} LIKE ? ESCAPE '\\'")
             pattern = ("%" if leading else "") + _like_escape(term) + ("%" if trailing else "")

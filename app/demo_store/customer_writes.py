@@ -8,6 +8,7 @@ an email that belongs to another customer and a changed username are ignored wit
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import sqlite3
 import time
@@ -28,6 +29,8 @@ from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
 from app.demo_store.wcformat import absint, php_intval
 from app.domain.email import is_email
 
+log = logging.getLogger("app.demo_store")
+
 #: WooCommerce's bulk limit (filter ``woocommerce_api_bulk_limit``).
 BULK_LIMIT = 100
 #: Local parts WooCommerce will not turn into a username (it uses the domain instead).
@@ -38,14 +41,25 @@ _EMAIL_EXISTS = (
 )
 
 
+def php_array(value: object) -> dict[str, Any] | None:
+    """A decoded JSON value as a PHP array: objects and lists both are; scalars are not."""
+    if isinstance(value, Mapping):
+        return {str(key): item for key, item in value.items()}
+    if isinstance(value, list):
+        return {str(index): item for index, item in enumerate(value)}
+    return None
+
+
 def _customer_data(data: object, action: str) -> dict[str, Any]:
-    if not isinstance(data, Mapping) or not isinstance(data.get("customer"), Mapping):
+    envelope = php_array(data)
+    customer = php_array(envelope.get("customer")) if envelope else None
+    if customer is None:
         raise ApiError(
             400,
             "woocommerce_api_missing_customer_data",
             f"No customer data specified to {action} customer",
         )
-    return dict(data["customer"])
+    return customer
 
 
 def password_hash(password: str) -> str:
@@ -144,8 +158,8 @@ def _profile_changes(customer: Mapping[str, Any]) -> dict[str, str]:
         if customer.get(name) is not None:
             changes[name] = wc_clean(text_value(name, customer[name]))
     for prefix, fields in (("billing", BILLING_FIELDS), ("shipping", SHIPPING_FIELDS)):
-        given = customer.get(f"{prefix}_address")
-        if not isinstance(given, Mapping):
+        given = php_array(customer.get(f"{prefix}_address"))
+        if given is None:
             continue  # a real store ignores an address that is not an object
         for name in fields:
             if given.get(name) is not None:
@@ -155,8 +169,8 @@ def _profile_changes(customer: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _check_billing_email(customer: Mapping[str, Any]) -> None:
-    billing = customer.get("billing_address")
-    if isinstance(billing, Mapping) and billing.get("email"):
+    billing = php_array(customer.get("billing_address"))
+    if billing is not None and billing.get("email"):
         value = text_value("billing_address.email", billing["email"]).strip()
         if value and not is_email(value):
             raise ApiError(400, "customer_invalid_billing_email", "Invalid billing email address")
@@ -253,10 +267,9 @@ def bulk_customers(ctx: RequestContext, data: object) -> tuple[list[dict[str, An
     Returns:
         The answer's ``customers`` list and whether any item was created (status 201).
     """
-    items = data.get("customers") if isinstance(data, Mapping) else None
-    if isinstance(items, Mapping):
-        items = list(items.values())  # PHP iterates an object's values like a list
-    if not isinstance(items, list):
+    envelope = php_array(data)
+    items = php_array(envelope.get("customers")) if envelope else None
+    if items is None:
         raise ApiError(
             400,
             "woocommerce_api_missing_customers_data",
@@ -270,8 +283,9 @@ def bulk_customers(ctx: RequestContext, data: object) -> tuple[list[dict[str, An
         )
     results: list[dict[str, Any]] = []
     created = False
-    for item in items:
-        item_id = php_intval(item.get("id")) if isinstance(item, Mapping) else 0
+    for item in items.values():
+        fields = php_array(item)
+        item_id = php_intval(fields.get("id")) if fields else 0
         try:
             if item_id:
                 results.append(edit_customer(ctx, item_id, {"customer": item}))
@@ -280,4 +294,9 @@ def bulk_customers(ctx: RequestContext, data: object) -> tuple[list[dict[str, An
                 created = True
         except ApiError as error:
             results.append({"id": item_id, "error": error.as_item()})
+        except Exception:
+            # Earlier items are saved already: answer in place rather than fail the request.
+            log.exception("bulk item %s failed", item_id)
+            internal = ApiError(500, "demo_store_internal_error", "This item could not be saved.")
+            results.append({"id": item_id, "error": internal.as_item()})
     return results, created

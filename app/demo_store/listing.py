@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 from app.api.oauth import PhpParam
 from app.demo_store.errors import ApiError
-from app.demo_store.wcformat import absint
+from app.demo_store.wcformat import PHP_INT_MAX, absint, php_intval
 
 #: WordPress' default ``posts_per_page``, the page size when ``filter[limit]`` is not given.
 DEFAULT_PAGE_SIZE = 10
 
-_INTEGER = re.compile(r"^\s*[+-]?\d+")
+_INTEGER = re.compile(r"^\s*[+-]?\d+", re.ASCII)
 
 
 def invalid_parameter(name: str, expected: str) -> ApiError:
@@ -70,14 +70,14 @@ def window(filters: Mapping[str, str], page: str | None, *, posts: bool = False)
     elif number is None:
         raise invalid_parameter("filter[limit]", "a whole number, or -1 for all")
     else:
-        limit = int(number.group())
+        limit = php_intval(number.group())
         limit = -1 if limit == -1 else abs(limit) or DEFAULT_PAGE_SIZE
     unlimited_pages = 0 if posts else 1
     if limit < 0:
         return Window(limit, 0, unlimited_pages)
     offset = absint(filters.get("offset", ""))
     if not offset and not posts:
-        offset = limit * (max(absint(page or "1"), 1) - 1)
+        offset = min(limit * (max(absint(page or "1"), 1) - 1), PHP_INT_MAX)
     return Window(limit, offset, unlimited_pages)
 
 

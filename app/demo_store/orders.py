@@ -97,7 +97,7 @@ def customer_orders(
         f"SELECT * FROM orders WHERE {where} ORDER BY {order_by} {sql_limit(win)}",
         params,
     ).fetchall()
-    decimals = absint(filters["dp"]) if filters.get("dp", "").strip().isdigit() else 2
+    decimals = min(absint(filters["dp"]), 12) if filters.get("dp", "").strip() else 2
     return order_objects(ctx, rows, decimals), total
 
 

@@ -82,7 +82,7 @@ class Route:
 
     def match(self, path: str) -> re.Match[str] | None:
         """Match the whole path, case-insensitively, like ``@^route$@i``."""
-        return re.fullmatch(self.pattern, path, re.IGNORECASE)
+        return re.fullmatch(self.pattern, path, re.IGNORECASE | re.ASCII)
 
     @property
     def index_name(self) -> str:

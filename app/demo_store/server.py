@@ -189,6 +189,11 @@ class DemoStore:
         return self._app(environ, start_response)
 
     @property
+    def port(self) -> int:
+        """The port it listens on (the store URL may name another, with ``site_url``)."""
+        return int(self._server.port)
+
+    @property
     def base_url(self) -> str:
         """The store URL a client is configured with."""
         return self.settings.home_url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 
@@ -9,9 +10,12 @@ _DATE = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
     r"\s*(Z|[+-]\d+:+\d+)?\s*$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_LEADING_INT = re.compile(r"^\s*[+-]?\d+")
+#: The leading numeric part PHP reads from a string (whitespace, sign, digits, fraction, exponent).
+_LEADING_NUMBER = re.compile(r"^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+PHP_INT_MAX = 2**63 - 1
+PHP_INT_MIN = -(2**63)
 
 
 def format_datetime(timestamp: int | None) -> str | None:
@@ -43,20 +47,38 @@ def parse_datetime(value: str) -> int:
         return 0
 
 
+def _clamp(number: int) -> int:
+    return max(PHP_INT_MIN, min(PHP_INT_MAX, number))
+
+
 def php_intval(value: object) -> int:
-    """PHP's ``intval``: leading digits of a string, truncated floats, 1 for true, else 0."""
+    """PHP's ``intval`` (7.1 and later) on a 64-bit build.
+
+    A string counts by its leading numeric part, exponents included (``"1e2"`` is 100, ``"12abc"``
+    is 12, ``"abc"`` is 0), and a value beyond the integer range is capped at its limit. Floats
+    are truncated (NaN and infinities give 0), ``true`` is 1, arrays and null are 0.
+    """
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
+        return _clamp(value)
     if isinstance(value, float):
-        return int(value) if value == value and abs(value) < 2**63 else 0
+        return _clamp(int(value)) if math.isfinite(value) else 0
     if isinstance(value, str):
-        match = _LEADING_INT.match(value)
-        return int(match.group()) if match else 0
+        match = _LEADING_NUMBER.match(value)
+        if not match:
+            return 0
+        if match.group(2) is None and match.group(3) is None and "." not in match.group(1):
+            return _clamp(int(match.group()))
+        number = float(match.group())
+        if math.isnan(number):
+            return 0
+        if math.isinf(number):
+            return PHP_INT_MAX if number > 0 else PHP_INT_MIN
+        return _clamp(int(number))
     return 0
 
 
 def absint(value: object) -> int:
-    """WordPress' ``absint``: ``abs(intval(value))``."""
-    return abs(php_intval(value))
+    """WordPress' ``absint``: ``abs(intval(value))``, within the integer range."""
+    return min(abs(php_intval(value)), PHP_INT_MAX)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from app.api.oauth import PhpParam, php_query_params
@@ -34,7 +35,10 @@ SUPPORTED_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
 JSON_TYPE = "application/json; charset=UTF-8"
 JSONP_TYPE = "application/javascript; charset=UTF-8"
 _JSONP_CALLBACK = re.compile(r"^[A-Za-z0-9_.]+$")
-_API_PATH = re.compile(r"^/wc-api/v(?P<version>[1-3])(?P<route>/.*)?$")
+#: WordPress' rewrite rules: ``wc-api/vN`` with an optional slash is the index, and anything
+#: after ``wc-api/vN`` is the route (so ``/wc-api/v3customers`` routes "customers" and fails).
+_API_INDEX = re.compile(r"^/wc-api/v[1-3]/?$")
+_API_PATH = re.compile(r"^/wc-api/v(?P<version>[1-3])(?P<route>.*)$", re.DOTALL)
 _SANITIZE_KEY = re.compile(r"[^a-z0-9_-]")
 _NOT_FOUND_PAGE = (
     b"<!DOCTYPE html><html><head><title>Page not found</title></head>"
@@ -92,7 +96,9 @@ class StoreApp:
             path = path[len(home_path) :] or "/"
         match = _API_PATH.match(path)
         if match:
-            return (match.group("route") or "/") if match.group("version") == "3" else "\0"
+            if match.group("version") != "3":
+                return "\0"  # v1 and v2 are other APIs, not served here
+            return "/" if _API_INDEX.match(path) else match.group("route")
         version = request.args.get("wc-api-version")
         route = request.args.get("wc-api-route")
         if path == "/" and version == "3" and route is not None:
@@ -167,13 +173,19 @@ class StoreApp:
         )
         if (request.content_length or 0) > MAX_BODY_BYTES:
             raise too_large
-        raw = request.stream.read(MAX_BODY_BYTES + 1)
+        try:
+            raw = request.stream.read(MAX_BODY_BYTES + 1)
+        except (HTTPException, OSError, ValueError):
+            return None  # a body that cannot be read (e.g. broken chunking) is no body
         if len(raw) > MAX_BODY_BYTES:
             raise too_large
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+            # PHP's decoder refuses unpaired UTF-16 surrogates; Python lets them through.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except (UnicodeError, ValueError, RecursionError):
             return None
+        return data
 
     def _finish(
         self, request: Request, method: str, params: Mapping[str, PhpParam], answer: Answer
@@ -195,7 +207,8 @@ class StoreApp:
         else:
             response = _json_response(answer.body, answer.status)
         for name, value in answer.headers:
-            response.headers.add(name, value)
+            # PHP sends header text as raw UTF-8 bytes; WSGI header strings are Latin-1.
+            response.headers.add(name, value.encode("utf-8").decode("latin-1"))
         if method == "HEAD":
             response.set_data(b"")
         return response
@@ -203,6 +216,11 @@ class StoreApp:
 
 def _json_response(body: Any, status: int) -> Response:
     return Response(phpjson.dumps(body), status, content_type=JSON_TYPE)
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON; PHP's decoder refuses them."""
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _urldecode_deep(value: PhpParam) -> PhpParam:
