@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
 from app.demo_store.wcformat import parse_datetime, php_intval
 
 _NUMERIC = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
@@ -39,39 +40,14 @@ _ORDERBY_COLUMNS = {
 
 #: User meta usable with ``filter[orderby_meta_key]``, mapped to the column that holds it.
 _META_COLUMNS = {
-    "last_update": "last_update",
-    "first_name": "first_name",
-    "last_name": "last_name",
-    **{
-        f"billing_{name}": f"billing_{name}"
-        for name in (
-            "first_name",
-            "last_name",
-            "company",
-            "address_1",
-            "address_2",
-            "city",
-            "state",
-            "postcode",
-            "country",
-            "email",
-            "phone",
-        )
-    },
-    **{
-        f"shipping_{name}": f"shipping_{name}"
-        for name in (
-            "first_name",
-            "last_name",
-            "company",
-            "address_1",
-            "address_2",
-            "city",
-            "state",
-            "postcode",
-            "country",
-        )
-    },
+    name: name
+    for name in (
+        "last_update",
+        "first_name",
+        "last_name",
+        *(f"billing_{field}" for field in BILLING_FIELDS),
+        *(f"shipping_{field}" for field in SHIPPING_FIELDS),
+    )
 }
 
 

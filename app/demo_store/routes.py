@@ -19,7 +19,7 @@ from app.demo_store.context import RequestContext
 from app.demo_store.customer_query import customer_query
 from app.demo_store.customers import customer_objects, find_customer, find_customer_by_email
 from app.demo_store.errors import ApiError
-from app.demo_store.listing import paging_headers, sql_limit, trim_fields, window
+from app.demo_store.listing import Window, paging_headers, sql_limit, trim_fields, window
 from app.domain.email import is_email
 
 READ = ("HEAD", "GET")
@@ -95,6 +95,20 @@ def _trimmed(call: Call, data: dict[str, Any]) -> dict[str, Any]:
     return trim_fields(data, fields) if fields else data
 
 
+def _paging(
+    ctx: RequestContext, call: Call, total: int, win: Window, item_count: int
+) -> list[tuple[str, str]]:
+    return paging_headers(
+        total=total,
+        win=win,
+        item_count=item_count,
+        home_url=ctx.settings.home_url,
+        ssl=ctx.settings.ssl,
+        request_path=call.request_path,
+        params=call.params,
+    )
+
+
 def get_customers(ctx: RequestContext, call: Call) -> Answer:
     """``GET /customers``."""
     conn = ctx.db.connection()
@@ -112,15 +126,7 @@ def get_customers(ctx: RequestContext, call: Call) -> Answer:
     # Without list_users every row is skipped, yet the headers still tell the real total.
     visible = rows if ctx.caller.can("list_users") else []
     customers = [_trimmed(call, c) for c in customer_objects(conn, visible, ctx.settings)]
-    headers = paging_headers(
-        total=total,
-        win=win,
-        item_count=len(rows),
-        home_url=ctx.settings.home_url,
-        ssl=ctx.settings.ssl,
-        request_path=call.request_path,
-        params=call.params,
-    )
+    headers = _paging(ctx, call, total, win, len(rows))
     return Answer({"customers": customers}, headers=headers)
 
 
@@ -185,15 +191,7 @@ def get_customer_orders(ctx: RequestContext, call: Call) -> Answer:
     filters = call.filters
     win = window(filters, None, posts=True)
     found, total = orders.customer_orders(ctx, customer_id, filters, win)
-    headers = paging_headers(
-        total=total,
-        win=win,
-        item_count=len(found),
-        home_url=ctx.settings.home_url,
-        ssl=ctx.settings.ssl,
-        request_path=call.request_path,
-        params=call.params,
-    )
+    headers = _paging(ctx, call, total, win, len(found))
     return Answer({"orders": [_trimmed(call, order) for order in found]}, headers=headers)
 
 

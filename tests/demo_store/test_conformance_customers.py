@@ -21,26 +21,9 @@ import requests
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import ADMIN_ID, JOHN_DOE, Shop
+from tests.demo_store.conftest import ADMIN_ID, CUSTOMER_KEYS, JOHN_DOE, Shop
 from tests.support.store_http import StoreHttp
 
-CUSTOMER_KEYS = [
-    "id",
-    "created_at",
-    "last_update",
-    "email",
-    "first_name",
-    "last_name",
-    "username",
-    "role",
-    "last_order_id",
-    "last_order_date",
-    "orders_count",
-    "total_spent",
-    "avatar_url",
-    "billing_address",
-    "shipping_address",
-]
 BILLING_KEYS = [
     "first_name",
     "last_name",

@@ -31,30 +31,13 @@ import requests
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import ADMIN_ID, Shop
+from tests.demo_store.conftest import ADMIN_ID, CUSTOMER_KEYS, Shop
 from tests.support.store_http import StoreHttp
 
 #: 2020-09-13T12:26:40Z: the first customer's registration time in the 25-customer state.
 REGISTERED_BASE = 1_600_000_000
 HOUR = 3600
 LINK_LINE = re.compile(r'<(?P<url>[^>]*)>; rel="(?P<rel>[a-z]+)"')
-CUSTOMER_KEYS = [
-    "id",
-    "created_at",
-    "last_update",
-    "email",
-    "first_name",
-    "last_name",
-    "username",
-    "role",
-    "last_order_id",
-    "last_order_date",
-    "orders_count",
-    "total_spent",
-    "avatar_url",
-    "billing_address",
-    "shipping_address",
-]
 ORDER_KEYS = [
     "id",
     "order_number",

@@ -23,42 +23,12 @@ from woocommerce import API
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
+from tests.demo_store.conftest import DOC_JOHN_DOE
 
 SEEDED_CUSTOMERS = 20
 
 # The doc's "Create a Customer" example, unchanged.
-DOC_CUSTOMER: dict[str, Any] = {
-    "customer": {
-        "email": "john.doe@example.com",
-        "first_name": "John",
-        "last_name": "Doe",
-        "username": "john.doe",
-        "billing_address": {
-            "first_name": "John",
-            "last_name": "Doe",
-            "company": "",
-            "address_1": "969 Market",
-            "address_2": "",
-            "city": "San Francisco",
-            "state": "CA",
-            "postcode": "94103",
-            "country": "US",
-            "email": "john.doe@example.com",
-            "phone": "(555) 555-5555",
-        },
-        "shipping_address": {
-            "first_name": "John",
-            "last_name": "Doe",
-            "company": "",
-            "address_1": "969 Market",
-            "address_2": "",
-            "city": "San Francisco",
-            "state": "CA",
-            "postcode": "94103",
-            "country": "US",
-        },
-    }
-}
+DOC_CUSTOMER: dict[str, Any] = {"customer": DOC_JOHN_DOE}
 
 # The doc's "Update a Customer" example.
 DOC_UPDATE = {
