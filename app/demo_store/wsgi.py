@@ -207,6 +207,8 @@ class StoreApp:
         else:
             response = _json_response(answer.body, answer.status)
         for name, value in answer.headers:
+            if "\r" in value or "\n" in value:
+                continue  # PHP's header() refuses a value with a line break and sends nothing
             # PHP sends header text as raw UTF-8 bytes; WSGI header strings are Latin-1.
             response.headers.add(name, value.encode("utf-8").decode("latin-1"))
         if method == "HEAD":

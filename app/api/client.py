@@ -1,0 +1,507 @@
+"""The WooCommerce legacy v3 customers client: every endpoint, as domain objects.
+
+Lists are fetched page by page, several pages at a time (bounded), and can be consumed as a
+stream of pages as they arrive. Writes detect the store's silent no-change answers by comparing
+what was sent with what came back, and never repeat a create blindly: when a create's answer is
+lost, the customer is looked up by email before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from app.api.connection import MAX_PAGE_SIZE, StoreConnection
+from app.api.errors import error_from_envelope
+from app.api.transport import ApiResponse, CancelToken, Transport, api_value
+from app.domain.customer import Customer, UnappliedChange, unapplied_changes
+from app.domain.order import Download, Order
+from app.errors import AppError, ConfigurationError, NotFoundError, ProtocolError, UnclearWriteError
+
+log = logging.getLogger("app.api")
+
+#: WooCommerce's limit on items in one bulk request.
+BULK_LIMIT = 100
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What the store's index says about it."""
+
+    name: str
+    description: str
+    url: str
+    wc_version: str
+    api_version: str
+    ssl_enabled: bool
+    generate_password: bool
+    currency: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """One page of a customer list, with the store's totals at the time it was fetched."""
+
+    number: int
+    customers: tuple[Customer, ...]
+    total: int
+    total_pages: int
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """A saved customer as the store answered it.
+
+    Attributes:
+        customer: the customer as stored.
+        unapplied: fields the store silently kept (e.g. an email used by another customer).
+        recovered: the answer was lost and the customer was found by email afterwards.
+    """
+
+    customer: Customer
+    unapplied: tuple[UnappliedChange, ...] = ()
+    recovered: bool = False
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What happened to one item of a bulk save, by its position in the input."""
+
+    index: int
+    customer: Customer | None = None
+    error: AppError | None = None
+    created: bool = False
+    unapplied: tuple[UnappliedChange, ...] = ()
+    recovered: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item was saved."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """Which customers to list, in which order.
+
+    Attributes:
+        role: a WordPress role, or "all" (the store's default is "customer").
+        search: WordPress user search: exact email, login or name unless wrapped in ``*``.
+        orderby: the store's ``filter[orderby]`` (``registered``, ``meta_value_num``...).
+        order: "ASC" or "DESC".
+        meta_key: ``filter[orderby_meta_key]`` (``last_update`` orders by last change).
+        extra: further ``filter[...]`` entries, e.g. ``created_at_min``.
+    """
+
+    role: str = "customer"
+    search: str = ""
+    orderby: str = ""
+    order: str = ""
+    meta_key: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query's ``filter[...]`` parameters, sorted by name (signatures stay simple)."""
+        filters = dict(self.extra)
+        if self.role != "customer":
+            filters["role"] = self.role
+        for name, value in (
+            ("q", self.search),
+            ("orderby", self.orderby),
+            ("order", self.order),
+            ("orderby_meta_key", self.meta_key),
+        ):
+            if value:
+                filters[name] = value
+        return [(f"filter[{name}]", api_value(filters[name])) for name in sorted(filters)]
+
+
+class WooClient:
+    """A client for one store's customers; safe to use from several threads."""
+
+    def __init__(self, connection: StoreConnection, transport: Transport | None = None) -> None:
+        self.connection = connection
+        self.transport = transport or Transport(connection)
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.transport.close()
+
+    # -- store ------------------------------------------------------------------------------
+
+    def store_info(self, cancel: CancelToken | None = None) -> StoreInfo:
+        """Name, WooCommerce version and options from the store's index (no keys needed)."""
+        body = self.transport.request("GET", "", cancel=cancel, sign=False).body
+        store = body.get("store") if isinstance(body, Mapping) else None
+        if not isinstance(store, Mapping):
+            raise ProtocolError("The store's API index is not what WooCommerce sends.")
+        meta = store.get("meta") if isinstance(store.get("meta"), Mapping) else {}
+        assert isinstance(meta, Mapping)
+        return StoreInfo(
+            name=str(store.get("name", "")),
+            description=str(store.get("description", "")),
+            url=str(store.get("URL", "")),
+            wc_version=str(store.get("wc_version", "")),
+            api_version=str(store.get("version", "")),
+            ssl_enabled=bool(meta.get("ssl_enabled", False)),
+            generate_password=bool(meta.get("generate_password", False)),
+            currency=str(meta.get("currency", "")),
+            timezone=str(meta.get("timezone", "")),
+        )
+
+    # -- reading customers ----------------------------------------------------------------------
+
+    def count_customers(
+        self, query: CustomerQuery | None = None, cancel: CancelToken | None = None
+    ) -> int:
+        """How many customers match (the store's own count)."""
+        params = (query or CustomerQuery()).params()
+        body = self.transport.request("GET", "/customers/count", params, cancel=cancel).body
+        count = body.get("count") if isinstance(body, Mapping) else None
+        if not isinstance(count, int):
+            raise ProtocolError("The store's customer count is not a number.")
+        return count
+
+    def get_customer(self, customer_id: int, cancel: CancelToken | None = None) -> Customer:
+        """One customer by id.
+
+        Raises:
+            NotFoundError: if the store has no such customer.
+        """
+        body = self.transport.request("GET", f"/customers/{customer_id}", cancel=cancel).body
+        return _customer_from(body)
+
+    def find_customer_by_email(
+        self, email: str, cancel: CancelToken | None = None
+    ) -> Customer | None:
+        """The customer with this email (the store compares case-insensitively), or None."""
+        route = f"/customers/email/{api_value(email.strip())}"
+        try:
+            body = self.transport.request("GET", route, cancel=cancel).body
+        except NotFoundError:
+            return None
+        return _customer_from(body)
+
+    def iter_customer_pages(
+        self,
+        query: CustomerQuery | None = None,
+        *,
+        page_size: int | None = None,
+        concurrency: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[CustomerPage]:
+        """Every page of customers, yielded as each arrives (not necessarily in order).
+
+        The first page comes alone (it tells how many there are); the rest are fetched with at
+        most ``concurrency`` requests in flight. Stops between pages when cancelled.
+        """
+        size = page_size or self.connection.page_size
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        params = (query or CustomerQuery()).params()
+
+        def fetch(number: int) -> CustomerPage:
+            pairs = [*params, ("filter[limit]", str(size)), ("page", str(number))]
+            answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
+            return _customer_page(number, answer)
+
+        first = fetch(1)
+        yield first
+        yield from _parallel(
+            fetch,
+            range(2, first.total_pages + 1),
+            concurrency or self.connection.concurrency,
+            cancel,
+        )
+
+    def list_customers(
+        self,
+        query: CustomerQuery | None = None,
+        *,
+        page_size: int | None = None,
+        concurrency: int | None = None,
+        cancel: CancelToken | None = None,
+        on_page: Callable[[CustomerPage], None] | None = None,
+    ) -> list[Customer]:
+        """All matching customers in the store's order (duplicates across pages dropped)."""
+        pages = []
+        for page in self.iter_customer_pages(
+            query, page_size=page_size, concurrency=concurrency, cancel=cancel
+        ):
+            pages.append(page)
+            if on_page is not None:
+                on_page(page)
+        seen: set[int] = set()
+        customers = []
+        for page in sorted(pages, key=lambda p: p.number):
+            for customer in page.customers:
+                # A customer created while paging can push another onto the next page twice.
+                if customer.id not in seen:
+                    seen.add(customer.id)
+                    customers.append(customer)
+        return customers
+
+    # -- a customer's orders and downloads -------------------------------------------------------
+
+    def customer_orders(self, customer_id: int, cancel: CancelToken | None = None) -> list[Order]:
+        """All of a customer's orders, newest first.
+
+        The route ignores ``page`` (it is the orders list in disguise), so pages are windows of
+        ``filter[offset]``.
+        """
+        size = MAX_PAGE_SIZE
+        route = f"/customers/{customer_id}/orders"
+
+        def fetch(offset: int) -> tuple[list[Order], int]:
+            pairs = [("filter[limit]", str(size)), ("filter[offset]", str(offset))]
+            answer = self.transport.request("GET", route, pairs, cancel=cancel)
+            orders = _list_in(answer.body, "orders")
+            total = answer.header_int("X-WC-Total")
+            return [Order.from_api(o) for o in orders], total if total is not None else len(orders)
+
+        first, total = fetch(0)
+        pages = {0: first}
+        for offset, (orders, _) in _parallel_keyed(
+            fetch, range(size, total, size), self.connection.concurrency, cancel
+        ):
+            pages[offset] = orders
+        result: list[Order] = []
+        seen: set[int] = set()
+        for offset in sorted(pages):
+            for order in pages[offset]:
+                if order.id not in seen:
+                    seen.add(order.id)
+                    result.append(order)
+        return result
+
+    def customer_downloads(
+        self, customer_id: int, cancel: CancelToken | None = None
+    ) -> list[Download]:
+        """The files a customer may still download."""
+        route = f"/customers/{customer_id}/downloads"
+        answer = self.transport.request("GET", route, cancel=cancel)
+        return [Download.from_api(item) for item in _list_in(answer.body, "downloads")]
+
+    # -- writing customers --------------------------------------------------------------------
+
+    def create_customer(
+        self, payload: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> SaveResult:
+        """Create a customer from a create payload (``CustomerDraft.to_create_payload()``).
+
+        When the answer is lost, the customer is looked up by email before trying again, so a
+        retry never creates a duplicate.
+        """
+        email = str(payload.get("email", "")).strip()
+        attempts = self.connection.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                answer = self.transport.request(
+                    "POST", "/customers", json_body={"customer": dict(payload)}, cancel=cancel
+                )
+            except UnclearWriteError:
+                found = self.find_customer_by_email(email, cancel) if email else None
+                if found is not None:
+                    log.info("create of %s: answer lost, found the customer by email", email)
+                    return SaveResult(found, tuple(unapplied_changes(payload, found)), True)
+                if attempt == attempts - 1:
+                    raise
+                continue
+            customer = _customer_from(answer.body)
+            return SaveResult(customer, tuple(unapplied_changes(payload, customer)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def update_customer(
+        self, customer_id: int, changes: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> SaveResult:
+        """Send only ``changes`` (``update_payload(before, after)``); report what the store kept.
+
+        An update is idempotent, so a lost answer is simply retried.
+        """
+        answer = self.transport.request(
+            "PUT", f"/customers/{customer_id}", json_body={"customer": dict(changes)}, cancel=cancel
+        )
+        customer = _customer_from(answer.body)
+        return SaveResult(customer, tuple(unapplied_changes(changes, customer)))
+
+    def delete_customer(self, customer_id: int, cancel: CancelToken | None = None) -> None:
+        """Delete a customer for good (their orders stay, as guest orders).
+
+        Raises:
+            NotFoundError: if the store has no such customer.
+        """
+        route = f"/customers/{customer_id}"
+        attempts = self.connection.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                self.transport.request("DELETE", route, idempotent=False, cancel=cancel)
+                return
+            except UnclearWriteError:
+                try:
+                    self.get_customer(customer_id, cancel)
+                except NotFoundError:
+                    return  # the lost answer was a success
+                if attempt == attempts - 1:
+                    raise
+
+    def bulk_save(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        chunk_size: int = BULK_LIMIT,
+        cancel: CancelToken | None = None,
+        on_chunk: Callable[[list[BulkOutcome]], None] | None = None,
+    ) -> list[BulkOutcome]:
+        """Create (no ``id``) or update (with ``id``) many customers, ``chunk_size`` at a time.
+
+        Results come back in input order. A chunk whose answer is lost is resolved item by
+        item: creates are looked up by email and only the missing ones are sent again; updates
+        are sent again. Cancellation takes effect between chunks.
+        """
+        if not 1 <= chunk_size <= BULK_LIMIT:
+            raise ConfigurationError(f"A bulk chunk holds 1 to {BULK_LIMIT} customers.")
+        outcomes: list[BulkOutcome] = []
+        for start in range(0, len(items), chunk_size):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            indexed = list(enumerate(items[start : start + chunk_size], start))
+            chunk_outcomes = self._bulk_chunk(indexed, cancel)
+            outcomes.extend(chunk_outcomes)
+            if on_chunk is not None:
+                on_chunk(chunk_outcomes)
+        return outcomes
+
+    def _bulk_chunk(
+        self, indexed: list[tuple[int, Mapping[str, Any]]], cancel: CancelToken | None
+    ) -> list[BulkOutcome]:
+        results: dict[int, BulkOutcome] = {}
+        pending = indexed
+        attempts = self.connection.max_retries + 1
+        for attempt in range(attempts):
+            body = {"customers": [dict(item) for _, item in pending]}
+            try:
+                answer = self.transport.request(
+                    "POST", "/customers/bulk", json_body=body, cancel=cancel
+                )
+            except UnclearWriteError:
+                pending = self._resolve_lost_bulk(pending, results, cancel)
+                if not pending:
+                    break
+                if attempt == attempts - 1:
+                    raise
+                continue
+            elements = _list_in(answer.body, "customers")
+            if len(elements) != len(pending):
+                raise ProtocolError(
+                    f"The store answered {len(elements)} results for {len(pending)} customers."
+                )
+            for (index, item), element in zip(pending, elements, strict=True):
+                results[index] = _bulk_outcome(index, item, element)
+            break
+        return [results[index] for index, _ in indexed]
+
+    def _resolve_lost_bulk(
+        self,
+        pending: list[tuple[int, Mapping[str, Any]]],
+        results: dict[int, BulkOutcome],
+        cancel: CancelToken | None,
+    ) -> list[tuple[int, Mapping[str, Any]]]:
+        """After a lost bulk answer: keep what the store already has, return what to resend."""
+        resend = []
+        for index, item in pending:
+            email = str(item.get("email", "")).strip()
+            if item.get("id") or not email:
+                resend.append((index, item))  # updates are safe to send again
+                continue
+            found = self.find_customer_by_email(email, cancel)
+            if found is None:
+                resend.append((index, item))
+            else:
+                unapplied = tuple(unapplied_changes(item, found))
+                results[index] = BulkOutcome(index, found, None, True, unapplied, True)
+        return resend
+
+
+def _customer_from(body: object) -> Customer:
+    customer = body.get("customer") if isinstance(body, Mapping) else None
+    if not isinstance(customer, Mapping):
+        raise ProtocolError("The store's answer holds no customer.", detail=str(body)[:300])
+    return _parse(Customer.from_api, customer)
+
+
+def _parse(parser: Callable[[Mapping[str, Any]], _T], data: Mapping[str, Any]) -> _T:
+    try:
+        return parser(data)
+    except (ValueError, TypeError) as error:
+        raise ProtocolError(
+            "The store sent an object the app cannot read.", detail=f"{error}: {str(data)[:300]}"
+        ) from error
+
+
+def _list_in(body: object, key: str) -> list[Any]:
+    items = body.get(key) if isinstance(body, Mapping) else None
+    if not isinstance(items, list):
+        raise ProtocolError(f"The store's answer holds no list of {key}.", detail=str(body)[:300])
+    return items
+
+
+def _customer_page(number: int, answer: ApiResponse) -> CustomerPage:
+    customers = tuple(_parse(Customer.from_api, c) for c in _list_in(answer.body, "customers"))
+    total = answer.header_int("X-WC-Total")
+    pages = answer.header_int("X-WC-TotalPages")
+    return CustomerPage(
+        number,
+        customers,
+        total if total is not None else len(customers),
+        pages if pages is not None else 1,
+    )
+
+
+def _bulk_outcome(index: int, item: Mapping[str, Any], element: object) -> BulkOutcome:
+    created = not item.get("id")
+    if isinstance(element, Mapping) and isinstance(element.get("error"), Mapping):
+        error = error_from_envelope(400, {"errors": [element["error"]]})
+        return BulkOutcome(index, None, error, created)
+    if not isinstance(element, Mapping):
+        return BulkOutcome(index, None, ProtocolError("The store's bulk answer is damaged."))
+    customer = _parse(Customer.from_api, element)
+    return BulkOutcome(index, customer, None, created, tuple(unapplied_changes(item, customer)))
+
+
+def _parallel(
+    fetch: Callable[[int], _T], keys: Sequence[int] | range, limit: int, cancel: CancelToken | None
+) -> Iterator[_T]:
+    for _, result in _parallel_keyed(fetch, keys, limit, cancel):
+        yield result
+
+
+def _parallel_keyed(
+    fetch: Callable[[int], _T], keys: Sequence[int] | range, limit: int, cancel: CancelToken | None
+) -> Iterator[tuple[int, _T]]:
+    """Run ``fetch`` over ``keys`` with at most ``limit`` in flight; yield as each completes."""
+    waiting = deque(keys)
+    if not waiting:
+        return
+    with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="woo-page") as pool:
+        running: dict[Future[_T], int] = {}
+        try:
+            while waiting or running:
+                while waiting and len(running) < limit:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    key = waiting.popleft()
+                    running[pool.submit(fetch, key)] = key
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    key = running.pop(future)
+                    yield key, future.result()
+        finally:
+            for future in running:
+                future.cancel()

@@ -1,0 +1,324 @@
+"""The command line's commands over the client: each prints its result and returns an exit code.
+
+Exit codes: 0 success; 1 the store or the network failed (or silently kept a change); 2 a
+usage problem (bad options, unreadable input, no store configured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.api.client import CustomerQuery, SaveResult, WooClient
+from app.domain.customer import Customer
+from app.domain.order import Download, Order
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A problem with what the user typed or passed in (exit code 2)."""
+
+
+@dataclass
+class Console:
+    """Where a command writes: results to ``out``, messages to ``err``; JSON or text."""
+
+    out: TextIO
+    err: TextIO
+    as_json: bool
+
+
+def _money(value: object) -> str:
+    return f"{value:.2f}" if value is not None else ""
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if value is not None else ""
+
+
+def _customer_rows(customers: list[Customer]) -> list[list[object]]:
+    return [
+        [
+            c.id,
+            c.display_name,
+            c.email,
+            c.username,
+            c.billing.city or c.shipping.city,
+            c.billing.country or c.shipping.country,
+            c.orders_count,
+            _money(c.total_spent),
+            _date(c.last_order_date),
+        ]
+        for c in customers
+    ]
+
+
+def _print_customer(customer: Customer, console: Console) -> None:
+    if console.as_json:
+        _print_json(customer.to_api(), console)
+        return
+    from app.cli.output import print_fields
+
+    billing, shipping = customer.billing, customer.shipping
+    print_fields(
+        [
+            ("ID", customer.id),
+            ("Name", customer.display_name),
+            ("Email", customer.email),
+            ("Username", customer.username),
+            ("Role", customer.role or ""),
+            ("Registered", _date(customer.created_at)),
+            ("Orders", customer.orders_count),
+            ("Total spent", _money(customer.total_spent)),
+            ("Average order", _money(customer.average_order_value)),
+            ("Last order", _date(customer.last_order_date)),
+            ("Billing", _address_line(billing.to_api())),
+            ("Phone", billing.phone),
+            ("Shipping", _address_line(shipping.to_api())),
+        ],
+        console.out,
+    )
+
+
+def _address_line(fields: Mapping[str, str]) -> str:
+    parts = [
+        " ".join(p for p in (fields["first_name"], fields["last_name"]) if p),
+        fields["company"],
+        fields["address_1"],
+        fields["address_2"],
+        " ".join(p for p in (fields["postcode"], fields["city"]) if p),
+        fields["state"],
+        fields["country"],
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _print_json(value: Any, console: Console) -> None:
+    from app.cli.output import print_json
+
+    print_json(value, console.out)
+
+
+def _report_save(result: SaveResult, console: Console) -> int:
+    _print_customer(result.customer, console)
+    if result.recovered:
+        console.err.write("note: the store's answer was lost; the saved customer was found.\n")
+    for change in result.unapplied:
+        console.err.write(
+            f"warning: the store kept {change.field} = “{change.kept}” instead of "
+            f"“{change.sent}”"
+            + (
+                " (the email probably belongs to another customer)"
+                if change.field == "email"
+                else ""
+            )
+            + ".\n"
+        )
+    return EXIT_FAILED if result.unapplied else EXIT_OK
+
+
+def _read_object(source: str, stdin: TextIO) -> dict[str, Any]:
+    """A JSON customer object from a file or stdin; ``{"customer": {...}}`` is unwrapped."""
+    try:
+        text = stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise UsageError(f"cannot read {source}: {error.strerror or error}") from error
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise UsageError(f"{source} is not valid JSON: {error}") from error
+    if isinstance(data, dict) and isinstance(data.get("customer"), dict) and len(data) == 1:
+        data = data["customer"]
+    if not isinstance(data, dict):
+        raise UsageError(f"{source} must hold one JSON object (a customer)")
+    return data
+
+
+def customers_list(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers list``."""
+    if not 1 <= options.page_size <= 100:
+        raise UsageError("--page-size must be between 1 and 100")
+    query = CustomerQuery(role=options.role, search=options.search)
+    customers = client.list_customers(query, page_size=options.page_size)
+    if console.as_json:
+        _print_json([c.to_api() for c in customers], console)
+        return EXIT_OK
+    from app.cli.output import print_table
+
+    print_table(
+        ["ID", "Name", "Email", "Username", "City", "Country", "Orders", "Spent", "Last order"],
+        _customer_rows(customers),
+        console.out,
+        right_aligned=(0, 6, 7),
+    )
+    console.err.write(f"{len(customers)} customers\n")
+    return EXIT_OK
+
+
+def customers_get(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers get ID_OR_EMAIL``."""
+    wanted = options.customer.strip()
+    if "@" in wanted:
+        customer = client.find_customer_by_email(wanted)
+        if customer is None:
+            console.err.write(f"error: no customer has the email {wanted}\n")
+            return EXIT_FAILED
+    elif wanted.isascii() and wanted.isdigit():
+        customer = client.get_customer(int(wanted))
+    else:
+        raise UsageError(f"“{wanted}” is neither a customer ID nor an email address")
+    _print_customer(customer, console)
+    return EXIT_OK
+
+
+def customers_count(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers count``."""
+    count = client.count_customers(CustomerQuery(role=options.role))
+    if console.as_json:
+        _print_json({"count": count}, console)
+    else:
+        console.out.write(f"{count}\n")
+    return EXIT_OK
+
+
+def customers_create(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers create --data FILE``."""
+    payload = _read_object(options.data, sys.stdin)
+    return _report_save(client.create_customer(payload), console)
+
+
+def customers_update(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers update ID --data FILE``: sends the fields given, nothing else."""
+    changes = _read_object(options.data, sys.stdin)
+    changes.pop("id", None)
+    return _report_save(client.update_customer(options.customer_id, changes), console)
+
+
+def customers_delete(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers delete ID --yes``."""
+    if not options.yes:
+        raise UsageError(
+            f"deleting customer {options.customer_id} cannot be undone; add --yes to confirm"
+        )
+    client.delete_customer(options.customer_id)
+    if console.as_json:
+        _print_json({"deleted": options.customer_id}, console)
+    else:
+        console.out.write(
+            f"Deleted customer {options.customer_id}; their orders are kept as guest orders.\n"
+        )
+    return EXIT_OK
+
+
+def customers_orders(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers orders ID``."""
+    orders: list[Order] = client.customer_orders(options.customer_id)
+    if console.as_json:
+        _print_json([o.to_api() for o in orders], console)
+        return EXIT_OK
+    from app.cli.output import print_table
+
+    print_table(
+        ["Order", "Date", "Status", "Items", "Total", "Payment"],
+        [
+            [
+                f"#{o.number}",
+                _date(o.created_at),
+                o.status,
+                o.item_count,
+                f"{o.total:.2f} {o.currency}",
+                o.payment_method_title,
+            ]
+            for o in orders
+        ],
+        console.out,
+        right_aligned=(3, 4),
+    )
+    console.err.write(f"{len(orders)} orders\n")
+    return EXIT_OK
+
+
+def customers_downloads(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``customers downloads ID``."""
+    downloads: list[Download] = client.customer_downloads(options.customer_id)
+    if console.as_json:
+        _print_json([d.to_api() for d in downloads], console)
+        return EXIT_OK
+    from app.cli.output import print_table
+
+    print_table(
+        ["File", "Product", "Order", "Downloads left", "Expires"],
+        [
+            [
+                d.name,
+                d.product_id or "",
+                d.order_id or "",
+                "Unlimited" if d.is_unlimited else d.downloads_remaining,
+                _date(d.access_expires) or "Never",
+            ]
+            for d in downloads
+        ],
+        console.out,
+    )
+    return EXIT_OK
+
+
+def store_info(options: argparse.Namespace, client: WooClient, console: Console) -> int:
+    """``store info``."""
+    info = client.store_info()
+    connection = client.connection
+    if console.as_json:
+        _print_json(
+            {
+                "name": info.name,
+                "description": info.description,
+                "url": info.url,
+                "wc_version": info.wc_version,
+                "api_version": info.api_version,
+                "ssl_enabled": info.ssl_enabled,
+                "generate_password": info.generate_password,
+                "currency": info.currency,
+                "auth": str(connection.effective_auth),
+            },
+            console,
+        )
+        return EXIT_OK
+    from app.cli.output import print_fields
+
+    print_fields(
+        [
+            ("Store", info.name),
+            ("Address", info.url),
+            ("WooCommerce", info.wc_version),
+            ("API", f"legacy REST API {info.api_version}"),
+            ("HTTPS", "yes" if info.ssl_enabled else "no"),
+            ("Passwords", "generated by the store" if info.generate_password else "required"),
+            ("Currency", info.currency),
+            ("Authentication", str(connection.effective_auth)),
+        ],
+        console.out,
+    )
+    return EXIT_OK
+
+
+Command = Callable[[argparse.Namespace, WooClient, Console], int]
+
+COMMANDS: dict[tuple[str, str], Command] = {
+    ("customers", "list"): customers_list,
+    ("customers", "get"): customers_get,
+    ("customers", "count"): customers_count,
+    ("customers", "create"): customers_create,
+    ("customers", "update"): customers_update,
+    ("customers", "delete"): customers_delete,
+    ("customers", "orders"): customers_orders,
+    ("customers", "downloads"): customers_downloads,
+    ("store", "info"): store_info,
+}

@@ -1,0 +1,121 @@
+"""The command line's grammar: global options (before or after the subcommand) and commands."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app import APP_NAME, __version__
+from app.api.connection import AuthMode
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Add the options every command takes.
+
+    On subcommands they default to "not given", so a value given before the subcommand stays.
+    """
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--store-url", default=default(None), help="the store's address (keys from the environment)"
+    )
+    group.add_argument(
+        "--data-dir", type=Path, default=default(None), help="keep all of the app's files here"
+    )
+    group.add_argument(
+        "--json", action="store_true", default=default(False), help="print JSON for scripts"
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        default=default(False),
+        help="use the embedded demo store",
+    )
+    group.add_argument(
+        "--auth",
+        choices=[mode.value for mode in AuthMode],
+        default=default(None),
+        help="how to authenticate (default: Basic over HTTPS, OAuth over HTTP)",
+    )
+    group.add_argument(
+        "--ca-bundle",
+        type=Path,
+        default=default(None),
+        help="trust this certificate file (a store with a self-signed certificate)",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False), help="log details"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: with no subcommand the desktop app starts."""
+    parser = argparse.ArgumentParser(
+        prog="woo-customers",
+        description=f"{APP_NAME}: manage a WooCommerce store's customers. Without a command "
+        "the desktop app opens. Keys come from the saved store profile or from the "
+        "WC_CONSUMER_KEY and WC_CONSUMER_SECRET environment variables.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    _add_global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    customers = commands.add_parser("customers", help="list, show, create, change, delete")
+    _add_global_options(customers, suppress=True)
+    actions = customers.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="list customers")
+    _add_global_options(listing, suppress=True)
+    listing.add_argument("--search", default="", help="WordPress user search (exact; * wildcards)")
+    listing.add_argument("--role", default="customer", help='a role, or "all"')
+    listing.add_argument("--page-size", type=int, default=100, help="customers per request (1-100)")
+
+    get = actions.add_parser("get", help="show one customer")
+    _add_global_options(get, suppress=True)
+    get.add_argument("customer", metavar="ID_OR_EMAIL")
+
+    count = actions.add_parser("count", help="count customers")
+    _add_global_options(count, suppress=True)
+    count.add_argument("--role", default="customer", help='a role, or "all"')
+
+    create = actions.add_parser("create", help="create a customer from a JSON file")
+    _add_global_options(create, suppress=True)
+    create.add_argument("--data", required=True, metavar="FILE", help="JSON customer; - for stdin")
+
+    update = actions.add_parser("update", help="change a customer from a JSON file")
+    _add_global_options(update, suppress=True)
+    update.add_argument("customer_id", type=int, metavar="ID")
+    update.add_argument("--data", required=True, metavar="FILE", help="JSON fields; - for stdin")
+
+    delete = actions.add_parser("delete", help="delete a customer (orders are kept)")
+    _add_global_options(delete, suppress=True)
+    delete.add_argument("customer_id", type=int, metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="really delete")
+
+    orders = actions.add_parser("orders", help="a customer's orders")
+    _add_global_options(orders, suppress=True)
+    orders.add_argument("customer_id", type=int, metavar="ID")
+
+    downloads = actions.add_parser("downloads", help="a customer's downloadable files")
+    _add_global_options(downloads, suppress=True)
+    downloads.add_argument("customer_id", type=int, metavar="ID")
+
+    store = commands.add_parser("store", help="the store itself")
+    _add_global_options(store, suppress=True)
+    store_actions = store.add_subparsers(dest="action", metavar="ACTION", required=True)
+    info = store_actions.add_parser("info", help="name, WooCommerce version, options")
+    _add_global_options(info, suppress=True)
+    connect = store_actions.add_parser(
+        "connect", help="save --store-url with the keys from the environment as the store to use"
+    )
+    _add_global_options(connect, suppress=True)
+    connect.add_argument("--name", help="a name for the store (default: its host)")
+    connect.add_argument(
+        "--allow-file-secrets",
+        action="store_true",
+        help="without a system keychain, keep the keys in a file only you can read",
+    )
+    return parser

@@ -1,0 +1,124 @@
+"""Running one command: find the store, call the command, turn failures into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from app.api.client import WooClient
+from app.api.connection import AuthMode, StoreConnection, normalize_store_url
+from app.cli.commands import COMMANDS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, UsageError
+from app.cli.store_access import KEY_VARIABLE, SECRET_VARIABLE, environment_keys, open_store
+from app.errors import AppError, ConfigurationError
+from app.paths import AppPaths
+from app.profiles import FileSecrets, KeyringSecrets, ProfileStore, SecretStore, StoreProfile
+
+log = logging.getLogger("app.cli")
+
+
+def default_secrets(paths: AppPaths) -> SecretStore:
+    """The OS keychain when there is one, else the owner-only file the user agreed to."""
+    if KeyringSecrets.available():
+        return KeyringSecrets()
+    return FileSecrets(paths.config_dir / "secrets.json")
+
+
+def run_cli(
+    options: argparse.Namespace,
+    paths: AppPaths,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    environ: Mapping[str, str] = os.environ,
+    secrets: SecretStore | None = None,
+) -> int:
+    """Run the command in ``options``; its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    console = Console(out, err, options.json)
+    profiles = ProfileStore(paths.config_dir / "stores.json")
+    if (options.command, options.action) == ("store", "connect"):
+        return _connect(options, paths, profiles, secrets, environ, console)
+    secrets = secrets or default_secrets(paths)
+    try:
+        access = open_store(options, paths, profiles, secrets, environ)
+    except ConfigurationError as error:
+        err.write(f"error: {error.message}\n")
+        return EXIT_USAGE
+    if access.demo is not None and not options.demo:
+        err.write("note: no store is configured; using the embedded demo store.\n")
+    warning = access.connection.security_warning()
+    if warning:
+        err.write(f"warning: {warning}\n")
+    client = WooClient(access.connection)
+    try:
+        return COMMANDS[(options.command, options.action)](options, client, console)
+    except (UsageError, ConfigurationError) as error:
+        err.write(f"error: {error}\n")
+        return EXIT_USAGE
+    except AppError as error:
+        log.info("%s", error.log_text())
+        err.write(f"error: {error.message}\n")
+        return EXIT_FAILED
+    finally:
+        client.close()
+        access.close()
+
+
+def _connect(
+    options: argparse.Namespace,
+    paths: AppPaths,
+    profiles: ProfileStore,
+    secrets: SecretStore | None,
+    environ: Mapping[str, str],
+    console: Console,
+) -> int:
+    """``store connect``: check the store and keys, then save them as the current store."""
+    keys = environment_keys(environ)
+    if not options.store_url or keys is None:
+        console.err.write(
+            f"error: store connect needs --store-url and the keys in {KEY_VARIABLE} and "
+            f"{SECRET_VARIABLE}\n"
+        )
+        return EXIT_USAGE
+    if secrets is None:
+        if not KeyringSecrets.available() and not options.allow_file_secrets:
+            console.err.write(
+                "error: this system has no keychain to keep the keys in. Add "
+                "--allow-file-secrets to keep them in a file only you can read "
+                f"({paths.config_dir / 'secrets.json'}).\n"
+            )
+            return EXIT_USAGE
+        secrets = default_secrets(paths)
+    try:
+        url = normalize_store_url(options.store_url)
+        auth = AuthMode(options.auth) if options.auth else AuthMode.AUTO
+        connection = StoreConnection(url, keys[0], keys[1], auth=auth, ca_bundle=options.ca_bundle)
+        client = WooClient(connection)
+        try:
+            info = client.store_info()
+            count = client.count_customers()
+        finally:
+            client.close()
+        name = options.name or urlsplit(url).hostname or url
+        saved = profiles.load()
+        ca_bundle = str(options.ca_bundle.resolve()) if options.ca_bundle else None
+        saved.put(StoreProfile(name, url, auth, ca_bundle))
+        secrets.put(url, keys[0], keys[1])
+        profiles.save(saved)
+    except ConfigurationError as error:
+        console.err.write(f"error: {error.message}\n")
+        return EXIT_USAGE
+    except AppError as error:
+        console.err.write(f"error: {error.message}\n")
+        return EXIT_FAILED
+    console.out.write(
+        f"Connected to {info.name or url} (WooCommerce {info.wc_version}, {count} customers); "
+        f"saved as “{name}”, the store to use from now on.\n"
+    )
+    return EXIT_OK

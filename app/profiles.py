@@ -1,0 +1,212 @@
+"""Saved store profiles (settings without secrets) and where their secrets live.
+
+Profiles are a small JSON file in the config folder: name, store URL, authentication mode and
+an optional certificate to trust. Secrets never go there: they live in the OS keychain through
+``keyring``; where no keychain exists, a 0600 file is used only when the user agreed to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from app.api.connection import AuthMode, normalize_store_url
+from app.errors import ConfigurationError
+
+log = logging.getLogger("app.profiles")
+
+KEYRING_SERVICE = "woo-customers"
+
+
+@dataclass(frozen=True)
+class StoreProfile:
+    """A store the user connected to, without its secrets."""
+
+    name: str
+    url: str
+    auth: AuthMode = AuthMode.AUTO
+    ca_bundle: str | None = None
+
+
+@dataclass
+class Profiles:
+    """All saved profiles and which one is current."""
+
+    stores: list[StoreProfile] = field(default_factory=list)
+    current: str | None = None
+
+    def find(self, name_or_url: str) -> StoreProfile | None:
+        """The profile with this name or store URL."""
+        for profile in self.stores:
+            if profile.name == name_or_url or profile.url == name_or_url:
+                return profile
+        try:
+            url = normalize_store_url(name_or_url)
+        except ConfigurationError:
+            return None
+        return next((p for p in self.stores if p.url == url), None)
+
+    @property
+    def current_profile(self) -> StoreProfile | None:
+        """The profile in use, if any."""
+        return self.find(self.current) if self.current else None
+
+    def put(self, profile: StoreProfile, *, make_current: bool = True) -> None:
+        """Add or replace a profile (matched by name)."""
+        self.stores = [p for p in self.stores if p.name != profile.name] + [profile]
+        if make_current:
+            self.current = profile.name
+
+
+class ProfileStore:
+    """Reads and writes ``stores.json``; a damaged file is set aside, not fatal."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> Profiles:
+        """The saved profiles (none when the file is missing or unreadable)."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            stores = [
+                StoreProfile(
+                    name=str(entry["name"]),
+                    url=normalize_store_url(str(entry["url"])),
+                    auth=AuthMode(entry.get("auth", "auto")),
+                    ca_bundle=entry.get("ca_bundle"),
+                )
+                for entry in raw.get("stores", [])
+            ]
+            current = raw.get("current")
+            return Profiles(stores, str(current) if current else None)
+        except FileNotFoundError:
+            return Profiles()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            broken = self.path.with_suffix(".json.broken")
+            log.warning("store profiles unreadable (%s); moved aside to %s", error, broken)
+            with contextlib.suppress(OSError):
+                self.path.replace(broken)
+            return Profiles()
+
+    def save(self, profiles: Profiles) -> None:
+        """Write the profiles atomically (a crash leaves the old file intact)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "current": profiles.current,
+            "stores": [{**asdict(p), "auth": str(p.auth)} for p in profiles.stores],
+        }
+        temporary = self.path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+class SecretStore(Protocol):
+    """Where consumer keys and secrets are kept, by store URL."""
+
+    def get(self, url: str) -> tuple[str, str] | None:
+        """The (key, secret) pair for a store, if saved."""
+
+    def put(self, url: str, consumer_key: str, consumer_secret: str) -> None:
+        """Save a store's pair."""
+
+    def delete(self, url: str) -> None:
+        """Forget a store's pair."""
+
+
+class KeyringSecrets:
+    """Secrets in the OS keychain (Secret Service, macOS Keychain, Windows Credential Locker)."""
+
+    @staticmethod
+    def available() -> bool:
+        """Whether a real keychain backend exists on this machine."""
+        import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
+
+        try:
+            backend = keyring.get_keyring()
+        except Exception:  # keyring raises assorted errors for broken setups
+            return False
+        return not isinstance(backend, FailKeyring) and backend.priority > 0
+
+    def get(self, url: str) -> tuple[str, str] | None:
+        """The pair from the keychain."""
+        import keyring
+
+        try:
+            stored = keyring.get_password(KEYRING_SERVICE, url)
+        except Exception as error:
+            raise ConfigurationError(f"The system keychain could not be read: {error}") from error
+        return _decode_pair(stored)
+
+    def put(self, url: str, consumer_key: str, consumer_secret: str) -> None:
+        """Store the pair in the keychain."""
+        import keyring
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, url, _encode_pair(consumer_key, consumer_secret))
+        except Exception as error:
+            raise ConfigurationError(f"The system keychain refused the keys: {error}") from error
+
+    def delete(self, url: str) -> None:
+        """Remove the pair from the keychain, if there."""
+        import keyring
+        from keyring.errors import PasswordDeleteError
+
+        with contextlib.suppress(PasswordDeleteError):
+            keyring.delete_password(KEYRING_SERVICE, url)
+
+
+class FileSecrets:
+    """Secrets in a file only its owner can read: the fallback the user must agree to."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def get(self, url: str) -> tuple[str, str] | None:
+        """The pair from the file."""
+        return _decode_pair(self._load().get(url))
+
+    def put(self, url: str, consumer_key: str, consumer_secret: str) -> None:
+        """Write the pair; the file is created with mode 0600."""
+        data = self._load()
+        data[url] = _encode_pair(consumer_key, consumer_secret)
+        self._write(data)
+
+    def delete(self, url: str) -> None:
+        """Forget the pair."""
+        data = self._load()
+        if data.pop(url, None) is not None:
+            self._write(data)
+
+    def _write(self, data: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.chmod(self.path, 0o600)  # an existing file keeps its mode through os.open
+
+
+def _encode_pair(consumer_key: str, consumer_secret: str) -> str:
+    return json.dumps({"consumer_key": consumer_key, "consumer_secret": consumer_secret})
+
+
+def _decode_pair(stored: str | None) -> tuple[str, str] | None:
+    if not stored:
+        return None
+    try:
+        data = json.loads(stored)
+        return str(data["consumer_key"]), str(data["consumer_secret"])
+    except (ValueError, KeyError, TypeError):
+        return None
