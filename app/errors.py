@@ -126,3 +126,7 @@ class ProtocolError(AppError):
 
 class CancelledError(AppError):
     """The user cancelled the operation."""
+
+
+class CacheError(AppError):
+    """The local cache cannot be used (read-only folder, disk full, damaged beyond repair)."""

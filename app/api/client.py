@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -189,6 +189,26 @@ class WooClient:
             return None
         return _customer_from(body)
 
+    def customer_page(
+        self,
+        number: int,
+        query: CustomerQuery | None = None,
+        *,
+        page_size: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> CustomerPage:
+        """One page of customers (1-based)."""
+        size = page_size or self.connection.page_size
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        pairs = [
+            *(query or CustomerQuery()).params(),
+            ("filter[limit]", str(size)),
+            ("page", str(number)),
+        ]
+        answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
+        return _customer_page(number, answer)
+
     def iter_customer_pages(
         self,
         query: CustomerQuery | None = None,
@@ -196,30 +216,54 @@ class WooClient:
         page_size: int | None = None,
         concurrency: int | None = None,
         cancel: CancelToken | None = None,
+        skip: Collection[int] = (),
     ) -> Iterator[CustomerPage]:
         """Every page of customers, yielded as each arrives (not necessarily in order).
 
         The first page comes alone (it tells how many there are); the rest are fetched with at
-        most ``concurrency`` requests in flight. Stops between pages when cancelled.
+        most ``concurrency`` requests in flight. Stops between pages when cancelled. Page
+        numbers in ``skip`` (already fetched by an interrupted run) are not fetched again,
+        except the first, which is always needed.
         """
-        size = page_size or self.connection.page_size
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
-        params = (query or CustomerQuery()).params()
 
         def fetch(number: int) -> CustomerPage:
-            pairs = [*params, ("filter[limit]", str(size)), ("page", str(number))]
-            answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
-            return _customer_page(number, answer)
+            return self.customer_page(number, query, page_size=page_size, cancel=cancel)
 
         first = fetch(1)
         yield first
         yield from _parallel(
             fetch,
-            range(2, first.total_pages + 1),
+            [n for n in range(2, first.total_pages + 1) if n not in skip],
             concurrency or self.connection.concurrency,
             cancel,
         )
+
+    def customer_ids(
+        self,
+        query: CustomerQuery | None = None,
+        *,
+        concurrency: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> set[int]:
+        """The ids of every matching customer (a census: pages trimmed to ``fields=id``)."""
+        params = [*(query or CustomerQuery()).params(), ("fields", "id")]
+        size = MAX_PAGE_SIZE
+
+        def fetch(number: int) -> tuple[set[int], int]:
+            pairs = [*params, ("filter[limit]", str(size)), ("page", str(number))]
+            answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
+            items = _list_in(answer.body, "customers")
+            ids = {item["id"] for item in items if isinstance(item, Mapping)}
+            if not all(isinstance(i, int) for i in ids):
+                raise ProtocolError("The store's customer ids are not numbers.")
+            return ids, answer.header_int("X-WC-TotalPages") or 1
+
+        ids, pages = fetch(1)
+        for more, _ in _parallel(
+            fetch, range(2, pages + 1), concurrency or self.connection.concurrency, cancel
+        ):
+            ids |= more
+        return ids
 
     def list_customers(
         self,

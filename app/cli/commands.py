@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.api.client import CustomerQuery, SaveResult, WooClient
+from app.cli.output import counted
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
 
@@ -44,7 +45,8 @@ def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
 
-def _customer_rows(customers: list[Customer]) -> list[list[object]]:
+def customer_rows(customers: list[Customer]) -> list[list[object]]:
+    """Table rows of customers (the columns of :func:`print_customers`)."""
     return [
         [
             c.id,
@@ -61,9 +63,25 @@ def _customer_rows(customers: list[Customer]) -> list[list[object]]:
     ]
 
 
-def _print_customer(customer: Customer, console: Console) -> None:
+def print_customers(customers: list[Customer], console: Console) -> None:
+    """A list of customers: a JSON array in the API's shape, or a table."""
     if console.as_json:
-        _print_json(customer.to_api(), console)
+        print_json_value([c.to_api() for c in customers], console)
+        return
+    from app.cli.output import print_table
+
+    print_table(
+        ["ID", "Name", "Email", "Username", "City", "Country", "Orders", "Spent", "Last order"],
+        customer_rows(customers),
+        console.out,
+        right_aligned=(0, 6, 7),
+    )
+
+
+def print_customer(customer: Customer, console: Console) -> None:
+    """One customer: a JSON object in the API's shape, or labelled lines."""
+    if console.as_json:
+        print_json_value(customer.to_api(), console)
         return
     from app.cli.output import print_fields
 
@@ -101,14 +119,15 @@ def _address_line(fields: Mapping[str, str]) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _print_json(value: Any, console: Console) -> None:
+def print_json_value(value: Any, console: Console) -> None:
+    """Any JSON value on the console's output."""
     from app.cli.output import print_json
 
     print_json(value, console.out)
 
 
 def _report_save(result: SaveResult, console: Console) -> int:
-    _print_customer(result.customer, console)
+    print_customer(result.customer, console)
     if result.recovered:
         console.err.write("note: the store's answer was lost; the saved customer was found.\n")
     for change in result.unapplied:
@@ -148,18 +167,9 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
         raise UsageError("--page-size must be between 1 and 100")
     query = CustomerQuery(role=options.role, search=options.search)
     customers = client.list_customers(query, page_size=options.page_size)
-    if console.as_json:
-        _print_json([c.to_api() for c in customers], console)
-        return EXIT_OK
-    from app.cli.output import print_table
-
-    print_table(
-        ["ID", "Name", "Email", "Username", "City", "Country", "Orders", "Spent", "Last order"],
-        _customer_rows(customers),
-        console.out,
-        right_aligned=(0, 6, 7),
-    )
-    console.err.write(f"{len(customers)} customers\n")
+    print_customers(customers, console)
+    if not console.as_json:
+        console.err.write(f"{counted(len(customers), 'customer')}\n")
     return EXIT_OK
 
 
@@ -175,7 +185,7 @@ def customers_get(options: argparse.Namespace, client: WooClient, console: Conso
         customer = client.get_customer(int(wanted))
     else:
         raise UsageError(f"“{wanted}” is neither a customer ID nor an email address")
-    _print_customer(customer, console)
+    print_customer(customer, console)
     return EXIT_OK
 
 
@@ -183,7 +193,7 @@ def customers_count(options: argparse.Namespace, client: WooClient, console: Con
     """``customers count``."""
     count = client.count_customers(CustomerQuery(role=options.role))
     if console.as_json:
-        _print_json({"count": count}, console)
+        print_json_value({"count": count}, console)
     else:
         console.out.write(f"{count}\n")
     return EXIT_OK
@@ -210,7 +220,7 @@ def customers_delete(options: argparse.Namespace, client: WooClient, console: Co
         )
     client.delete_customer(options.customer_id)
     if console.as_json:
-        _print_json({"deleted": options.customer_id}, console)
+        print_json_value({"deleted": options.customer_id}, console)
     else:
         console.out.write(
             f"Deleted customer {options.customer_id}; their orders are kept as guest orders.\n"
@@ -222,7 +232,7 @@ def customers_orders(options: argparse.Namespace, client: WooClient, console: Co
     """``customers orders ID``."""
     orders: list[Order] = client.customer_orders(options.customer_id)
     if console.as_json:
-        _print_json([o.to_api() for o in orders], console)
+        print_json_value([o.to_api() for o in orders], console)
         return EXIT_OK
     from app.cli.output import print_table
 
@@ -242,7 +252,7 @@ def customers_orders(options: argparse.Namespace, client: WooClient, console: Co
         console.out,
         right_aligned=(3, 4),
     )
-    console.err.write(f"{len(orders)} orders\n")
+    console.err.write(f"{counted(len(orders), 'order')}\n")
     return EXIT_OK
 
 
@@ -250,7 +260,7 @@ def customers_downloads(options: argparse.Namespace, client: WooClient, console:
     """``customers downloads ID``."""
     downloads: list[Download] = client.customer_downloads(options.customer_id)
     if console.as_json:
-        _print_json([d.to_api() for d in downloads], console)
+        print_json_value([d.to_api() for d in downloads], console)
         return EXIT_OK
     from app.cli.output import print_table
 
@@ -276,7 +286,7 @@ def store_info(options: argparse.Namespace, client: WooClient, console: Console)
     info = client.store_info()
     connection = client.connection
     if console.as_json:
-        _print_json(
+        print_json_value(
             {
                 "name": info.name,
                 "description": info.description,

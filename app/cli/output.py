@@ -64,3 +64,8 @@ def print_fields(pairs: Sequence[tuple[str, object]], out: TextIO) -> None:
     width = max((len(label) for label, _ in shown), default=0)
     for label, value in shown:
         out.write(f"{label + ':':<{width + 1}} {value}\n")
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 customer``, ``2,000 customers``."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"

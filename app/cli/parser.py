@@ -69,13 +69,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = actions.add_parser("list", help="list customers")
     _add_global_options(listing, suppress=True)
-    listing.add_argument("--search", default="", help="WordPress user search (exact; * wildcards)")
+    listing.add_argument(
+        "--search",
+        default="",
+        help="online: the store's search (exact email, login or name; * wildcards); "
+        "offline: any part of name, email, username, company, phone, city, postcode",
+    )
+    listing.add_argument(
+        "--offline", action="store_true", help="read the local cache only (see `sync`)"
+    )
+    listing.add_argument(
+        "--sort",
+        default="name",
+        choices=[
+            "name",
+            "email",
+            "username",
+            "city",
+            "country",
+            "orders",
+            "total_spent",
+            "last_order",
+            "registered",
+            "id",
+        ],
+        help="sort order of --offline lists",
+    )
+    listing.add_argument("--desc", action="store_true", help="sort descending (--offline)")
     listing.add_argument("--role", default="customer", help='a role, or "all"')
     listing.add_argument("--page-size", type=int, default=100, help="customers per request (1-100)")
 
     get = actions.add_parser("get", help="show one customer")
     _add_global_options(get, suppress=True)
     get.add_argument("customer", metavar="ID_OR_EMAIL")
+    get.add_argument("--offline", action="store_true", help="read the local cache only")
 
     count = actions.add_parser("count", help="count customers")
     _add_global_options(count, suppress=True)
@@ -118,4 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="without a system keychain, keep the keys in a file only you can read",
     )
+    sync = commands.add_parser("sync", help="bring the local cache up to date with the store")
+    _add_global_options(sync, suppress=True)
+    sync.set_defaults(action="run")
+    kind = sync.add_mutually_exclusive_group()
+    kind.add_argument("--full", action="store_true", help="fetch everything (order figures too)")
+    kind.add_argument("--quick", action="store_true", help="fetch only what changed")
+
+    cache = commands.add_parser("cache", help="the local cache")
+    _add_global_options(cache, suppress=True)
+    cache_actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cache_info = cache_actions.add_parser("info", help="coverage and last sync times")
+    _add_global_options(cache_info, suppress=True)
     return parser

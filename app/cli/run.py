@@ -12,8 +12,16 @@ from urllib.parse import urlsplit
 
 from app.api.client import WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
+from app.cache.repository import CustomerCache
+from app.cli.cache_commands import cache_info, get_offline, list_offline, sync_command
 from app.cli.commands import COMMANDS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, UsageError
-from app.cli.store_access import KEY_VARIABLE, SECRET_VARIABLE, environment_keys, open_store
+from app.cli.store_access import (
+    KEY_VARIABLE,
+    SECRET_VARIABLE,
+    environment_keys,
+    open_store,
+    store_identity,
+)
 from app.errors import AppError, ConfigurationError
 from app.paths import AppPaths
 from app.profiles import FileSecrets, KeyringSecrets, ProfileStore, SecretStore, StoreProfile
@@ -44,6 +52,9 @@ def run_cli(
     profiles = ProfileStore(paths.config_dir / "stores.json")
     if (options.command, options.action) == ("store", "connect"):
         return _connect(options, paths, profiles, secrets, environ, console)
+    key = (options.command, options.action)
+    if getattr(options, "offline", False) or key == ("cache", "info"):
+        return _run_offline(options, paths, profiles, console)
     secrets = secrets or default_secrets(paths)
     try:
         access = open_store(options, paths, profiles, secrets, environ)
@@ -56,8 +67,12 @@ def run_cli(
     if warning:
         err.write(f"warning: {warning}\n")
     client = WooClient(access.connection)
+    cache: CustomerCache | None = None
     try:
-        return COMMANDS[(options.command, options.action)](options, client, console)
+        if key == ("sync", "run"):
+            cache = CustomerCache.open(paths.cache_dir, access.identity)
+            return sync_command(options, client, cache, console)
+        return COMMANDS[key](options, client, console)
     except (UsageError, ConfigurationError) as error:
         err.write(f"error: {error}\n")
         return EXIT_USAGE
@@ -66,8 +81,44 @@ def run_cli(
         err.write(f"error: {error.message}\n")
         return EXIT_FAILED
     finally:
+        if cache is not None:
+            cache.close()
         client.close()
         access.close()
+
+
+def _run_offline(
+    options: argparse.Namespace, paths: AppPaths, profiles: ProfileStore, console: Console
+) -> int:
+    """Commands that read the local cache only: no network, no keys needed."""
+    key = (options.command, options.action)
+    try:
+        cache = CustomerCache.open(paths.cache_dir, store_identity(options, profiles))
+    except ConfigurationError as error:
+        console.err.write(f"error: {error.message}\n")
+        return EXIT_USAGE
+    except AppError as error:
+        console.err.write(f"error: {error.message}\n")
+        return EXIT_FAILED
+    try:
+        for notice in cache.notices:
+            console.err.write(f"note: {notice}\n")
+        if key == ("cache", "info"):
+            return cache_info(options, cache, console)
+        if key == ("customers", "list"):
+            return list_offline(options, cache, console)
+        if key == ("customers", "get"):
+            return get_offline(options, cache, console)
+        console.err.write("error: this command needs the store; --offline is for list and get\n")
+        return EXIT_USAGE
+    except UsageError as error:
+        console.err.write(f"error: {error}\n")
+        return EXIT_USAGE
+    except AppError as error:
+        console.err.write(f"error: {error.message}\n")
+        return EXIT_FAILED
+    finally:
+        cache.close()
 
 
 def _connect(

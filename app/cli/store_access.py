@@ -22,6 +22,8 @@ from app.profiles import ProfileStore, SecretStore
 if TYPE_CHECKING:
     from app.demo_store import DemoStore
 
+#: The cache identity of the embedded demo store, whose URL changes with its port every run.
+DEMO_IDENTITY = "demo://embedded-store"
 KEY_VARIABLE = "WC_CONSUMER_KEY"
 SECRET_VARIABLE = "WC_CONSUMER_SECRET"  # noqa: S105 - the variable's name, not a secret
 
@@ -33,6 +35,11 @@ class StoreAccess:
     connection: StoreConnection
     source: str
     demo: DemoStore | None = None
+
+    @property
+    def identity(self) -> str:
+        """The name of this store's cache: its URL, or the demo store's fixed identity."""
+        return DEMO_IDENTITY if self.demo is not None else self.connection.url
 
     def close(self) -> None:
         """Stop the demo store if this access started one."""
@@ -95,6 +102,16 @@ def open_store(
         url, keys[0], keys[1], auth=auth or AuthMode.AUTO, ca_bundle=ca_bundle
     )
     return StoreAccess(connection, source)
+
+
+def store_identity(options: argparse.Namespace, profiles: ProfileStore) -> str:
+    """Which store's cache a command means, without connecting (for offline commands)."""
+    if options.demo:
+        return DEMO_IDENTITY
+    if options.store_url:
+        return normalize_store_url(options.store_url)
+    profile = profiles.load().current_profile
+    return profile.url if profile is not None else DEMO_IDENTITY
 
 
 def start_demo_store(paths: AppPaths) -> StoreAccess:

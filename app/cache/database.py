@@ -1,0 +1,271 @@
+"""Opening a store's cache file: location, permissions, schema migrations, damage and errors.
+
+One SQLite file per store, named after the store's host and a hash of its URL, in WAL mode so
+the GUI can read while a sync writes. The schema version is ``PRAGMA user_version``; migrations
+are ordered functions. A file that is not a database (or fails its integrity check) is moved
+aside and rebuilt; a file that belongs to another store URL is never used for this one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app.errors import CacheError
+
+log = logging.getLogger("app.cache")
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL COLLATE NOCASE,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    display_name TEXT NOT NULL COLLATE NOCASE,
+    username TEXT NOT NULL COLLATE NOCASE,
+    role TEXT NOT NULL,
+    company TEXT NOT NULL COLLATE NOCASE,
+    city TEXT NOT NULL COLLATE NOCASE,
+    country TEXT NOT NULL,
+    created_at INTEGER,
+    last_update INTEGER,
+    last_order_id INTEGER,
+    last_order_date INTEGER,
+    orders_count INTEGER NOT NULL,
+    total_spent_cents INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL
+);
+CREATE INDEX customers_by_display_name ON customers (display_name, id);
+CREATE INDEX customers_by_email ON customers (email, id);
+CREATE INDEX customers_by_username ON customers (username, id);
+CREATE INDEX customers_by_city ON customers (city, id);
+CREATE INDEX customers_by_country ON customers (country, id);
+CREATE INDEX customers_by_orders ON customers (orders_count, id);
+CREATE INDEX customers_by_spent ON customers (total_spent_cents, id);
+CREATE INDEX customers_by_last_order ON customers (last_order_date, id);
+CREATE INDEX customers_by_created ON customers (created_at, id);
+CREATE INDEX customers_by_role ON customers (role, id);
+CREATE INDEX customers_by_confirmed ON customers (confirmed_at);
+CREATE VIRTUAL TABLE customer_search USING fts5 (text, tokenize = 'trigram');
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL,
+    created_at INTEGER,
+    data TEXT NOT NULL
+);
+CREATE INDEX orders_by_customer ON orders (customer_id, created_at);
+CREATE TABLE downloads (
+    customer_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (customer_id, position)
+);
+CREATE TABLE customer_details (
+    customer_id INTEGER PRIMARY KEY,
+    orders_fetched_at INTEGER,
+    downloads_fetched_at INTEGER
+);
+"""
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one (``executescript`` would commit the migration's transaction)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+#: Schema migrations: entry N brings a file from user_version N to N + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    lambda conn: _run_script(conn, _SCHEMA_V1),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def cache_path(cache_dir: Path, store_url: str) -> Path:
+    """The cache file of a store: its host plus a hash of the whole URL (one file per store)."""
+    host = (urlsplit(store_url).hostname or "store").replace(":", "_")
+    digest = hashlib.sha256(store_url.encode()).hexdigest()[:12]
+    return cache_dir / f"{host}-{digest}.sqlite3"
+
+
+def _cache_error(error: sqlite3.Error, path: Path) -> CacheError:
+    text = str(error).lower()
+    if "disk is full" in text or "disk i/o" in text:
+        return CacheError(
+            f"The disk holding the cache ({path.parent}) is full. Free some space and try again.",
+            detail=str(error),
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return CacheError(
+            f"The cache folder {path.parent} cannot be written. Check its permissions, or start "
+            "the app with --data-dir pointing to a writable folder.",
+            detail=str(error),
+        )
+    if "locked" in text or "busy" in text:
+        return CacheError(
+            "The cache is busy in another program; try again in a moment.", detail=str(error)
+        )
+    return CacheError(f"The cache could not be used: {error}", detail=str(error))
+
+
+@dataclass
+class CacheFile:
+    """An open connection to one store's cache file.
+
+    Attributes:
+        path: the file.
+        store_url: the store it belongs to.
+        notices: things the user should be told (e.g. a damaged cache that was rebuilt).
+    """
+
+    path: Path
+    store_url: str
+    conn: sqlite3.Connection
+    notices: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction taken up front; all or nothing.
+
+        Raises:
+            CacheError: for disk-full, read-only and other storage failures.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _cache_error(error, self.path) from error
+        try:
+            yield self.conn
+        except sqlite3.Error as error:
+            self.conn.execute("ROLLBACK")
+            raise _cache_error(error, self.path) from error
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise _cache_error(error, self.path) from error
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def open_cache(cache_dir: Path, store_url: str) -> CacheFile:
+    """Open (creating or migrating as needed) the cache of a store.
+
+    Raises:
+        CacheError: when the folder cannot be written or the disk is full.
+    """
+    path = cache_path(cache_dir, store_url)
+    notices: list[str] = []
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CacheError(
+            f"The cache folder {path.parent} cannot be created: {error.strerror or error}. "
+            "Start the app with --data-dir pointing to a writable folder.",
+            detail=str(error),
+        ) from error
+    for _attempt in range(2):
+        try:
+            conn = _connect(path)
+            _check_and_migrate(conn, path, store_url)
+            return CacheFile(path, store_url, conn, notices)
+        except _UnusableFileError as problem:
+            moved = _move_aside(path, problem.reason)
+            notices.append(
+                f"The local cache was {problem.reason} and has been rebuilt; the old file was "
+                f"kept as {moved.name}. Customers will be fetched from the store again."
+            )
+            log.warning("cache %s %s; moved to %s", path, problem.reason, moved)
+        except sqlite3.Error as error:
+            raise _cache_error(error, path) from error
+    raise CacheError(f"The cache {path} could not be rebuilt.")
+
+
+class _UnusableFileError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    existed = path.exists()
+    old_umask = os.umask(0o077)  # the cache holds customers' personal data: owner only
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=15)
+    finally:
+        os.umask(old_umask)
+    if not existed:
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        if "not a database" in str(error) or "malformed" in str(error):
+            raise _UnusableFileError("damaged") from error
+        raise
+    return conn
+
+
+def _check_and_migrate(conn: sqlite3.Connection, path: Path, store_url: str) -> None:
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > 0:
+            status = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if status != "ok":
+                raise _UnusableFileError("damaged")
+            row = conn.execute("SELECT value FROM meta WHERE name = 'store_url'").fetchone()
+            if row is not None and row[0] != store_url:
+                raise _UnusableFileError(f"made for another store ({row[0]})")
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise _UnusableFileError("damaged") from error
+    except _UnusableFileError:
+        conn.close()
+        raise
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise _UnusableFileError("written by a newer version of the app")
+    for step in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[step](conn)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('store_url', ?)", (store_url,))
+
+
+def _move_aside(path: Path, reason: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{stamp}.unusable{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.replace(Path(f"{target}{suffix}"))
+    return target

@@ -1,0 +1,369 @@
+"""Reading and writing a store's cached customers, orders and downloads.
+
+Writes come from the sync (a page at a time, each in one transaction); reads come from the GUI
+and the offline command line: the ordered ids of a view (sort, role, country, search), then the
+rows of the visible window by id. Customers are stored as the API's object plus the columns the
+views sort and filter by.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.cache.database import CacheFile, open_cache
+from app.cache.search import search_clause, search_rows
+from app.domain.customer import Customer
+from app.domain.order import Download, Order
+
+#: Sort keys of the customer views and the column each sorts by (every one is indexed).
+SORT_COLUMNS: Mapping[str, str] = {
+    "name": "display_name",
+    "email": "email",
+    "username": "username",
+    "city": "city",
+    "country": "country",
+    "orders": "orders_count",
+    "total_spent": "total_spent_cents",
+    "last_order": "last_order_date",
+    "registered": "created_at",
+    "id": "id",
+}
+
+
+def _timestamp(value: datetime | None) -> int | None:
+    return int(value.timestamp()) if value is not None else None
+
+
+def _datetime(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """A view of the cached customers.
+
+    Attributes:
+        search: search box text (see app.cache.search).
+        role: only this role (None for every role).
+        country: only customers whose billing (else shipping) country is this ISO code.
+        sort: a key of :data:`SORT_COLUMNS`.
+        descending: sort direction.
+    """
+
+    search: str = ""
+    role: str | None = "customer"
+    country: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How complete and how fresh the cache is, stated honestly.
+
+    Attributes:
+        held: customers in the cache.
+        store_total: how many the store reported at the last sync (None before any sync).
+        store_total_at: when it reported that.
+        last_full_sync: when the last full sync finished.
+        last_quick_sync: when the last quick sync finished.
+        oldest_confirmation: when the least recently confirmed cached customer was confirmed.
+    """
+
+    held: int
+    store_total: int | None
+    store_total_at: datetime | None
+    last_full_sync: datetime | None
+    last_quick_sync: datetime | None
+    oldest_confirmation: datetime | None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the cache holds as many customers as the store last reported."""
+        return self.store_total is not None and self.held >= self.store_total
+
+
+class CustomerCache:
+    """One store's cache; use one instance per thread (each holds its own connection)."""
+
+    def __init__(self, file: CacheFile) -> None:
+        self.file = file
+        self._conn = file.conn
+
+    @classmethod
+    def open(cls, cache_dir: Path, store_url: str) -> CustomerCache:
+        """Open the cache of a store (see :func:`app.cache.database.open_cache`)."""
+        return cls(open_cache(cache_dir, store_url))
+
+    @property
+    def notices(self) -> list[str]:
+        """Messages for the user from opening the cache (e.g. a rebuilt damaged file)."""
+        return self.file.notices
+
+    def close(self) -> None:
+        """Close the cache."""
+        self.file.close()
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    def meta(self, name: str) -> str | None:
+        """A sync metadata value."""
+        row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, values: Mapping[str, str | int | None]) -> None:
+        """Set (or, with None, remove) metadata values in one transaction."""
+        with self.file.transaction() as conn:
+            self._write_meta(conn, values)
+
+    @staticmethod
+    def _write_meta(conn: sqlite3.Connection, values: Mapping[str, str | int | None]) -> None:
+        for name, value in values.items():
+            if value is None:
+                conn.execute("DELETE FROM meta WHERE name = ?", (name,))
+            else:
+                conn.execute(
+                    "INSERT INTO meta (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (name, str(value)),
+                )
+
+    def meta_time(self, name: str) -> datetime | None:
+        """A metadata value holding Unix seconds, as a datetime."""
+        value = self.meta(name)
+        return _datetime(int(value)) if value and value.isdigit() else None
+
+    # -- customers: writes ----------------------------------------------------------------------
+
+    def upsert_customers(
+        self,
+        customers: Sequence[Customer],
+        confirmed_at: int,
+        meta: Mapping[str, str | int | None] | None = None,
+    ) -> None:
+        """Store customers as the store just confirmed them (one transaction, with ``meta``)."""
+        rows = [
+            (
+                c.id,
+                c.email,
+                c.first_name,
+                c.last_name,
+                c.display_name,
+                c.username,
+                c.role or "",
+                c.billing.company or c.shipping.company,
+                c.billing.city or c.shipping.city,
+                c.billing.country or c.shipping.country,
+                _timestamp(c.created_at),
+                _timestamp(c.last_update),
+                c.last_order_id,
+                _timestamp(c.last_order_date),
+                c.orders_count,
+                int((c.total_spent * 100).to_integral_value()),
+                json.dumps(c.to_api(), ensure_ascii=False),
+                confirmed_at,
+            )
+            for c in customers
+        ]
+        ids = [(c.id,) for c in customers]
+        with self.file.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO customers (id, email, first_name, last_name, display_name,"
+                " username, role, company, city, country, created_at, last_update, last_order_id,"
+                " last_order_date, orders_count, total_spent_cents, data, confirmed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            conn.executemany("DELETE FROM customer_search WHERE rowid = ?", ids)
+            conn.executemany(
+                "INSERT INTO customer_search (rowid, text) VALUES (?, ?)", search_rows(customers)
+            )
+            if meta:
+                self._write_meta(conn, meta)
+
+    def delete_customers(
+        self, ids: Iterable[int], meta: Mapping[str, str | int | None] | None = None
+    ) -> int:
+        """Remove customers (and what is cached of them) in one transaction; how many went."""
+        rows = [(customer_id,) for customer_id in ids]
+        with self.file.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany("DELETE FROM customers WHERE id = ?", rows)
+            removed = conn.total_changes - before
+            conn.executemany("DELETE FROM customer_search WHERE rowid = ?", rows)
+            conn.executemany("DELETE FROM orders WHERE customer_id = ?", rows)
+            conn.executemany("DELETE FROM downloads WHERE customer_id = ?", rows)
+            conn.executemany("DELETE FROM customer_details WHERE customer_id = ?", rows)
+            if meta:
+                self._write_meta(conn, meta)
+        return removed
+
+    # -- customers: reads ---------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Customers held (every role)."""
+        return int(self._conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0])
+
+    def all_ids(self) -> set[int]:
+        """Every cached customer id."""
+        return {row[0] for row in self._conn.execute("SELECT id FROM customers")}
+
+    def ids_confirmed_before(self, moment: int) -> list[int]:
+        """Customers the store has not confirmed since ``moment``."""
+        return [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT id FROM customers WHERE confirmed_at < ?", (moment,)
+            )
+        ]
+
+    def ordered_ids(self, view: CustomerFilter) -> list[int]:
+        """The ids of a view, in its order (SQL does the sorting, filtering and searching)."""
+        column = SORT_COLUMNS.get(view.sort)
+        if column is None:
+            raise ValueError(f"unknown sort key {view.sort!r}")
+        where: list[str] = []
+        params: list[object] = []
+        if view.role:
+            where.append("c.role = ?")
+            params.append(view.role)
+        if view.country:
+            where.append("c.country = ?")
+            params.append(view.country)
+        clause = search_clause(view.search)
+        where += clause.sql
+        params += clause.params
+        direction = "DESC" if view.descending else "ASC"
+        sql = f"SELECT c.id FROM customers c {'WHERE ' + ' AND '.join(where) if where else ''}"
+        sql += f" ORDER BY c.{column} {direction}, c.id {direction}"
+        return [row[0] for row in self._conn.execute(sql, params)]
+
+    def customers_by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
+        """The customers with these ids (missing ids are left out)."""
+        found: dict[int, Customer] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for customer_id, data in self._conn.execute(
+                f"SELECT id, data FROM customers WHERE id IN ({marks})", chunk
+            ):
+                found[customer_id] = Customer.from_api(json.loads(data))
+        return found
+
+    def customer(self, customer_id: int) -> Customer | None:
+        """One cached customer."""
+        return self.customers_by_ids([customer_id]).get(customer_id)
+
+    def roles(self) -> list[str]:
+        """The roles present in the cache, most common first."""
+        return [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT role FROM customers GROUP BY role ORDER BY COUNT(*) DESC, role"
+            )
+        ]
+
+    def countries(self) -> list[str]:
+        """The countries present in the cache, alphabetically."""
+        return [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT DISTINCT country FROM customers WHERE country != '' ORDER BY country"
+            )
+        ]
+
+    def coverage(self) -> Coverage:
+        """Counts and times that say how complete and fresh the cache is."""
+        held, oldest = self._conn.execute(
+            "SELECT COUNT(*), MIN(confirmed_at) FROM customers"
+        ).fetchone()
+        total = self.meta("store_total")
+        return Coverage(
+            held=held,
+            store_total=int(total) if total is not None else None,
+            store_total_at=self.meta_time("store_total_at"),
+            last_full_sync=self.meta_time("last_full_sync"),
+            last_quick_sync=self.meta_time("last_quick_sync"),
+            oldest_confirmation=_datetime(oldest),
+        )
+
+    # -- orders and downloads -----------------------------------------------------------------
+
+    def store_orders(self, customer_id: int, orders: Sequence[Order], fetched_at: int) -> None:
+        """Replace a customer's cached orders with what the store just sent."""
+        with self.file.transaction() as conn:
+            conn.execute("DELETE FROM orders WHERE customer_id = ?", (customer_id,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO orders (id, customer_id, created_at, data)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        o.id,
+                        customer_id,
+                        _timestamp(o.created_at),
+                        json.dumps(o.to_api(), ensure_ascii=False),
+                    )
+                    for o in orders
+                ],
+            )
+            conn.execute(
+                "INSERT INTO customer_details (customer_id, orders_fetched_at) VALUES (?, ?)"
+                " ON CONFLICT (customer_id) DO UPDATE"
+                " SET orders_fetched_at = excluded.orders_fetched_at",
+                (customer_id, fetched_at),
+            )
+
+    def orders(self, customer_id: int) -> list[Order] | None:
+        """A customer's cached orders, newest first; None if never fetched."""
+        if self._fetched_at(customer_id, "orders_fetched_at") is None:
+            return None
+        return [
+            Order.from_api(json.loads(data))
+            for (data,) in self._conn.execute(
+                "SELECT data FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC",
+                (customer_id,),
+            )
+        ]
+
+    def store_downloads(
+        self, customer_id: int, downloads: Sequence[Download], fetched_at: int
+    ) -> None:
+        """Replace a customer's cached downloads."""
+        with self.file.transaction() as conn:
+            conn.execute("DELETE FROM downloads WHERE customer_id = ?", (customer_id,))
+            conn.executemany(
+                "INSERT INTO downloads (customer_id, position, data) VALUES (?, ?, ?)",
+                [
+                    (customer_id, position, json.dumps(d.to_api(), ensure_ascii=False))
+                    for position, d in enumerate(downloads)
+                ],
+            )
+            conn.execute(
+                "INSERT INTO customer_details (customer_id, downloads_fetched_at) VALUES (?, ?)"
+                " ON CONFLICT (customer_id) DO UPDATE"
+                " SET downloads_fetched_at = excluded.downloads_fetched_at",
+                (customer_id, fetched_at),
+            )
+
+    def downloads(self, customer_id: int) -> list[Download] | None:
+        """A customer's cached downloads; None if never fetched."""
+        if self._fetched_at(customer_id, "downloads_fetched_at") is None:
+            return None
+        return [
+            Download.from_api(json.loads(data))
+            for (data,) in self._conn.execute(
+                "SELECT data FROM downloads WHERE customer_id = ? ORDER BY position",
+                (customer_id,),
+            )
+        ]
+
+    def _fetched_at(self, customer_id: int, column: str) -> int | None:
+        row = self._conn.execute(
+            f"SELECT {column} FROM customer_details WHERE customer_id = ?", (customer_id,)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None

@@ -1,0 +1,324 @@
+"""Bringing a store's cache up to date: first, full and quick syncs.
+
+* Full sync: every page, several at a time, each page stored as it arrives (so the first
+  customers show after one round trip), then customers the store no longer has are removed in
+  one transaction. An interrupted full sync resumes where it stopped.
+* Quick sync: only customers changed since the watermark, newest first by ``last_update``
+  (the one ordering legacy v3 offers for this), stopping at the watermark; then the store's
+  count is compared with the cache's, and only if they differ does an id census find deletions.
+  ``last_update`` does not move when only a customer's orders change, so order figures need a
+  full sync now and then: AUTO runs one when the last is older than a day.
+
+Nothing is ever half-applied: each page and the final removal are single transactions, so a
+cancelled or crashed sync leaves a consistent cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.api.client import CustomerQuery, WooClient
+from app.api.transport import CancelToken
+from app.cache.repository import CustomerCache
+from app.domain.customer import Customer
+from app.domain.order import Download, Order
+from app.errors import NotFoundError
+
+log = logging.getLogger("app.cache")
+
+#: AUTO runs a full sync when the last one is older than this (order figures go stale).
+FULL_SYNC_MAX_AGE = 24 * 3600
+#: An interrupted full sync older than this starts over instead of resuming.
+RESUME_WINDOW = 6 * 3600
+
+
+class SyncMode(StrEnum):
+    """Which sync to run."""
+
+    AUTO = "auto"
+    FULL = "full"
+    QUICK = "quick"
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Where a sync is: a phase, how far, and a line for the user."""
+
+    phase: str
+    done: int
+    total: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a finished sync did."""
+
+    mode: SyncMode
+    fetched: int
+    removed: int
+    store_total: int
+    held: int
+    seconds: float
+    resumed: bool = False
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+class SyncEngine:
+    """Syncs one store's customers into its cache (run it off the GUI thread)."""
+
+    def __init__(
+        self,
+        client: WooClient,
+        cache: CustomerCache,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.cache = cache
+        self._clock = clock
+
+    def _now(self) -> int:
+        return int(self._clock())
+
+    # -- entry -------------------------------------------------------------------------------
+
+    def sync(
+        self,
+        mode: SyncMode = SyncMode.AUTO,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> SyncReport:
+        """Run a sync; AUTO picks quick when a recent full sync and a watermark exist.
+
+        Raises:
+            AppError: network, store or cache failures; CancelledError when cancelled.
+        """
+        report = progress or (lambda _: None)
+        if mode is SyncMode.AUTO:
+            last_full = self.cache.meta("last_full_sync")
+            fresh = last_full is not None and self._now() - int(last_full) < FULL_SYNC_MAX_AGE
+            interrupted = self.cache.meta("full_sync_started") is not None
+            usable = fresh and self.cache.meta("watermark") is not None and not interrupted
+            mode = SyncMode.QUICK if usable else SyncMode.FULL
+        if mode is SyncMode.QUICK and self.cache.meta("watermark") is None:
+            mode = SyncMode.FULL
+        if mode is SyncMode.QUICK:
+            quick = self._quick(report, cancel)
+            if quick is not None:
+                return quick
+            log.info("the store sends no last_update; running a full sync instead")
+        return self._full(report, cancel)
+
+    def _scope(self, cancel: CancelToken | None) -> CustomerQuery:
+        """Every role when the store can list them (WooCommerce 2.5+), else customers only."""
+        scope = self.cache.meta("role_scope")
+        if scope is None:
+            everyone = self.client.count_customers(CustomerQuery(role="all"), cancel)
+            customers = self.client.count_customers(CustomerQuery(), cancel)
+            # WooCommerce 2.4 treats "all" as a role name that matches nobody.
+            scope = "customer" if everyone == 0 and customers > 0 else "all"
+            self.cache.set_meta({"role_scope": scope})
+        return CustomerQuery(role=scope)
+
+    # -- full --------------------------------------------------------------------------------
+
+    def _full(self, report: ProgressCallback, cancel: CancelToken | None) -> SyncReport:
+        began = time.perf_counter()
+        scope = self._scope(cancel)
+        started_text = self.cache.meta("full_sync_started")
+        started = int(started_text) if started_text else None
+        resumed = started is not None and self._now() - started < RESUME_WINDOW
+        done_pages: set[int] = set()
+        if resumed:
+            assert started is not None
+            done_pages = {
+                int(p) for p in (self.cache.meta("full_sync_pages") or "").split(",") if p
+            }
+        else:
+            started = self._now()
+            self.cache.set_meta({"full_sync_started": started, "full_sync_pages": ""})
+        watermark = self._newest_update(scope, cancel)
+        fetched = 0
+        report(SyncProgress("customers", 0, None, "Fetching customers…"))
+        for page in self.client.iter_customer_pages(scope, cancel=cancel, skip=done_pages):
+            done_pages.add(page.number)
+            self.cache.upsert_customers(
+                page.customers,
+                self._now(),
+                meta={
+                    "full_sync_pages": ",".join(map(str, sorted(done_pages))),
+                    "store_total": page.total,
+                    "store_total_at": self._now(),
+                },
+            )
+            fetched += len(page.customers)
+            report(
+                SyncProgress(
+                    "customers",
+                    len(done_pages),
+                    page.total_pages,
+                    f"Fetched {fetched:,} of {page.total:,} customers",
+                )
+            )
+        report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
+        removed, store_total = self._reconcile(scope, started, cancel)
+        self.cache.set_meta(
+            {
+                "last_full_sync": self._now(),
+                "watermark": watermark if watermark is not None else self._max_cached_update(),
+                "full_sync_started": None,
+                "full_sync_pages": None,
+            }
+        )
+        held = self.cache.count()
+        report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
+        return SyncReport(
+            SyncMode.FULL,
+            fetched,
+            removed,
+            store_total,
+            held,
+            time.perf_counter() - began,
+            resumed,
+        )
+
+    def _newest_update(self, scope: CustomerQuery, cancel: CancelToken | None) -> int | None:
+        """The newest ``last_update`` in the store right now (the next quick sync starts here)."""
+        page = self.client.customer_page(1, _by_last_update(scope), page_size=1, cancel=cancel)
+        if not page.customers or page.customers[0].last_update is None:
+            return None
+        return int(page.customers[0].last_update.timestamp())
+
+    def _max_cached_update(self) -> int | None:
+        row = self.cache.file.conn.execute("SELECT MAX(last_update) FROM customers").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    # -- quick -------------------------------------------------------------------------------
+
+    def _quick(self, report: ProgressCallback, cancel: CancelToken | None) -> SyncReport | None:
+        """A quick sync, or None when the store sends no ``last_update`` (needs a full one)."""
+        began = time.perf_counter()
+        scope = self._scope(cancel)
+        watermark = int(self.cache.meta("watermark") or 0)
+        query = _by_last_update(scope)
+        newest: int | None = None
+        fetched = 0
+        number = 1
+        report(SyncProgress("customers", 0, None, "Fetching changed customers…"))
+        while True:
+            page = self.client.customer_page(number, query, cancel=cancel)
+            updates = [c.last_update for c in page.customers]
+            if any(u is None for u in updates):
+                return None
+            stamps = [int(u.timestamp()) for u in updates if u is not None]
+            if newest is None and stamps:
+                newest = stamps[0]
+            changed = [c for c, s in zip(page.customers, stamps, strict=True) if s >= watermark]
+            if changed:
+                self.cache.upsert_customers(
+                    changed,
+                    self._now(),
+                    meta={"store_total": page.total, "store_total_at": self._now()},
+                )
+                fetched += len(changed)
+                report(
+                    SyncProgress(
+                        "customers",
+                        fetched,
+                        None,
+                        f"Fetched {fetched:,} changed customer{'s' if fetched != 1 else ''}",
+                    )
+                )
+            if len(changed) < len(page.customers) or number >= page.total_pages:
+                break
+            number += 1
+        report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
+        removed, store_total = self._reconcile(scope, None, cancel)
+        self.cache.set_meta(
+            {
+                "last_quick_sync": self._now(),
+                "watermark": max(watermark, newest) if newest is not None else watermark,
+            }
+        )
+        held = self.cache.count()
+        report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
+        return SyncReport(
+            SyncMode.QUICK, fetched, removed, store_total, held, time.perf_counter() - began
+        )
+
+    # -- deletions ---------------------------------------------------------------------------
+
+    def _reconcile(
+        self, scope: CustomerQuery, confirmed_since: int | None, cancel: CancelToken | None
+    ) -> tuple[int, int]:
+        """Remove what the store no longer has; returns (removed, store total).
+
+        Cheap when nothing changed: the store's count is compared with the cache's first. Only
+        when they differ (or a full sync left customers unconfirmed) is an id census taken.
+        """
+        store_total = self.client.count_customers(scope, cancel)
+        held = self.cache.count()
+        stale = (
+            self.cache.ids_confirmed_before(confirmed_since) if confirmed_since is not None else []
+        )
+        if store_total == held and not stale:
+            self.cache.set_meta({"store_total": store_total, "store_total_at": self._now()})
+            return 0, store_total
+        if confirmed_since is not None and store_total == held - len(stale):
+            removed = self.cache.delete_customers(
+                stale, meta={"store_total": store_total, "store_total_at": self._now()}
+            )
+            return removed, store_total
+        census = self.client.customer_ids(scope, cancel=cancel)
+        cached = self.cache.all_ids()
+        missing = sorted(census - cached)
+        if missing:
+            self._fetch_by_id(missing, cancel)
+        removed = self.cache.delete_customers(
+            cached - census, meta={"store_total": len(census), "store_total_at": self._now()}
+        )
+        return removed, len(census)
+
+    def _fetch_by_id(self, ids: Iterable[int], cancel: CancelToken | None) -> None:
+        def fetch(customer_id: int) -> Customer | None:
+            try:
+                return self.client.get_customer(customer_id, cancel)
+            except NotFoundError:
+                return None
+
+        with ThreadPoolExecutor(max_workers=self.client.connection.concurrency) as pool:
+            found = [c for c in pool.map(fetch, ids) if c is not None]
+        if found:
+            self.cache.upsert_customers(found, self._now())
+
+    # -- one customer's details ----------------------------------------------------------------
+
+    def fetch_orders(self, customer_id: int, cancel: CancelToken | None = None) -> list[Order]:
+        """A customer's orders from the store, cached on the way."""
+        orders = self.client.customer_orders(customer_id, cancel)
+        self.cache.store_orders(customer_id, orders, self._now())
+        return orders
+
+    def fetch_downloads(
+        self, customer_id: int, cancel: CancelToken | None = None
+    ) -> list[Download]:
+        """A customer's downloads from the store, cached on the way."""
+        downloads = self.client.customer_downloads(customer_id, cancel)
+        self.cache.store_downloads(customer_id, downloads, self._now())
+        return downloads
+
+
+def _by_last_update(scope: CustomerQuery) -> CustomerQuery:
+    """The same customers, most recently changed first."""
+    return CustomerQuery(
+        role=scope.role, orderby="meta_value_num", meta_key="last_update", order="DESC"
+    )

@@ -1,0 +1,159 @@
+"""Commands over the local cache: ``sync``, ``cache info`` and the ``--offline`` reads."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime
+
+from app.api.client import WooClient
+from app.cache.repository import CustomerCache, CustomerFilter
+from app.cache.sync import SyncEngine, SyncMode, SyncProgress
+from app.cli.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    Console,
+    UsageError,
+    print_customer,
+    print_customers,
+    print_json_value,
+)
+from app.cli.output import counted
+
+#: Seconds between progress lines on stderr (the last line always shows).
+_PROGRESS_INTERVAL = 0.5
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "never"
+
+
+def sync_command(
+    options: argparse.Namespace, client: WooClient, cache: CustomerCache, console: Console
+) -> int:
+    """``sync [--full|--quick]``: progress on stderr, a summary at the end."""
+    mode = SyncMode.FULL if options.full else SyncMode.QUICK if options.quick else SyncMode.AUTO
+    last_line = 0.0
+
+    def show(progress: SyncProgress) -> None:
+        nonlocal last_line
+        now = time.monotonic()
+        if progress.phase == "done" or now - last_line >= _PROGRESS_INTERVAL:
+            last_line = now
+            console.err.write(f"{progress.message}\n")
+            console.err.flush()
+
+    for notice in cache.notices:
+        console.err.write(f"note: {notice}\n")
+    report = SyncEngine(client, cache).sync(mode, progress=show)
+    if console.as_json:
+        print_json_value(
+            {
+                "mode": str(report.mode),
+                "fetched": report.fetched,
+                "removed": report.removed,
+                "store_total": report.store_total,
+                "held": report.held,
+                "seconds": round(report.seconds, 3),
+                "resumed": report.resumed,
+            },
+            console,
+        )
+    else:
+        kind = "Full" if report.mode is SyncMode.FULL else "Quick"
+        console.out.write(
+            f"{kind} sync{' (resumed)' if report.resumed else ''}: "
+            f"{counted(report.fetched, 'customer')} fetched, {report.removed:,} removed in "
+            f"{report.seconds:.1f} s. The cache holds {counted(report.held, 'customer')}; the "
+            f"store reports {report.store_total:,}.\n"
+        )
+    return EXIT_OK
+
+
+def list_offline(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
+    """``customers list --offline``: the cached customers, searched and sorted locally."""
+    role = None if options.role == "all" else options.role
+    view = CustomerFilter(
+        search=options.search, role=role, sort=options.sort, descending=options.desc
+    )
+    ids = cache.ordered_ids(view)
+    found = cache.customers_by_ids(ids)
+    customers = [found[i] for i in ids if i in found]
+    print_customers(customers, console)
+    if not console.as_json:
+        coverage = cache.coverage()
+        console.err.write(
+            f"{counted(len(customers), 'customer')} from the cache (last synced "
+            f"{_when(coverage.last_quick_sync or coverage.last_full_sync)})\n"
+        )
+    return EXIT_OK
+
+
+def get_offline(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
+    """``customers get ID --offline``."""
+    wanted = options.customer.strip()
+    if "@" in wanted:
+        candidates = cache.customers_by_ids(
+            cache.ordered_ids(CustomerFilter(search=wanted, role=None))
+        )
+        matches = [c for c in candidates.values() if c.email.casefold() == wanted.casefold()]
+        customer = matches[0] if matches else None
+    elif wanted.isascii() and wanted.isdigit():
+        customer = cache.customer(int(wanted))
+    else:
+        raise UsageError(f"“{wanted}” is neither a customer ID nor an email address")
+    if customer is None:
+        console.err.write(f"error: customer {wanted} is not in the cache (run `sync`?)\n")
+        return EXIT_FAILED
+    print_customer(customer, console)
+    return EXIT_OK
+
+
+def cache_info(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
+    """``cache info``: how complete and fresh the cache is."""
+    coverage = cache.coverage()
+    size = sum(
+        path.stat().st_size
+        for path in (cache.file.path, cache.file.path.with_name(cache.file.path.name + "-wal"))
+        if path.exists()
+    )
+    if console.as_json:
+        print_json_value(
+            {
+                "store": cache.file.store_url,
+                "file": str(cache.file.path),
+                "bytes": size,
+                "held": coverage.held,
+                "store_total": coverage.store_total,
+                "store_total_at": _iso(coverage.store_total_at),
+                "last_full_sync": _iso(coverage.last_full_sync),
+                "last_quick_sync": _iso(coverage.last_quick_sync),
+                "oldest_confirmation": _iso(coverage.oldest_confirmation),
+                "complete": coverage.complete,
+            },
+            console,
+        )
+        return EXIT_OK
+    from app.cli.output import print_fields
+
+    total = (
+        "unknown (never synced)" if coverage.store_total is None else f"{coverage.store_total:,}"
+    )
+    print_fields(
+        [
+            ("Store", cache.file.store_url),
+            ("Customers cached", f"{coverage.held:,}"),
+            ("Store reported", f"{total} (at {_when(coverage.store_total_at)})"),
+            ("Complete", "yes" if coverage.complete else "no"),
+            ("Last full sync", _when(coverage.last_full_sync)),
+            ("Last quick sync", _when(coverage.last_quick_sync)),
+            ("Oldest confirmation", _when(coverage.oldest_confirmation)),
+            ("File", f"{cache.file.path} ({size / 1_048_576:.1f} MB)"),
+        ],
+        console.out,
+    )
+    return EXIT_OK
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
