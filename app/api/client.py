@@ -9,6 +9,7 @@ lost, the customer is looked up by email before anything is sent again.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -20,7 +21,14 @@ from app.api.errors import error_from_envelope
 from app.api.transport import ApiResponse, CancelToken, Transport, api_value
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
 from app.domain.order import Download, Order
-from app.errors import AppError, ConfigurationError, NotFoundError, ProtocolError, UnclearWriteError
+from app.errors import (
+    AppError,
+    ConfigurationError,
+    NotFoundError,
+    ProtocolError,
+    UnclearWriteError,
+    ValidationError,
+)
 
 log = logging.getLogger("app.api")
 
@@ -198,7 +206,7 @@ class WooClient:
         cancel: CancelToken | None = None,
     ) -> CustomerPage:
         """One page of customers (1-based)."""
-        size = page_size or self.connection.page_size
+        size = self.connection.page_size if page_size is None else page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
         pairs = [
@@ -234,7 +242,7 @@ class WooClient:
         yield from _parallel(
             fetch,
             [n for n in range(2, first.total_pages + 1) if n not in skip],
-            concurrency or self.connection.concurrency,
+            _concurrency(concurrency, self.connection),
             cancel,
         )
 
@@ -260,7 +268,7 @@ class WooClient:
 
         ids, pages = fetch(1)
         for more, _ in _parallel(
-            fetch, range(2, pages + 1), concurrency or self.connection.concurrency, cancel
+            fetch, range(2, pages + 1), _concurrency(concurrency, self.connection), cancel
         ):
             ids |= more
         return ids
@@ -345,6 +353,7 @@ class WooClient:
         """
         email = str(payload.get("email", "")).strip()
         attempts = self.connection.max_retries + 1
+        sent_at = time.time()
         for attempt in range(attempts):
             try:
                 answer = self.transport.request(
@@ -353,6 +362,7 @@ class WooClient:
             except UnclearWriteError:
                 found = self.find_customer_by_email(email, cancel) if email else None
                 if found is not None:
+                    _check_created_by_us(found, sent_at)
                     log.info("create of %s: answer lost, found the customer by email", email)
                     return SaveResult(found, tuple(unapplied_changes(payload, found)), True)
                 if attempt == attempts - 1:
@@ -459,6 +469,7 @@ class WooClient:
     ) -> list[tuple[int, Mapping[str, Any]]]:
         """After a lost bulk answer: keep what the store already has, return what to resend."""
         resend = []
+        sent_at = time.time() - _RECENT
         for index, item in pending:
             email = str(item.get("email", "")).strip()
             if item.get("id") or not email:
@@ -467,10 +478,43 @@ class WooClient:
             found = self.find_customer_by_email(email, cancel)
             if found is None:
                 resend.append((index, item))
+            elif found.created_at is not None and found.created_at.timestamp() < sent_at:
+                error = _email_taken()
+                results[index] = BulkOutcome(index, None, error, True)
             else:
                 unapplied = tuple(unapplied_changes(item, found))
                 results[index] = BulkOutcome(index, found, None, True, unapplied, True)
         return resend
+
+
+#: How far the store's clock may be behind ours when judging whether it created a customer
+#: just now (the store itself refuses OAuth requests more than 15 minutes off).
+_RECENT = 15 * 60
+
+
+def _email_taken() -> ValidationError:
+    return ValidationError(
+        "A customer with this email address already exists in the store.",
+        field="email",
+        code="registration-error-email-exists",
+    )
+
+
+def _check_created_by_us(found: Customer, sent_at: float) -> None:
+    """After a lost create answer: a customer registered well before we sent is not ours.
+
+    Raises:
+        ValidationError: the email belonged to another customer already.
+    """
+    if found.created_at is not None and found.created_at.timestamp() < sent_at - _RECENT:
+        raise _email_taken()
+
+
+def _concurrency(requested: int | None, connection: StoreConnection) -> int:
+    value = connection.concurrency if requested is None else requested
+    if value < 1:
+        raise ConfigurationError("At least one request must be allowed at a time.")
+    return value
 
 
 def _customer_from(body: object) -> Customer:

@@ -40,11 +40,17 @@ def normalize_store_url(url: str) -> str:
     if "://" not in text:
         text = f"https://{text}"
     parts = urlsplit(text)
+    problem = f"“{url}” is not a store address. Enter the address of your shop, " + (
+        "for example https://shop.example.com."
+    )
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"“{url}” is not a store address. Enter the address of your shop, "
-            "for example https://shop.example.com."
-        )
+        raise ConfigurationError(problem)
+    if any(char.isspace() for char in parts.netloc):
+        raise ConfigurationError(problem)
+    try:
+        parts.port  # noqa: B018 - reading it validates it (0-65535, digits only)
+    except ValueError:
+        raise ConfigurationError(problem) from None
     path = parts.path.rstrip("/")
     for suffix in ("/wc-api/v3", "/wc-api"):
         if path.lower().endswith(suffix):
@@ -104,6 +110,23 @@ class StoreConnection:
             raise ConfigurationError("At least one request must be allowed at a time.")
         if not self.consumer_key or not self.consumer_secret:
             raise ConfigurationError("Both the consumer key and the consumer secret are needed.")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+            raise ConfigurationError("Timeouts must be longer than zero seconds.")
+        if self.max_retries < 0 or not 0 <= self.backoff <= self.max_backoff:
+            raise ConfigurationError(
+                "Retries must be zero or more, with 0 <= backoff <= longest backoff."
+            )
+        if (
+            self.auth in (AuthMode.BASIC, AuthMode.QUERY)
+            and not self.is_https
+            and not is_loopback_url(self.url)
+        ):
+            # Over plain HTTP a store ignores these anyway (it wants OAuth): refuse to send
+            # the secret in clear across a network for nothing.
+            raise ConfigurationError(
+                "Basic and query-string keys need an https:// store address; over plain HTTP "
+                "WooCommerce only accepts OAuth signatures (authentication: auto)."
+            )
 
     @property
     def api_url(self) -> str:

@@ -83,7 +83,12 @@ def _auth_error(message: str, status: int) -> AuthError:
             status=status,
             detail=detail,
         )
-    if "consumer key is invalid" in lowered:
+    if "parameter is missing" in lowered:
+        text = (
+            "The store expected a signed request. Over plain HTTP WooCommerce only accepts "
+            "OAuth signatures; check the authentication setting and the store address."
+        )
+    elif "consumer key is invalid" in lowered:
         text = "The store does not know this consumer key. Check that you copied all of it (ck_…)."
     elif "secret is invalid" in lowered:
         text = (
@@ -100,11 +105,6 @@ def _auth_error(message: str, status: int) -> AuthError:
         text = "This computer's clock differs from the store's by more than 15 minutes."
     elif "nonce" in lowered:
         text = "The store saw this request twice and refused the second one. Try again."
-    elif "parameter is missing" in lowered:
-        text = (
-            "The store expected a signed request. Over plain HTTP WooCommerce only accepts "
-            "OAuth signatures; check the authentication setting and the store address."
-        )
     elif "api user is invalid" in lowered:
         text = "The WordPress user who owns this API key no longer exists. Create a new key."
     else:
@@ -127,6 +127,14 @@ def error_from_envelope(status: int, body: object) -> AppError:
     detail = f"store said: {message}"
     if code == "woocommerce_api_authentication_error":
         return _auth_error(message, status)
+    if code == "woocommerce_api_user_cannot_create_customer" and status == 400:
+        # The plugin's "This resource cannot be created.": the save failed, not a permission.
+        return ServerError(
+            f"The store could not save the new customer: {message}",
+            code=code,
+            status=status,
+            detail=detail,
+        )
     if code.startswith("woocommerce_api_user_cannot_"):
         return PermissionDeniedError(
             "The WordPress user who owns this API key is not allowed to do this "

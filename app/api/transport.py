@@ -135,6 +135,13 @@ class Transport:
                 self._sessions.append(session)
         return session
 
+    def redact(self, text: str) -> str:
+        """``text`` without the consumer secret (URLs in errors carry it in query mode)."""
+        secret = self.connection.consumer_secret
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            text = text.replace(form, "***")
+        return text
+
     def close(self) -> None:
         """Close every thread's session."""
         with self._lock:
@@ -238,7 +245,7 @@ class Transport:
             return False  # the caller must find out whether the write happened
         if isinstance(error, AuthError):
             # A reused nonce is refused before anything runs: re-signing fixes it.
-            return "nonce" in error.detail.lower()
+            return "nonce has already been used" in error.detail.lower()
         if isinstance(error, RateLimitedError):
             return True  # a rate limiter answers before the store does anything
         return error.retryable and repeatable
@@ -296,13 +303,19 @@ class Transport:
         self, error: requests.exceptions.RequestException, repeatable: bool
     ) -> AppError:
         host = self.connection.url
-        detail = f"{type(error).__name__}: {error}"
+        detail = self.redact(f"{type(error).__name__}: {error}")
         if isinstance(error, requests.exceptions.SSLError):
-            return NetworkError(
+            tls = NetworkError(
                 "The store's security certificate could not be verified. If the store uses a "
                 "self-signed certificate, choose that certificate file to trust it.",
                 detail=detail,
             )
+            tls.retryable = False  # trying again cannot change the certificate
+            return tls
+        if isinstance(error, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema):
+            invalid = NetworkError(f"The store address {host} cannot be used.", detail=detail)
+            invalid.retryable = False
+            return invalid
         reason = _root_cause(error)
         if isinstance(reason, NameResolutionError):
             return NetworkError(
@@ -320,7 +333,7 @@ class Transport:
                 detail=detail,
             )
         if isinstance(error, requests.exceptions.ReadTimeout):
-            text = f"The store did not answer within {self.connection.read_timeout:.0f} seconds."
+            text = f"The store did not answer within {self.connection.read_timeout:g} seconds."
         elif isinstance(error, requests.exceptions.ChunkedEncodingError):
             text = "The connection to the store broke while its answer arrived."
         else:
@@ -334,10 +347,19 @@ class Transport:
     def _interpret(self, response: requests.Response, repeatable: bool) -> ApiResponse:
         status = response.status_code
         content_type = response.headers.get("Content-Type", "")
+        if 300 <= status < 400:
+            raise ProtocolError(
+                f"The store redirected the request (HTTP {status} to "
+                f"{response.headers.get('Location', '?')}). Use the store's final address.",
+                status=status,
+            )
+        retry_after = _retry_after(response.headers.get("Retry-After"), self._clock)
         try:
             body = response.json()
         except ValueError:
             error = error_for_non_json(status, content_type, response.text)
+            if isinstance(error, RateLimitedError):
+                error.retry_after = retry_after
             if isinstance(error, ServerError) and not repeatable:
                 # A proxy's error page says nothing about whether the store acted.
                 return self._raise_unclear(error)
@@ -353,14 +375,8 @@ class Transport:
         if status >= 400 or (isinstance(body, dict) and set(body) == {"errors"}):
             error = error_from_envelope(status, body)
             if isinstance(error, RateLimitedError):
-                error.retry_after = _retry_after(response.headers.get("Retry-After"))
+                error.retry_after = retry_after
             raise error
-        if status >= 300:
-            raise ProtocolError(
-                f"The store redirected the request (HTTP {status} to "
-                f"{response.headers.get('Location', '?')}). Use the store's final address.",
-                status=status,
-            )
         return ApiResponse(status, response.headers, body)
 
     @staticmethod
@@ -387,7 +403,7 @@ def _root_cause(error: BaseException) -> BaseException | None:
     return seen
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, clock: Callable[[], float]) -> float | None:
     """Seconds from a ``Retry-After`` header (a number, or an HTTP date)."""
     if not value:
         return None
@@ -399,4 +415,4 @@ def _retry_after(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(float(when.timestamp()) - time.time(), 0.0)
+    return max(float(when.timestamp()) - clock(), 0.0)
