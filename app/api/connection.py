@@ -110,6 +110,10 @@ class StoreConnection:
             raise ConfigurationError("At least one request must be allowed at a time.")
         if not self.consumer_key or not self.consumer_secret:
             raise ConfigurationError("Both the consumer key and the consumer secret are needed.")
+        if self.ca_bundle is not None and not self.ca_bundle.is_file():
+            raise ConfigurationError(
+                f"The certificate file {self.ca_bundle} does not exist or is not a file."
+            )
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise ConfigurationError("Timeouts must be longer than zero seconds.")
         if self.max_retries < 0 or not 0 <= self.backoff <= self.max_backoff:

@@ -290,6 +290,13 @@ class Transport:
             )
         except requests.exceptions.RequestException as error:
             raise self._network_error(error, repeatable) from error
+        except OSError as error:  # e.g. the trusted certificate file vanished meanwhile
+            failure = NetworkError(
+                f"The connection could not be set up: {error.strerror or error}",
+                detail=self.redact(str(error)),
+            )
+            failure.retryable = False
+            raise failure from error
         log.debug(
             "%s %s -> %s in %.0f ms",
             method,

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,6 +35,7 @@ class Console:
     out: TextIO
     err: TextIO
     as_json: bool
+    inp: TextIO = field(default_factory=lambda: sys.stdin)
 
 
 def _money(value: object) -> str:
@@ -201,13 +202,13 @@ def customers_count(options: argparse.Namespace, client: WooClient, console: Con
 
 def customers_create(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers create --data FILE``."""
-    payload = _read_object(options.data, sys.stdin)
+    payload = _read_object(options.data, console.inp)
     return _report_save(client.create_customer(payload), console)
 
 
 def customers_update(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers update ID --data FILE``: sends the fields given, nothing else."""
-    changes = _read_object(options.data, sys.stdin)
+    changes = _read_object(options.data, console.inp)
     changes.pop("id", None)
     return _report_save(client.update_customer(options.customer_id, changes), console)
 

@@ -14,7 +14,15 @@ from app.api.client import WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
 from app.cache.repository import CustomerCache
 from app.cli.cache_commands import cache_info, get_offline, list_offline, sync_command
-from app.cli.commands import COMMANDS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console, UsageError
+from app.cli.commands import (
+    COMMANDS,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Console,
+    UsageError,
+    print_json_value,
+)
 from app.cli.store_access import (
     KEY_VARIABLE,
     SECRET_VARIABLE,
@@ -24,7 +32,14 @@ from app.cli.store_access import (
 )
 from app.errors import AppError, ConfigurationError
 from app.paths import AppPaths
-from app.profiles import FileSecrets, KeyringSecrets, ProfileStore, SecretStore, StoreProfile
+from app.profiles import (
+    FileSecrets,
+    KeyringSecrets,
+    Profiles,
+    ProfileStore,
+    SecretStore,
+    StoreProfile,
+)
 
 log = logging.getLogger("app.cli")
 
@@ -42,13 +57,14 @@ def run_cli(
     *,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    inp: TextIO | None = None,
     environ: Mapping[str, str] = os.environ,
     secrets: SecretStore | None = None,
 ) -> int:
     """Run the command in ``options``; its exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    console = Console(out, err, options.json)
+    console = Console(out, err, options.json, inp or sys.stdin)
     profiles = ProfileStore(paths.config_dir / "stores.json")
     if (options.command, options.action) == ("store", "connect"):
         return _connect(options, paths, profiles, secrets, environ, console)
@@ -150,14 +166,17 @@ def _connect(
         url = normalize_store_url(options.store_url)
         auth = AuthMode(options.auth) if options.auth else AuthMode.AUTO
         connection = StoreConnection(url, keys[0], keys[1], auth=auth, ca_bundle=options.ca_bundle)
+        warning = connection.security_warning()
+        if warning:
+            console.err.write(f"warning: {warning}\n")
         client = WooClient(connection)
         try:
             info = client.store_info()
             count = client.count_customers()
         finally:
             client.close()
-        name = options.name or urlsplit(url).hostname or url
         saved = profiles.load()
+        name = _profile_name(options.name, url, saved)
         ca_bundle = str(options.ca_bundle.resolve()) if options.ca_bundle else None
         saved.put(StoreProfile(name, url, auth, ca_bundle))
         secrets.put(url, keys[0], keys[1])
@@ -168,8 +187,29 @@ def _connect(
     except AppError as error:
         console.err.write(f"error: {error.message}\n")
         return EXIT_FAILED
-    console.out.write(
-        f"Connected to {info.name or url} (WooCommerce {info.wc_version}, {count} customers); "
-        f"saved as “{name}”, the store to use from now on.\n"
-    )
+    if console.as_json:
+        print_json_value(
+            {"name": name, "url": url, "store": info.name, "customers": count}, console
+        )
+    else:
+        console.out.write(
+            f"Connected to {info.name or url} (WooCommerce {info.wc_version}, {count} customers);"
+            f" saved as “{name}”, the store to use from now on.\n"
+        )
     return EXIT_OK
+
+
+def _profile_name(wanted: str | None, url: str, saved: Profiles) -> str:
+    """The profile's name: the one asked for, else the store's host, port and path.
+
+    Made unique, so connecting a second store on the same host never replaces the first.
+    """
+    parts = urlsplit(url)
+    base = wanted or f"{parts.netloc}{parts.path}" or url
+    name, number = base, 2
+    while (existing := saved.find(name)) is not None and existing.url != url:
+        if wanted:
+            raise ConfigurationError(f"A saved store is already called “{wanted}”.")
+        name = f"{base} ({number})"
+        number += 1
+    return name

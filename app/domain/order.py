@@ -151,6 +151,11 @@ class Order:
     line_items: tuple[LineItem, ...] = ()
     shipping_lines: tuple[ShippingLine, ...] = ()
     view_order_url: str = ""
+    #: The object exactly as the store sent it (orders are read-only here), so that scripts
+    #: and the cache keep every field, also those the app does not model.
+    source: Mapping[str, object] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     @classmethod
     def from_api(cls, data: Mapping[str, object]) -> Order:
@@ -194,6 +199,7 @@ class Order:
                 ShippingLine.from_api(line) for line in _objects(data.get("shipping_lines"))
             ),
             view_order_url=text(data.get("view_order_url")),
+            source=dict(data),
         )
 
     @property
@@ -207,7 +213,9 @@ class Order:
         return sum(item.quantity for item in self.line_items)
 
     def to_api(self) -> dict[str, object]:
-        """The order in the API's shape and key order (fields the app does not read left out)."""
+        """The order as the store sent it; built from the fields when it came from elsewhere."""
+        if self.source:
+            return dict(self.source)
         return {
             "id": self.id,
             "order_number": self.number,
@@ -258,6 +266,10 @@ class Download:
     file_name: str = ""
     file_url: str = ""
     download_url: str = ""
+    #: The object exactly as the store sent it (see ``Order.source``).
+    source: Mapping[str, object] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     @classmethod
     def from_api(cls, data: Mapping[str, object]) -> Download:
@@ -280,6 +292,7 @@ class Download:
             file_name=text(file.get("name")),
             file_url=text(file.get("file")),
             download_url=text(data.get("download_url")),
+            source=dict(data),
         )
 
     @property
@@ -288,7 +301,9 @@ class Download:
         return self.downloads_remaining is None
 
     def to_api(self) -> dict[str, object]:
-        """The download in the API's shape (``""`` downloads remaining means unlimited)."""
+        """The download as the store sent it, else built from the fields (``""`` = unlimited)."""
+        if self.source:
+            return dict(self.source)
         return {
             "download_url": self.download_url,
             "download_id": self.download_id,

@@ -113,8 +113,10 @@ def test_auth_mode_values_are_stable_strings() -> None:
 # -- the secret --------------------------------------------------------------------------------
 
 
-def test_repr_hides_the_secret_but_names_the_store() -> None:
-    text = repr(_connection(ca_bundle=Path("certs") / "store.pem"))
+def test_repr_hides_the_secret_but_names_the_store(tmp_path: Path) -> None:
+    certificate = tmp_path / "store.pem"
+    certificate.write_text("not checked here")
+    text = repr(_connection(ca_bundle=certificate))
     assert SECRET not in text
     assert "shop.example.com" in text
     assert KEY in text
@@ -250,3 +252,8 @@ def test_keys_in_clear_over_plain_http_to_another_host_are_refused(auth: AuthMod
 def test_impossible_timeouts_and_retries_are_refused(options: dict[str, Any]) -> None:
     with pytest.raises(ConfigurationError):
         _connection("https://shop.example.com", **options)
+
+
+def test_a_missing_certificate_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        _connection(ca_bundle=tmp_path / "missing.pem")

@@ -349,3 +349,12 @@ def test_parses_the_orders_and_downloads_the_demo_store_serves(start_store: Stor
     assert orders_seen > 0
     assert downloads_seen > 0
     assert never_completed > 0
+
+
+def test_orders_and_downloads_are_written_back_exactly_as_the_store_sent_them() -> None:
+    """Fields the app does not model (tax lines, coupons, the embedded customer...) survive
+    into ``--json`` output and the cache."""
+    assert Order.from_api(DOC_ORDER).to_api() == DOC_ORDER
+    assert Download.from_api(DOC_DOWNLOAD).to_api() == DOC_DOWNLOAD
+    built = Order(id=7, number="7", total=Decimal("12.50"))
+    assert built.to_api()["total"] == "12.50"
