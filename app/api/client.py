@@ -577,19 +577,24 @@ def _parallel_keyed(
     waiting = deque(keys)
     if not waiting:
         return
-    with ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="woo-page") as pool:
-        running: dict[Future[_T], int] = {}
-        try:
-            while waiting or running:
-                while waiting and len(running) < limit:
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    key = waiting.popleft()
-                    running[pool.submit(fetch, key)] = key
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    key = running.pop(future)
-                    yield key, future.result()
-        finally:
-            for future in running:
-                future.cancel()
+    pool = ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="woo-page")
+    running: dict[Future[_T], int] = {}
+    try:
+        while waiting or running:
+            # One more page queued than requests in flight: a worker never idles while the
+            # caller is busy with the page it just got.
+            while waiting and len(running) < limit + 1:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                key = waiting.popleft()
+                running[pool.submit(fetch, key)] = key
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                key = running.pop(future)
+                result = future.result()
+                if cancel is not None:
+                    cancel.raise_if_cancelled()  # nothing is handed over once cancelled
+                yield key, result
+    finally:
+        # Requests already on the wire finish in the background; nothing waits for them.
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -89,9 +89,41 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+_SORT_INDEXES_V2 = {
+    "customers_by_name": "name_key",
+    "customers_by_email": "email",
+    "customers_by_username": "username",
+    "customers_by_city": "city",
+    "customers_by_country": "country",
+    "customers_by_orders": "orders_count",
+    "customers_by_spent": "total_spent_cents",
+    "customers_by_last_order": "last_order_date",
+    "customers_by_created": "created_at",
+}
+
+
+def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+    """Fold names for sorting and prefix search; carry role and country in sort indexes.
+
+    ``Élodie`` sorts and is found with the E's, and a role-filtered view is read from the
+    index alone (and so is a country-filtered one).
+    """
+    from app.cache.search import fold
+
+    conn.create_function("fold", 1, fold, deterministic=True)
+    conn.execute("ALTER TABLE customers ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE customers SET name_key = fold(display_name)")
+    for old in ("customers_by_display_name", "customers_by_role", *_SORT_INDEXES_V2):
+        conn.execute(f"DROP INDEX IF EXISTS {old}")
+    for name, column in _SORT_INDEXES_V2.items():
+        conn.execute(f"CREATE INDEX {name} ON customers ({column}, id, role, country)")
+    conn.execute("CREATE INDEX customers_by_role_id ON customers (id, role)")
+
+
 #: Schema migrations: entry N brings a file from user_version N to N + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _SCHEMA_V1),
+    _migrate_to_v2,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -105,7 +137,13 @@ def cache_path(cache_dir: Path, store_url: str) -> Path:
 
 def _cache_error(error: sqlite3.Error, path: Path) -> CacheError:
     text = str(error).lower()
-    if "disk is full" in text or "disk i/o" in text:
+    if "disk i/o" in text:
+        return CacheError(
+            f"Reading or writing the cache ({path}) failed on the disk. Check the disk, or "
+            "start the app with --data-dir pointing to another folder.",
+            detail=str(error),
+        )
+    if "disk is full" in text:
         return CacheError(
             f"The disk holding the cache ({path.parent}) is full. Free some space and try again.",
             detail=str(error),
@@ -169,6 +207,22 @@ class CacheFile:
         self.conn.close()
 
 
+def ensure_cache_dir(cache_dir: Path) -> None:
+    """Create the cache folder if needed.
+
+    Raises:
+        CacheError: when it cannot be created (a file in the way, no permission).
+    """
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CacheError(
+            f"The cache folder {cache_dir} cannot be created: {error.strerror or error}. "
+            "Start the app with --data-dir pointing to a writable folder.",
+            detail=str(error),
+        ) from error
+
+
 def open_cache(cache_dir: Path, store_url: str) -> CacheFile:
     """Open (creating or migrating as needed) the cache of a store.
 
@@ -177,14 +231,7 @@ def open_cache(cache_dir: Path, store_url: str) -> CacheFile:
     """
     path = cache_path(cache_dir, store_url)
     notices: list[str] = []
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CacheError(
-            f"The cache folder {path.parent} cannot be created: {error.strerror or error}. "
-            "Start the app with --data-dir pointing to a writable folder.",
-            detail=str(error),
-        ) from error
+    ensure_cache_dir(cache_dir)
     for _attempt in range(2):
         try:
             conn = _connect(path)
@@ -218,21 +265,20 @@ def _connect(path: Path) -> sqlite3.Connection:
     if not existed:
         with contextlib.suppress(OSError):
             path.chmod(0o600)
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as error:
-        conn.close()
-        if "not a database" in str(error) or "malformed" in str(error):
-            raise _UnusableFileError("damaged") from error
-        raise
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL lets the GUI read while a sync writes; set only on a file known to be ours."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _check_and_migrate(conn: sqlite3.Connection, path: Path, store_url: str) -> None:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+            raise _UnusableFileError("another program's database")
         if version > 0:
             status = conn.execute("PRAGMA quick_check").fetchone()[0]
             if status != "ok":
@@ -249,21 +295,30 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path, store_url: str) -> 
     if version > SCHEMA_VERSION:
         conn.close()
         raise _UnusableFileError("written by a newer version of the app")
-    for step in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS[step](conn)
-            conn.execute(f"PRAGMA user_version = {step + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    try:
+        _use_wal(conn)
+        for step in range(version, SCHEMA_VERSION):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                MIGRATIONS[step](conn)
+                conn.execute(f"PRAGMA user_version = {step + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    except BaseException:
+        conn.close()
+        raise
     conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('store_url', ?)", (store_url,))
 
 
 def _move_aside(path: Path, reason: str) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{stamp}.unusable{path.suffix}")
+    number = 2
+    while target.exists():  # never overwrite a copy set aside earlier
+        target = path.with_name(f"{path.stem}.{stamp}-{number}.unusable{path.suffix}")
+        number += 1
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():

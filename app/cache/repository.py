@@ -9,6 +9,7 @@ views sort and filter by.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,13 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.cache.database import CacheFile, open_cache
-from app.cache.search import search_clause, search_rows
+from app.cache.search import fold, search_clause, search_rows
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
 
+log = logging.getLogger("app.cache")
+
 #: Sort keys of the customer views and the column each sorts by (every one is indexed).
 SORT_COLUMNS: Mapping[str, str] = {
-    "name": "display_name",
+    "name": "name_key",
     "email": "email",
     "username": "username",
     "city": "city",
@@ -109,6 +112,16 @@ class CustomerCache:
         """Close the cache."""
         self.file.close()
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics so searches and sorts pick the right index.
+
+        Run after a full sync changed many rows.
+        """
+        try:
+            self._conn.execute("ANALYZE")
+        except sqlite3.Error as error:  # statistics are an optimisation, never a failure
+            log.warning("ANALYZE of the cache failed: %s", error)
+
     # -- metadata ---------------------------------------------------------------------------
 
     def meta(self, name: str) -> str | None:
@@ -147,6 +160,8 @@ class CustomerCache:
         meta: Mapping[str, str | int | None] | None = None,
     ) -> None:
         """Store customers as the store just confirmed them (one transaction, with ``meta``)."""
+        # A page can list a customer twice (the list shifted while paging); the last one wins.
+        customers = list({c.id: c for c in customers}.values())
         rows = [
             (
                 c.id,
@@ -167,21 +182,21 @@ class CustomerCache:
                 int((c.total_spent * 100).to_integral_value()),
                 json.dumps(c.to_api(), ensure_ascii=False),
                 confirmed_at,
+                fold(c.display_name),
             )
             for c in customers
         ]
-        ids = [(c.id,) for c in customers]
         with self.file.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO customers (id, email, first_name, last_name, display_name,"
                 " username, role, company, city, country, created_at, last_update, last_order_id,"
-                " last_order_date, orders_count, total_spent_cents, data, confirmed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " last_order_date, orders_count, total_spent_cents, data, confirmed_at, name_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            conn.executemany("DELETE FROM customer_search WHERE rowid = ?", ids)
             conn.executemany(
-                "INSERT INTO customer_search (rowid, text) VALUES (?, ?)", search_rows(customers)
+                "INSERT OR REPLACE INTO customer_search (rowid, text) VALUES (?, ?)",
+                search_rows(customers),
             )
             if meta:
                 self._write_meta(conn, meta)
@@ -229,11 +244,13 @@ class CustomerCache:
             raise ValueError(f"unknown sort key {view.sort!r}")
         where: list[str] = []
         params: list[object] = []
+        # The unary "+" keeps SQLite from driving the query by role or country (many rows
+        # each): the search's own indexes, or the sort index, which carries the role, do better.
         if view.role:
-            where.append("c.role = ?")
+            where.append("+c.role = ?")
             params.append(view.role)
         if view.country:
-            where.append("c.country = ?")
+            where.append("+c.country = ?")
             params.append(view.country)
         clause = search_clause(view.search)
         where += clause.sql

@@ -138,15 +138,26 @@ class SyncEngine:
         started = int(started_text) if started_text else None
         resumed = started is not None and self._now() - started < RESUME_WINDOW
         done_pages: set[int] = set()
+        watermark: int | None
         if resumed:
             assert started is not None
             done_pages = {
                 int(p) for p in (self.cache.meta("full_sync_pages") or "").split(",") if p
             }
+            # The watermark of the interrupted run: edits made since it began are refetched.
+            saved = self.cache.meta("full_sync_watermark")
+            watermark = int(saved) if saved else None
         else:
             started = self._now()
-            self.cache.set_meta({"full_sync_started": started, "full_sync_pages": ""})
-        watermark = self._newest_update(scope, cancel)
+            watermark = self._newest_update(scope, cancel)
+            self.cache.set_meta(
+                {
+                    "full_sync_started": started,
+                    "full_sync_pages": "",
+                    "full_sync_watermark": watermark,
+                }
+            )
+        first_total: int | None = None
         fetched = 0
         report(SyncProgress("customers", 0, None, "Fetching customers…"))
         for page in self.client.iter_customer_pages(scope, cancel=cancel, skip=done_pages):
@@ -161,6 +172,10 @@ class SyncEngine:
                 },
             )
             fetched += len(page.customers)
+            if first_total is None:
+                first_total = page.total
+            elif page.total != first_total:
+                first_total = -1  # the store changed while paging: pages may have shifted
             report(
                 SyncProgress(
                     "customers",
@@ -170,15 +185,19 @@ class SyncEngine:
                 )
             )
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
-        removed, store_total = self._reconcile(scope, started, cancel)
+        removed, store_total = self._reconcile(
+            scope, started, cancel, force_census=resumed or first_total == -1
+        )
         self.cache.set_meta(
             {
                 "last_full_sync": self._now(),
                 "watermark": watermark if watermark is not None else self._max_cached_update(),
                 "full_sync_started": None,
                 "full_sync_pages": None,
+                "full_sync_watermark": None,
             }
         )
+        self.cache.analyze()
         held = self.cache.count()
         report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
         return SyncReport(
@@ -258,22 +277,29 @@ class SyncEngine:
     # -- deletions ---------------------------------------------------------------------------
 
     def _reconcile(
-        self, scope: CustomerQuery, confirmed_since: int | None, cancel: CancelToken | None
+        self,
+        scope: CustomerQuery,
+        confirmed_since: int | None,
+        cancel: CancelToken | None,
+        *,
+        force_census: bool = False,
     ) -> tuple[int, int]:
         """Remove what the store no longer has; returns (removed, store total).
 
-        Cheap when nothing changed: the store's count is compared with the cache's first. Only
-        when they differ (or a full sync left customers unconfirmed) is an id census taken.
+        Cheap when nothing changed: the store's count is compared with the cache's first. An
+        id census is taken only when they differ, or when ``force_census`` says paging may have
+        shifted (the store's total moved during a full sync, or it was resumed): a deletion
+        ahead of the pages still to fetch hides a customer behind the next page boundary.
         """
         store_total = self.client.count_customers(scope, cancel)
         held = self.cache.count()
         stale = (
             self.cache.ids_confirmed_before(confirmed_since) if confirmed_since is not None else []
         )
-        if store_total == held and not stale:
+        if not force_census and store_total == held and not stale:
             self.cache.set_meta({"store_total": store_total, "store_total_at": self._now()})
             return 0, store_total
-        if confirmed_since is not None and store_total == held - len(stale):
+        if not force_census and confirmed_since is not None and store_total == held - len(stale):
             removed = self.cache.delete_customers(
                 stale, meta={"store_total": store_total, "store_total_at": self._now()}
             )

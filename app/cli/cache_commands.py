@@ -13,7 +13,7 @@ from app.cli.commands import (
     EXIT_FAILED,
     EXIT_OK,
     Console,
-    UsageError,
+    customer_reference,
     print_customer,
     print_customers,
     print_json_value,
@@ -91,17 +91,15 @@ def list_offline(options: argparse.Namespace, cache: CustomerCache, console: Con
 
 def get_offline(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
     """``customers get ID --offline``."""
-    wanted = options.customer.strip()
-    if "@" in wanted:
+    wanted = customer_reference(options.customer)
+    if isinstance(wanted, str):
         candidates = cache.customers_by_ids(
             cache.ordered_ids(CustomerFilter(search=wanted, role=None))
         )
         matches = [c for c in candidates.values() if c.email.casefold() == wanted.casefold()]
         customer = matches[0] if matches else None
-    elif wanted.isascii() and wanted.isdigit():
-        customer = cache.customer(int(wanted))
     else:
-        raise UsageError(f"“{wanted}” is neither a customer ID nor an email address")
+        customer = cache.customer(wanted)
     if customer is None:
         console.err.write(f"error: customer {wanted} is not in the cache (run `sync`?)\n")
         return EXIT_FAILED

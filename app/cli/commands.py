@@ -174,18 +174,30 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
     return EXIT_OK
 
 
+def customer_reference(text: str) -> int | str:
+    """A customer named on the command line: an id, or an email address.
+
+    Raises:
+        UsageError: when it is neither.
+    """
+    wanted = text.strip()
+    if "@" in wanted:
+        return wanted
+    if wanted.isascii() and wanted.isdigit():
+        return int(wanted)
+    raise UsageError(f"“{wanted}” is neither a customer ID nor an email address")
+
+
 def customers_get(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers get ID_OR_EMAIL``."""
-    wanted = options.customer.strip()
-    if "@" in wanted:
+    wanted = customer_reference(options.customer)
+    if isinstance(wanted, str):
         customer = client.find_customer_by_email(wanted)
         if customer is None:
             console.err.write(f"error: no customer has the email {wanted}\n")
             return EXIT_FAILED
-    elif wanted.isascii() and wanted.isdigit():
-        customer = client.get_customer(int(wanted))
     else:
-        raise UsageError(f"“{wanted}” is neither a customer ID nor an email address")
+        customer = client.get_customer(wanted)
     print_customer(customer, console)
     return EXIT_OK
 

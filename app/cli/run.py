@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from app.api.client import WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
+from app.cache.database import cache_path, ensure_cache_dir
 from app.cache.repository import CustomerCache
 from app.cli.cache_commands import cache_info, get_offline, list_offline, sync_command
 from app.cli.commands import (
@@ -21,6 +22,7 @@ from app.cli.commands import (
     EXIT_USAGE,
     Console,
     UsageError,
+    customer_reference,
     print_json_value,
 )
 from app.cli.store_access import (
@@ -109,7 +111,21 @@ def _run_offline(
     """Commands that read the local cache only: no network, no keys needed."""
     key = (options.command, options.action)
     try:
-        cache = CustomerCache.open(paths.cache_dir, store_identity(options, profiles))
+        if key == ("customers", "get"):
+            customer_reference(options.customer)  # a typo is a usage error, cache or not
+        identity = store_identity(options, profiles)
+        ensure_cache_dir(paths.cache_dir)
+        never_synced = not cache_path(paths.cache_dir, identity).exists()
+        if never_synced and key != ("cache", "info"):
+            console.err.write(
+                f"error: there is no local cache of {identity} yet; run `woo-customers sync` "
+                "while the store can be reached.\n"
+            )
+            return EXIT_FAILED
+        cache = CustomerCache.open(paths.cache_dir, identity)
+    except UsageError as error:
+        console.err.write(f"error: {error}\n")
+        return EXIT_USAGE
     except ConfigurationError as error:
         console.err.write(f"error: {error.message}\n")
         return EXIT_USAGE

@@ -717,7 +717,9 @@ def test_cancel_from_on_page_stops_paging(
     with pytest.raises(CancelledError):
         h.client.list_customers(page_size=10, concurrency=1, cancel=token, on_page=on_page)
     assert len(pages) == stop_after
-    assert len(requests_sent) == stop_after  # one page at a time: nothing more was asked for
+    # One page at a time on the wire, plus the one queued so that the worker never idles
+    # while the caller handles a page: nothing beyond that was asked for.
+    assert stop_after <= len(requests_sent) <= stop_after + 1
 
 
 def test_cancel_between_bulk_chunks(harness: Callable[..., Harness]) -> None:
