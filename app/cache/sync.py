@@ -123,8 +123,8 @@ class SyncEngine:
         scope = self.cache.meta("role_scope")
         if scope is None:
             everyone = self.client.count_customers(CustomerQuery(role="all"), cancel)
-            customers = self.client.count_customers(CustomerQuery(), cancel)
             # WooCommerce 2.4 treats "all" as a role name that matches nobody.
+            customers = self.client.count_customers(CustomerQuery(), cancel) if not everyone else 0
             scope = "customer" if everyone == 0 and customers > 0 else "all"
             self.cache.set_meta({"role_scope": scope})
         return CustomerQuery(role=scope)
@@ -149,14 +149,12 @@ class SyncEngine:
             watermark = int(saved) if saved else None
         else:
             started = self._now()
-            watermark = self._newest_update(scope, cancel)
-            self.cache.set_meta(
-                {
-                    "full_sync_started": started,
-                    "full_sync_pages": "",
-                    "full_sync_watermark": watermark,
-                }
-            )
+            watermark = None
+            self.cache.set_meta({"full_sync_started": started, "full_sync_pages": ""})
+        # Asked alongside the first page, so it costs no round trip of its own.
+        helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="woo-watermark")
+        newest = None if resumed else helper.submit(self._newest_update, scope, cancel)
+        helper.shutdown(wait=False)
         first_total: int | None = None
         fetched = 0
         report(SyncProgress("customers", 0, None, "Fetching customers…"))
@@ -172,6 +170,10 @@ class SyncEngine:
                 },
             )
             fetched += len(page.customers)
+            if newest is not None:
+                watermark = newest.result()
+                self.cache.set_meta({"full_sync_watermark": watermark})
+                newest = None
             if first_total is None:
                 first_total = page.total
             elif page.total != first_total:
@@ -185,8 +187,14 @@ class SyncEngine:
                 )
             )
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
+        shifted = resumed or first_total == -1
         removed, store_total = self._reconcile(
-            scope, started, cancel, force_census=resumed or first_total == -1
+            scope,
+            started,
+            cancel,
+            force_census=shifted,
+            # Every page reported the same total: no need to ask for it once more.
+            known_total=None if shifted else first_total,
         )
         self.cache.set_meta(
             {
@@ -283,6 +291,7 @@ class SyncEngine:
         cancel: CancelToken | None,
         *,
         force_census: bool = False,
+        known_total: int | None = None,
     ) -> tuple[int, int]:
         """Remove what the store no longer has; returns (removed, store total).
 
@@ -291,7 +300,10 @@ class SyncEngine:
         shifted (the store's total moved during a full sync, or it was resumed): a deletion
         ahead of the pages still to fetch hides a customer behind the next page boundary.
         """
-        store_total = self.client.count_customers(scope, cancel)
+        if known_total is not None:
+            store_total = known_total
+        else:
+            store_total = self.client.count_customers(scope, cancel)
         held = self.cache.count()
         stale = (
             self.cache.ids_confirmed_before(confirmed_since) if confirmed_since is not None else []
