@@ -69,6 +69,8 @@ class SyncReport:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
+#: Called with (ids stored, ids removed) after each committed change to the cache.
+ChangeCallback = Callable[[list[int], list[int]], None]
 
 
 class SyncEngine:
@@ -84,6 +86,7 @@ class SyncEngine:
         self.client = client
         self.cache = cache
         self._clock = clock
+        self._on_change: ChangeCallback = lambda stored, removed: None
 
     def _now(self) -> int:
         return int(self._clock())
@@ -96,12 +99,17 @@ class SyncEngine:
         *,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        on_change: ChangeCallback | None = None,
     ) -> SyncReport:
         """Run a sync; AUTO picks quick when a recent full sync and a watermark exist.
+
+        ``on_change(stored_ids, removed_ids)`` is called after every committed write, so views
+        over the cache can show each page as it lands.
 
         Raises:
             AppError: network, store or cache failures; CancelledError when cancelled.
         """
+        self._on_change = on_change or (lambda stored, removed: None)
         report = progress or (lambda _: None)
         if mode is SyncMode.AUTO:
             last_full = self.cache.meta("last_full_sync")
@@ -169,6 +177,7 @@ class SyncEngine:
                     "store_total_at": self._now(),
                 },
             )
+            self._on_change([c.id for c in page.customers], [])
             fetched += len(page.customers)
             if newest is not None:
                 watermark = newest.result()
@@ -256,6 +265,7 @@ class SyncEngine:
                     self._now(),
                     meta={"store_total": page.total, "store_total_at": self._now()},
                 )
+                self._on_change([c.id for c in changed], [])
                 fetched += len(changed)
                 report(
                     SyncProgress(
@@ -315,15 +325,19 @@ class SyncEngine:
             removed = self.cache.delete_customers(
                 stale, meta={"store_total": store_total, "store_total_at": self._now()}
             )
+            self._on_change([], stale)
             return removed, store_total
         census = self.client.customer_ids(scope, cancel=cancel)
         cached = self.cache.all_ids()
         missing = sorted(census - cached)
         if missing:
             self._fetch_by_id(missing, cancel)
+        gone = sorted(cached - census)
         removed = self.cache.delete_customers(
-            cached - census, meta={"store_total": len(census), "store_total_at": self._now()}
+            gone, meta={"store_total": len(census), "store_total_at": self._now()}
         )
+        if gone:
+            self._on_change([], gone)
         return removed, len(census)
 
     def _fetch_by_id(self, ids: Iterable[int], cancel: CancelToken | None) -> None:
@@ -337,6 +351,7 @@ class SyncEngine:
             found = [c for c in pool.map(fetch, ids) if c is not None]
         if found:
             self.cache.upsert_customers(found, self._now())
+            self._on_change([c.id for c in found], [])
 
     # -- one customer's details ----------------------------------------------------------------
 
