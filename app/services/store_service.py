@@ -1,0 +1,422 @@
+"""The GUI thread's door to one store: requests out, events in, never a wait.
+
+Owns the API thread and its :class:`~app.workers.api_worker.ApiWorker` for one store profile,
+the request ids, which replies are still wanted (latest wins for a customer's orders and
+downloads), throttling of what a sync streams to the views, the online/busy state derived from
+replies, and the orderly shutdown of the thread.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+
+from app.api.client import SaveResult, StoreInfo, WooClient
+from app.api.transport import CancelToken
+from app.cache.sync import SyncMode, SyncProgress, SyncReport
+from app.domain.customer import Customer
+from app.errors import AppError, CancelledError, NetworkError
+from app.workers.api_worker import (
+    ApiWorker,
+    CreateArgs,
+    DeleteArgs,
+    DownloadsArgs,
+    FindArgs,
+    OrdersArgs,
+    Request,
+    RequestArgs,
+    RequestKind,
+    StoreInfoArgs,
+    SyncArgs,
+    UpdateArgs,
+)
+
+log = logging.getLogger("app.worker")
+
+#: The shortest time between two emissions of streamed sync events (at most ~10 a second):
+#: enough for the list to grow visibly, few enough that the views never fall behind.
+THROTTLE_SECONDS = 0.1
+
+#: Kinds where a newer request makes older ones pointless (the user moved to another customer).
+_LATEST_WINS = frozenset({RequestKind.ORDERS, RequestKind.DOWNLOADS})
+
+#: Threads that did not stop within shutdown's timeout. Destroying a running QThread aborts the
+#: process, so they are kept here, unparented, for the rest of the run.
+_STRAGGLERS: list[QThread] = []
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    kind: RequestKind
+    cancel: CancelToken
+
+
+class StoreService(QObject):
+    """GUI-thread facade over the API worker of one store.
+
+    Owns one QThread running an :class:`ApiWorker`. The worker creates its own WooClient (via
+    ``client_factory``), its own CustomerCache connection (opened in the worker thread) and the
+    SyncEngine; the GUI thread never touches the network. Every request method returns at once
+    with a request id; its outcome arrives as a signal carrying that id, in the GUI thread.
+
+    Every request ends in exactly one result signal or one ``failed`` - except replies that are
+    dropped on purpose: an older ``load_orders``/``load_downloads`` reply (or failure) once a newer
+    one was asked for, and everything after :meth:`shutdown`. Requests made while a sync runs are
+    served between the sync's pages, not after the whole sync.
+
+    Shutdown: :meth:`shutdown` cancels every request's token, quits the thread's event loop and
+    waits. The worker closes its client and cache in a slot connected directly to
+    ``QThread.finished``, which Qt emits in the worker thread after its loop stopped, so they are
+    closed by the thread that opened them, and the worker is deleted there too.
+
+    Signals:
+        sync_progress(SyncProgress): where the running sync is; throttled, the last one always
+            arrives (before ``sync_finished`` or the sync's ``failed``).
+        sync_finished(SyncReport): a sync completed.
+        customers_changed(list[int], list[int]): customer ids stored and removed in the cache.
+            During a sync, accumulated and throttled (at most ~10 a second), flushed before
+            ``sync_finished``/``failed``; for saves, deletes and lookups, emitted at once,
+            before their own signal.
+        orders_loaded(int, list[Order]): customer id and orders (already cached); latest wins.
+        downloads_loaded(int, list[Download]): customer id and downloads (already cached);
+            latest wins.
+        customer_saved(int, SaveResult): request id and the store's answer to a create or an
+            update (already cached).
+        customer_deleted(int, int): request id and customer id (already removed from the cache).
+        customer_found(int, Customer | None): request id and the customer with that email.
+        store_info_loaded(StoreInfo): the store's index.
+        failed(int, str, AppError): request id, kind (``sync``, ``orders``, ``downloads``,
+            ``save``, ``delete``, ``find``, ``store_info``) and the error. A cancelled sync
+            reports ``CancelledError``.
+        online_changed(bool): False after a NetworkError; True after a success or any answer
+            from the store. Emitted only when the state changes (it starts as online).
+        busy_changed(bool): whether any request is in flight.
+    """
+
+    sync_progress = Signal(object)
+    sync_finished = Signal(object)
+    customers_changed = Signal(list, list)
+    orders_loaded = Signal(int, object)
+    downloads_loaded = Signal(int, object)
+    customer_saved = Signal(int, object)
+    customer_deleted = Signal(int, int)
+    customer_found = Signal(int, object)
+    store_info_loaded = Signal(object)
+    failed = Signal(int, str, object)
+    online_changed = Signal(bool)
+    busy_changed = Signal(bool)
+
+    #: Requests to the worker (queued into the worker thread; carries a Request).
+    _request_posted = Signal(object)
+
+    def __init__(
+        self,
+        client_factory: Callable[[], WooClient],
+        cache_dir: Path,
+        identity: str,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._next_id = 0
+        self._in_flight: dict[int, _InFlight] = {}
+        self._latest: dict[RequestKind, int] = {}
+        self._sync_id: int | None = None
+        self._online = True
+        self._busy = False
+        self._started = False
+        self._closed = False
+
+        self._pending_stored: set[int] = set()
+        self._pending_removed: set[int] = set()
+        self._pending_progress: SyncProgress | None = None
+        self._last_flush = -math.inf
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        # A coarse timer may fire up to 5% early, which would break the promised spacing.
+        self._flush_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._flush_timer.timeout.connect(self._on_flush_timer_timeout)
+
+        self._thread = QThread(self)
+        self._thread.setObjectName("api-worker")
+        self._worker = ApiWorker(client_factory, cache_dir, identity)
+        self._worker.attach(self._thread, self._request_posted)
+        queued = Qt.ConnectionType.QueuedConnection
+        worker = self._worker
+        worker.sync_progressed.connect(self._on_worker_sync_progressed, queued)
+        worker.changes_committed.connect(self._on_worker_changes_committed, queued)
+        worker.sync_finished.connect(self._on_worker_sync_finished, queued)
+        worker.orders_loaded.connect(self._on_worker_orders_loaded, queued)
+        worker.downloads_loaded.connect(self._on_worker_downloads_loaded, queued)
+        worker.customer_saved.connect(self._on_worker_customer_saved, queued)
+        worker.customer_deleted.connect(self._on_worker_customer_deleted, queued)
+        worker.customer_found.connect(self._on_worker_customer_found, queued)
+        worker.store_info_loaded.connect(self._on_worker_store_info_loaded, queued)
+        worker.failed.connect(self._on_worker_failed, queued)
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def online(self) -> bool:
+        """Whether the store answered the last request that reached a conclusion about it."""
+        return self._online
+
+    @property
+    def busy(self) -> bool:
+        """Whether any request is in flight."""
+        return self._busy
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the API thread (idempotent; requests sent before it start it too)."""
+        if self._started or self._closed:
+            return
+        self._started = True
+        self._thread.start()
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Cancel everything, stop the API thread and wait for it; safe to call twice.
+
+        Blocks the GUI thread for at most ``timeout_ms`` (a request already on the wire cannot be
+        interrupted, only not followed by another). The worker closes its client and cache in
+        its own thread as the thread finishes. No signal is emitted after this returns.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._flush_timer.stop()
+        for entry in self._in_flight.values():
+            entry.cancel.cancel()
+        if not self._started:
+            return
+        self._thread.quit()
+        if not self._thread.wait(timeout_ms):
+            log.warning(
+                "the API thread did not stop within %d ms; it will stop after its current request",
+                timeout_ms,
+            )
+            self._thread.setParent(None)
+            _STRAGGLERS.append(self._thread)
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def sync(self, mode: SyncMode = SyncMode.AUTO) -> int:
+        """Bring the cache up to date; while a sync runs (not cancelled), return its id."""
+        if self._sync_id is not None:
+            running = self._in_flight.get(self._sync_id)
+            if running is not None and not running.cancel.cancelled:
+                return self._sync_id
+        self._sync_id = self._post(RequestKind.SYNC, SyncArgs(mode))
+        return self._sync_id
+
+    def cancel_sync(self) -> None:
+        """Cancel the running sync; it ends with ``failed(id, "sync", CancelledError)``."""
+        if self._sync_id is not None and self._sync_id in self._in_flight:
+            self._in_flight[self._sync_id].cancel.cancel()
+
+    def load_orders(self, customer_id: int) -> int:
+        """Fetch a customer's orders; cancels and ignores any earlier ``load_orders``."""
+        return self._post(RequestKind.ORDERS, OrdersArgs(customer_id))
+
+    def load_downloads(self, customer_id: int) -> int:
+        """Fetch a customer's downloads; cancels and ignores any earlier ``load_downloads``."""
+        return self._post(RequestKind.DOWNLOADS, DownloadsArgs(customer_id))
+
+    def create_customer(self, payload: Mapping[str, Any]) -> int:
+        """Create a customer from ``CustomerDraft.to_create_payload()``."""
+        # A deep copy: the worker reads it in another thread while the caller may reuse its dict.
+        return self._post(RequestKind.SAVE, CreateArgs(copy.deepcopy(dict(payload))))
+
+    def update_customer(self, customer_id: int, changes: Mapping[str, Any]) -> int:
+        """Send the changed fields of a customer (``update_payload(before, after)``)."""
+        return self._post(RequestKind.SAVE, UpdateArgs(customer_id, copy.deepcopy(dict(changes))))
+
+    def delete_customer(self, customer_id: int) -> int:
+        """Delete a customer (their orders stay in the store as guest orders)."""
+        return self._post(RequestKind.DELETE, DeleteArgs(customer_id))
+
+    def find_by_email(self, email: str) -> int:
+        """Look a customer up in the store by exact email (cached when found)."""
+        return self._post(RequestKind.FIND, FindArgs(email))
+
+    def load_store_info(self) -> int:
+        """Read the store's name, versions and options."""
+        return self._post(RequestKind.STORE_INFO, StoreInfoArgs())
+
+    def _post(self, kind: RequestKind, args: RequestArgs) -> int:
+        self._next_id += 1
+        request_id = self._next_id
+        if self._closed:
+            log.debug("%s request %d after shutdown: not sent", kind, request_id)
+            return request_id
+        if kind in _LATEST_WINS:
+            older = self._in_flight.get(self._latest.get(kind, -1))
+            if older is not None:
+                older.cancel.cancel()
+            self._latest[kind] = request_id
+        self.start()
+        request = Request(request_id, kind, args)
+        self._in_flight[request_id] = _InFlight(kind, request.cancel)
+        self._request_posted.emit(request)
+        self._set_busy()
+        return request_id
+
+    # -- replies from the worker ---------------------------------------------------------------
+
+    @Slot(int, object)
+    def _on_worker_sync_progressed(self, request_id: int, progress: SyncProgress) -> None:
+        if self._closed or request_id != self._sync_id:
+            return  # a cancelled sync still winding down while a new one waits
+        self._pending_progress = progress
+        self._schedule_flush()
+
+    @Slot(int, object, object)
+    def _on_worker_changes_committed(
+        self, request_id: int, stored: list[int], removed: list[int]
+    ) -> None:
+        if self._closed:
+            return
+        # Whatever the request, the cache changed: the views must hear of it.
+        for customer_id in stored:
+            self._pending_removed.discard(customer_id)
+            self._pending_stored.add(customer_id)
+        for customer_id in removed:
+            self._pending_stored.discard(customer_id)
+            self._pending_removed.add(customer_id)
+        entry = self._in_flight.get(request_id)
+        if entry is not None and entry.kind is RequestKind.SYNC:
+            self._schedule_flush()
+        else:
+            self._flush()  # a save the user waits to see
+
+    @Slot(int, object)
+    def _on_worker_sync_finished(self, request_id: int, report: SyncReport) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        self._flush()
+        if request_id == self._sync_id:
+            self._sync_id = None
+        self.sync_finished.emit(report)
+        self._set_busy()
+
+    @Slot(int, int, object)
+    def _on_worker_orders_loaded(self, request_id: int, customer_id: int, orders: object) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        if self._latest.get(RequestKind.ORDERS) == request_id:
+            self.orders_loaded.emit(customer_id, orders)
+        self._set_busy()
+
+    @Slot(int, int, object)
+    def _on_worker_downloads_loaded(
+        self, request_id: int, customer_id: int, downloads: object
+    ) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        if self._latest.get(RequestKind.DOWNLOADS) == request_id:
+            self.downloads_loaded.emit(customer_id, downloads)
+        self._set_busy()
+
+    @Slot(int, object)
+    def _on_worker_customer_saved(self, request_id: int, result: SaveResult) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        self.customer_saved.emit(request_id, result)
+        self._set_busy()
+
+    @Slot(int, int)
+    def _on_worker_customer_deleted(self, request_id: int, customer_id: int) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        self.customer_deleted.emit(request_id, customer_id)
+        self._set_busy()
+
+    @Slot(int, object)
+    def _on_worker_customer_found(self, request_id: int, customer: Customer | None) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        self.customer_found.emit(request_id, customer)
+        self._set_busy()
+
+    @Slot(int, object)
+    def _on_worker_store_info_loaded(self, request_id: int, info: StoreInfo) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        self.store_info_loaded.emit(info)
+        self._set_busy()
+
+    @Slot(int, str, object)
+    def _on_worker_failed(self, request_id: int, kind: str, error: AppError) -> None:
+        reached: bool | None = None
+        if isinstance(error, NetworkError):
+            reached = False
+        elif error.status is not None and not isinstance(error, CancelledError):
+            reached = True  # the store answered, even if it said no
+        if not self._settle(request_id, reached=reached):
+            return
+        if kind == RequestKind.SYNC:
+            # Pages committed before the failure are in the cache: the views hear of them first.
+            self._flush()
+            if request_id == self._sync_id:
+                self._sync_id = None
+        stale = kind in _LATEST_WINS and self._latest.get(RequestKind(kind)) != request_id
+        if not stale:
+            self.failed.emit(request_id, kind, error)
+        self._set_busy()
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _settle(self, request_id: int, *, reached: bool | None) -> bool:
+        """Forget a finished request and note what it says about the store; False once closed.
+
+        ``reached`` is True when the store answered, False when it could not be reached, None
+        when the reply says nothing about that (a cancellation).
+        """
+        if self._closed:
+            return False
+        self._in_flight.pop(request_id, None)
+        if reached is not None and reached != self._online:
+            self._online = reached
+            self.online_changed.emit(reached)
+        return True
+
+    def _set_busy(self) -> None:
+        busy = bool(self._in_flight)
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    # -- throttled sync events -----------------------------------------------------------------
+
+    def _schedule_flush(self) -> None:
+        if self._flush_timer.isActive():
+            return  # the accumulated events go out with the pending flush
+        wait = max(0.0, THROTTLE_SECONDS - (time.monotonic() - self._last_flush))
+        # Rounded up: a flush must never come earlier than the promised spacing.
+        self._flush_timer.start(math.ceil(wait * 1000))
+
+    @Slot()
+    def _on_flush_timer_timeout(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
+        """Emit what accumulated: the changed ids, then the latest progress."""
+        self._flush_timer.stop()
+        if self._pending_stored or self._pending_removed:
+            stored, removed = sorted(self._pending_stored), sorted(self._pending_removed)
+            self._pending_stored.clear()
+            self._pending_removed.clear()
+            self._last_flush = time.monotonic()
+            self.customers_changed.emit(stored, removed)
+        if self._pending_progress is not None:
+            progress, self._pending_progress = self._pending_progress, None
+            self._last_flush = time.monotonic()
+            self.sync_progress.emit(progress)

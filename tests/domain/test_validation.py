@@ -1,0 +1,332 @@
+"""The one rule set for customer fields: a CSV row and the dialog's inputs are judged alike."""
+
+from collections.abc import Mapping
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.customer import Address, BillingAddress, Customer, CustomerDraft, update_payload
+from app.domain.validation import (
+    CUSTOMER_FIELDS,
+    FIELD_LABELS,
+    FieldProblem,
+    Severity,
+    check_customer,
+    customer_with_fields,
+    draft_from_fields,
+    fields_from_customer,
+    fields_from_draft,
+    has_errors,
+    normalize_fields,
+    phone_message,
+    postcode_message,
+    username_message,
+)
+
+
+def _by_field(problems: list[FieldProblem]) -> dict[str, FieldProblem]:
+    return {problem.field: problem for problem in problems}
+
+
+def _errors(problems: list[FieldProblem]) -> set[str]:
+    return {problem.field for problem in problems if problem.is_error}
+
+
+STORED = Customer(
+    id=7,
+    email="ada@example.com",
+    first_name="Ada",
+    billing=BillingAddress(country="BO", state="B", city="La Paz"),  # an old store's state code
+    shipping=Address(country="US", state="NY"),
+)
+
+
+def test_field_names_are_the_api_names_with_labels() -> None:
+    assert CUSTOMER_FIELDS[:5] == ("email", "first_name", "last_name", "username", "password")
+    assert "billing_address.email" in CUSTOMER_FIELDS
+    assert "shipping_address.email" not in CUSTOMER_FIELDS
+    assert set(FIELD_LABELS) == set(CUSTOMER_FIELDS)
+    assert FIELD_LABELS["billing_address.postcode"] == "Billing postcode"
+
+
+# -- email ------------------------------------------------------------------------------------
+
+
+def test_a_new_customer_needs_an_email() -> None:
+    for row in ({}, {"email": ""}, {"email": "   "}):
+        problems = check_customer(row)
+        assert [(p.field, p.severity) for p in problems] == [("email", Severity.ERROR)]
+
+
+def test_an_email_must_be_one_wordpress_accepts() -> None:
+    problem = _by_field(check_customer({"email": "john@localhost"}))["email"]
+    assert problem.is_error
+    assert problem.message == "This is not a valid email address."
+    assert check_customer({"email": "  john@example.com "}) == []
+
+
+def test_an_update_may_leave_the_email_out_but_not_clear_it() -> None:
+    assert check_customer({"first_name": "Ada"}, creating=False) == []
+    assert _errors(check_customer({"email": ""}, creating=False)) == {"email"}
+
+
+def test_the_billing_email_is_checked_only_when_given() -> None:
+    row = {"email": "a@example.com", "billing_address.email": "nope"}
+    assert _errors(check_customer(row)) == {"billing_address.email"}
+    assert check_customer({"email": "a@example.com", "billing_address.email": ""}) == []
+
+
+# -- username and password --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["", "john", "John Doe", "j.doe-1_x@shop", "a" * 60])
+def test_usernames_wordpress_accepts(username: str) -> None:
+    assert username_message(username) is None
+
+
+@pytest.mark.parametrize(
+    ("username", "reason"),
+    [
+        ("joão", "letters a-z"),
+        ("john<b>", "letters a-z"),
+        ("john+doe", "letters a-z"),
+        ("john  doe", "single spaces"),
+        ("a" * 61, "at most 60"),
+    ],
+)
+def test_usernames_wordpress_refuses(username: str, reason: str) -> None:
+    message = username_message(username)
+    assert message is not None
+    assert reason in message
+    assert _errors(check_customer({"email": "a@example.com", "username": username})) == {"username"}
+
+
+def test_username_and_password_are_not_judged_in_an_update() -> None:
+    row = {"username": "not valid!", "password": ""}
+    assert check_customer(row, creating=False, generate_password=False) == []
+
+
+def test_password_is_required_only_where_the_store_does_not_generate_one() -> None:
+    row = {"email": "a@example.com"}
+    assert check_customer(row, generate_password=True) == []
+    problems = check_customer(row, generate_password=False)
+    assert _errors(problems) == {"password"}
+    assert check_customer({**row, "password": "secret"}, generate_password=False) == []
+
+
+def test_a_password_is_never_trimmed() -> None:
+    assert normalize_fields({"password": "  spaced  "})["password"] == "  spaced  "
+
+
+# -- country and state ------------------------------------------------------------------------
+
+
+def test_country_names_become_codes() -> None:
+    row = {"billing_address.country": "Germany", "shipping_address.country": "usa"}
+    assert normalize_fields(row) == {
+        "billing_address.country": "DE",
+        "shipping_address.country": "US",
+    }
+    assert check_customer({"email": "a@example.com", **row}) == []
+
+
+def test_an_unknown_country_is_an_error() -> None:
+    problems = check_customer({"email": "a@example.com", "billing_address.country": "Atlantis"})
+    assert _by_field(problems)["billing_address.country"].message.startswith("Unknown country")
+
+
+def test_state_names_become_codes_for_the_country() -> None:
+    row = {"shipping_address.country": "United States", "shipping_address.state": "new york"}
+    assert normalize_fields(row)["shipping_address.state"] == "NY"
+    assert check_customer({"email": "a@example.com", **row}) == []
+
+
+def test_a_state_must_belong_to_a_country_with_states() -> None:
+    row = {
+        "email": "a@example.com",
+        "billing_address.country": "US",
+        "billing_address.state": "Bavaria",
+    }
+    problem = _by_field(check_customer(row))["billing_address.state"]
+    assert problem.is_error
+    assert problem.message == "This is not a state of United States (US)."
+
+
+def test_free_text_states_are_free() -> None:
+    row = {
+        "email": "a@example.com",
+        "billing_address.country": "DE",
+        "billing_address.state": "Bayern",
+        "shipping_address.state": "Anything",  # no country: nothing to judge it by
+    }
+    assert check_customer(row) == []
+    assert normalize_fields(row)["billing_address.state"] == "Bayern"
+
+
+def test_a_state_without_a_country_in_an_update_is_judged_by_the_stored_country() -> None:
+    assert check_customer({"shipping_address.state": "texas"}, stored=STORED) == []
+    assert normalize_fields({"shipping_address.state": "texas"}, stored=STORED) == {
+        "shipping_address.state": "TX"
+    }
+    problems = check_customer({"shipping_address.state": "Bavaria"}, stored=STORED)
+    assert _errors(problems) == {"shipping_address.state"}
+
+
+# -- plausibility warnings --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode"),
+    [
+        ("US", "12345"),
+        ("US", "12345-6789"),
+        ("DE", "10115"),
+        ("GB", "SW1A 1AA"),
+        ("GB", "sw1a1aa"),
+        ("CA", "K1A 0B1"),
+        ("NL", "1012 AB"),
+        ("FR", "75001"),
+        ("", "ANY-123"),
+        ("KE", "00100"),
+    ],
+)
+def test_plausible_postcodes(country: str, postcode: str) -> None:
+    assert postcode_message(country, postcode) is None
+
+
+@pytest.mark.parametrize(
+    ("country", "postcode"),
+    [("US", "1234"), ("DE", "1011"), ("GB", "12345"), ("NL", "ABCD"), ("FR", "75 001!")],
+)
+def test_implausible_postcodes_are_warnings(country: str, postcode: str) -> None:
+    assert postcode_message(country, postcode) is not None
+    row = {
+        "email": "a@example.com",
+        "billing_address.country": country,
+        "billing_address.postcode": postcode,
+    }
+    problem = _by_field(check_customer(row))["billing_address.postcode"]
+    assert problem.severity is Severity.WARNING
+    assert not has_errors([problem])
+
+
+@pytest.mark.parametrize("phone", ["", "+49 30 1234567", "(555) 123-4567", "030/123456", "12345"])
+def test_plausible_phone_numbers(phone: str) -> None:
+    assert phone_message(phone) is None
+
+
+@pytest.mark.parametrize("phone", ["call me", "+49 30 12 34 56 78 90 12 34", "1234", "١٢٣٤٥٦"])
+def test_implausible_phone_numbers_are_warnings(phone: str) -> None:
+    assert phone_message(phone) is not None
+    problems = check_customer({"email": "a@example.com", "billing_address.phone": phone})
+    assert [p.severity for p in problems] == [Severity.WARNING]
+
+
+# -- sources ----------------------------------------------------------------------------------
+
+
+def test_a_csv_row_and_a_draft_are_judged_the_same() -> None:
+    draft = CustomerDraft(
+        email="bad",
+        username="x y  z",
+        billing=BillingAddress(country="US", state="Nowhere", email="also bad"),
+    )
+    row = fields_from_draft(draft)
+    assert check_customer(draft) == check_customer(row)
+    assert _errors(check_customer(row)) == {
+        "email",
+        "username",
+        "billing_address.email",
+        "billing_address.state",
+    }
+
+
+def test_problems_come_in_field_order_and_describe_themselves() -> None:
+    row = {
+        "shipping_address.country": "Nowhere",
+        "billing_address.email": "bad",
+        "email": "bad",
+    }
+    problems = check_customer(row)
+    assert [p.field for p in problems] == [
+        "email",
+        "billing_address.email",
+        "shipping_address.country",
+    ]
+    assert problems[1].describe() == "Billing email: This is not a valid email address."
+
+
+def test_columns_that_are_no_customer_field_are_ignored() -> None:
+    row: Mapping[str, str | None] = {"email": "a@example.com", "id": "x", "notes": "<b>"}
+    assert check_customer(row) == []
+    assert normalize_fields(row) == {"email": "a@example.com"}
+
+
+def test_a_ragged_row_with_missing_cells_is_judged_as_empty() -> None:
+    row: Mapping[str, str | None] = {"email": "a@example.com", "billing_address.city": None}
+    assert check_customer(row) == []
+
+
+def test_a_stored_customer_is_judged_as_an_update() -> None:
+    problems = check_customer(STORED)
+    assert _errors(problems) == {"billing_address.state"}  # "B" is no longer a Bolivian code
+
+
+def test_stored_values_that_break_a_rule_only_warn() -> None:
+    fields = fields_from_customer(STORED)
+    problems = check_customer(fields, creating=False, stored=STORED)
+    (problem,) = problems
+    assert problem.field == "billing_address.state"
+    assert problem.severity is Severity.WARNING
+    assert problem.message.endswith("The store already holds this value.")
+    changed = {**fields, "billing_address.state": "Nowhere"}
+    assert _errors(check_customer(changed, creating=False, stored=STORED)) == {
+        "billing_address.state"
+    }
+
+
+def test_draft_from_fields_normalises() -> None:
+    draft = draft_from_fields(
+        {
+            "email": " a@example.com ",
+            "password": " pw ",
+            "billing_address.country": "Germany",
+            "shipping_address.country": "USA",
+            "shipping_address.state": "texas",
+        }
+    )
+    assert draft.email == "a@example.com"
+    assert draft.password == " pw "
+    assert draft.billing.country == "DE"
+    assert (draft.shipping.country, draft.shipping.state) == ("US", "TX")
+    assert draft.to_create_payload()["shipping_address"] == {
+        **Address().to_api(),
+        "country": "US",
+        "state": "TX",
+    }
+
+
+def test_customer_with_fields_changes_only_what_is_given() -> None:
+    after = customer_with_fields(
+        STORED,
+        {"first_name": " Ada ", "shipping_address.state": "Texas", "username": "ignored"},
+    )
+    assert update_payload(STORED, after) == {"shipping_address": {"state": "TX"}}
+    after = customer_with_fields(STORED, {"email": "new@example.com", "billing_address.city": ""})
+    assert update_payload(STORED, after) == {
+        "email": "new@example.com",
+        "billing_address": {"city": ""},
+    }
+
+
+@given(st.dictionaries(st.sampled_from(CUSTOMER_FIELDS), st.text(max_size=30)))
+def test_any_row_is_judged_without_crashing(row: dict[str, str]) -> None:
+    for creating in (True, False):
+        problems = check_customer(row, creating=creating, generate_password=False)
+        assert all(problem.field in CUSTOMER_FIELDS for problem in problems)
+        assert all(problem.message for problem in problems)
+    normalized = normalize_fields(row)
+    assert set(normalized) == set(row)
+    # Normalising is idempotent: a checked row checks the same again.
+    assert normalize_fields(normalized) == normalized

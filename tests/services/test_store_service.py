@@ -1,0 +1,561 @@
+"""StoreService and its ApiWorker against the embedded demo store, over real loopback HTTP.
+
+Each test starts a demo store, builds a service whose worker thread talks to it and writes to a
+cache under tmp_path, and judges the outcome by the service's signals and by reading the cache
+with a connection of its own (as the GUI's models do). Waits are on the service's signals or
+state only: they are emitted in the GUI thread, which is what pytest-qt can wait on cleanly. The
+fixture shuts every service down, so no thread outlives its test.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from shiboken6 import Shiboken
+
+from app.api.client import SaveResult, StoreInfo, WooClient
+from app.api.connection import StoreConnection
+from app.cache.repository import CustomerCache
+from app.cache.sync import SyncMode, SyncProgress, SyncReport
+from app.demo_store import DemoStore, Fault
+from app.domain.customer import Customer, CustomerDraft
+from app.errors import AppError, CancelledError, ConfigurationError, NetworkError, ValidationError
+from app.services.store_service import THROTTLE_SECONDS, StoreService
+from app.workers.api_worker import UNEXPECTED_MESSAGE
+from tests.conftest import StoreFactory
+
+#: Generous upper bounds for waits: a slow CI machine must not fail a correct test.
+SHORT = 10_000
+LONG = 30_000
+
+
+@dataclass
+class Recorder:
+    """Records a signal's emissions with their arrival time (connect it to a GUI-thread signal)."""
+
+    name: str
+    log: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    calls: list[tuple[Any, ...]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+
+    def __call__(self, *args: Any) -> None:
+        self.calls.append(args)
+        self.times.append(time.monotonic())
+        self.log.append((self.name, args))
+
+
+class Heartbeat:
+    """A fast GUI-thread timer that remembers the longest gap between its ticks."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        self.longest = 0.0
+        self.ticks = 0
+        self._last = time.monotonic()
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+        self.ticks += 1
+
+    def start(self) -> None:
+        self._last = time.monotonic()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+ServiceFactory = Callable[..., StoreService]
+
+
+def connection_for(store: DemoStore, **options: Any) -> StoreConnection:
+    """A connection to the store that retries quickly (outages are simulated, not waited out)."""
+    return StoreConnection(
+        store.base_url,
+        store.consumer_key,
+        store.consumer_secret,
+        backoff=0.01,
+        max_backoff=0.05,
+        **options,
+    )
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def make_service(
+    qapp: QApplication, start_store: StoreFactory, cache_dir: Path
+) -> Iterator[ServiceFactory]:
+    """Build started services for demo stores; every one is shut down at teardown.
+
+    Depends on start_store so that services stop before their stores do.
+    """
+    services: list[StoreService] = []
+
+    def make(
+        store: DemoStore | None = None,
+        *,
+        factory: Callable[[], WooClient] | None = None,
+        **options: Any,
+    ) -> StoreService:
+        if factory is None:
+            assert store is not None
+
+            def factory() -> WooClient:
+                return WooClient(connection_for(store, **options))
+
+        identity = store.base_url if store is not None else "http://127.0.0.1:9"
+        service = StoreService(factory, cache_dir, identity)
+        services.append(service)
+        service.start()
+        return service
+
+    yield make
+    for service in services:
+        service.shutdown()
+        assert not service._thread.isRunning()
+
+
+@pytest.fixture
+def open_cache(cache_dir: Path) -> Iterator[Callable[[DemoStore], CustomerCache]]:
+    """Open a store's cache as the GUI would (a connection of its own); closed at teardown."""
+    opened: list[CustomerCache] = []
+
+    def open_(store: DemoStore) -> CustomerCache:
+        cache = CustomerCache.open(cache_dir, store.base_url)
+        opened.append(cache)
+        return cache
+
+    yield open_
+    for cache in opened:
+        cache.close()
+
+
+def buyers(store: DemoStore, count: int) -> list[tuple[int, int]]:
+    """(customer id, number of orders) of the customers with the most orders."""
+    rows = store.db.connection().execute(
+        "SELECT customer_id, COUNT(*) FROM orders WHERE customer_id > 0"
+        " GROUP BY customer_id ORDER BY 2 DESC, 1 LIMIT ?",
+        (count,),
+    )
+    return [(int(row[0]), int(row[1])) for row in rows]
+
+
+def downloader(store: DemoStore) -> tuple[int, int]:
+    """(customer id, number of downloads) of a customer the store lists downloads for."""
+    row = (
+        store.db.connection()
+        .execute(
+            "SELECT p.user_id, COUNT(*) FROM download_permissions p"
+            " JOIN orders o ON o.id = p.order_id"
+            " WHERE p.user_id > 0 AND o.status IN ('completed', 'processing')"
+            " AND (p.downloads_remaining = '' OR CAST(p.downloads_remaining AS INTEGER) > 0)"
+            " AND (p.access_expires IS NULL OR p.access_expires > ?)"
+            " GROUP BY p.user_id ORDER BY 2 DESC, 1 LIMIT 1",
+            (int(time.time()),),
+        )
+        .fetchone()
+    )
+    assert row is not None, "the seed data has no customer with downloads"
+    return int(row[0]), int(row[1])
+
+
+def a_customer_email(store: DemoStore) -> str:
+    row = (
+        store.db.connection()
+        .execute("SELECT email FROM users WHERE role = 'customer' ORDER BY id LIMIT 1")
+        .fetchone()
+    )
+    return str(row[0])
+
+
+# -- sync ----------------------------------------------------------------------------------------
+
+
+def test_first_sync_streams_changes_throttled_and_fills_the_cache(
+    qtbot: QtBot,
+    start_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    # Small pages with some latency: the sync takes long enough to stream in several steps.
+    store = start_store(customers=400, latency_ms=40)
+    service = make_service(store, page_size=20, concurrency=2)
+    changes = Recorder("changed")
+    progress = Recorder("progress")
+    service.customers_changed.connect(changes)
+    service.sync_progress.connect(progress)
+
+    with qtbot.waitSignal(service.sync_finished, timeout=LONG) as finished:
+        service.sync(SyncMode.FULL)
+
+    report: SyncReport = finished.args[0]
+    assert len(changes.calls) >= 3, "the first customers must show before the sync ends"
+    stored: set[int] = set()
+    for ids, removed in changes.calls:
+        assert removed == []
+        stored |= set(ids)
+    cache = open_cache(store)
+    assert stored == cache.all_ids()
+    assert cache.count() == report.held == report.store_total
+    assert report.held >= 400
+    # Throttled: emissions (but the final flush) keep the promised spacing.
+    gaps = [later - earlier for earlier, later in pairwise(changes.times)]
+    assert all(gap >= THROTTLE_SECONDS * 0.9 for gap in gaps[:-1]), gaps
+    # The last progress report always arrives.
+    last: SyncProgress = progress.calls[-1][0]
+    assert last.phase == "done"
+    assert not service.busy
+
+
+def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=300, latency_ms=50)
+    service = make_service(store, page_size=10, concurrency=2)
+    events: list[tuple[str, tuple[Any, ...]]] = []
+    service.sync_finished.connect(Recorder("finished", events))
+    service.failed.connect(Recorder("failed", events))
+
+    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+        first = service.sync(SyncMode.FULL)
+    assert service.sync() == first
+
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        service.cancel_sync()
+        # A sync asked for while the cancelled one winds down is a new one; it waits its turn.
+        second = service.sync()
+    assert second != first
+    request_id, kind, error = failed.args
+    assert (request_id, kind) == (first, "sync")
+    assert isinstance(error, CancelledError)
+
+    with qtbot.waitSignal(service.sync_finished, timeout=LONG) as finished:
+        pass
+    assert finished.args[0].held >= 300
+    assert [name for name, _ in events] == ["failed", "finished"]
+
+
+def test_requests_are_served_between_the_pages_of_a_running_sync(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=300, latency_ms=50)
+    [(buyer, _)] = buyers(store, 1)
+    service = make_service(store, page_size=10, concurrency=2)
+    events: list[tuple[str, tuple[Any, ...]]] = []
+    service.sync_finished.connect(Recorder("finished", events))
+    service.orders_loaded.connect(Recorder("orders", events))
+
+    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+        service.sync(SyncMode.FULL)
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+        service.load_orders(buyer)
+    with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+        pass
+    assert [name for name, _ in events] == ["orders", "finished"]
+
+
+def test_the_gui_thread_keeps_running_during_a_sync(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=2000)
+    service = make_service(store)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    try:
+        with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+            service.sync()
+    finally:
+        heartbeat.stop()
+    assert heartbeat.ticks > 10
+    assert heartbeat.longest < 0.2, f"the GUI thread stalled for {heartbeat.longest:.3f} s"
+
+
+# -- a customer's orders and downloads -----------------------------------------------------------
+
+
+def test_orders_and_downloads_are_loaded_and_cached(
+    qtbot: QtBot,
+    start_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    store = start_store(customers=40)
+    [(buyer, order_count)] = buyers(store, 1)
+    owner, download_count = downloader(store)
+    service = make_service(store)
+
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as orders_loaded:
+        service.load_orders(buyer)
+    customer_id, orders = orders_loaded.args
+    assert customer_id == buyer
+    assert len(orders) == order_count
+
+    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as downloads_loaded:
+        service.load_downloads(owner)
+    customer_id, downloads = downloads_loaded.args
+    assert customer_id == owner
+    assert len(downloads) == download_count
+
+    cache = open_cache(store)
+    cached_orders = cache.orders(buyer)
+    cached_downloads = cache.downloads(owner)
+    assert cached_orders is not None
+    assert cached_downloads is not None
+    assert [o.id for o in cached_orders] == [o.id for o in orders]
+    assert [d.download_id for d in cached_downloads] == [d.download_id for d in downloads]
+
+
+def test_the_latest_load_orders_wins(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=40, latency_ms=30)
+    (left, _), (chosen, chosen_orders) = buyers(store, 2)
+    service = make_service(store)
+    loaded = Recorder("orders")
+    failures = Recorder("failed")
+    service.orders_loaded.connect(loaded)
+    service.failed.connect(failures)
+
+    service.load_orders(left)
+    service.load_orders(chosen)
+    qtbot.waitUntil(lambda: not service.busy, timeout=SHORT)
+
+    assert [args[0] for args in loaded.calls] == [chosen]
+    assert len(loaded.calls[0][1]) == chosen_orders
+    assert failures.calls == [], "the superseded request's cancellation is not reported"
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def test_create_update_and_delete_write_through_to_the_cache(
+    qtbot: QtBot,
+    start_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    store = start_store(customers=5)
+    service = make_service(store)
+    cache = open_cache(store)
+    events: list[tuple[str, tuple[Any, ...]]] = []
+    service.customers_changed.connect(Recorder("changed", events))
+    service.customer_saved.connect(Recorder("saved", events))
+    service.customer_deleted.connect(Recorder("deleted", events))
+
+    draft = CustomerDraft("ada@example.com", first_name="Ada", last_name="Lovelace")
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+        created = service.create_customer(draft.to_create_payload())
+    request_id, result = saved.args
+    assert request_id == created
+    assert isinstance(result, SaveResult)
+    new_id = result.customer.id
+    assert events == [("changed", ([new_id], [])), ("saved", (created, result))]
+    in_cache = cache.customer(new_id)
+    assert in_cache is not None
+    assert in_cache.first_name == "Ada"
+
+    events.clear()
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+        updated = service.update_customer(new_id, {"first_name": "Augusta"})
+    assert saved.args[0] == updated
+    assert saved.args[1].customer.first_name == "Augusta"
+    assert [name for name, _ in events] == ["changed", "saved"]
+    in_cache = cache.customer(new_id)
+    assert in_cache is not None
+    assert in_cache.first_name == "Augusta"
+
+    events.clear()
+    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT) as deleted:
+        removed = service.delete_customer(new_id)
+    assert deleted.args == [removed, new_id]
+    assert events[0] == ("changed", ([], [new_id]))
+    assert cache.customer(new_id) is None
+
+
+def test_a_store_side_validation_error_names_its_field(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=5)
+    service = make_service(store)
+    taken = a_customer_email(store)
+
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        request_id = service.create_customer(CustomerDraft(taken).to_create_payload())
+    failed_id, kind, error = failed.args
+    assert (failed_id, kind) == (request_id, "save")
+    assert isinstance(error, ValidationError)
+    assert error.field == "email"
+    assert service.online, "a refusal is an answer: the store is reachable"
+
+
+def test_find_by_email_and_store_info(
+    qtbot: QtBot,
+    start_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    store = start_store(customers=5)
+    service = make_service(store)
+    email = a_customer_email(store)
+    busy = Recorder("busy")
+    service.busy_changed.connect(busy)
+
+    with qtbot.waitSignal(service.customer_found, timeout=SHORT) as found:
+        request_id = service.find_by_email(email.upper())
+    customer = found.args[1]
+    assert found.args[0] == request_id
+    assert isinstance(customer, Customer)
+    assert customer.email == email
+    assert open_cache(store).customer(customer.id) is not None, "what was found is cached"
+
+    with qtbot.waitSignal(service.customer_found, timeout=SHORT) as found:
+        service.find_by_email("nobody@example.com")
+    assert found.args[1] is None
+
+    with qtbot.waitSignal(service.store_info_loaded, timeout=SHORT) as info:
+        service.load_store_info()
+    assert isinstance(info.args[0], StoreInfo)
+    assert info.args[0].wc_version
+    assert busy.calls == [(True,), (False,)] * 3
+
+
+# -- failures --------------------------------------------------------------------------------
+
+
+def test_an_outage_goes_offline_once_and_the_next_success_comes_back(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=5)
+    service = make_service(store)
+    online = Recorder("online")
+    service.online_changed.connect(online)
+
+    store.faults.schedule(Fault.RESET, count=1_000_000)
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        request_id = service.load_store_info()
+    assert failed.args[0] == request_id
+    assert failed.args[1] == "store_info"
+    assert isinstance(failed.args[2], NetworkError)
+    assert online.calls == [(False,)]
+    assert not service.online
+
+    # Still down: another failure, but no second announcement.
+    with qtbot.waitSignal(service.failed, timeout=SHORT):
+        service.load_orders(1)
+    assert online.calls == [(False,)]
+
+    store.faults.clear()
+    with qtbot.waitSignal(service.store_info_loaded, timeout=SHORT):
+        service.load_store_info()
+    assert online.calls == [(False,), (True,)]
+    assert service.online
+
+
+def test_an_unexpected_exception_is_logged_and_reported(
+    qtbot: QtBot, make_service: ServiceFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> WooClient:
+        raise RuntimeError("boom")
+
+    service = make_service(factory=broken)
+    with (
+        caplog.at_level(logging.ERROR, logger="app.worker"),
+        qtbot.waitSignal(service.failed, timeout=SHORT) as failed,
+    ):
+        request_id = service.load_store_info()
+    failed_id, kind, error = failed.args
+    assert (failed_id, kind) == (request_id, "store_info")
+    assert type(error) is AppError
+    assert error.message == UNEXPECTED_MESSAGE
+    logged = [r for r in caplog.records if r.name == "app.worker" and r.exc_info]
+    assert logged
+    assert logged[0].exc_info is not None
+    assert "boom" in str(logged[0].exc_info[1])
+    assert service.online, "a bug says nothing about the store"
+
+
+def test_an_app_error_while_setting_up_is_reported_as_it_is(
+    qtbot: QtBot, make_service: ServiceFactory
+) -> None:
+    def unconfigured() -> WooClient:
+        raise ConfigurationError("No store is configured.")
+
+    service = make_service(factory=unconfigured)
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        service.sync()
+    assert isinstance(failed.args[2], ConfigurationError)
+    assert failed.args[1] == "sync"
+    # The failed sync is over: a new request is a new sync.
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as again:
+        second = service.sync()
+    assert again.args[0] == second != failed.args[0]
+
+
+# -- shutdown --------------------------------------------------------------------------------
+
+
+def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    store = start_store(customers=2000, latency_ms=50)
+    service = make_service(store)
+    worker = service._worker
+    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+        service.sync()
+    assert service.busy
+
+    began = time.monotonic()
+    service.shutdown(timeout_ms=5000)
+    assert time.monotonic() - began < 5
+    assert service._thread.isFinished()
+    assert not Shiboken.isValid(worker), "the worker was deleted in its own thread"
+
+    # Nothing arrives afterwards, a request is ignored and a second shutdown is harmless.
+    with (
+        qtbot.assertNotEmitted(service.sync_finished, wait=100),
+        qtbot.assertNotEmitted(service.failed),
+        qtbot.assertNotEmitted(service.orders_loaded),
+    ):
+        service.load_orders(1)
+    service.shutdown()
+
+
+def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
+    qtbot: QtBot,
+    start_store: StoreFactory,
+    make_service: ServiceFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = start_store(customers=5)
+    store.faults.slow_seconds = 1.0
+    store.faults.schedule(Fault.SLOW)
+    service = make_service(store)
+    service.load_store_info()
+    # The store's own counter (plain data, not a Qt object) says the request is on the wire.
+    qtbot.waitUntil(lambda: store.faults.injected[Fault.SLOW] == 1, timeout=SHORT)
+
+    with caplog.at_level(logging.WARNING, logger="app.worker"):
+        service.shutdown(timeout_ms=100)
+    assert service._thread.isRunning(), "a request on the wire cannot be interrupted"
+    assert "did not stop" in caplog.text
+    # It stops by itself once the answer arrives; nothing is reported any more.
+    with qtbot.assertNotEmitted(service.store_info_loaded):
+        qtbot.waitUntil(service._thread.isFinished, timeout=SHORT)
