@@ -1,57 +1,262 @@
 """Composition root: read the command line, build the objects, run.
 
 With a subcommand the command line runs (``woo-customers customers list``); without one the
-desktop app starts. Until the main window lands (issue 5), the desktop entry serves the
-embedded demo store in the foreground and says so, so ``make run`` already shows something real.
+desktop app opens: on the saved store, the store named by ``--store-url``, or the embedded demo
+store when nothing is configured. ``build(argv)`` returns the main window without entering the
+event loop (for tests and tools).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
+import os
 import sys
-import threading
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from app import APP_NAME, __version__
 from app.cli.parser import build_parser
 from app.paths import AppPaths
 
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+    from app.ui.session import StoreSession
+
+log = logging.getLogger("app")
+
+APP_ID = "io.github.woocustomers.WooCustomers"
+#: The longest --screenshot waits for customers before giving up (exit 1).
+SCREENSHOT_TIMEOUT_MS = 60_000
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app or a command; the process exit code."""
     options = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if options.verbose else logging.WARNING,
-        format="%(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     paths = AppPaths.under(options.data_dir) if options.data_dir else AppPaths.for_user()
     if options.command is not None:
+        logging.basicConfig(
+            level=logging.DEBUG if options.verbose else logging.WARNING,
+            format="%(name)s: %(message)s",
+            stream=sys.stderr,
+        )
         from app.cli.run import run_cli
 
         return run_cli(options, paths)
     return run_desktop(options, paths)
 
 
-def run_desktop(options: argparse.Namespace, paths: AppPaths) -> int:
-    """The desktop entry: for now, the demo store in the foreground."""
-    from app.demo_store import DemoStore, StoreConfig
-
-    stop = threading.Event()
-    with DemoStore.start(StoreConfig(db_path=paths.demo_store_db)) as store:
-        print(
-            f"{APP_NAME} {__version__}: the desktop window is not built yet.\n"
-            f"The embedded demo store is serving {store.api_url}\n"
-            f"  consumer key:    {store.consumer_key}\n"
-            f"  consumer secret: {store.consumer_secret}\n"
-            f"  data:            {paths.demo_store_db}\n"
-            "Try: woo-customers customers list   (in another terminal)\n"
-            "Press Ctrl+C to stop.",
-            flush=True,
+def _setup_logging(paths: AppPaths, verbose: bool) -> None:
+    """A rotating log file in the log folder (and stderr when verbose)."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.log_dir / "woo-customers.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
-        try:
-            stop.wait()
-        except KeyboardInterrupt:
-            print("Stopped.")
-    return 0
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+    root.addHandler(handler)
+    if verbose:
+        root.addHandler(logging.StreamHandler(sys.stderr))
+
+
+def _install_crash_handler(paths: AppPaths) -> None:
+    """Unexpected exceptions go to the log and a dialog, never a bare traceback."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.critical("unexpected error", exc_info=(kind, error, trace))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            sys.stderr.write("".join(traceback.format_exception(kind, error, trace)))
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "Something went wrong.")
+        box.setInformativeText(
+            f"The app ran into an unexpected problem. Details are in the log: "
+            f"{paths.log_dir / 'woo-customers.log'}"
+        )
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def build(argv: Sequence[str] | None = None) -> MainWindow:
+    """The main window for these arguments, built but not shown; the QApplication exists."""
+    options = build_parser().parse_args(argv)
+    paths = AppPaths.under(options.data_dir) if options.data_dir else AppPaths.for_user()
+    return _build_window(options, paths)
+
+
+def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main_window import MainWindow
+
+    application = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setOrganizationName("Woo Customers")
+    QGuiApplication.setDesktopFileName(APP_ID)
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(paths.config_dir / "settings.ini"), QSettings.Format.IniFormat)
+    session, problem = _initial_session(options, paths)
+    window = MainWindow(session, settings, connect_store=lambda w: _connect_store(w, paths))
+    if problem:
+        window.banner.show_error(problem, retry=False)
+    # The window keeps the application alive for callers that only hold the window.
+    window.application = application  # type: ignore[attr-defined]
+    return window
+
+
+def _initial_session(
+    options: argparse.Namespace, paths: AppPaths
+) -> tuple[StoreSession, str | None]:
+    """The store to open, and a problem to tell the user if the asked-for one cannot be."""
+    from app.api.connection import AuthMode, StoreConnection
+    from app.cli.run import default_secrets
+    from app.cli.store_access import environment_keys
+    from app.errors import ConfigurationError
+    from app.profiles import ProfileStore
+    from app.ui.session import open_demo_session, open_session
+
+    if options.demo:
+        return open_demo_session(paths.data_dir, paths.cache_dir), None
+    profiles = ProfileStore(paths.config_dir / "stores.json").load()
+    secrets = default_secrets(paths)
+    try:
+        if options.store_url:
+            connection_url = options.store_url
+            profile = profiles.find(connection_url)
+        else:
+            profile = profiles.current_profile
+            connection_url = profile.url if profile else ""
+        if connection_url:
+            keys = environment_keys(os.environ) or secrets.get(
+                profile.url if profile else connection_url
+            )
+            if keys is None:
+                raise ConfigurationError(
+                    f"No keys are saved for {connection_url}. Connect the store again."
+                )
+            auth = AuthMode(options.auth) if options.auth else (profile.auth if profile else None)
+            certificate = options.ca_bundle or (
+                Path(profile.ca_bundle) if profile and profile.ca_bundle else None
+            )
+            connection = StoreConnection(
+                connection_url,
+                keys[0],
+                keys[1],
+                auth=auth or AuthMode.AUTO,
+                ca_bundle=certificate,
+            )
+            title = profile.name if profile else connection.url
+            return open_session(connection, paths.cache_dir, title=title), None
+    except ConfigurationError as error:
+        return (
+            open_demo_session(paths.data_dir, paths.cache_dir),
+            f"{error.message} Showing the demo store meanwhile.",
+        )
+    return open_demo_session(paths.data_dir, paths.cache_dir), None
+
+
+def _connect_store(window: MainWindow, paths: AppPaths) -> None:
+    """Open the connection dialog; switch the window to the store chosen there."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.cli.run import default_secrets
+    from app.profiles import FileSecrets, KeyringSecrets, ProfileStore
+    from app.ui.connection_dialog import ConnectionChoice, ConnectionDialog, remember
+    from app.ui.session import open_demo_session, open_session
+
+    store = ProfileStore(paths.config_dir / "stores.json")
+    profiles = store.load()
+    secrets = default_secrets(paths)
+    dialog = ConnectionDialog(profiles, secrets.get, window)
+
+    def chosen(choice: ConnectionChoice) -> None:
+        if choice.demo:
+            profiles.current = None
+            store.save(profiles)
+            window.replace_session(open_demo_session(paths.data_dir, paths.cache_dir))
+            return
+        connection = choice.connection
+        assert connection is not None
+        profile = remember(profiles, choice)
+        target = secrets
+        if not KeyringSecrets.available() and not isinstance(secrets, FileSecrets):
+            target = FileSecrets(paths.config_dir / "secrets.json")
+        if not KeyringSecrets.available():
+            answer = QMessageBox.question(
+                window,
+                "No keychain",
+                "This computer has no system keychain to keep the consumer secret in. Keep it "
+                "in a file only your user account can read? (Otherwise you will be asked "
+                "again next time.)",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                target.put(connection.url, connection.consumer_key, connection.consumer_secret)
+        else:
+            target.put(connection.url, connection.consumer_key, connection.consumer_secret)
+        profiles.put(profile)
+        store.save(profiles)
+        window.replace_session(open_session(connection, paths.cache_dir, title=profile.name))
+
+    dialog.chosen.connect(chosen)
+    dialog.open()
+
+
+def run_desktop(options: argparse.Namespace, paths: AppPaths) -> int:
+    """The desktop app's event loop (or, with --screenshot, one picture of it)."""
+    _setup_logging(paths, options.verbose)
+    _install_crash_handler(paths)
+    from PySide6.QtWidgets import QApplication
+
+    window = _build_window(options, paths)
+    window.show()
+    window.start()
+    if options.screenshot is not None:
+        _take_screenshot_when_ready(window, options.screenshot)
+    return QApplication.exec()
+
+
+def _take_screenshot_when_ready(window: MainWindow, target: Path) -> None:
+    """Save a PNG once customers are on screen, then quit (exit 1 if loading failed)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    done = False
+
+    def shoot() -> None:
+        nonlocal done
+        if done or window.session.model.rowCount() == 0:
+            return
+        done = True
+        window.table.selectRow(0)
+        QApplication.processEvents()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ok = window.grab().save(str(target))
+        window.close()
+        QApplication.exit(0 if ok else 1)
+
+    def failed(request_id: int, kind: str, error: object) -> None:
+        nonlocal done
+        if kind == "sync" and not done and window.session.model.rowCount() == 0:
+            done = True
+            sys.stderr.write(f"error: {getattr(error, 'message', error)}\n")
+            window.close()
+            QApplication.exit(1)
+
+    window.session.model.rowsInserted.connect(lambda *_: QTimer.singleShot(300, shoot))
+    window.session.model.modelReset.connect(lambda: QTimer.singleShot(300, shoot))
+    window.session.service.failed.connect(failed)
+    QTimer.singleShot(300, shoot)  # a cache from an earlier run already has customers
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: QApplication.exit(1) if not done else None)

@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         "WC_CONSUMER_KEY and WC_CONSUMER_SECRET environment variables.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="desktop app: save a PNG of the window once customers show, then exit",
+    )
     _add_global_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

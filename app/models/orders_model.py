@@ -1,0 +1,551 @@
+"""Table models of one customer's orders and downloads, and of the lines of one order.
+
+Owns :class:`OrdersModel`, :class:`DownloadsModel` and :class:`OrderLinesModel` and how they
+show order statuses ("On hold"), money ("30.00 USD"), unlimited downloads ("Unlimited") and
+access that never expires ("Never"). A customer has at most a few hundred orders, so these
+models hold their whole list and sort it in Python by the raw values of :data:`SORT_ROLE`;
+each new list is a new query (a model reset).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any, Final, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont
+
+from app.domain.order import Download, LineItem, Order, ShippingLine
+from app.models.customer_model import (
+    NUMBER_ALIGNMENT,
+    SORT_ROLE,
+    TOOLTIP_MIN_CHARS,
+    emit_signal,
+    format_amount,
+    format_date,
+    format_datetime,
+    format_money,
+)
+
+#: The :class:`~app.domain.order.Order` of a row of :class:`OrdersModel`.
+ORDER_ROLE: Final = Qt.ItemDataRole.UserRole + 4
+#: The :class:`~app.domain.order.Download` of a row of :class:`DownloadsModel`.
+DOWNLOAD_ROLE: Final = Qt.ItemDataRole.UserRole + 5
+#: The :class:`LineKind` of a row of :class:`OrderLinesModel`.
+LINE_KIND_ROLE: Final = Qt.ItemDataRole.UserRole + 6
+
+_ROOT: Final = QModelIndex()
+
+#: WooCommerce's own names for its order statuses (others are derived from the slug).
+STATUS_LABELS: Final[Mapping[str, str]] = {
+    "pending": "Pending payment",
+    "processing": "Processing",
+    "on-hold": "On hold",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+    "refunded": "Refunded",
+    "failed": "Failed",
+    "checkout-draft": "Draft",
+    "trash": "Trash",
+}
+
+
+def status_label(status: str) -> str:
+    """A status slug as people read it: ``on-hold`` -> "On hold", ``wc-shipped`` -> "Shipped"."""
+    slug = status.strip().lower().removeprefix("wc-")
+    if slug in STATUS_LABELS:
+        return STATUS_LABELS[slug]
+    words = slug.replace("-", " ").replace("_", " ").split()
+    return " ".join(words).capitalize()
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    """Order for raw values of mixed kinds: missing values last, text without case."""
+    if value is None:
+        return (2, 0)
+    if isinstance(value, str):
+        return (1, value.casefold())
+    return (0, value)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Column(Generic[T]):
+    """How one column shows a record.
+
+    Attributes:
+        title: the header text.
+        display: the cell text (or an int, which the view formats for the locale).
+        raw: the comparable value of :data:`SORT_ROLE`.
+        numeric: right-aligned, as numbers are read.
+        tooltip: a tooltip, where the cell may be cut off or abbreviated.
+        key: the sort key, when the raw value alone does not sort right.
+    """
+
+    title: str
+    display: Callable[[T], object]
+    raw: Callable[[T], object]
+    numeric: bool = False
+    tooltip: Callable[[T], str | None] | None = None
+    key: Callable[[T], Any] | None = None
+
+
+def _long_text(text: str) -> str | None:
+    return text if len(text) > TOOLTIP_MIN_CHARS else None
+
+
+class _RecordTableModel(QAbstractTableModel, Generic[T]):
+    """A read-only, sortable table of records held in a list; the subclasses name the columns."""
+
+    #: The role that returns a row's record.
+    record_role: int
+    columns: Sequence[_Column[T]]
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._records: list[T] = []
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
+
+    def _set_records(self, records: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        if self._sorted_by is not None:
+            self._records.sort(key=self._key(self._sorted_by[0]), reverse=self._reversed())
+        self.endResetModel()
+
+    def record_at(self, row: int) -> T | None:
+        """The record of a row (None out of range)."""
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def _key(self, column: int) -> Callable[[T], Any]:
+        spec = self.columns[column]
+        if spec.key is not None:
+            return spec.key
+        raw = spec.raw
+        return lambda record: _sort_key(raw(record))
+
+    def _reversed(self) -> bool:
+        return self._sorted_by is not None and (self._sorted_by[1] == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column's raw values; selections follow their records."""
+        if not 0 <= column < len(self.columns):
+            return  # -1: no sort indicator; the list stays in the order it came in
+        self._sorted_by = (column, order)
+        emit_signal(self.layoutAboutToBeChanged)
+        before = list(self._records)
+        rows = sorted(
+            range(len(before)),
+            key=lambda row: self._key(column)(before[row]),
+            reverse=self._reversed(),
+        )
+        self._records = [before[row] for row in rows]
+        new_row = {old: new for new, old in enumerate(rows)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent,
+            [self.index(new_row[index.row()], index.column()) for index in persistent],
+        )
+        emit_signal(self.layoutChanged)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        """One row per record (a table: no children)."""
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        """The columns the subclass names."""
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """A cell's text, tooltip, alignment, raw value or record."""
+        if not index.isValid():
+            return None
+        record = self.record_at(index.row())
+        if record is None or not 0 <= index.column() < len(self.columns):
+            return None
+        spec = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return spec.display(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return spec.tooltip(record) if spec.tooltip is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return NUMBER_ALIGNMENT if spec.numeric else None
+        if role == SORT_ROLE:
+            return spec.raw(record)
+        if role == self.record_role:
+            return record
+        return None
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """Column titles (numbers right-aligned like their cells); row numbers from Qt."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            spec = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return spec.title
+            if role == Qt.ItemDataRole.TextAlignmentRole and spec.numeric:
+                return NUMBER_ALIGNMENT
+            return None
+        return super().headerData(section, orientation, role)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Selectable and enabled, never editable (orders and downloads are read-only)."""
+        return super().flags(index) & ~Qt.ItemFlag.ItemIsEditable
+
+
+# -- orders ---------------------------------------------------------------------------------
+
+
+class OrderColumn(IntEnum):
+    """The columns of :class:`OrdersModel`."""
+
+    NUMBER = 0
+    DATE = 1
+    STATUS = 2
+    ITEMS = 3
+    TOTAL = 4
+    PAYMENT = 5
+
+
+def _order_number(order: Order) -> int | str:
+    return int(order.number) if order.number.isdigit() else order.number
+
+
+def _payment(order: Order) -> str:
+    return order.payment_method_title or order.payment_method_id
+
+
+class OrdersModel(_RecordTableModel[Order]):
+    """A customer's orders, one row each, newest first as the cache lists them."""
+
+    record_role = ORDER_ROLE
+    columns = (
+        _Column[Order](
+            "Order",
+            lambda o: f"#{o.number}",
+            _order_number,
+            key=lambda o: _sort_key(_order_number(o)),
+        ),
+        _Column[Order](
+            "Date",
+            lambda o: format_date(o.created_at),
+            lambda o: o.created_at,
+            tooltip=lambda o: format_datetime(o.created_at) or None,
+        ),
+        _Column[Order]("Status", lambda o: status_label(o.status), lambda o: o.status),
+        _Column[Order]("Items", lambda o: o.item_count, lambda o: o.item_count, numeric=True),
+        _Column[Order](
+            "Total",
+            lambda o: format_money(o.total, o.currency),
+            lambda o: o.total,
+            numeric=True,
+        ),
+        _Column[Order](
+            "Payment method",
+            _payment,
+            _payment,
+            tooltip=lambda o: _long_text(_payment(o)),
+        ),
+    )
+
+    def set_orders(self, orders: Sequence[Order]) -> None:
+        """Show these orders (a new list: a model reset)."""
+        self._set_records(orders)
+
+    def order_at(self, row: int) -> Order | None:
+        """The order of a row (None out of range)."""
+        return self.record_at(row)
+
+    def row_of(self, order_id: int) -> int | None:
+        """The row of an order (None if it is not listed)."""
+        for row, order in enumerate(self._records):
+            if order.id == order_id:
+                return row
+        return None
+
+
+# -- downloads ------------------------------------------------------------------------------
+
+
+class DownloadColumn(IntEnum):
+    """The columns of :class:`DownloadsModel`."""
+
+    NAME = 0
+    PRODUCT = 1
+    ORDER = 2
+    REMAINING = 3
+    EXPIRES = 4
+
+
+class DownloadsModel(_RecordTableModel[Download]):
+    """A customer's downloadable files.
+
+    ``now`` tells the time (for "expired"); tests pass a fixed clock.
+    """
+
+    record_role = DOWNLOAD_ROLE
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(parent)
+        self._now = now
+        self._product_names: Mapping[int, str] = {}
+        self.columns = (
+            _Column[Download](
+                "File",
+                _file_name,
+                _file_name,
+                tooltip=lambda d: _long_text(_file_name(d)),
+            ),
+            _Column[Download](
+                "Product",
+                self._product,
+                self._product,
+                tooltip=lambda d: _long_text(self._product(d)),
+            ),
+            _Column[Download](
+                "Order",
+                lambda d: f"#{d.order_id}" if d.order_id is not None else "",
+                lambda d: d.order_id,
+            ),
+            _Column[Download](
+                "Downloads left",
+                lambda d: "Unlimited" if d.downloads_remaining is None else d.downloads_remaining,
+                lambda d: d.downloads_remaining,
+                numeric=True,
+                # None is unlimited: more than any number.
+                key=lambda d: math.inf if d.downloads_remaining is None else d.downloads_remaining,
+            ),
+            _Column[Download](
+                "Expires",
+                self._expires,
+                lambda d: d.access_expires,
+                tooltip=lambda d: format_datetime(d.access_expires) or None,
+                # None never expires: later than any date.
+                key=lambda d: (
+                    math.inf if d.access_expires is None else d.access_expires.timestamp()
+                ),
+            ),
+        )
+
+    def set_downloads(
+        self, downloads: Sequence[Download], product_names: Mapping[int, str] | None = None
+    ) -> None:
+        """Show these downloads (a new list: a model reset).
+
+        Args:
+            downloads: the customer's downloads.
+            product_names: product names by product id where known (e.g. from the line items
+                of the customer's cached orders); other products show as "#<id>".
+        """
+        self._product_names = dict(product_names or {})
+        self._set_records(downloads)
+
+    def download_at(self, row: int) -> Download | None:
+        """The download of a row (None out of range)."""
+        return self.record_at(row)
+
+    def _product(self, download: Download) -> str:
+        if download.product_id is None:
+            return ""
+        return self._product_names.get(download.product_id) or f"#{download.product_id}"
+
+    def _expires(self, download: Download) -> str:
+        if download.access_expires is None:
+            return "Never"
+        day = format_date(download.access_expires)
+        return f"Expired {day}" if download.access_expires <= self._now() else day
+
+
+def _expiry_key(download: Download) -> float:
+    # None never expires: later than any date.
+    expires = download.access_expires
+    return math.inf if expires is None else expires.timestamp()
+
+
+def _file_name(download: Download) -> str:
+    return download.name or download.file_name
+
+
+# -- order lines ----------------------------------------------------------------------------
+
+
+class LineColumn(IntEnum):
+    """The columns of :class:`OrderLinesModel`."""
+
+    NAME = 0
+    SKU = 1
+    QUANTITY = 2
+    PRICE = 3
+    TOTAL = 4
+
+
+class LineKind(IntEnum):
+    """What a row of :class:`OrderLinesModel` is."""
+
+    ITEM = 0
+    SHIPPING = 1
+    TOTAL = 2
+
+
+@dataclass(frozen=True)
+class _Line:
+    kind: LineKind
+    cells: tuple[object, ...]  # display values, one per LineColumn
+    raw: tuple[object, ...]  # SORT_ROLE values
+    strong: bool = False  # the grand total
+
+
+_LINE_TITLES: Final = ("Item", "SKU", "Qty", "Price", "Total")
+_LINE_NUMERIC: Final = frozenset({LineColumn.QUANTITY, LineColumn.PRICE, LineColumn.TOTAL})
+
+
+class OrderLinesModel(QAbstractTableModel):
+    """The lines of one order: products, then shipping, then the totals (all read-only).
+
+    Product and shipping rows are selectable; totals rows are not (they are a summary).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._order: Order | None = None
+        self._lines: list[_Line] = []
+
+    @property
+    def order(self) -> Order | None:
+        """The order shown (None: nothing)."""
+        return self._order
+
+    def set_order(self, order: Order | None) -> None:
+        """Show an order's lines, or nothing (a model reset)."""
+        self.beginResetModel()
+        self._order = order
+        self._lines = _order_lines(order) if order is not None else []
+        self.endResetModel()
+
+    def kind_at(self, row: int) -> LineKind | None:
+        """What a row is (None out of range)."""
+        return self._lines[row].kind if 0 <= row < len(self._lines) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        """Product, shipping and totals rows (a table: no children)."""
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        """The columns of :class:`LineColumn`."""
+        return 0 if parent.isValid() else len(LineColumn)
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """A cell's text, alignment, font (the grand total is bold), raw value or row kind."""
+        row, column = index.row(), index.column()
+        if not (index.isValid() and 0 <= row < len(self._lines) and 0 <= column < len(LineColumn)):
+            return None
+        line = self._lines[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return line.cells[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == LineColumn.NAME:
+            text = line.cells[column]
+            return _long_text(text) if isinstance(text, str) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # Totals labels sit right, next to their amounts, as on an invoice (a view may span
+            # the label cell across the empty SKU, Qty and Price cells).
+            numeric = column in _LINE_NUMERIC or line.kind == LineKind.TOTAL
+            return NUMBER_ALIGNMENT if numeric else None
+        if role == Qt.ItemDataRole.FontRole and line.strong:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SORT_ROLE:
+            return line.raw[column]
+        if role == LINE_KIND_ROLE:
+            return line.kind
+        return None
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """Column titles (numbers right-aligned like their cells); no row numbers."""
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(LineColumn):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _LINE_TITLES[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section in _LINE_NUMERIC:
+                return NUMBER_ALIGNMENT
+            return None
+        return super().headerData(section, orientation, role)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Read-only; totals rows cannot be selected."""
+        flags = super().flags(index) & ~Qt.ItemFlag.ItemIsEditable
+        if self.kind_at(index.row()) == LineKind.TOTAL:
+            flags &= ~Qt.ItemFlag.ItemIsSelectable
+        return flags
+
+
+def _item_line(item: LineItem) -> _Line:
+    return _Line(
+        LineKind.ITEM,
+        (item.name, item.sku, item.quantity, format_amount(item.price), format_amount(item.total)),
+        (item.name, item.sku, item.quantity, item.price, item.total),
+    )
+
+
+def _shipping_line(line: ShippingLine) -> _Line:
+    name = f"Shipping: {line.method_title or line.method_id}"
+    return _Line(
+        LineKind.SHIPPING,
+        (name, "", "", "", format_amount(line.total)),
+        (name, None, None, None, line.total),
+    )
+
+
+def _total_line(label: str, amount: Decimal, currency: str, strong: bool = False) -> _Line:
+    return _Line(
+        LineKind.TOTAL,
+        (label, "", "", "", format_money(amount, currency)),
+        (label, None, None, None, amount),
+        strong,
+    )
+
+
+def _order_lines(order: Order) -> list[_Line]:
+    lines = [_item_line(item) for item in order.line_items]
+    lines += [_shipping_line(line) for line in order.shipping_lines]
+    currency = order.currency
+    lines.append(_total_line("Subtotal", order.subtotal, currency))
+    if order.total_discount:  # most orders have none; a "0.00" discount row is noise
+        lines.append(_total_line("Discount", -order.total_discount, currency))
+    lines.append(_total_line("Shipping", order.total_shipping, currency))
+    lines.append(_total_line("Tax", order.total_tax, currency))
+    lines.append(_total_line("Total", order.total, currency, strong=True))
+    return lines

@@ -1,0 +1,276 @@
+"""Connecting a store: address, keys, a connection test, saved stores to switch between.
+
+The test runs on a pool thread (the GUI thread never touches the network) and reports the
+store's name, WooCommerce version and the authentication used. Secrets go to the OS keychain;
+without one, the user is asked before they are kept in a file only they can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.client import StoreInfo, WooClient
+from app.api.connection import AuthMode, StoreConnection
+from app.errors import AppError, ConfigurationError
+from app.profiles import Profiles, StoreProfile
+
+_AUTH_LABELS = {
+    AuthMode.AUTO: "Automatic (Basic over HTTPS, OAuth over HTTP)",
+    AuthMode.BASIC: "HTTP Basic (HTTPS)",
+    AuthMode.QUERY: "Keys in the query string (HTTPS, when the host drops the login header)",
+    AuthMode.OAUTH: "OAuth 1.0a signatures",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionChoice:
+    """What the user chose: a store and its keys, or the demo store."""
+
+    connection: StoreConnection | None
+    name: str
+    demo: bool = False
+
+
+class _TestSignals(QObject):
+    """Carries a connection test's result from the pool thread to the dialog."""
+
+    finished = Signal(object, object)  # StoreInfo | None, AppError | None
+
+
+class _ConnectionTest(QRunnable):
+    def __init__(self, connection: StoreConnection, signals: _TestSignals) -> None:
+        super().__init__()
+        self._connection = connection
+        self._signals = signals
+
+    def run(self) -> None:
+        client = WooClient(self._connection)
+        try:
+            info = client.store_info()
+            client.count_customers()  # the index needs no keys: this proves they work
+            self._signals.finished.emit(info, None)
+        except AppError as error:
+            self._signals.finished.emit(None, error)
+        except Exception as error:  # a bug must not vanish in a pool thread
+            self._signals.finished.emit(None, AppError(f"The test failed: {error}"))
+        finally:
+            client.close()
+
+
+class ConnectionDialog(QDialog):
+    """Choose, test and save the store the app works with.
+
+    Signals:
+        chosen(object): a ConnectionChoice, when the user saves or picks a store.
+    """
+
+    chosen = Signal(object)
+
+    def __init__(
+        self,
+        profiles: Profiles,
+        secret_for: Callable[[str], tuple[str, str] | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionDialog")
+        self.setWindowTitle("Connect your store")
+        self.setMinimumWidth(560)
+        self._profiles = profiles
+        self._secret_for = secret_for
+        self._signals = _TestSignals(self)
+        self._signals.finished.connect(self._on_test_finished)
+
+        self.saved = QComboBox()
+        self.saved.setObjectName("savedStores")
+        self.saved.addItem("New store…", "")
+        for profile in profiles.stores:
+            self.saved.addItem(profile.name, profile.name)
+        self.saved.currentIndexChanged.connect(self._on_saved_changed)
+        self.url = QLineEdit()
+        self.url.setObjectName("storeUrl")
+        self.url.setPlaceholderText("https://shop.example.com")
+        self.key = QLineEdit()
+        self.key.setObjectName("consumerKey")
+        self.key.setPlaceholderText("ck_…")
+        self.secret = QLineEdit()
+        self.secret.setObjectName("consumerSecret")
+        self.secret.setPlaceholderText("cs_…")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.auth = QComboBox()
+        self.auth.setObjectName("authMode")
+        for mode, label in _AUTH_LABELS.items():
+            self.auth.addItem(label, mode)
+        self.certificate = QLineEdit()
+        self.certificate.setObjectName("certificateFile")
+        self.certificate.setPlaceholderText("Only for a store with a self-signed certificate")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        certificate_row = QHBoxLayout()
+        certificate_row.addWidget(self.certificate, 1)
+        certificate_row.addWidget(browse)
+        self.name = QLineEdit()
+        self.name.setObjectName("profileName")
+        self.name.setPlaceholderText("A name for this store (optional)")
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Saved stores:", self.saved)
+        form.addRow("Store address:", self.url)
+        form.addRow("Consumer key:", self.key)
+        form.addRow("Consumer secret:", self.secret)
+        form.addRow("Authentication:", self.auth)
+        form.addRow("Trust certificate:", certificate_row)
+        form.addRow("Name:", self.name)
+        hint = QLabel(
+            "Create keys in WordPress under WooCommerce > Settings > Advanced > REST API "
+            "(Read/Write), and enable the Legacy REST API."
+        )
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setObjectName("testConnection")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("testResult")
+        self.test_result.setTextFormat(Qt.TextFormat.PlainText)
+        self.test_result.setWordWrap(True)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.addButton("Save and use", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.demo_button = buttons.addButton(
+            "Use the demo store", QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.demo_button.clicked.connect(self._on_demo_clicked)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addLayout(test_row)
+        layout.addWidget(buttons)
+
+    def connection(self) -> StoreConnection:
+        """The connection the fields describe.
+
+        Raises:
+            ConfigurationError: for an unusable address, missing keys or certificate file.
+        """
+        certificate = self.certificate.text().strip()
+        return StoreConnection(
+            self.url.text(),
+            self.key.text().strip(),
+            self.secret.text().strip(),
+            auth=AuthMode(self.auth.currentData()),
+            ca_bundle=Path(certificate) if certificate else None,
+        )
+
+    @Slot(int)
+    def _on_saved_changed(self, index: int) -> None:
+        profile = self._profiles.find(str(self.saved.currentData() or ""))
+        if profile is None:
+            return
+        self.url.setText(profile.url)
+        self.name.setText(profile.name)
+        self.auth.setCurrentIndex(max(self.auth.findData(profile.auth), 0))
+        self.certificate.setText(profile.ca_bundle or "")
+        keys = self._secret_for(profile.url)
+        self.key.setText(keys[0] if keys else "")
+        self.secret.setText(keys[1] if keys else "")
+
+    @Slot()
+    def _on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Certificate to trust", "", "Certificates (*.pem *.crt *.cer);;All files (*)"
+        )
+        if path:
+            self.certificate.setText(path)
+
+    @Slot()
+    def _on_test_clicked(self) -> None:
+        try:
+            connection = self.connection()
+        except ConfigurationError as error:
+            self.test_result.setText(error.message)
+            return
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Testing…")
+        QThreadPool.globalInstance().start(_ConnectionTest(connection, self._signals))
+
+    @Slot(object, object)
+    def _on_test_finished(self, info: StoreInfo | None, error: AppError | None) -> None:
+        self.test_button.setEnabled(True)
+        if error is not None:
+            self.test_result.setText(f"✗ {error.message}")
+            return
+        assert info is not None
+        try:
+            auth = self.connection().effective_auth
+        except ConfigurationError:
+            auth = AuthMode.AUTO
+        self.test_result.setText(
+            f"✓ Connected to {info.name or 'the store'} (WooCommerce {info.wc_version}), "
+            f"authenticating with {auth.name.title() if auth is not AuthMode.OAUTH else 'OAuth'}."
+        )
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        try:
+            connection = self.connection()
+        except ConfigurationError as error:
+            QMessageBox.warning(self, "Connect your store", error.message)
+            return
+        warning = connection.security_warning()
+        if warning:
+            answer = QMessageBox.question(self, "Unencrypted connection", f"{warning}\n\nContinue?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.chosen.emit(ConnectionChoice(connection, self.name.text().strip()))
+        self.accept()
+
+    @Slot()
+    def _on_demo_clicked(self) -> None:
+        self.chosen.emit(ConnectionChoice(None, "Demo store", demo=True))
+        self.accept()
+
+
+def remember(profiles: Profiles, choice: ConnectionChoice) -> StoreProfile:
+    """The profile to save for a chosen connection (named by the user or by the host)."""
+    assert choice.connection is not None
+    from urllib.parse import urlsplit
+
+    connection = choice.connection
+    parts = urlsplit(connection.url)
+    name = choice.name or f"{parts.netloc}{parts.path}"
+    existing = profiles.find(name)
+    if existing is not None and existing.url != connection.url:
+        name = f"{name} ({len(profiles.stores) + 1})"
+    return StoreProfile(
+        name,
+        connection.url,
+        connection.auth,
+        str(connection.ca_bundle) if connection.ca_bundle else None,
+    )

@@ -1,0 +1,774 @@
+"""The main window: layout and wiring only.
+
+The customer table and the detail panel sit side by side; the toolbar, search box and role
+filter drive the table's view of the cache; the store session's worker service does every
+store request, and its signals update the views. Nothing here touches the network or waits
+for the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.cache.repository import CustomerFilter
+from app.cache.sync import SyncMode, SyncProgress, SyncReport
+from app.domain.customer import Customer
+from app.errors import AppError, CancelledError, NetworkError
+from app.models.customer_model import CustomerColumn
+from app.ui.customer_dialog import CustomerDialog
+from app.ui.detail_panel import DetailPanel, plain_label
+from app.ui.session import StoreSession
+
+log = logging.getLogger("app.ui")
+
+#: How long typing pauses before the view is searched (a keystroke costs milliseconds).
+SEARCH_DELAY_MS = 120
+#: How often an offline window checks whether the store is back.
+RECONNECT_INTERVAL_MS = 30_000
+_SORT_KEYS = {
+    CustomerColumn.NAME: "name",
+    CustomerColumn.EMAIL: "email",
+    CustomerColumn.USERNAME: "username",
+    CustomerColumn.CITY: "city",
+    CustomerColumn.COUNTRY: "country",
+    CustomerColumn.ORDERS: "orders",
+    CustomerColumn.TOTAL_SPENT: "total_spent",
+    CustomerColumn.LAST_ORDER: "last_order",
+    CustomerColumn.REGISTERED: "registered",
+}
+
+
+class ErrorBanner(QFrame):
+    """A non-modal message across the top of the window, with Retry and Close.
+
+    Signals:
+        retry_requested(): the user pressed Retry.
+    """
+
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
+        )
+        self._text = plain_label(selectable=True)
+        self._text.setWordWrap(True)
+        self._retry = QPushButton("Retry")
+        self._retry.clicked.connect(self.retry_requested)
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self._text, 1)
+        layout.addWidget(self._retry)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_error(self, message: str, *, retry: bool) -> None:
+        """Show ``message``; Retry only where trying again makes sense."""
+        self._text.setText(message)
+        self._retry.setVisible(retry)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The app's window over one store session (switchable)."""
+
+    def __init__(
+        self,
+        session: StoreSession,
+        settings: QSettings,
+        *,
+        connect_store: Callable[[MainWindow], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.session = session
+        self._settings = settings
+        self._connect_store = connect_store
+        self._online = True
+        self._last_sync: datetime | None = None
+        self._dialog: CustomerDialog | None = None
+        self._pending_dialog_request: int | None = None
+        self._orders_request: int | None = None
+        self._downloads_request: int | None = None
+        self._retry: Callable[[], None] | None = None
+
+        self._build_actions()
+        self._build_layout()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._reconnect_timer = QTimer(self)
+        self._reconnect_timer.setInterval(RECONNECT_INTERVAL_MS)
+        self._reconnect_timer.timeout.connect(self._on_reconnect_timer_timeout)
+        self.attach(session)
+        self._restore_settings()
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _action(
+        self,
+        name: str,
+        text: str,
+        shortcut: QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.action_new = self._action(
+            "actionNewCustomer", "New customer…", QKeySequence.StandardKey.New, self.new_customer
+        )
+        self.action_edit = self._action("actionEditCustomer", "Edit…", "Ctrl+E", self.edit_customer)
+        self.action_delete = self._action(
+            "actionDeleteCustomer", "Delete…", QKeySequence.StandardKey.Delete, self.delete_customer
+        )
+        self.action_sync = self._action("actionSync", "Sync", "F5", self.quick_sync)
+        self.action_full_sync = self._action(
+            "actionFullSync", "Full sync", "Ctrl+F5", self.full_sync
+        )
+        self.action_find = self._action(
+            "actionFindByEmail", "Find by email…", "Ctrl+Shift+F", self.find_by_email
+        )
+        self.action_connect = self._action(
+            "actionConnect", "Connect your store…", None, self._on_action_connect_triggered
+        )
+        self.action_search = self._action("actionSearch", "Search", "Ctrl+F", self._focus_search)
+        self.action_quit = self._action(
+            "actionQuit", "Quit", QKeySequence.StandardKey.Quit, self.close
+        )
+        self._store_actions = (
+            self.action_new,
+            self.action_edit,
+            self.action_delete,
+            self.action_sync,
+            self.action_full_sync,
+            self.action_find,
+        )
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.action_connect)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        customer_menu = menu.addMenu("&Customer")
+        for action in (self.action_new, self.action_edit, self.action_delete, self.action_find):
+            customer_menu.addAction(action)
+        store_menu = menu.addMenu("&Store")
+        store_menu.addAction(self.action_sync)
+        store_menu.addAction(self.action_full_sync)
+
+    def _build_layout(self) -> None:
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.action_new, self.action_edit, self.action_delete):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.action_sync)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText("Search name, email, phone, city, postcode…")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(280)
+        self.search_field.textChanged.connect(self._on_search_field_text_changed)
+        self.role_filter = QComboBox()
+        self.role_filter.setObjectName("roleFilter")
+        self.role_filter.currentIndexChanged.connect(self._on_role_filter_changed)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.role_filter)
+        toolbar.addWidget(self.search_field)
+        self.addToolBar(toolbar)
+
+        self.table = QTableView()
+        self.table.setObjectName("customerTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The email column takes what is left, so the table fits its pane without scrolling.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(CustomerColumn.EMAIL, QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_context_menu)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.activated.connect(self._on_table_double_clicked)
+
+        self.detail = DetailPanel()
+        self.detail.setMinimumWidth(340)
+        self.detail.orders_wanted.connect(self._on_detail_orders_wanted)
+        self.detail.downloads_wanted.connect(self._on_detail_downloads_wanted)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        self.banner = ErrorBanner()
+        self.banner.retry_requested.connect(self._on_banner_retry_requested)
+        self.demo_badge = QLabel(
+            "You are looking at the demo store: sample customers that live on this computer."
+        )
+        self.demo_badge.setObjectName("demoBadge")
+        self.demo_badge.setStyleSheet(
+            "#demoBadge { background: #fff4ce; border: 1px solid #e8d48a; border-radius: 4px;"
+            " padding: 6px; }"
+        )
+        connect_button = QPushButton("Connect your store…")
+        connect_button.clicked.connect(self.action_connect.trigger)
+        self.demo_bar = QWidget()
+        demo_layout = QHBoxLayout(self.demo_bar)
+        demo_layout.setContentsMargins(0, 0, 0, 0)
+        demo_layout.addWidget(self.demo_badge, 1)
+        demo_layout.addWidget(connect_button)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 0)
+        layout.addWidget(self.demo_bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.count_label = plain_label(selectable=False)
+        self.count_label.setObjectName("statusCount")
+        self.coverage_label = plain_label(selectable=False)
+        self.coverage_label.setObjectName("statusCoverage")
+        self.connection_label = plain_label(selectable=False)
+        self.connection_label.setObjectName("statusConnection")
+        status = self.statusBar()
+        # Permanent widgets stay visible while progress messages come and go on the left.
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(self.coverage_label)
+        status.addPermanentWidget(self.connection_label)
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def attach(self, session: StoreSession) -> None:
+        """Show a store session (the previous one must be detached first)."""
+        self.session = session
+        service = session.service
+        self.table.setModel(session.model)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.table.sortByColumn(CustomerColumn.NAME, Qt.SortOrder.AscendingOrder)
+        # Once per new view or refresh (not per inserted block: coverage costs a query).
+        session.model.rows_loaded.connect(self._update_counts)
+        service.customers_changed.connect(self._on_service_customers_changed)
+        service.sync_progress.connect(self._on_service_sync_progress)
+        service.sync_finished.connect(self._on_service_sync_finished)
+        service.orders_loaded.connect(self._on_service_orders_loaded)
+        service.downloads_loaded.connect(self._on_service_downloads_loaded)
+        service.customer_saved.connect(self._on_service_customer_saved)
+        service.customer_deleted.connect(self._on_service_customer_deleted)
+        service.customer_found.connect(self._on_service_customer_found)
+        service.store_info_loaded.connect(self._on_service_store_info_loaded)
+        service.failed.connect(self._on_service_failed)
+        service.online_changed.connect(self._on_service_online_changed)
+        self.demo_bar.setVisible(session.is_demo)
+        self.setWindowTitle(f"{session.title} – {APP_NAME}")
+        self._refill_roles()
+        self._last_sync = (
+            session.cache.coverage().last_quick_sync or session.cache.coverage().last_full_sync
+        )
+        self._update_counts()
+        self._update_connection_label()
+        self.detail.show_customer(None)
+        service.start()
+
+    def start(self) -> None:
+        """Begin: ask the store who it is and bring the cache up to date."""
+        self.session.service.load_store_info()
+        self.session.service.sync(SyncMode.AUTO)
+
+    def replace_session(self, session: StoreSession) -> None:
+        """Switch to another store."""
+        old = self.session
+        self._search_timer.stop()
+        self.table.setModel(None)
+        old.close()
+        self.attach(session)
+        self.start()
+
+    # -- view --------------------------------------------------------------------------------
+
+    def _current_view(self) -> CustomerFilter:
+        view = self.session.model.view
+        role = self.role_filter.currentData()
+        return CustomerFilter(
+            search=self.search_field.text(),
+            role=role if role else None,
+            country=view.country,
+            sort=view.sort,
+            descending=view.descending,
+        )
+
+    def _refill_roles(self) -> None:
+        chosen = self.role_filter.currentData()
+        self.role_filter.blockSignals(True)
+        self.role_filter.clear()
+        self.role_filter.addItem("Customers", "customer")
+        self.role_filter.addItem("All roles", "")
+        for role in self.session.cache.roles():
+            if role and role != "customer":
+                self.role_filter.addItem(role.replace("_", " ").capitalize(), role)
+        index = self.role_filter.findData(chosen) if chosen is not None else 0
+        self.role_filter.setCurrentIndex(max(index, 0))
+        self.role_filter.blockSignals(False)
+        if chosen is not None and index < 0:
+            self._apply_view()  # the chosen role is gone: show customers again
+
+    @Slot(str)
+    def _on_search_field_text_changed(self, text: str) -> None:
+        self._search_timer.start()
+
+    @Slot()
+    def _on_search_timer_timeout(self) -> None:
+        self._apply_view()
+
+    @Slot(int)
+    def _on_role_filter_changed(self, index: int) -> None:
+        self._apply_view()
+
+    def _apply_view(self) -> None:
+        selected = self.selected_customer()
+        self.session.model.set_view(self._current_view())
+        if selected is not None:
+            self.select_customer(selected.id)
+        self._update_counts()
+
+    @Slot()
+    def _focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def selected_customer(self) -> Customer | None:
+        """The customer of the current row."""
+        index = self.table.currentIndex()
+        return self.session.model.customer_at(index.row()) if index.isValid() else None
+
+    def select_customer(self, customer_id: int) -> bool:
+        """Select a customer's row if the current view holds it."""
+        row = self.session.model.row_of(customer_id)
+        if row is None:
+            return False
+        index = self.session.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_table_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        customer = self.session.model.customer_at(current.row()) if current.isValid() else None
+        self.detail.show_customer(customer)
+        self._update_action_states()
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        if self.action_edit.isEnabled():
+            self.edit_customer()
+
+    @Slot()
+    def _update_counts(self) -> None:
+        shown = self.session.model.rowCount()
+        self.count_label.setText(f"{shown:,} customer{'s' if shown != 1 else ''}")
+        coverage = self.session.cache.coverage()
+        if coverage.store_total is None:
+            text = "Not synced yet"
+        else:
+            # Everyone the store has (any role), against what the cache holds.
+            text = f"Cached: {coverage.held:,} of {coverage.store_total:,} accounts"
+        self.coverage_label.setText(text)
+
+    def _update_connection_label(self) -> None:
+        when = self._last_sync.astimezone().strftime("%H:%M") if self._last_sync else "never"
+        if not self._online:
+            text = f"Offline – showing data from {when}"
+        elif self.session.is_demo:
+            text = "Demo store"
+        else:
+            text = f"Online · synced {when}"
+        self.connection_label.setText(text)
+        self._update_action_states()
+
+    def _update_action_states(self) -> None:
+        has_customer = self.selected_customer() is not None
+        reason = "" if self._online else "The store cannot be reached right now."
+        for action in self._store_actions:
+            needs_customer = action in (self.action_edit, self.action_delete)
+            action.setEnabled(self._online and (has_customer or not needs_customer))
+            action.setToolTip(reason or action.text().rstrip("…"))
+
+    @Slot()
+    def _on_header_context_menu(self) -> None:
+        menu = QMenu(self)
+        header = self.table.horizontalHeader()
+        for column in CustomerColumn:
+            title = self.session.model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != CustomerColumn.NAME)
+            action.toggled.connect(
+                lambda shown, c=column: header.setSectionHidden(c, not shown)  # GUI thread only
+            )
+        menu.exec(self.cursor().pos())
+
+    # -- store actions ------------------------------------------------------------------------
+
+    @Slot()
+    def quick_sync(self) -> None:
+        """Bring the cache up to date (F5)."""
+        self.session.service.sync(SyncMode.AUTO)
+
+    @Slot()
+    def full_sync(self) -> None:
+        """Fetch everything again, order figures too (Ctrl+F5)."""
+        self.session.service.sync(SyncMode.FULL)
+
+    @Slot()
+    def new_customer(self) -> None:
+        """Open the create dialog (Ctrl+N)."""
+        dialog = CustomerDialog.for_create(self, generate_password=self._generate_password)
+        self._open_dialog(dialog, lambda payload: self.session.service.create_customer(payload))
+
+    @Slot()
+    def edit_customer(self) -> None:
+        """Open the edit dialog for the selected customer (Enter)."""
+        customer = self.selected_customer()
+        if customer is None:
+            return
+        dialog = CustomerDialog.for_edit(self, customer)
+        self._open_dialog(
+            dialog,
+            lambda changes: self.session.service.update_customer(customer.id, changes),
+        )
+
+    def _open_dialog(
+        self, dialog: CustomerDialog, send: Callable[[dict[str, object]], int]
+    ) -> None:
+        self._dialog = dialog
+
+        def submitted(payload: dict[str, object]) -> None:
+            # The dialog shows "Saving…" itself; the answer comes back as a service signal.
+            self._pending_dialog_request = send(payload)
+
+        dialog.submitted.connect(submitted)
+        dialog.finished.connect(self._on_dialog_finished)
+        dialog.open()
+
+    @Slot(int)
+    def _on_dialog_finished(self, result: int) -> None:
+        if self._dialog is not None:
+            self._dialog.deleteLater()
+        self._dialog = None
+        self._pending_dialog_request = None
+
+    @Slot()
+    def delete_customer(self) -> None:
+        """Delete the selected customer after a confirmation that names them (Delete)."""
+        customer = self.selected_customer()
+        if customer is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("confirmDelete")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Delete customer")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Delete {customer.display_name}?")
+        box.setInformativeText(
+            f"{customer.email} will be removed from the store for good. Their orders are kept "
+            "in the store as guest orders."
+        )
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered() -> None:
+            if box.clickedButton() is delete:
+                self.session.service.delete_customer(customer.id)
+                self.statusBar().showMessage(f"Deleting {customer.display_name}…")
+
+        box.finished.connect(answered)
+        box.open()
+
+    @Slot()
+    def find_by_email(self) -> None:
+        """Look a customer up by exact email on the store."""
+        email, ok = QInputDialog.getText(self, "Find by email", "Email address:")
+        if ok and email.strip():
+            self.session.service.find_by_email(email.strip())
+
+    @Slot()
+    def _on_action_connect_triggered(self) -> None:
+        if self._connect_store is not None:
+            self._connect_store(self)
+
+    @property
+    def _generate_password(self) -> bool:
+        info = getattr(self, "_store_info", None)
+        return bool(info.generate_password) if info is not None else True
+
+    # -- service events ----------------------------------------------------------------------
+
+    @Slot(list, list)
+    def _on_service_customers_changed(self, stored: list[int], removed: list[int]) -> None:
+        first_rows = self.session.model.rowCount() == 0
+        self.session.model.refresh(stored, removed)
+        if first_rows and stored:
+            self._refill_roles()
+        self._update_counts()
+        current = self.detail.customer
+        if current is not None and current.id in stored:
+            self.detail.show_customer(self.session.cache.customer(current.id))
+        if current is not None and current.id in removed:
+            self.detail.show_customer(None)
+
+    @Slot(object)
+    def _on_service_sync_progress(self, progress: SyncProgress) -> None:
+        self.statusBar().showMessage(progress.message)
+
+    @Slot(object)
+    def _on_service_sync_finished(self, report: SyncReport) -> None:
+        self._last_sync = datetime.now().astimezone()
+        self.statusBar().showMessage(
+            f"Synced: {report.fetched:,} fetched, {report.removed:,} removed.", 5000
+        )
+        self._refill_roles()
+        self._update_counts()
+        self._update_connection_label()
+
+    @Slot(int, object)
+    def _on_service_orders_loaded(self, customer_id: int, orders: object) -> None:
+        self.detail.show_orders(customer_id, orders)  # type: ignore[arg-type]
+
+    @Slot(int, object)
+    def _on_service_downloads_loaded(self, customer_id: int, downloads: object) -> None:
+        orders = self.session.cache.orders(customer_id)
+        self.detail.show_downloads(customer_id, downloads, orders)  # type: ignore[arg-type]
+
+    @Slot(int)
+    def _on_detail_orders_wanted(self, customer_id: int) -> None:
+        cached = self.session.cache.orders(customer_id)
+        self.detail.show_orders(customer_id, cached)  # None shows "Loading…"
+        if self._online:
+            self._orders_request = self.session.service.load_orders(customer_id)
+        elif cached is None:
+            self.detail.show_unavailable("orders", "Orders are shown once the store is back.")
+
+    @Slot(int)
+    def _on_detail_downloads_wanted(self, customer_id: int) -> None:
+        cached = self.session.cache.downloads(customer_id)
+        self.detail.show_downloads(customer_id, cached, self.session.cache.orders(customer_id))
+        if self._online:
+            self._downloads_request = self.session.service.load_downloads(customer_id)
+        elif cached is None:
+            self.detail.show_unavailable("downloads", "Downloads are shown once the store is back.")
+
+    @Slot(int, object)
+    def _on_service_customer_saved(self, request_id: int, result: object) -> None:
+        if self._dialog is not None and request_id == self._pending_dialog_request:
+            self._dialog.show_saved(result)  # type: ignore[arg-type]
+        saved = getattr(result, "customer", None)
+        if isinstance(saved, Customer):
+            self.select_customer(saved.id)
+            self.statusBar().showMessage(f"Saved {saved.display_name}.", 5000)
+
+    @Slot(int, int)
+    def _on_service_customer_deleted(self, request_id: int, customer_id: int) -> None:
+        self.statusBar().showMessage(
+            "Customer deleted; their orders are kept as guest orders.", 5000
+        )
+
+    @Slot(int, object)
+    def _on_service_customer_found(self, request_id: int, customer: object) -> None:
+        if not isinstance(customer, Customer):
+            self.banner.show_error("No customer in the store has that email address.", retry=False)
+            return
+        if not self.select_customer(customer.id):
+            self.search_field.blockSignals(True)
+            self.search_field.clear()
+            self.search_field.blockSignals(False)
+            self._search_timer.stop()
+            if customer.role != self.role_filter.currentData():
+                self.role_filter.blockSignals(True)
+                self.role_filter.setCurrentIndex(1)  # all roles: the customer may have another
+                self.role_filter.blockSignals(False)
+            self._apply_view()
+            self.select_customer(customer.id)
+
+    @Slot(object)
+    def _on_service_store_info_loaded(self, info: object) -> None:
+        self._store_info = info
+        name = getattr(info, "name", "")
+        if name and not self.session.is_demo:
+            self.session.title = name
+            self.setWindowTitle(f"{name} – {APP_NAME}")
+
+    @Slot(int, str, object)
+    def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:
+        if not isinstance(error, AppError) or isinstance(error, CancelledError):
+            return
+        if self._dialog is not None and request_id == self._pending_dialog_request:
+            self._dialog.show_store_error(error)
+            return
+        if kind in ("orders", "downloads") and isinstance(error, NetworkError):
+            self.detail.show_unavailable(kind, f"{error.message}")
+            return
+        retry: Callable[[], None] | None = None
+        if kind == "sync":
+            retry = self.quick_sync
+            self.statusBar().showMessage("Sync failed.", 10_000)
+        self._retry = retry
+        message = error.message
+        if isinstance(error, NetworkError):
+            message += " The customers saved on this computer are shown meanwhile."
+        self.banner.show_error(message, retry=retry is not None)
+
+    @Slot(bool)
+    def _on_service_online_changed(self, online: bool) -> None:
+        was_offline = not self._online
+        self._online = online
+        self._update_connection_label()
+        if online:
+            self._reconnect_timer.stop()
+            self.banner.hide()
+            if was_offline:
+                self.quick_sync()  # back: catch up with what changed meanwhile
+        else:
+            self._reconnect_timer.start()
+
+    @Slot()
+    def _on_reconnect_timer_timeout(self) -> None:
+        self.check_connection()
+
+    @Slot()
+    def check_connection(self) -> None:
+        """Ask the store whether it is reachable (it is asked by itself while offline)."""
+        self.session.service.load_store_info()
+
+    @Slot()
+    def _on_banner_retry_requested(self) -> None:
+        self.banner.hide()
+        if self._retry is not None:
+            self._retry()
+
+    # -- settings and shutdown ---------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry()
+            self.resize(min(1280, screen.width()), min(800, screen.height()))
+        state = self._settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self._settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            width = self.width()
+            self.splitter.setSizes([int(width * 0.62), int(width * 0.38)])
+        header = self._settings.value("table/header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+        else:
+            self._default_column_widths()
+
+    def _default_column_widths(self) -> None:
+        widths = {
+            CustomerColumn.NAME: 160,
+            CustomerColumn.EMAIL: 210,
+            CustomerColumn.USERNAME: 120,
+            CustomerColumn.CITY: 100,
+            CustomerColumn.COUNTRY: 64,
+            CustomerColumn.ORDERS: 56,
+            CustomerColumn.TOTAL_SPENT: 80,
+            CustomerColumn.LAST_ORDER: 90,
+            CustomerColumn.REGISTERED: 90,
+        }
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        # A first start shows what fits beside the detail panel; the header's menu shows more.
+        for column in (CustomerColumn.USERNAME, CustomerColumn.REGISTERED):
+            self.table.horizontalHeader().setSectionHidden(column, True)
+
+    def save_settings(self) -> None:
+        """Remember geometry, layout and the table's columns."""
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        self._settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Save the layout, stop the worker (cancelling a sync in flight), close the store."""
+        self.save_settings()
+        self._search_timer.stop()
+        self._reconnect_timer.stop()
+        self.session.close()
+        event.accept()
+
+    @property
+    def online(self) -> bool:
+        """Whether the store answered the last request."""
+        return self._online
+
+    def sort_key_of(self, column: int) -> str:
+        """The cache's sort key for a table column."""
+        return _SORT_KEYS[CustomerColumn(column)]

@@ -1,0 +1,968 @@
+"""The main window end to end: real demo stores over loopback, the API worker thread, the views.
+
+Every window here talks to a demo store on 127.0.0.1 through the app's own client in the
+worker thread; nothing waits for a fixed time (the tests wait for GUI-thread signals or
+conditions). Each window is closed at teardown, which stops its worker; a thread that outlives
+its window fails the test. Screenshots go to ``screenshots/`` (gitignored) for review.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QThread, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from app.api.connection import StoreConnection
+from app.cache.search import fold, search_text
+from app.demo_store import DemoStore, Fault
+from app.domain.customer import Customer
+from app.main import build
+from app.models.customer_model import SORT_ROLE, CustomerColumn
+from app.ui import session as session_module
+from app.ui.customer_dialog import NOTICE_OBJECT_NAME, CustomerDialog
+from app.ui.main_window import MainWindow
+from app.ui.session import open_session
+from tests.conftest import StoreFactory
+
+# The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
+# window, which is no fault of the widgets under test.
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+#: Generous upper bounds for waits: a slow machine must not fail a correct test.
+SHORT = 10_000
+LONG = 30_000
+DEMO_CUSTOMERS = 250  # what the embedded demo store seeds
+#: The actions that need the store (disabled while it cannot be reached).
+STORE_ACTIONS = (
+    "actionNewCustomer",
+    "actionEditCustomer",
+    "actionDeleteCustomer",
+    "actionSync",
+    "actionFullSync",
+    "actionFindByEmail",
+)
+OFFLINE_TOOLTIP = "The store cannot be reached right now."
+
+T = TypeVar("T", bound=QObject)
+WindowFactory = Callable[..., MainWindow]
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def child(parent: QObject, kind: type[T], name: str) -> T:
+    """The descendant of ``parent`` with this type and objectName (it must exist)."""
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} named {name!r}"
+    return found
+
+
+def action(window: MainWindow, name: str) -> QAction:
+    return child(window, QAction, name)
+
+
+def visible_children(parent: QObject, kind: type[T], name: str = "") -> list[T]:
+    """Shown widgets among the descendants (closed dialogs stay around as hidden children)."""
+    # An empty name would match only unnamed objects: leave it out to match every name.
+    found = parent.findChildren(kind, name) if name else parent.findChildren(kind)
+    return [each for each in found if isinstance(each, QWidget) and each.isVisible()]
+
+
+def the_dialog(window: MainWindow) -> CustomerDialog:
+    dialogs = visible_children(window, CustomerDialog)
+    assert len(dialogs) == 1, f"expected one open customer dialog, found {len(dialogs)}"
+    return dialogs[0]
+
+
+def the_message_box(window: MainWindow, name: str) -> QMessageBox:
+    boxes = visible_children(window, QMessageBox, name)
+    assert len(boxes) == 1, f"expected one open message box {name!r}, found {len(boxes)}"
+    return boxes[0]
+
+
+def worker_thread(window: MainWindow) -> QThread:
+    return child(window.session.service, QThread, "api-worker")
+
+
+def customers(window: MainWindow) -> list[Customer]:
+    """The customers of the table's rows, in row order."""
+    model = window.session.model
+    rows = [model.customer_at(row) for row in range(model.rowCount())]
+    assert all(row is not None for row in rows)
+    return [row for row in rows if row is not None]
+
+
+def column_values(window: MainWindow, column: CustomerColumn) -> list[Any]:
+    """The raw (sort) values of a column, in row order."""
+    model = window.session.model
+    return [model.data(model.index(row, column), SORT_ROLE) for row in range(model.rowCount())]
+
+
+def row_count(window: MainWindow) -> int:
+    return window.session.model.rowCount()
+
+
+def status_text(window: MainWindow, name: str) -> str:
+    return child(window, QLabel, name).text()
+
+
+def detail_texts(window: MainWindow) -> list[str]:
+    """The texts of the labels the detail panel shows now."""
+    detail = window.detail
+    return [label.text() for label in detail.findChildren(QLabel) if label.isVisibleTo(detail)]
+
+
+def click_customer(qtbot: QtBot, window: MainWindow, customer_id: int) -> None:
+    """Click a customer's row in the table, as a user would."""
+    table = child(window, QTableView, "customerTable")
+    row = window.session.model.row_of(customer_id)
+    assert row is not None, f"customer {customer_id} is not in the table"
+    index = window.session.model.index(row, CustomerColumn.NAME)
+    table.scrollTo(index)
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+    )
+    selected = window.selected_customer()
+    assert selected is not None
+    assert selected.id == customer_id
+
+
+def click_tab(qtbot: QtBot, window: MainWindow, page_name: str) -> None:
+    tabs = child(window, QTabWidget, "detailTabs")
+    index = tabs.indexOf(child(tabs, QWidget, page_name))
+    assert index >= 0
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index
+
+
+def click_header(qtbot: QtBot, table: QTableView, column: int) -> None:
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+def button(box: QMessageBox | QWidget, text: str) -> QAbstractButton:
+    found = [b for b in box.findChildren(QAbstractButton) if b.text().replace("&", "") == text]
+    assert len(found) == 1, f"no single {text!r} button"
+    return found[0]
+
+
+def type_search(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Type into the search box and wait for the debounced search to change the rows."""
+    field = window.search_field
+    before = list(window.session.model.ids)
+    qtbot.keyClicks(field, text)
+    # Debounced: no keystroke searches at once.
+    assert list(window.session.model.ids) == before
+    qtbot.waitUntil(lambda: list(window.session.model.ids) != before, timeout=SHORT)
+
+
+def idle(timer: QTimer) -> Callable[[], bool]:
+    """A condition for waitUntil: the timer is not running."""
+    return lambda: not timer.isActive()
+
+
+def sized(widget: QWidget, width: int, height: int) -> Callable[[], bool]:
+    """A condition for waitUntil: the widget has this size."""
+    return lambda: widget.size().toTuple() == (width, height)
+
+
+def start_and_wait(qtbot: QtBot, window: MainWindow) -> None:
+    """Start the window (store info and first sync) and wait for the sync to finish."""
+    with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
+        window.start()
+
+
+def screenshot(widget: QWidget, name: str) -> Path:
+    """Save a PNG of a widget as it is painted now."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    QApplication.processEvents()  # layouts settle before the grab
+    target = SCREENSHOTS / f"{name}.png"
+    assert widget.grab().save(str(target)), f"could not save {target}"
+    return target
+
+
+def store_customer(store: DemoStore, customer_id: int) -> dict[str, Any] | None:
+    """The store's own record of a user (read from its database, not through the app)."""
+    row = (
+        store.db.connection()
+        .execute("SELECT id, email, first_name, role FROM users WHERE id = ?", (customer_id,))
+        .fetchone()
+    )
+    return dict(row) if row is not None else None
+
+
+def store_customer_by_email(store: DemoStore, email: str) -> dict[str, Any] | None:
+    row = (
+        store.db.connection()
+        .execute("SELECT id, email, first_name, role FROM users WHERE email = ?", (email,))
+        .fetchone()
+    )
+    return dict(row) if row is not None else None
+
+
+def downloader(store: DemoStore) -> tuple[int, int]:
+    """(customer id, number of downloads) of a customer the store lists downloads for."""
+    row = (
+        store.db.connection()
+        .execute(
+            "SELECT p.user_id, COUNT(*) FROM download_permissions p"
+            " JOIN orders o ON o.id = p.order_id"
+            " WHERE p.user_id > 0 AND o.status IN ('completed', 'processing')"
+            " AND (p.downloads_remaining = '' OR CAST(p.downloads_remaining AS INTEGER) > 0)"
+            " AND (p.access_expires IS NULL OR p.access_expires > ?)"
+            " GROUP BY p.user_id ORDER BY 2 DESC, 1 LIMIT 1",
+            (int(time.time()),),
+        )
+        .fetchone()
+    )
+    assert row is not None, "the seed data has no customer with downloads"
+    return int(row[0]), int(row[1])
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def windows(qtbot: QtBot, start_store: StoreFactory) -> Iterator[list[MainWindow]]:
+    """Windows to close at teardown; each one's worker thread must have stopped.
+
+    Depends on start_store so that the windows close before their stores stop.
+    """
+    opened: list[MainWindow] = []
+    yield opened
+    outlived: list[str] = []
+    for window in opened:  # every window is closed, even when an earlier one misbehaves
+        thread = worker_thread(window)
+        # A search typed last is still debouncing: let it run while the cache is open (the
+        # window does not stop that timer when it closes; see the xfail test below).
+        qtbot.waitUntil(idle(window._search_timer), timeout=SHORT)
+        for dialog in visible_children(window, QWidget):
+            if dialog.isWindow():
+                dialog.close()
+        window.close()
+        if not thread.isFinished():
+            outlived.append(window.windowTitle())
+        window.deleteLater()
+    assert not outlived, f"worker threads outlived their windows: {outlived}"
+
+
+@pytest.fixture
+def demo_window(qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]) -> WindowFactory:
+    """Build, show and start the app on its embedded demo store (250 customers)."""
+
+    def make() -> MainWindow:
+        window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        start_and_wait(qtbot, window)
+        assert row_count(window) == DEMO_CUSTOMERS
+        return window
+
+    return make
+
+
+@pytest.fixture
+def url_window(
+    qtbot: QtBot, tmp_path: Path, windows: list[MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> WindowFactory:
+    """Build the app on a test store as ``--store-url`` does (keys from the environment)."""
+
+    def make(store: DemoStore) -> MainWindow:
+        monkeypatch.setenv("WC_CONSUMER_KEY", store.consumer_key)
+        monkeypatch.setenv("WC_CONSUMER_SECRET", store.consumer_secret)
+        window = build(["--store-url", store.base_url, "--data-dir", str(tmp_path / "data")])
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def store_window(qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]) -> WindowFactory:
+    """A window on a test store whose client retries quickly (outages are simulated, not
+    waited out) and may page in small steps; shown, not started."""
+
+    def make(store: DemoStore, **connection_options: Any) -> MainWindow:
+        connection = StoreConnection(
+            store.base_url,
+            store.consumer_key,
+            store.consumer_secret,
+            backoff=0.01,
+            max_backoff=0.05,
+            **connection_options,
+        )
+        session = open_session(connection, tmp_path / "cache")
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(session, settings)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+# -- browse --------------------------------------------------------------------------------------
+
+
+def test_the_demo_store_opens_with_every_customer_and_its_status(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    assert window.session.is_demo
+    assert status_text(window, "statusCount") == f"{DEMO_CUSTOMERS} customers"
+    assert status_text(window, "statusConnection") == "Demo store"
+    # Everyone in the store (the admin too) is in the cache.
+    assert "Cached: 251 of 251 accounts" in status_text(window, "statusCoverage")
+    assert child(window, QLabel, "demoBadge").isVisible()
+    assert "Demo store" in window.windowTitle()
+    # Sorted by name at first (accents and case folded, as people read names).
+    names = [fold(name) for name in column_values(window, CustomerColumn.NAME)]
+    assert names == sorted(names)
+    # Nothing selected yet: the detail panel says what to do, edit and delete wait.
+    assert "Select a customer to see their details." in detail_texts(window)
+    assert not action(window, "actionEditCustomer").isEnabled()
+    assert not action(window, "actionDeleteCustomer").isEnabled()
+    assert action(window, "actionNewCustomer").isEnabled()
+
+    first = customers(window)[3]
+    click_customer(qtbot, window, first.id)
+    for width, height in ((1280, 800), (1024, 640)):
+        window.resize(width, height)
+        qtbot.waitUntil(sized(window, width, height))
+        screenshot(window, f"main_window_{width}x{height}")
+
+
+def test_a_store_url_with_keys_in_the_environment_opens_online(
+    qtbot: QtBot, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=60)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    assert row_count(window) == 60
+    assert status_text(window, "statusCount") == "60 customers"
+    assert "Cached: 61 of 61 accounts" in status_text(window, "statusCoverage")
+    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
+    assert not child(window, QLabel, "demoBadge").isVisible()
+
+
+def test_rows_stream_in_page_by_page_and_the_selection_survives(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    # Small pages from a slow store: the sync takes long enough to stream in several steps.
+    store = start_store(customers=600, latency_ms=60)
+    window = store_window(store, page_size=50, concurrency=2)
+    service = window.session.service
+    counts: list[int] = []
+    finished: list[bool] = []
+    selected: list[int] = []
+
+    def changed(stored: list[int], removed: list[int]) -> None:
+        # Connected after the window's own slot: the table has been refreshed already.
+        counts.append(row_count(window))
+        if not selected and not finished:
+            # The user picks someone in the middle of the first rows while the rest arrive.
+            chosen = window.session.model.id_at(row_count(window) // 2)
+            assert chosen is not None
+            assert window.select_customer(chosen)
+            selected.append(chosen)
+
+    service.customers_changed.connect(changed)
+    service.sync_finished.connect(lambda report: finished.append(True))
+    start_and_wait(qtbot, window)
+
+    assert len(counts) >= 3, f"rows arrived in {len(counts)} step(s) only: {counts}"
+    assert 0 < counts[0] < 600, "the first rows show before the sync ends"
+    assert all(a <= b for a, b in pairwise(counts)), counts
+    assert counts[-1] == 600
+    assert status_text(window, "statusCount") == "600 customers"
+    current = window.selected_customer()
+    assert current is not None
+    assert current.id == selected[0], "the selection follows its customer while rows stream in"
+    assert window.detail.customer is not None
+    assert window.detail.customer.id == selected[0]
+
+
+# -- search and sort -----------------------------------------------------------------------------
+
+
+def test_search_filters_the_table_after_typing_and_clearing_restores_it(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    everyone = customers(window)
+    by_city: dict[str, list[Customer]] = {}
+    for customer in everyone:
+        if customer.billing.city:
+            by_city.setdefault(customer.billing.city, []).append(customer)
+    city = next(c for c, found in sorted(by_city.items()) if 2 <= len(found) <= 8 and len(c) > 4)
+    keep = by_city[city][-1]
+    click_customer(qtbot, window, keep.id)
+
+    type_search(qtbot, window, city)
+    shown = customers(window)
+    assert {c.id for c in by_city[city]} <= {c.id for c in shown}
+    assert all(fold(city) in search_text(c) for c in shown)
+    assert len(shown) < len(everyone)
+    assert status_text(window, "statusCount") == f"{len(shown)} customer" + (
+        "s" if len(shown) != 1 else ""
+    )
+    current = window.selected_customer()
+    assert current is not None
+    assert current.id == keep.id, "the selected customer stays selected when still listed"
+
+    # An email fragment finds its owner.
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: row_count(window) == len(everyone), timeout=SHORT)
+    fragment = keep.email.split("@")[0]
+    type_search(qtbot, window, fragment)
+    assert keep.id in {c.id for c in customers(window)}
+    assert all(fold(fragment) in search_text(c) for c in customers(window))
+
+    # No match: an empty table that says so in the status bar.
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: row_count(window) == len(everyone), timeout=SHORT)
+    type_search(qtbot, window, "zzqx-nobody")
+    assert row_count(window) == 0
+    assert status_text(window, "statusCount") == "0 customers"
+
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: row_count(window) == len(everyone), timeout=SHORT)
+    assert status_text(window, "statusCount") == f"{DEMO_CUSTOMERS} customers"
+
+
+def test_sorting_by_a_header_orders_the_rows_by_that_column(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    table = child(window, QTableView, "customerTable")
+    header = table.horizontalHeader()
+
+    table.sortByColumn(CustomerColumn.ORDERS, Qt.SortOrder.DescendingOrder)
+    orders = column_values(window, CustomerColumn.ORDERS)
+    assert len(orders) == DEMO_CUSTOMERS
+    assert all(a >= b for a, b in pairwise(orders)), "orders descending"
+    assert orders[0] > orders[-1]
+    assert header.sortIndicatorSection() == CustomerColumn.ORDERS
+
+    # Clicking a header sorts by it, a second click turns the order round.
+    click_header(qtbot, table, CustomerColumn.TOTAL_SPENT)
+    assert header.sortIndicatorSection() == CustomerColumn.TOTAL_SPENT
+    first_order = header.sortIndicatorOrder()
+    spent = column_values(window, CustomerColumn.TOTAL_SPENT)
+    descending = first_order == Qt.SortOrder.DescendingOrder
+    assert spent == sorted(spent, reverse=descending)
+    assert spent[0] != spent[-1]
+    click_header(qtbot, table, CustomerColumn.TOTAL_SPENT)
+    assert header.sortIndicatorOrder() != first_order
+    assert column_values(window, CustomerColumn.TOTAL_SPENT) == sorted(
+        spent, reverse=not descending
+    )
+
+
+def test_the_role_filter_keeps_its_choice_across_a_sync(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=30)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    roles = window.role_filter
+    assert roles.currentData() == "customer"
+    assert row_count(window) == 30
+
+    roles.setCurrentIndex(roles.findData(""))  # "All roles": the admin too
+    assert row_count(window) == 31
+    with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert row_count(window) == 31
+    assert roles.currentData() == "", "the combo box says what the table shows"
+
+
+# -- the detail panel ----------------------------------------------------------------------------
+
+
+def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    service = window.session.service
+    store = window.session.demo
+    assert store is not None
+    buyer = next(c for c in customers(window) if 3 <= c.orders_count <= 10)
+
+    click_customer(qtbot, window, buyer.id)
+    texts = detail_texts(window)
+    assert buyer.display_name in texts
+    assert buyer.email in texts
+    assert action(window, "actionEditCustomer").isEnabled()
+    assert action(window, "actionDeleteCustomer").isEnabled()
+
+    orders_page = child(window, QStackedWidget, "ordersTab")
+    orders_table = child(window, QTableView, "ordersTable")
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as loaded:
+        click_tab(qtbot, window, "ordersTab")
+        busy = orders_page.currentWidget()
+        assert isinstance(busy, QLabel)
+        assert busy.text() == "Loading…"
+    assert loaded.args is not None
+    assert loaded.args[0] == buyer.id
+    assert orders_table.model().rowCount() == buyer.orders_count
+    current = orders_page.currentWidget()
+    assert current is not None
+    assert current.isAncestorOf(orders_table)
+    screenshot(window, "main_window_orders_tab")
+
+    # Someone without orders: the tab says so.
+    nobody = next(c for c in customers(window) if c.orders_count == 0)
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+        click_customer(qtbot, window, nobody.id)
+    empty = orders_page.currentWidget()
+    assert isinstance(empty, QLabel)
+    assert empty.text() == "No orders yet."
+    assert orders_table.model().rowCount() == 0
+
+    # Downloads load on demand too.
+    customer_id, downloads = downloader(store)
+    click_customer(qtbot, window, customer_id)
+    downloads_table = child(window, QTableView, "downloadsTable")
+    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as loaded:
+        click_tab(qtbot, window, "downloadsTab")
+    assert loaded.args is not None
+    assert loaded.args[0] == customer_id
+    assert downloads_table.model().rowCount() == downloads
+    downloads_page = child(window, QStackedWidget, "downloadsTab")
+    assert downloads_page.currentWidget() is downloads_table
+    screenshot(window, "main_window_downloads_tab")
+
+
+# -- create, edit, delete ------------------------------------------------------------------------
+
+
+def test_a_new_customer_is_created_in_the_store_and_selected(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=60)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+
+    action(window, "actionNewCustomer").trigger()
+    dialog = the_dialog(window)
+    assert dialog.customer is None
+    qtbot.keyClicks(dialog.email, "grace.hopper@example.com")
+    qtbot.keyClicks(dialog.first_name, "Grace")
+    qtbot.keyClicks(dialog.last_name, "Hopper")
+    assert dialog.save_button.isEnabled()
+    screenshot(dialog, "main_window_create_dialog")
+
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.is_saving
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+
+    created = store_customer_by_email(store, "grace.hopper@example.com")
+    assert created is not None
+    assert created["first_name"] == "Grace"
+    assert created["role"] == "customer"
+    selected = window.selected_customer()
+    assert selected is not None
+    assert selected.id == created["id"]
+    assert selected.email == "grace.hopper@example.com"
+    assert row_count(window) == 61
+    assert status_text(window, "statusCount") == "61 customers"
+    assert "Grace Hopper" in detail_texts(window)
+
+
+def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=60)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    taken = customers(window)[0].email
+
+    action(window, "actionNewCustomer").trigger()
+    dialog = the_dialog(window)
+    qtbot.keyClicks(dialog.email, taken)
+    qtbot.keyClicks(dialog.first_name, "Dupe")
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert failed.args is not None
+    assert failed.args[1] == "save"
+
+    assert dialog.isVisible(), "the dialog stays open"
+    assert not dialog.is_saving
+    assert dialog.email.text() == taken, "the input is kept"
+    assert dialog.first_name.text() == "Dupe"
+    message = child(dialog, QLabel, "email_error")
+    assert message.isVisible()
+    assert "already" in message.text().lower()
+    assert not dialog.save_button.isEnabled(), "the same email would be refused again"
+    screenshot(dialog, "main_window_create_dialog_email_taken")
+    assert row_count(window) == 60
+
+    # Another email clears the refusal and saves.
+    dialog.email.clear()
+    qtbot.keyClicks(dialog.email, "dupe.not.any.more@example.com")
+    assert not message.isVisible()
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+    assert store_customer_by_email(store, "dupe.not.any.more@example.com") is not None
+
+
+def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=60)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    first, other = customers(window)[:2]
+
+    click_customer(qtbot, window, first.id)
+    action(window, "actionEditCustomer").trigger()
+    dialog = the_dialog(window)
+    assert dialog.customer is not None
+    assert dialog.customer.id == first.id
+    assert dialog.email.text() == first.email
+    dialog.email.clear()
+    qtbot.keyClicks(dialog.email, other.email)
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args is not None
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+
+    notice = the_message_box(window, NOTICE_OBJECT_NAME)
+    assert f"The store kept the email {first.email}" in notice.text()
+    assert other.email in notice.text()
+    screenshot(notice, "main_window_edit_unapplied_notice")
+    notice.close()
+    # The store and the table still have the old email.
+    in_store = store_customer(store, first.id)
+    assert in_store is not None
+    assert in_store["email"] == first.email
+    selected = window.selected_customer()
+    assert selected is not None
+    assert selected.email == first.email
+
+
+def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=60)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    customer = customers(window)[5]
+
+    click_customer(qtbot, window, customer.id)
+    # Enter on the table edits, like a double-click.
+    table = child(window, QTableView, "customerTable")
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    dialog = the_dialog(window)
+    dialog.first_name.clear()
+    qtbot.keyClicks(dialog.first_name, "Renamed")
+    # The store breaks down on every attempt (retries included).
+    store.faults.schedule(Fault.SERVER_ERROR, count=20, method="PUT")
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert failed.args is not None
+    assert failed.args[1] == "save"
+    assert dialog.isVisible()
+    assert dialog.first_name.text() == "Renamed"
+    banner = child(dialog, QLabel, "storeErrorBanner")
+    assert banner.isVisible()
+    assert "Your input is kept" in banner.text()
+    assert dialog.save_button.isEnabled(), "a breakdown may pass: Save tries again"
+    assert window.online, "the store answered, so it is not offline"
+    screenshot(dialog, "main_window_edit_dialog_store_error")
+
+    store.faults.clear()
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+    in_store = store_customer(store, customer.id)
+    assert in_store is not None
+    assert in_store["first_name"] == "Renamed"
+
+
+def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=60, latency_ms=30)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    victim = next(c for c in customers(window) if c.orders_count > 0)
+
+    click_customer(qtbot, window, victim.id)
+    action(window, "actionDeleteCustomer").trigger()
+    box = the_message_box(window, "confirmDelete")
+    assert victim.display_name in box.text()
+    assert victim.email in box.informativeText()
+    assert "guest orders" in box.informativeText()
+    screenshot(box, "main_window_delete_confirmation")
+
+    # Cancel changes nothing.
+    qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
+    assert not box.isVisible()
+    assert window.session.model.row_of(victim.id) is not None
+
+    action(window, "actionDeleteCustomer").trigger()
+    box = the_message_box(window, "confirmDelete")
+    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT) as deleted:
+        qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
+        assert window.session.model.row_of(victim.id) is not None, "gone only when confirmed"
+    assert deleted.args is not None
+    assert deleted.args[1] == victim.id
+    assert window.session.model.row_of(victim.id) is None
+    assert row_count(window) == 59
+    assert status_text(window, "statusCount") == "59 customers"
+    assert store_customer(store, victim.id) is None
+    # The selection moves to the neighbouring row, and the panel shows whom it selects.
+    shown, selected = window.detail.customer, window.selected_customer()
+    assert shown is None or shown.id != victim.id
+    assert (shown.id if shown else None) == (selected.id if selected else None)
+    assert window.table.selectionModel().isRowSelected(window.table.currentIndex().row())
+
+
+def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=40)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    wanted, other = customers(window)[7], customers(window)[20]
+    type_search(qtbot, window, other.email.split("@")[0])
+    assert window.session.model.row_of(wanted.id) is None
+
+    def answer(text: str) -> Callable[[], None]:
+        def fill() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, QInputDialog)
+            dialog.setTextValue(text)
+            dialog.accept()
+
+        return fill
+
+    # The question is modal (a nested event loop): answer it from that loop.
+    QTimer.singleShot(0, answer(wanted.email.upper()))
+    with qtbot.waitSignal(service.customer_found, timeout=SHORT):
+        action(window, "actionFindByEmail").trigger()
+    selected = window.selected_customer()
+    assert selected is not None
+    assert selected.id == wanted.id
+    assert window.search_field.text() == ""
+    assert window.detail.customer is not None
+    assert window.detail.customer.id == wanted.id
+
+    QTimer.singleShot(0, answer("nobody.at.all@example.com"))
+    with qtbot.waitSignal(service.customer_found, timeout=SHORT):
+        action(window, "actionFindByEmail").trigger()
+    banner = child(window, QWidget, "errorBanner")
+    assert banner.isVisible()
+    assert "No customer in the store has that email address." in [
+        label.text() for label in banner.findChildren(QLabel)
+    ]
+    current = window.selected_customer()
+    assert current is not None
+    assert current.id == wanted.id, "a miss leaves the selection alone"
+
+
+# -- offline and shutdown ------------------------------------------------------------------------
+
+
+def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=60)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    everyone = customers(window)
+    someone = everyone[10]
+    click_customer(qtbot, window, someone.id)
+
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT) as changed:
+        action(window, "actionSync").trigger()
+    assert changed.args == [False]
+    assert not window.online
+    assert re.fullmatch(
+        r"Offline – showing data from \d\d:\d\d", status_text(window, "statusConnection")
+    )
+    for name in STORE_ACTIONS:
+        assert not action(window, name).isEnabled(), name
+        assert action(window, name).toolTip() == OFFLINE_TOOLTIP, name
+    assert action(window, "actionConnect").isEnabled()
+    assert child(window, QWidget, "errorBanner").isVisible()
+
+    # Everything cached is still there and searchable.
+    assert row_count(window) == 60
+    type_search(qtbot, window, someone.email.split("@")[0])
+    assert someone.id in {c.id for c in customers(window)}
+    assert row_count(window) < 60
+    # Orders never loaded cannot be shown: the tab says why instead of spinning.
+    click_tab(qtbot, window, "ordersTab")
+    message = child(window, QStackedWidget, "ordersTab").currentWidget()
+    assert isinstance(message, QLabel)
+    assert message.text() == "Orders are shown once the store is back."
+    screenshot(window, "main_window_offline")
+
+    # The store comes back: the window notices and catches up.
+    reconnect = window._reconnect_timer
+    assert reconnect.isActive(), "an offline window checks for the store"
+    store.faults.clear()
+    back: list[bool] = []
+    service.online_changed.connect(back.append)
+    with qtbot.waitSignals([service.online_changed, service.sync_finished], timeout=SHORT):
+        reconnect.setInterval(50)
+    assert back == [True]
+    assert window.online
+    assert not child(window, QWidget, "errorBanner").isVisible()
+    assert not reconnect.isActive()
+    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
+    for name in ("actionNewCustomer", "actionSync", "actionEditCustomer"):
+        assert action(window, name).isEnabled(), name
+
+
+def test_a_failed_sync_does_not_leave_its_progress_in_the_status_bar(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=30)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(window.session.service.failed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert "…" not in window.statusBar().currentMessage()
+
+
+def test_an_unreachable_demo_store_shows_as_offline(
+    qtbot: QtBot, demo_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo session builds its own connection: make it retry quickly, as outages are
+    # simulated here, not waited out.
+    monkeypatch.setattr(
+        session_module,
+        "StoreConnection",
+        functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05),
+    )
+    window = demo_window()
+    store = window.session.demo
+    assert store is not None
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert not window.online
+    assert not action(window, "actionSync").isEnabled()
+    assert status_text(window, "statusConnection").startswith("Offline")
+
+
+def test_closing_right_after_typing_a_search_cancels_it(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    qtbot.keyClicks(window.search_field, "ber")
+    debounce = window._search_timer
+    assert debounce.isActive()
+    window.close()
+    try:
+        assert not debounce.isActive(), "a search after close reads the closed cache"
+    finally:
+        debounce.stop()  # this bug must not break the tests that follow
+
+
+def test_closing_during_a_full_sync_stops_the_worker_promptly(
+    qtbot: QtBot, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=2000, latency_ms=100)
+    window = url_window(store)
+    service = window.session.service
+    thread = worker_thread(window)
+    with qtbot.waitSignal(service.busy_changed, timeout=SHORT):
+        action(window, "actionFullSync").trigger()
+    assert service.busy
+
+    began = time.monotonic()
+    window.close()
+    assert time.monotonic() - began < 5
+    assert thread.isFinished()
+    assert not window.isVisible()
+    assert row_count(window) < 2000, "closed in the middle of the sync"
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+
+def test_the_layout_is_remembered_for_the_next_start(
+    qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]
+) -> None:
+    data_dir = str(tmp_path / "data")
+    window = build(["--demo", "--data-dir", data_dir])
+    windows.append(window)
+    window.show()
+    qtbot.waitExposed(window)
+    header = child(window, QTableView, "customerTable").horizontalHeader()
+    assert not header.isSectionHidden(CustomerColumn.CITY)
+    header.setSectionHidden(CustomerColumn.CITY, True)
+    header.resizeSection(CustomerColumn.EMAIL, 260)
+    header.moveSection(header.visualIndex(CustomerColumn.COUNTRY), 1)
+    # Within the (offscreen) screen: a restored geometry is fitted to the screen.
+    window.resize(760, 560)
+    qtbot.waitUntil(sized(window, 760, 560))
+    window.close()
+
+    again = build(["--demo", "--data-dir", data_dir])
+    windows.append(again)
+    again.show()
+    qtbot.waitExposed(again)
+    header = child(again, QTableView, "customerTable").horizontalHeader()
+    assert header.isSectionHidden(CustomerColumn.CITY)
+    assert header.sectionSize(CustomerColumn.EMAIL) == 260
+    assert header.visualIndex(CustomerColumn.COUNTRY) == 1
+    assert again.size().toTuple() == (760, 560)
+
+
+def test_a_first_window_fits_on_the_screen(
+    qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]
+) -> None:
+    window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    windows.append(window)
+    screen = QApplication.primaryScreen().availableGeometry()
+    assert window.width() <= screen.width()
+    assert window.height() <= screen.height()
