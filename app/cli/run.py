@@ -91,13 +91,8 @@ def run_cli(
             cache = CustomerCache.open(paths.cache_dir, access.identity)
             return sync_command(options, client, cache, console)
         return COMMANDS[key](options, client, console)
-    except (UsageError, ConfigurationError) as error:
-        err.write(f"error: {error}\n")
-        return EXIT_USAGE
-    except AppError as error:
-        log.info("%s", error.log_text())
-        err.write(f"error: {error.message}\n")
-        return EXIT_FAILED
+    except (UsageError, AppError) as error:
+        return _failed(error, console)
     finally:
         if cache is not None:
             cache.close()
@@ -123,15 +118,8 @@ def _run_offline(
             )
             return EXIT_FAILED
         cache = CustomerCache.open(paths.cache_dir, identity)
-    except UsageError as error:
-        console.err.write(f"error: {error}\n")
-        return EXIT_USAGE
-    except ConfigurationError as error:
-        console.err.write(f"error: {error.message}\n")
-        return EXIT_USAGE
-    except AppError as error:
-        console.err.write(f"error: {error.message}\n")
-        return EXIT_FAILED
+    except (UsageError, AppError) as error:
+        return _failed(error, console)
     try:
         for notice in cache.notices:
             console.err.write(f"note: {notice}\n")
@@ -143,14 +131,20 @@ def _run_offline(
             return get_offline(options, cache, console)
         console.err.write("error: this command needs the store; --offline is for list and get\n")
         return EXIT_USAGE
-    except UsageError as error:
-        console.err.write(f"error: {error}\n")
-        return EXIT_USAGE
-    except AppError as error:
-        console.err.write(f"error: {error.message}\n")
-        return EXIT_FAILED
+    except (UsageError, AppError) as error:
+        return _failed(error, console)
     finally:
         cache.close()
+
+
+def _failed(error: UsageError | AppError, console: Console) -> int:
+    """Say what went wrong on stderr; 2 for a usage or set-up problem, 1 for a failure."""
+    if isinstance(error, UsageError | ConfigurationError):
+        console.err.write(f"error: {error}\n")
+        return EXIT_USAGE
+    log.info("%s", error.log_text())
+    console.err.write(f"error: {error.message}\n")
+    return EXIT_FAILED
 
 
 def _connect(
