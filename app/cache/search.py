@@ -10,12 +10,12 @@ a search must match.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.customer import Customer
+from app.domain.text import strip_accents
 
 _NOT_DIGIT = re.compile(r"\D")
 MIN_FRAGMENT = 3  # the trigram index needs three characters
@@ -30,8 +30,7 @@ def fold(text: str) -> str:
     """Text as searched: accents removed, case folded (``João`` and ``joao`` are equal)."""
     if text.isascii():
         return text.lower()  # the common case, and a quick one
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return strip_accents(text).casefold()
 
 
 def _clean_search(search: str) -> str:

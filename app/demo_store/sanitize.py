@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from app.demo_store.errors import ApiError
+from app.domain.text import strip_accents
 
 _TAG = re.compile(r"<[^>]*>")
 _OCTET = re.compile(r"%[a-fA-F0-9]{2}")
@@ -38,15 +38,7 @@ def text_value(name: str, value: object) -> str:
 
 def remove_accents(value: str) -> str:
     """Fold accented letters to ASCII (``João`` → ``Joao``) like WordPress' ``remove_accents``."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return (
-        folded.replace("ß", "ss")
-        .replace("Æ", "AE")
-        .replace("æ", "ae")
-        .replace("Ø", "O")
-        .replace("ø", "o")
-    )
+    return strip_accents(value)
 
 
 def sanitize_user(value: str, *, strict: bool = False) -> str:

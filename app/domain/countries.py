@@ -12,15 +12,16 @@ and ``state_code("US", "california")`` turn a spreadsheet's words into the codes
 
 # Place names are written as WooCommerce writes them, with Turkish dotless i and typographic
 # apostrophes; they are data, not look-alike characters slipped into code.
-# ruff: noqa: RUF001, RUF003
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
+
+from app.domain.text import strip_accents
 
 #: Every country a WooCommerce store offers, in WooCommerce's order (English names).
 COUNTRIES: Mapping[str, str] = MappingProxyType(
@@ -2486,10 +2487,7 @@ def fold(value: str) -> str:
     ``"Zürich"``, ``"zurich"`` and ``" ZURICH "`` all fold to ``"zurich"``; ``"St. Gallen"`` and
     ``"St Gallen"`` to ``"st gallen"``. A leading "the" is dropped ("The Netherlands").
     """
-    decomposed = unicodedata.normalize("NFKD", value)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    # ı and ß have no decomposition; fold them so Turkish and German spellings still match.
-    bare = bare.replace("ı", "i").replace("ß", "ss")
+    bare = strip_accents(value)
     folded = _NOT_WORD.sub(" ", bare.casefold()).strip()
     return folded.removeprefix("the ")
 
