@@ -317,9 +317,10 @@ class MainWindow(QMainWindow):
         self.demo_bar.setVisible(session.is_demo)
         self.setWindowTitle(f"{session.title} – {APP_NAME}")
         self._refill_roles()
-        self._last_sync = (
-            session.cache.coverage().last_quick_sync or session.cache.coverage().last_full_sync
-        )
+        # The list opens at once from the cache; the sync only brings changes.
+        self._apply_view()
+        coverage = session.cache.coverage()
+        self._last_sync = coverage.last_quick_sync or coverage.last_full_sync
         self._update_counts()
         self._update_connection_label()
         self.detail.show_customer(None)

@@ -966,3 +966,16 @@ def test_a_first_window_fits_on_the_screen(
     screen = QApplication.primaryScreen().availableGeometry()
     assert window.width() <= screen.width()
     assert window.height() <= screen.height()
+
+
+def test_the_list_opens_from_the_cache_before_any_sync(
+    qtbot: QtBot, tmp_path: Path, demo_window: WindowFactory, windows: list[MainWindow]
+) -> None:
+    """Issue 5.2: the second launch shows every cached customer at once, with no sync yet."""
+    first = demo_window()
+    first.close()
+    windows.remove(first)
+    again = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    windows.append(again)
+    assert row_count(again) == DEMO_CUSTOMERS  # built, not started: straight from the cache
+    assert status_text(again, "statusCount") == f"{DEMO_CUSTOMERS} customers"

@@ -1,0 +1,133 @@
+"""Desktop app figures: launch to a painted list (empty and 100,000 cached customers), a
+search keystroke to an updated view, the longest event-loop stall while scrolling and during
+a full sync, and memory with 100,000 cached customers."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from app.cache.repository import CustomerCache
+from app.cli.store_access import DEMO_IDENTITY
+from app.paths import AppPaths
+from tests.benchmarks.bench_cache import CACHED, UPSERT_PAGE, generate_customers, remote_store
+from tests.benchmarks.report import Row
+
+LAUNCHES = 3
+
+
+def _probe(mode: str, data_dir: Path) -> dict[str, float]:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    finished = subprocess.run(  # noqa: S603 - our interpreter, our module
+        [sys.executable, "-m", "tests.benchmarks.gui_probe", mode, str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+        check=False,
+    )
+    lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
+    if finished.returncode != 0 or not lines:
+        raise RuntimeError(f"the GUI probe failed: {finished.stderr[-2000:]}")
+    result: dict[str, float] = json.loads(lines[-1])
+    return result
+
+
+def _fill_demo_cache(data_dir: Path) -> None:
+    paths = AppPaths.under(data_dir)
+    cache = CustomerCache.open(paths.cache_dir, DEMO_IDENTITY)
+    page = []
+    for customer in generate_customers(CACHED):
+        page.append(customer)
+        if len(page) == UPSERT_PAGE:
+            cache.upsert_customers(page, int(time.time()))
+            page = []
+    cache.set_meta({"last_full_sync": int(time.time()), "watermark": int(time.time())})
+    cache.analyze()
+    cache.close()
+
+
+def _sync_stall_ms(workdir: Path) -> float:
+    """The longest heartbeat gap in the GUI thread while a StoreService syncs 10,000."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.api.client import WooClient
+    from app.cache.sync import SyncMode
+    from app.services.store_service import StoreService
+
+    application = QApplication.instance() or QApplication([])
+    with remote_store(10_000, seed=5) as store:
+        service = StoreService(
+            lambda: WooClient(store.connection()), workdir / "sync-cache", store.base_url
+        )
+        gaps: list[float] = []
+        clock = QElapsedTimer()
+        heartbeat = QTimer()
+        heartbeat.setInterval(5)
+        heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
+        done: list[bool] = []
+        service.sync_finished.connect(lambda report: done.append(True))
+        service.failed.connect(lambda *args: done.append(False))
+        service.start()
+        clock.start()
+        heartbeat.start()
+        service.sync(SyncMode.FULL)
+        deadline = time.perf_counter() + 300
+        while not done and time.perf_counter() < deadline:
+            application.processEvents()
+            time.sleep(0.001)
+        heartbeat.stop()
+        service.shutdown()
+        if done != [True]:
+            raise RuntimeError("the sync did not finish")
+    return max(gaps[1:] or [0.0])
+
+
+def run() -> list[Row]:
+    """Launch the app in fresh processes with an empty and a full cache, then interact."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="woo-bench-gui-") as temp:
+        root = Path(temp)
+        empty, full = root / "empty", root / "full"
+        _probe("launch", empty)  # seeds the demo store once, so launches below only open it
+        _probe("launch", full)
+        _fill_demo_cache(full)
+        empty_ms = statistics.median(_probe("launch", empty)["launch_ms"] for _ in range(LAUNCHES))
+        full_ms = statistics.median(_probe("launch", full)["launch_ms"] for _ in range(LAUNCHES))
+        interactive = _probe("interactive", full)
+        sync_stall = _sync_stall_ms(root)
+    return [
+        Row(
+            f"app: launch to painted list, {CACHED:,} cached customers (median of {LAUNCHES})",
+            f"{full_ms:.0f} ms",
+            "< 1500 ms and <= 1.3x empty",
+            f"{full_ms / empty_ms:.2f}x of empty ({empty_ms:.0f} ms)",
+        ),
+        Row(
+            f"app: search keystroke to updated view at {CACHED:,}, median",
+            f"{interactive['keystroke_median_ms']:.1f} ms",
+            "< 50 ms",
+        ),
+        Row(
+            "app: longest event-loop stall (5 ms heartbeat) while scrolling 100,000 rows",
+            f"{interactive['scroll_max_stall_ms']:.0f} ms",
+            "< 50 ms",
+        ),
+        Row(
+            "app: longest event-loop stall (5 ms heartbeat) during a full sync of 10,000",
+            f"{sync_stall:.0f} ms",
+            "< 50 ms",
+        ),
+        Row(
+            f"app: memory (RSS) with {CACHED:,} cached customers, after scrolling",
+            f"{interactive['rss_mb']:.0f} MB",
+            "< 300 MB",
+        ),
+    ]
