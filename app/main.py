@@ -121,51 +121,26 @@ def _initial_session(
     options: argparse.Namespace, paths: AppPaths
 ) -> tuple[StoreSession, str | None]:
     """The store to open, and a problem to tell the user if the asked-for one cannot be."""
-    from app.api.connection import AuthMode, StoreConnection
     from app.cli.run import default_secrets
-    from app.cli.store_access import environment_keys
+    from app.cli.store_access import resolve_connection
     from app.errors import ConfigurationError
     from app.profiles import ProfileStore
     from app.ui.session import open_demo_session, open_session
 
-    if options.demo:
-        return open_demo_session(paths.data_dir, paths.cache_dir), None
-    profiles = ProfileStore(paths.config_dir / "stores.json").load()
-    secrets = default_secrets(paths)
+    profiles = ProfileStore(paths.config_dir / "stores.json")
     try:
-        if options.store_url:
-            connection_url = options.store_url
-            profile = profiles.find(connection_url)
-        else:
-            profile = profiles.current_profile
-            connection_url = profile.url if profile else ""
-        if connection_url:
-            keys = environment_keys(os.environ) or secrets.get(
-                profile.url if profile else connection_url
-            )
-            if keys is None:
-                raise ConfigurationError(
-                    f"No keys are saved for {connection_url}. Connect the store again."
-                )
-            auth = AuthMode(options.auth) if options.auth else (profile.auth if profile else None)
-            certificate = options.ca_bundle or (
-                Path(profile.ca_bundle) if profile and profile.ca_bundle else None
-            )
-            connection = StoreConnection(
-                connection_url,
-                keys[0],
-                keys[1],
-                auth=auth or AuthMode.AUTO,
-                ca_bundle=certificate,
-            )
-            title = profile.name if profile else connection.url
-            return open_session(connection, paths.cache_dir, title=title), None
+        resolved = resolve_connection(options, profiles, default_secrets(paths))
     except ConfigurationError as error:
         return (
             open_demo_session(paths.data_dir, paths.cache_dir),
             f"{error.message} Showing the demo store meanwhile.",
         )
-    return open_demo_session(paths.data_dir, paths.cache_dir), None
+    if resolved is None:
+        return open_demo_session(paths.data_dir, paths.cache_dir), None
+    connection, _source = resolved
+    profile = profiles.load().find(connection.url)
+    title = profile.name if profile is not None else connection.url
+    return open_session(connection, paths.cache_dir, title=title), None
 
 
 def _connect_store(window: MainWindow, paths: AppPaths) -> None:

@@ -14,6 +14,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from app.api.connection import AuthMode, normalize_store_url
 from app.errors import ConfigurationError
@@ -55,6 +56,25 @@ class Profiles:
     def current_profile(self) -> StoreProfile | None:
         """The profile in use, if any."""
         return self.find(self.current) if self.current else None
+
+    def unique_name(self, wanted: str | None, url: str, *, strict: bool = False) -> str:
+        """A profile name for ``url``: ``wanted``, else its host, port and path.
+
+        Made unique, so a second store on the same host never replaces the first; with
+        ``strict`` a wanted name that another store has is refused instead of numbered.
+
+        Raises:
+            ConfigurationError: in strict mode, when the wanted name is taken.
+        """
+        parts = urlsplit(url)
+        base = wanted or f"{parts.netloc}{parts.path}" or url
+        name, number = base, 2
+        while (existing := self.find(name)) is not None and existing.url != url:
+            if wanted and strict:
+                raise ConfigurationError(f"A saved store is already called “{wanted}”.")
+            name = f"{base} ({number})"
+            number += 1
+        return name
 
     def put(self, profile: StoreProfile, *, make_current: bool = True) -> None:
         """Add or replace a profile (matched by name)."""

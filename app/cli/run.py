@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Mapping
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from app.api.client import WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
@@ -37,7 +36,6 @@ from app.paths import AppPaths
 from app.profiles import (
     FileSecrets,
     KeyringSecrets,
-    Profiles,
     ProfileStore,
     SecretStore,
     StoreProfile,
@@ -186,7 +184,7 @@ def _connect(
         finally:
             client.close()
         saved = profiles.load()
-        name = _profile_name(options.name, url, saved)
+        name = saved.unique_name(options.name, url, strict=True)
         ca_bundle = str(options.ca_bundle.resolve()) if options.ca_bundle else None
         saved.put(StoreProfile(name, url, auth, ca_bundle))
         secrets.put(url, keys[0], keys[1])
@@ -207,19 +205,3 @@ def _connect(
             f" saved as “{name}”, the store to use from now on.\n"
         )
     return EXIT_OK
-
-
-def _profile_name(wanted: str | None, url: str, saved: Profiles) -> str:
-    """The profile's name: the one asked for, else the store's host, port and path.
-
-    Made unique, so connecting a second store on the same host never replaces the first.
-    """
-    parts = urlsplit(url)
-    base = wanted or f"{parts.netloc}{parts.path}" or url
-    name, number = base, 2
-    while (existing := saved.find(name)) is not None and existing.url != url:
-        if wanted:
-            raise ConfigurationError(f"A saved store is already called “{wanted}”.")
-        name = f"{base} ({number})"
-        number += 1
-    return name

@@ -61,7 +61,27 @@ def open_store(
     secrets: SecretStore,
     environ: Mapping[str, str] = os.environ,
 ) -> StoreAccess:
-    """Resolve the store for a command.
+    """Resolve the store for a command (the embedded demo store when none is configured).
+
+    Raises:
+        ConfigurationError: when a store is named but no keys for it can be found.
+    """
+    resolved = resolve_connection(options, profiles, secrets, environ)
+    if resolved is None:
+        return start_demo_store(paths)
+    connection, source = resolved
+    return StoreAccess(connection, source)
+
+
+def resolve_connection(
+    options: argparse.Namespace,
+    profiles: ProfileStore,
+    secrets: SecretStore,
+    environ: Mapping[str, str] = os.environ,
+) -> tuple[StoreConnection, str] | None:
+    """The store the options, saved profiles and environment name, and its keys' source.
+
+    None means the embedded demo store (``--demo``, or nothing configured).
 
     Raises:
         ConfigurationError: when a store is named but no keys for it can be found.
@@ -69,7 +89,7 @@ def open_store(
     auth = AuthMode(options.auth) if options.auth else None
     ca_bundle: Path | None = options.ca_bundle
     if options.demo:
-        return start_demo_store(paths)
+        return None
     saved = profiles.load()
     if options.store_url:
         url = normalize_store_url(options.store_url)
@@ -94,14 +114,14 @@ def open_store(
             raise ConfigurationError(
                 f"{KEY_VARIABLE} is set but no store is: add --store-url with the store's address."
             )
-        return start_demo_store(paths)
+        return None
     if profile is not None:
         auth = auth or profile.auth
         ca_bundle = ca_bundle or (Path(profile.ca_bundle) if profile.ca_bundle else None)
     connection = StoreConnection(
         url, keys[0], keys[1], auth=auth or AuthMode.AUTO, ca_bundle=ca_bundle
     )
-    return StoreAccess(connection, source)
+    return connection, source
 
 
 def store_identity(options: argparse.Namespace, profiles: ProfileStore) -> str:

@@ -260,16 +260,9 @@ class ConnectionDialog(QDialog):
 def remember(profiles: Profiles, choice: ConnectionChoice) -> StoreProfile:
     """The profile to save for a chosen connection (named by the user or by the host)."""
     assert choice.connection is not None
-    from urllib.parse import urlsplit
-
     connection = choice.connection
-    parts = urlsplit(connection.url)
-    name = choice.name or f"{parts.netloc}{parts.path}"
-    existing = profiles.find(name)
-    if existing is not None and existing.url != connection.url:
-        name = f"{name} ({len(profiles.stores) + 1})"
     return StoreProfile(
-        name,
+        profiles.unique_name(choice.name or None, connection.url),
         connection.url,
         connection.auth,
         str(connection.ca_bundle) if connection.ca_bundle else None,
