@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.countries import country_name, states_of
 from app.domain.customer import Address, BillingAddress, Customer
 from app.domain.order import Download, Order
-from app.models.customer_model import format_date
+from app.models.customer_model import format_amount, format_date
 from app.models.orders_model import DownloadsModel, OrderLinesModel, OrdersModel
 
 _AVATAR_SIZE = 56
@@ -67,10 +67,9 @@ def initials_avatar(name: str, key: int) -> QPixmap:
     return pixmap
 
 
-def _money(value: Decimal | None, currency: str = "") -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.2f} {currency}".strip()
+def _money(value: Decimal | None) -> str:
+    """Money as the table writes it (no grouping), a dash for none."""
+    return format_amount(value) if value is not None else "–"
 
 
 def _date(value: datetime | None) -> str:
