@@ -399,6 +399,34 @@ def draft_from_fields(source: CustomerSource) -> CustomerDraft:
     )
 
 
+def update_payload_from_fields(fields: Mapping[str, str]) -> dict[str, object]:
+    """The inner object of an update that sets exactly ``fields`` (a partial update).
+
+    For changes already worked out field by field, such as an import plan's, where the stored
+    customer is not at hand to diff against with :func:`app.domain.customer.update_payload`. The
+    values are sent as given (normalise them first); dotted names are nested the way the API
+    nests addresses. ``username`` and ``password`` are left out: a store ignores them in an
+    update, so sending them would only make the answer look like an unapplied change.
+
+    Raises:
+        ValueError: for a name that is no customer field (a programming error, not bad input).
+    """
+    payload: dict[str, object] = {}
+    addresses: dict[str, dict[str, str]] = {}
+    for name, value in fields.items():
+        if name not in CUSTOMER_FIELDS:
+            raise ValueError(f"{name!r} is not a customer field")
+        if name in ("username", "password"):
+            continue
+        prefix, dot, key = name.partition(".")
+        if dot:
+            addresses.setdefault(prefix, {})[key] = value
+        else:
+            payload[name] = value
+    payload.update(addresses)
+    return payload
+
+
 def customer_with_fields(customer: Customer, source: CustomerSource) -> Customer:
     """``customer`` with the normalised fields given in ``source`` replaced (for an update).
 

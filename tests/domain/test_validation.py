@@ -21,6 +21,7 @@ from app.domain.validation import (
     normalize_fields,
     phone_message,
     postcode_message,
+    update_payload_from_fields,
     username_message,
 )
 
@@ -318,6 +319,40 @@ def test_customer_with_fields_changes_only_what_is_given() -> None:
         "email": "new@example.com",
         "billing_address": {"city": ""},
     }
+
+
+def test_update_payload_from_fields_nests_addresses_and_leaves_out_account_only_fields() -> None:
+    payload = update_payload_from_fields(
+        {
+            "email": "new@example.com",
+            "billing_address.city": "",
+            "billing_address.phone": "+49 30 1234",
+            "shipping_address.country": "DE",
+            "username": "ignored-in-updates",
+            "password": "also-ignored",
+        }
+    )
+    assert payload == {
+        "email": "new@example.com",
+        "billing_address": {"city": "", "phone": "+49 30 1234"},
+        "shipping_address": {"country": "DE"},
+    }
+    assert update_payload_from_fields({}) == {}
+    with pytest.raises(ValueError, match="customer field"):
+        update_payload_from_fields({"billing_address.fax": "1"})
+
+
+@given(st.dictionaries(st.sampled_from(CUSTOMER_FIELDS), st.text(max_size=12)))
+def test_update_payload_from_fields_agrees_with_diffing_the_customer(row: dict[str, str]) -> None:
+    """Sending only the changed fields is the same update the dialog's diff sends."""
+    stored = fields_from_customer(STORED)
+    changed = {
+        name: value
+        for name, value in normalize_fields(row, stored=STORED).items()
+        if stored.get(name) != value
+    }
+    expected = update_payload(STORED, customer_with_fields(STORED, row))
+    assert update_payload_from_fields(changed) == expected
 
 
 @given(st.dictionaries(st.sampled_from(CUSTOMER_FIELDS), st.text(max_size=30)))
