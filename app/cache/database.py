@@ -280,9 +280,10 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path, store_url: str) -> 
         if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
             raise _UnusableFileError("another program's database")
         if version > 0:
-            status = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if status != "ok":
-                raise _UnusableFileError("damaged")
+            if not closed_cleanly(path):
+                status = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if status != "ok":
+                    raise _UnusableFileError("damaged")
             row = conn.execute("SELECT value FROM meta WHERE name = 'store_url'").fetchone()
             if row is not None and row[0] != store_url:
                 raise _UnusableFileError(f"made for another store ({row[0]})")
@@ -310,6 +311,30 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path, store_url: str) -> 
         conn.close()
         raise
     conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('store_url', ?)", (store_url,))
+
+
+def closed_cleanly(path: Path) -> bool:
+    """Whether the file is whole and was closed in order, so the full check can be skipped.
+
+    ``PRAGMA quick_check`` reads every page: a third of a second at 100,000 customers, on every
+    launch. It is needed after a crash (a write-ahead log is left behind) or when the file was
+    cut short (its size differs from the page count its header records); a file closed in order
+    at its recorded size is checked by SQLite itself as pages are read.
+    """
+    if Path(f"{path}-wal").exists():
+        return False
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    return page_count > 0 and size == page_size * page_count
 
 
 def _move_aside(path: Path, reason: str) -> Path:

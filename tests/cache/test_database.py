@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from app.cache import database
-from app.cache.database import SCHEMA_VERSION, CacheFile, cache_path, open_cache
+from app.cache.database import SCHEMA_VERSION, CacheFile, cache_path, closed_cleanly, open_cache
 from app.cache.repository import CustomerCache, CustomerFilter
 from app.domain.customer import BillingAddress, Customer
 from app.errors import CacheError
@@ -438,3 +438,28 @@ def test_a_reader_sees_whole_pages_while_a_writer_stores_them(cache_dir: Path) -
     assert all(customers == searchable for customers, searchable in seen)
     assert all(customers % page_size == 0 for customers, _ in seen)
     assert len({customers for customers, _ in seen}) > 2, "the reader never saw the writer work"
+
+
+# -- the full page check runs only when the file may be damaged ------------------------------
+
+
+def test_a_cache_closed_in_order_skips_the_full_page_check(cache_dir: Path) -> None:
+    path = _filled_cache(cache_dir, URL, 50)
+    assert closed_cleanly(path)
+
+
+def test_a_cache_left_with_a_write_ahead_log_gets_the_full_page_check(cache_dir: Path) -> None:
+    path = _filled_cache(cache_dir, URL, 50)
+    Path(f"{path}-wal").write_bytes(b"")
+    assert not closed_cleanly(path)
+
+
+def test_a_cache_longer_or_shorter_than_its_header_says_gets_the_full_page_check(
+    cache_dir: Path,
+) -> None:
+    path = _filled_cache(cache_dir, URL, 50)
+    data = path.read_bytes()
+    path.write_bytes(data + b"\x00" * 4096)
+    assert not closed_cleanly(path)
+    path.write_bytes(data[:-4096])
+    assert not closed_cleanly(path)
