@@ -28,7 +28,13 @@ from app.domain.countries import (
     has_states,
     state_code,
 )
-from app.domain.customer import Address, BillingAddress, Customer, CustomerDraft
+from app.domain.customer import (
+    Address,
+    BillingAddress,
+    Customer,
+    CustomerDraft,
+    UnappliedChange,
+)
 from app.domain.email import is_email
 
 #: Account fields in the order forms show them; ``username`` and ``password`` exist on create only.
@@ -68,6 +74,22 @@ FIELD_LABELS: Mapping[str, str] = {
         if key in Address.FIELDS
     },
 }
+
+
+def describe_unapplied(change: UnappliedChange) -> str:
+    """One sentence saying what the store kept instead of what was sent."""
+    if change.field == "email":
+        return (
+            f"The store kept the email {change.kept}; the new one ({change.sent}) probably "
+            "belongs to another customer."
+        )
+    label = FIELD_LABELS.get(change.field, change.field)
+    if change.field == "username":
+        return f'The store set the username to "{change.kept}" instead of "{change.sent}".'
+    if not change.kept:
+        return f'The store did not save the {label.lower()} "{change.sent}".'
+    return f'The store kept the {label.lower()} "{change.kept}" instead of "{change.sent}".'
+
 
 #: WordPress keeps ``user_login`` in a 60-character column.
 USERNAME_MAX_LENGTH = 60

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.customer import Address, BillingAddress, Customer, CustomerDraft, update_payload
+from app.domain.customer import (
+    Address,
+    BillingAddress,
+    Customer,
+    CustomerDraft,
+    UnappliedChange,
+    update_payload,
+)
 from app.domain.validation import (
     CUSTOMER_FIELDS,
     FIELD_LABELS,
@@ -14,6 +21,7 @@ from app.domain.validation import (
     Severity,
     check_customer,
     customer_with_fields,
+    describe_unapplied,
     draft_from_fields,
     fields_from_customer,
     fields_from_draft,
@@ -319,6 +327,22 @@ def test_customer_with_fields_changes_only_what_is_given() -> None:
         "email": "new@example.com",
         "billing_address": {"city": ""},
     }
+
+
+def test_unapplied_changes_are_put_in_words_outside_any_form() -> None:
+    """Import reports and the dialog say the same sentence for what a store kept."""
+    assert describe_unapplied(UnappliedChange("email", "new@example.com", "old@example.com")) == (
+        "The store kept the email old@example.com; the new one (new@example.com) probably "
+        "belongs to another customer."
+    )
+    assert (
+        describe_unapplied(UnappliedChange("billing_address.city", "Köln", "Koln"))
+        == 'The store kept the billing city "Koln" instead of "Köln".'
+    )
+    assert (
+        describe_unapplied(UnappliedChange("shipping_address.company", "<b>x</b>", ""))
+        == 'The store did not save the shipping company "<b>x</b>".'
+    )
 
 
 def test_update_payload_from_fields_nests_addresses_and_leaves_out_account_only_fields() -> None:
