@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint bench demo-store clean
+.PHONY: run test lint bench demo-store clean icons
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: $(DEV_STAMP)
 ## demo-store: serve a demo store in the foreground (prints its URL and keys)
 demo-store: $(RUN_STAMP)
 	$(BIN)/python -m app.demo_store
+
+## icons: render the app icon's PNG, ICO and ICNS files from resources/icons/woo-customers.svg
+icons: $(RUN_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
