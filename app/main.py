@@ -124,12 +124,13 @@ def _initial_session(
     from app.cli.run import default_secrets
     from app.cli.store_access import resolve_connection
     from app.errors import ConfigurationError
-    from app.profiles import ProfileStore
+    from app.profiles import ProfileStore, SecretsChosenOnUse
     from app.ui.session import open_demo_session, open_session
 
     profiles = ProfileStore(paths.config_dir / "stores.json")
+    secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
     try:
-        resolved = resolve_connection(options, profiles, default_secrets(paths))
+        resolved = resolve_connection(options, profiles, secrets)
     except ConfigurationError as error:
         return (
             open_demo_session(paths.data_dir, paths.cache_dir),

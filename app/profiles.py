@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -136,6 +137,35 @@ class SecretStore(Protocol):
 
     def delete(self, url: str) -> None:
         """Forget a store's pair."""
+
+
+class SecretsChosenOnUse:
+    """A secret store picked only when a secret is first asked for.
+
+    Finding out whether a keychain exists loads every keyring backend (a fifth of a second);
+    the demo store and a store whose keys come from the environment never need to know.
+    """
+
+    def __init__(self, choose: Callable[[], SecretStore]) -> None:
+        self._choose = choose
+        self._chosen: SecretStore | None = None
+
+    def _store(self) -> SecretStore:
+        if self._chosen is None:
+            self._chosen = self._choose()
+        return self._chosen
+
+    def get(self, url: str) -> tuple[str, str] | None:
+        """The (key, secret) pair from the chosen store."""
+        return self._store().get(url)
+
+    def put(self, url: str, consumer_key: str, consumer_secret: str) -> None:
+        """Save a pair in the chosen store."""
+        self._store().put(url, consumer_key, consumer_secret)
+
+    def delete(self, url: str) -> None:
+        """Forget a pair in the chosen store."""
+        self._store().delete(url)
 
 
 class KeyringSecrets:

@@ -234,8 +234,9 @@ def open_cache(cache_dir: Path, store_url: str) -> CacheFile:
     ensure_cache_dir(cache_dir)
     for _attempt in range(2):
         try:
+            intact = closed_cleanly(path)  # before connecting: a reader creates the WAL file
             conn = _connect(path)
-            _check_and_migrate(conn, path, store_url)
+            _check_and_migrate(conn, store_url, verify_pages=not intact)
             return CacheFile(path, store_url, conn, notices)
         except _UnusableFileError as problem:
             moved = _move_aside(path, problem.reason)
@@ -274,13 +275,13 @@ def _use_wal(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def _check_and_migrate(conn: sqlite3.Connection, path: Path, store_url: str) -> None:
+def _check_and_migrate(conn: sqlite3.Connection, store_url: str, *, verify_pages: bool) -> None:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
             raise _UnusableFileError("another program's database")
         if version > 0:
-            if not closed_cleanly(path):
+            if verify_pages:
                 status = conn.execute("PRAGMA quick_check").fetchone()[0]
                 if status != "ok":
                     raise _UnusableFileError("damaged")

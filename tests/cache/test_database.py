@@ -463,3 +463,32 @@ def test_a_cache_longer_or_shorter_than_its_header_says_gets_the_full_page_check
     assert not closed_cleanly(path)
     path.write_bytes(data[:-4096])
     assert not closed_cleanly(path)
+
+
+def _statements_on_open(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> list[str]:
+    statements: list[str] = []
+    connect = database._connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(database, "_connect", traced)
+    open_cache(cache_dir, URL).close()
+    return statements
+
+
+def test_opening_a_cache_closed_in_order_does_not_read_every_page(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _filled_cache(cache_dir, URL, 50)
+    assert "PRAGMA quick_check" not in _statements_on_open(monkeypatch, cache_dir)
+
+
+def test_opening_a_cache_left_by_a_crash_reads_every_page(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _filled_cache(cache_dir, URL, 50)
+    Path(f"{path}-wal").write_bytes(b"")
+    assert "PRAGMA quick_check" in _statements_on_open(monkeypatch, cache_dir)
