@@ -130,3 +130,12 @@ class CancelledError(AppError):
 
 class CacheError(AppError):
     """The local cache cannot be used (read-only folder, disk full, damaged beyond repair)."""
+
+
+class FileError(AppError):
+    """A file the user chose cannot be read or written.
+
+    Reading: the file is missing, unreadable, empty, not CSV text, or not in the chosen encoding.
+    Writing: the folder is missing or read-only, or the disk is full. The message names the file
+    and says what to do (choose another encoding, another folder...).
+    """
