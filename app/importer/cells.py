@@ -14,12 +14,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize_formula(cell: str) -> str:
-    """The cell as an export writes it: with a leading apostrophe when it could run."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    """The cell as an export writes it: with a leading apostrophe when it could run.
+
+    A cell that already looks neutralised (apostrophes, then a formula character) gets one more,
+    so :func:`restore_formula` gives back exactly what the customer's field held.
+    """
+    return f"'{cell}" if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def restore_formula(cell: str) -> str:
     """The cell as it was before :func:`neutralize_formula`; any other cell is unchanged."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
         return cell[1:]
     return cell

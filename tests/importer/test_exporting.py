@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.cache.repository import CustomerCache, CustomerFilter
 from app.domain.customer import Customer
 from app.domain.validation import CUSTOMER_FIELDS, FIELD_LABELS
 from app.errors import CancelledError, FileError
-from app.importer.cells import FORMULA_STARTS, restore_formula
+from app.importer.cells import FORMULA_STARTS, neutralize_formula, restore_formula
 from app.importer.exporting import (
     EXPORT_BATCH,
     EXPORT_COLUMNS,
@@ -179,10 +179,6 @@ def test_the_round_trip_gives_back_every_cell(tmp_path: Path) -> None:
     assert rows == [customer_cells(customer) for customer in customers]
 
 
-def _looks_neutralised(cell: str) -> bool:
-    return cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS)
-
-
 _TEXT = st.text(
     st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\r\n"), max_size=12
 )
@@ -196,9 +192,6 @@ _TEXT = st.text(
 def test_any_text_round_trips(
     tmp_path: Path, names: list[tuple[str, str, str]], delimiter: str
 ) -> None:
-    # The one text that cannot round trip: an apostrophe of its own before a formula start,
-    # which restore_formula takes for the export's.
-    assume(not any(_looks_neutralised(cell) for cells in names for cell in cells))
     customers = [
         make_customer(number, first_name=first, last_name=last, billing_address={"city": city})
         for number, (first, last, city) in enumerate(names, start=1)
@@ -389,3 +382,8 @@ def test_export_view_of_an_empty_view_writes_the_header(
     assert export_view(cache, CustomerFilter(search="nobody"), path) == 0
     _, header, rows = read_back(path)
     assert (header, rows) == (EXPORT_COLUMNS, [])
+
+
+@pytest.mark.parametrize("text", ["'=x", "''+1", "'", "'plain", "=1+1", "-", "@home"])
+def test_an_apostrophe_before_a_formula_start_survives_the_round_trip(text: str) -> None:
+    assert restore_formula(neutralize_formula(text)) == text
