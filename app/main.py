@@ -24,6 +24,7 @@ from app.cli.parser import build_parser
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
+    from app.profiles import SecretStore
     from app.ui.main_window import MainWindow
     from app.ui.session import StoreSession
 
@@ -99,7 +100,10 @@ def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from app.cli.run import default_secrets
+    from app.profiles import SecretsChosenOnUse
     from app.ui.main_window import MainWindow
+    from app.ui.stores import StoreDirectory
 
     application = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
     QApplication.setApplicationName(APP_NAME)
@@ -108,8 +112,9 @@ def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
     QGuiApplication.setDesktopFileName(APP_ID)
     paths.config_dir.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(paths.config_dir / "settings.ini"), QSettings.Format.IniFormat)
-    session, problem = _initial_session(options, paths)
-    window = MainWindow(session, settings, connect_store=lambda w: _connect_store(w, paths))
+    secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
+    session, problem = _initial_session(options, paths, secrets)
+    window = MainWindow(session, settings, stores=StoreDirectory(paths, secrets))
     if problem:
         window.banner.show_error(problem, retry=False)
     # The window keeps the application alive for callers that only hold the window.
@@ -118,17 +123,15 @@ def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
 
 
 def _initial_session(
-    options: argparse.Namespace, paths: AppPaths
+    options: argparse.Namespace, paths: AppPaths, secrets: SecretStore
 ) -> tuple[StoreSession, str | None]:
     """The store to open, and a problem to tell the user if the asked-for one cannot be."""
-    from app.cli.run import default_secrets
     from app.cli.store_access import resolve_connection
     from app.errors import ConfigurationError
-    from app.profiles import ProfileStore, SecretsChosenOnUse
+    from app.profiles import ProfileStore
     from app.ui.session import open_demo_session, open_session
 
     profiles = ProfileStore(paths.config_dir / "stores.json")
-    secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
     try:
         resolved = resolve_connection(options, profiles, secrets)
     except ConfigurationError as error:
@@ -142,52 +145,6 @@ def _initial_session(
     profile = profiles.load().find(connection.url)
     title = profile.name if profile is not None else connection.url
     return open_session(connection, paths.cache_dir, title=title), None
-
-
-def _connect_store(window: MainWindow, paths: AppPaths) -> None:
-    """Open the connection dialog; switch the window to the store chosen there."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from app.cli.run import default_secrets
-    from app.profiles import FileSecrets, KeyringSecrets, ProfileStore
-    from app.ui.connection_dialog import ConnectionChoice, ConnectionDialog, remember
-    from app.ui.session import open_demo_session, open_session
-
-    store = ProfileStore(paths.config_dir / "stores.json")
-    profiles = store.load()
-    secrets = default_secrets(paths)
-    dialog = ConnectionDialog(profiles, secrets.get, window)
-
-    def chosen(choice: ConnectionChoice) -> None:
-        if choice.demo:
-            profiles.current = None
-            store.save(profiles)
-            window.replace_session(open_demo_session(paths.data_dir, paths.cache_dir))
-            return
-        connection = choice.connection
-        assert connection is not None
-        profile = remember(profiles, choice)
-        target = secrets
-        if not KeyringSecrets.available() and not isinstance(secrets, FileSecrets):
-            target = FileSecrets(paths.config_dir / "secrets.json")
-        if not KeyringSecrets.available():
-            answer = QMessageBox.question(
-                window,
-                "No keychain",
-                "This computer has no system keychain to keep the consumer secret in. Keep it "
-                "in a file only your user account can read? (Otherwise you will be asked "
-                "again next time.)",
-            )
-            if answer == QMessageBox.StandardButton.Yes:
-                target.put(connection.url, connection.consumer_key, connection.consumer_secret)
-        else:
-            target.put(connection.url, connection.consumer_key, connection.consumer_secret)
-        profiles.put(profile)
-        store.save(profiles)
-        window.replace_session(open_session(connection, paths.cache_dir, title=profile.name))
-
-    dialog.chosen.connect(chosen)
-    dialog.open()
 
 
 def run_desktop(options: argparse.Namespace, paths: AppPaths) -> int:

@@ -43,6 +43,7 @@ from app.models.customer_model import CustomerColumn
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.session import StoreSession
+from app.ui.stores import StoreDirectory, StoreSwitcher
 
 log = logging.getLogger("app.ui")
 
@@ -106,14 +107,14 @@ class MainWindow(QMainWindow):
         session: StoreSession,
         settings: QSettings,
         *,
-        connect_store: Callable[[MainWindow], None] | None = None,
+        stores: StoreDirectory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.session = session
         self._settings = settings
-        self._connect_store = connect_store
+        self._stores = stores
         self._online = True
         self._last_sync: datetime | None = None
         self._dialog: CustomerDialog | None = None
@@ -208,6 +209,10 @@ class MainWindow(QMainWindow):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(280)
         self.search_field.textChanged.connect(self._on_search_field_text_changed)
+        self.store_switcher = StoreSwitcher()
+        self.store_switcher.profile_chosen.connect(self._on_store_switcher_profile_chosen)
+        self.store_switcher.demo_chosen.connect(self._on_store_switcher_demo_chosen)
+        self.store_switcher.connect_requested.connect(self._on_action_connect_triggered)
         self.role_filter = QComboBox()
         self.role_filter.setObjectName("roleFilter")
         self.role_filter.currentIndexChanged.connect(self._on_role_filter_changed)
@@ -216,6 +221,8 @@ class MainWindow(QMainWindow):
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
         )
         toolbar.addWidget(spacer)
+        if self._stores is not None:
+            toolbar.addWidget(self.store_switcher)
         toolbar.addWidget(self.role_filter)
         toolbar.addWidget(self.search_field)
         self.addToolBar(toolbar)
@@ -316,6 +323,7 @@ class MainWindow(QMainWindow):
         service.online_changed.connect(self._on_service_online_changed)
         self.demo_bar.setVisible(session.is_demo)
         self.setWindowTitle(f"{session.title} – {APP_NAME}")
+        self._show_stores()
         self._refill_roles()
         # The list opens at once from the cache; the sync only brings changes.
         self._apply_view()
@@ -555,8 +563,32 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_action_connect_triggered(self) -> None:
-        if self._connect_store is not None:
-            self._connect_store(self)
+        if self._stores is not None:
+            self._stores.ask_for_store(self, self.replace_session)
+
+    @Slot(str)
+    def _on_store_switcher_profile_chosen(self, name: str) -> None:
+        assert self._stores is not None
+        try:
+            session = self._stores.open_profile(name)
+        except AppError as error:
+            self.banner.show_error(error.message, retry=False)
+            return
+        self.replace_session(session)
+
+    @Slot()
+    def _on_store_switcher_demo_chosen(self) -> None:
+        assert self._stores is not None
+        self.replace_session(self._stores.open_demo())
+
+    def _show_stores(self) -> None:
+        if self._stores is None:
+            return
+        profiles = self._stores.profiles()
+        current = None if self.session.is_demo else profiles.find(self.session.connection.url)
+        self.store_switcher.show_stores(
+            profiles.stores, current.name if current is not None else None
+        )
 
     @property
     def _generate_password(self) -> bool:
