@@ -979,3 +979,74 @@ def test_the_list_opens_from_the_cache_before_any_sync(
     windows.append(again)
     assert row_count(again) == DEMO_CUSTOMERS  # built, not started: straight from the cache
     assert status_text(again, "statusCount") == f"{DEMO_CUSTOMERS} customers"
+
+
+# -- store switcher ------------------------------------------------------------------------------
+
+
+def _choose_store(window: MainWindow, text: str) -> None:
+    """Pick an entry of the toolbar's store switcher as a user does."""
+    switcher = window.store_switcher
+    index = switcher.findText(text)
+    assert index >= 0, (
+        f"no store {text!r} in {[switcher.itemText(i) for i in range(switcher.count())]}"
+    )
+    switcher.setCurrentIndex(index)
+    switcher.activated.emit(index)
+
+
+def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
+    qtbot: QtBot,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    start_store: StoreFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.paths import AppPaths
+    from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+
+    monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
+    shop = start_store(customers=12)
+    config = AppPaths.under(tmp_path / "data").config_dir
+    ProfileStore(config / "stores.json").save(
+        Profiles([StoreProfile("Shop", shop.base_url), StoreProfile("Gone", "https://gone.test")])
+    )
+    FileSecrets(config / "secrets.json").put(shop.base_url, shop.consumer_key, shop.consumer_secret)
+    window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    windows.append(window)
+    window.show()
+    start_and_wait(qtbot, window)
+    switcher = window.store_switcher
+    assert [switcher.itemText(i) for i in range(switcher.count())] == [
+        "Shop",
+        "Gone",
+        "Demo store",
+        "",
+        "Connect another store…",
+    ]
+    assert switcher.currentText() == "Demo store"
+
+    _choose_store(window, "Shop")  # the new session starts syncing at once
+    qtbot.waitUntil(lambda: row_count(window) == 12, timeout=LONG)
+    assert window.session.connection.url == shop.base_url
+    assert not window.session.is_demo
+    assert row_count(window) == 12
+    assert switcher.currentText() == "Shop"
+    assert not window.demo_bar.isVisible()
+    assert ProfileStore(config / "stores.json").load().current == "Shop"
+
+    # A store whose keys are not on this computer: said so, and the shown store stays.
+    _choose_store(window, "Gone")
+    assert window.session.connection.url == shop.base_url
+    assert switcher.currentText() == "Shop"
+    banner = child(window, QWidget, "errorBanner")
+    assert banner.isVisible()
+    assert any(
+        "keys of “Gone” are not saved" in label.text() for label in banner.findChildren(QLabel)
+    )
+
+    _choose_store(window, "Demo store")
+    qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=LONG)
+    assert window.session.is_demo
+    assert row_count(window) == DEMO_CUSTOMERS
+    assert ProfileStore(config / "stores.json").load().current is None
