@@ -158,6 +158,56 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--full", action="store_true", help="fetch everything (order figures too)")
     kind.add_argument("--quick", action="store_true", help="fetch only what changed")
 
+    importing = commands.add_parser("import", help="create and update customers from a CSV file")
+    _add_global_options(importing, suppress=True)
+    importing.set_defaults(action="run")
+    importing.add_argument("file", metavar="FILE", help="the CSV file")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="only say what would happen; send nothing"
+    )
+    importing.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help='columns to fields as JSON, {"header": "field" or null} (default: guessed)',
+    )
+    importing.add_argument(
+        "--skip-existing", action="store_true", help="leave customers already in the store alone"
+    )
+    importing.add_argument(
+        "--only-empty", action="store_true", help="only fill fields that are empty in the store"
+    )
+    importing.add_argument(
+        "--chunk-size", type=int, default=100, metavar="N", help="customers per request (1-100)"
+    )
+    importing.add_argument(
+        "--encoding", metavar="ENC", help="the file's encoding (default: detected)"
+    )
+    importing.add_argument(
+        "--delimiter", metavar="D", help="comma, semicolon, tab or pipe (default: detected)"
+    )
+    importing.add_argument(
+        "--report",
+        metavar="PATH",
+        help="write a CSV with every row's outcome; the failed-rows and undo files go beside it",
+    )
+
+    exporting = commands.add_parser("export", help="write the customers to a CSV file")
+    _add_global_options(exporting, suppress=True)
+    exporting.set_defaults(action="run")
+    exporting.add_argument("file", metavar="FILE", help="the CSV file to write")
+    exporting.add_argument(
+        "--search", default="", help="only customers matching, as `customers list --offline`"
+    )
+    exporting.add_argument(
+        "--delimiter",
+        choices=["comma", "semicolon"],
+        default="comma",
+        help="semicolon for spreadsheets that write decimal commas",
+    )
+    exporting.add_argument(
+        "--offline", action="store_true", help="export the local cache as it is, without a sync"
+    )
+
     cache = commands.add_parser("cache", help="the local cache")
     _add_global_options(cache, suppress=True)
     cache_actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -31,6 +31,7 @@ from app.cli.store_access import (
     open_store,
     store_identity,
 )
+from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
 from app.errors import AppError, ConfigurationError
 from app.paths import AppPaths
 from app.profiles import (
@@ -88,6 +89,9 @@ def run_cli(
         if key == ("sync", "run"):
             cache = CustomerCache.open(paths.cache_dir, access.identity)
             return sync_command(options, client, cache, console)
+        if key in TRANSFER_COMMANDS:
+            cache = CustomerCache.open(paths.cache_dir, access.identity)
+            return TRANSFER_COMMANDS[key](options, client, cache, paths, console)
         return COMMANDS[key](options, client, console)
     except (UsageError, AppError) as error:
         return _failed(error, console)
@@ -127,7 +131,11 @@ def _run_offline(
             return list_offline(options, cache, console)
         if key == ("customers", "get"):
             return get_offline(options, cache, console)
-        console.err.write("error: this command needs the store; --offline is for list and get\n")
+        if key == ("export", "run"):
+            return export_offline(options, cache, console)
+        console.err.write(
+            "error: this command needs the store; --offline is for list, get and export\n"
+        )
         return EXIT_USAGE
     except (UsageError, AppError) as error:
         return _failed(error, console)
