@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+PACKAGE_STAMP := $(VENV)/.installed-package
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint bench demo-store clean icons
+.PHONY: run test lint bench demo-store clean icons package package-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test,dev]'
+	touch $@ $(RUN_STAMP)
+
+$(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[package]'
 	touch $@ $(RUN_STAMP)
 
 ## run: set up and launch the app (on the demo store when no store is configured)
@@ -45,6 +50,15 @@ demo-store: $(RUN_STAMP)
 ## icons: render the app icon's PNG, ICO and ICNS files from resources/icons/woo-customers.svg
 icons: $(RUN_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
+
+## package: build the desktop bundle with PyInstaller (dist/woo-customers/; see packaging/)
+package: $(PACKAGE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/woo-customers.spec
+
+## package-test: build the bundle, then start it headless: --version and a demo screenshot
+package-test: package
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/smoke_test.py dist/woo-customers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
