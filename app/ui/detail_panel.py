@@ -32,7 +32,13 @@ from app.domain.countries import country_name, states_of
 from app.domain.customer import Address, BillingAddress, Customer
 from app.domain.order import Download, Order
 from app.models.customer_model import format_amount, format_date
-from app.models.orders_model import DownloadsModel, OrderLinesModel, OrdersModel
+from app.models.orders_model import (
+    DownloadsModel,
+    LineColumn,
+    LineKind,
+    OrderLinesModel,
+    OrdersModel,
+)
 
 _AVATAR_SIZE = 56
 _AVATAR_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#9c755f")
@@ -245,6 +251,7 @@ class DetailPanel(QWidget):
         lines_header = self._order_lines.horizontalHeader()
         lines_header.setStretchLastSection(False)
         lines_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.order_lines_model.modelReset.connect(self._span_order_summary_rows)
         orders_split = QSplitter(Qt.Orientation.Vertical)
         orders_split.addWidget(self.orders_table)
         orders_split.addWidget(self._order_lines)
@@ -259,6 +266,8 @@ class DetailPanel(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("detailTabs")
+        # Every tab stays visible: the panel is as wide as its tabs, never a scrolling strip.
+        self.tabs.setUsesScrollButtons(False)
         self.tabs.addTab(self._profile, "Profile")
         self.tabs.addTab(self._billing, "Billing")
         self.tabs.addTab(self._shipping, "Shipping")
@@ -377,6 +386,15 @@ class DetailPanel(QWidget):
             self.orders_wanted.emit(self._customer.id)
         elif page is self._downloads_stack and self._downloads_for != self._customer.id:
             self.downloads_wanted.emit(self._customer.id)
+
+    @Slot()
+    def _span_order_summary_rows(self) -> None:
+        """Shipping and totals rows: their label runs across the SKU, Qty and Price cells."""
+        self._order_lines.clearSpans()
+        model = self.order_lines_model
+        for row in range(model.rowCount()):
+            if model.kind_at(row) in (LineKind.SHIPPING, LineKind.TOTAL):
+                self._order_lines.setSpan(row, LineColumn.NAME, 1, LineColumn.TOTAL)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_order_selected(self, current: QModelIndex, previous: QModelIndex) -> None:

@@ -12,7 +12,17 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +72,10 @@ _SORT_KEYS = {
     CustomerColumn.LAST_ORDER: "last_order",
     CustomerColumn.REGISTERED: "registered",
 }
+
+
+#: The narrowest the email column gets before the table scrolls sideways instead.
+EMAIL_MIN_WIDTH = 170
 
 
 class ErrorBanner(QFrame):
@@ -241,12 +255,11 @@ class MainWindow(QMainWindow):
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The email column takes what is left, so the table fits its pane without scrolling.
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(CustomerColumn.EMAIL, QHeaderView.ResizeMode.Stretch)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_context_menu)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._on_table_double_clicked)
 
         self.detail = DetailPanel()
@@ -306,6 +319,7 @@ class MainWindow(QMainWindow):
         self.session = session
         service = session.service
         self.table.setModel(session.model)
+        self._stretch_email_column()
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.sortByColumn(CustomerColumn.NAME, Qt.SortOrder.AscendingOrder)
         # Once per new view or refresh (not per inserted block: coverage costs a query).
@@ -760,8 +774,35 @@ class MainWindow(QMainWindow):
         header = self._settings.value("table/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+            self._stretch_email_column()
         else:
             self._default_column_widths()
+
+    def _stretch_email_column(self) -> None:
+        """The email column takes what is left, so the table fits its pane without scrolling.
+
+        Set once the model's columns exist (a resize mode set before has no section to go to)
+        and again after a saved header state, which brings its own modes. In a narrow pane the
+        column keeps a readable width and the table scrolls sideways instead.
+        """
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column != CustomerColumn.EMAIL and not header.isSectionHidden(column)
+        )
+        room = self.table.viewport().width() - others
+        if room >= EMAIL_MIN_WIDTH:
+            header.setSectionResizeMode(CustomerColumn.EMAIL, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(CustomerColumn.EMAIL, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(CustomerColumn.EMAIL, EMAIL_MIN_WIDTH)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Refit the email column whenever the table's pane changes width."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._stretch_email_column()
+        return super().eventFilter(watched, event)
 
     def _default_column_widths(self) -> None:
         widths = {

@@ -140,7 +140,9 @@ class StoreSwitcher(QComboBox):
         super().__init__(parent)
         self.setObjectName("storeSwitcher")
         self.setToolTip("The store this window shows")
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as a store's name, not as "Connect another store…": the toolbar is narrow.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(14)
         self._current: str = DEMO_CHOICE
         self.activated.connect(self._on_activated)
 

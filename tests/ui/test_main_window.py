@@ -202,7 +202,10 @@ def start_and_wait(qtbot: QtBot, window: MainWindow) -> None:
 def screenshot(widget: QWidget, name: str) -> Path:
     """Save a PNG of a widget as it is painted now."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()  # layouts settle before the grab
+    # Layouts settle before the grab: a hidden message posts a layout request, whose handling
+    # posts the parent's; one pass would photograph the form mid-way.
+    for _ in range(3):
+        QApplication.processEvents()
     target = SCREENSHOTS / f"{name}.png"
     assert widget.grab().save(str(target)), f"could not save {target}"
     return target
