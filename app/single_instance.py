@@ -9,8 +9,6 @@ This module owns the single-instance protocol and the command-line files it carr
   the running instance) and :meth:`~SingleInstance.listen` (the first launch serves), with the
   signal :attr:`~SingleInstance.activation_requested`; macOS's file-open events (Finder, Dock)
   arrive through the same signal.
-- :func:`split_file_arguments`: the CSV files on a command line (a desktop entry's ``%f``, a
-  file dropped on the executable), apart from the app's own arguments.
 - :func:`raise_window`: bring the window to the front when activated.
 
 The protocol is one line of UTF-8 JSON from the new launch, ``{"activate": true, "files":
@@ -27,7 +25,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer, Signal
@@ -45,8 +43,6 @@ PROBE_TIMEOUT_MS = 300
 CLIENT_TIMEOUT_MS = 5000
 #: The longest message the running instance reads (a few hundred file paths).
 MAX_MESSAGE_BYTES = 64 * 1024
-#: The files a launch hands over: what the desktop entry declares (text/csv, TSV).
-OPEN_FILE_SUFFIXES = (".csv", ".tsv")
 
 _ACK = b'{"ok": true}\n'
 
@@ -101,33 +97,6 @@ def parse_message(line: bytes) -> list[str] | None:
         if not isinstance(name, str) or "\0" in name or not os.path.isabs(name):
             return None
     return list(files)
-
-
-def split_file_arguments(
-    argv: Sequence[str], commands: Collection[str]
-) -> tuple[list[str], list[str]]:
-    """Separate the files to open from the app's own arguments.
-
-    A desktop entry runs ``woo-customers /path/file.csv``; the argument parser knows commands
-    and options, not files. Arguments ending in one of :data:`OPEN_FILE_SUFFIXES` are files to
-    open, unless the command line names a command (then the command owns its arguments, e.g. a
-    future ``import FILE.csv``).
-
-    Args:
-        argv: the command line without the program name.
-        commands: the names of the command line's commands.
-
-    Returns:
-        The arguments for the parser, and the files, both in their order.
-    """
-    if any(argument in commands for argument in argv):
-        return list(argv), []
-    rest: list[str] = []
-    files: list[str] = []
-    for argument in argv:
-        is_file = not argument.startswith("-") and argument.lower().endswith(OPEN_FILE_SUFFIXES)
-        (files if is_file else rest).append(argument)
-    return rest, files
 
 
 def raise_window(window: QWidget) -> None:

@@ -26,11 +26,7 @@ from app.single_instance import (
     parse_message,
     raise_window,
     server_name,
-    split_file_arguments,
 )
-
-COMMANDS = ("customers", "store", "sync", "cache")
-
 
 Make = Callable[..., SingleInstance]
 
@@ -291,28 +287,6 @@ def test_file_open_events_become_activations(
     with qtbot.waitSignal(first.activation_requested, timeout=1000) as blocker:
         QCoreApplication.sendEvent(qapp, QFileOpenEvent("/Users/me/customers.csv"))
     assert blocker.args == [[os.path.abspath("/Users/me/customers.csv")]]
-
-
-# -- command-line files ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("argv", "rest", "files"),
-    [
-        ([], [], []),
-        (["/home/me/List.CSV"], [], ["/home/me/List.CSV"]),
-        (["--data-dir", "/srv/d", "a.csv", "b.tsv"], ["--data-dir", "/srv/d"], ["a.csv", "b.tsv"]),
-        (["--demo", "notes.txt"], ["--demo", "notes.txt"], []),
-        (
-            ["customers", "list", "--search", "x.csv"],
-            ["customers", "list", "--search", "x.csv"],
-            [],
-        ),
-        (["--screenshot", "/srv/x.png"], ["--screenshot", "/srv/x.png"], []),
-    ],
-)
-def test_split_file_arguments(argv: list[str], rest: list[str], files: list[str]) -> None:
-    assert split_file_arguments(argv, COMMANDS) == (rest, files)
 
 
 # -- the window -----------------------------------------------------------------------------
