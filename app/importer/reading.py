@@ -32,6 +32,8 @@ StrPath = str | os.PathLike[str]
 SAMPLE_SIZE = 64 * 1024
 #: The delimiters detection chooses from, in order of preference when the evidence ties.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+#: File name endings of the files an import takes (dropped, chosen, or named on a command line).
+IMPORT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt")
 #: Words for the delimiters, for the format shown to the user.
 DELIMITER_LABELS: Mapping[str, str] = {
     ",": "Comma",

@@ -19,21 +19,31 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from app.api.client import SaveResult, StoreInfo, WooClient
+from app.api.client import BULK_LIMIT, SaveResult, StoreInfo, WooClient
 from app.api.transport import CancelToken
+from app.cache.repository import CustomerFilter
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NetworkError
+from app.importer.jobs import FilePlan
+from app.importer.mapping import ColumnMapping
+from app.importer.planning import PlanOptions
+from app.importer.records import FileFormat
+from app.importer.running import ImportFiles, RunResult
 from app.workers.api_worker import (
     ApiWorker,
     CreateArgs,
     DeleteArgs,
     DownloadsArgs,
+    ExportArgs,
     FindArgs,
+    ImportPlanProgress,
     OrdersArgs,
+    PlanImportArgs,
     Request,
     RequestArgs,
     RequestKind,
+    RunImportArgs,
     StoreInfoArgs,
     SyncArgs,
     UpdateArgs,
@@ -93,6 +103,11 @@ class StoreService(QObject):
         customer_deleted(int, int): request id and customer id (already removed from the cache).
         customer_found(int, Customer | None): request id and the customer with that email.
         store_info_loaded(StoreInfo): the store's index.
+        import_progress(int, object): request id and an ImportPlanProgress (planning) or a
+            RunProgress (sending); throttled like the sync's, the last one always arrives.
+        import_planned(int, FilePlan): request id and the planned file (the dry run).
+        import_finished(int, RunResult): request id and what the import did.
+        export_finished(int, int): request id and the number of customers written.
         failed(int, str, AppError): request id, kind (``sync``, ``orders``, ``downloads``,
             ``save``, ``delete``, ``find``, ``store_info``) and the error. A cancelled sync
             reports ``CancelledError``.
@@ -110,6 +125,10 @@ class StoreService(QObject):
     customer_deleted = Signal(int, int)
     customer_found = Signal(int, object)
     store_info_loaded = Signal(object)
+    import_progress = Signal(int, object)
+    import_planned = Signal(int, object)
+    import_finished = Signal(int, object)
+    export_finished = Signal(int, int)
     failed = Signal(int, str, object)
     online_changed = Signal(bool)
     busy_changed = Signal(bool)
@@ -138,6 +157,7 @@ class StoreService(QObject):
         self._pending_removed: set[int] = set()
         self._pending_progress: SyncProgress | None = None
         self._last_flush = -math.inf
+        self._last_import_progress = -math.inf
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         # A coarse timer may fire up to 5% early, which would break the promised spacing.
@@ -159,6 +179,10 @@ class StoreService(QObject):
         worker.customer_deleted.connect(self._on_worker_customer_deleted, queued)
         worker.customer_found.connect(self._on_worker_customer_found, queued)
         worker.store_info_loaded.connect(self._on_worker_store_info_loaded, queued)
+        worker.import_progressed.connect(self._on_worker_import_progressed, queued)
+        worker.import_planned.connect(self._on_worker_import_planned, queued)
+        worker.import_finished.connect(self._on_worker_import_finished, queued)
+        worker.export_finished.connect(self._on_worker_export_finished, queued)
         worker.failed.connect(self._on_worker_failed, queued)
 
     # -- state -------------------------------------------------------------------------------
@@ -250,6 +274,35 @@ class StoreService(QObject):
     def load_store_info(self) -> int:
         """Read the store's name, versions and options."""
         return self._post(RequestKind.STORE_INFO, StoreInfoArgs())
+
+    def plan_import(
+        self,
+        path: Path,
+        file_format: FileFormat,
+        mapping: ColumnMapping,
+        options: PlanOptions,
+        edits: Mapping[int, tuple[str, ...]] | None = None,
+    ) -> int:
+        """Read and plan a CSV file (the dry run): each row against the cache, then the store."""
+        args = PlanImportArgs(path, file_format, mapping, options, dict(edits or {}))
+        return self._post(RequestKind.IMPORT_PLAN, args)
+
+    def run_import(self, plan: FilePlan, files: ImportFiles, chunk_size: int = BULK_LIMIT) -> int:
+        """Send a planned import to the store; its files go where ``files`` says."""
+        return self._post(RequestKind.IMPORT_RUN, RunImportArgs(plan, files, chunk_size))
+
+    def export_view(self, path: Path, view: CustomerFilter, delimiter: str = ",") -> int:
+        """Write the customers of a view of the cache to a CSV file."""
+        return self._post(RequestKind.EXPORT, ExportArgs(path, view, delimiter))
+
+    def cancel(self, request_id: int) -> None:
+        """Cancel a request; it ends with its result or with ``failed(..., CancelledError)``.
+
+        An import stops between chunks: the rows not sent are reported as such.
+        """
+        entry = self._in_flight.get(request_id)
+        if entry is not None:
+            entry.cancel.cancel()
 
     def _post(self, kind: RequestKind, args: RequestArgs) -> int:
         self._next_id += 1
@@ -351,6 +404,43 @@ class StoreService(QObject):
         if not self._settle(request_id, reached=True):
             return
         self.store_info_loaded.emit(info)
+        self._set_busy()
+
+    @Slot(int, object)
+    def _on_worker_import_progressed(self, request_id: int, progress: object) -> None:
+        if self._closed or request_id not in self._in_flight:
+            return
+        now = time.monotonic()
+        # Sending reports once per chunk (a few a second): all pass. Planning reports every few
+        # hundred rows, which at 10,000 rows a second would flood the dialog: at most ten a second.
+        planning = isinstance(progress, ImportPlanProgress) and progress.fraction < 1.0
+        if planning and now - self._last_import_progress < THROTTLE_SECONDS:
+            return
+        self._last_import_progress = now
+        self.import_progress.emit(request_id, progress)
+
+    @Slot(int, object)
+    def _on_worker_import_planned(self, request_id: int, plan: FilePlan) -> None:
+        if not self._settle(request_id, reached=True):
+            return
+        self.import_planned.emit(request_id, plan)
+        self._set_busy()
+
+    @Slot(int, object)
+    def _on_worker_import_finished(self, request_id: int, result: RunResult) -> None:
+        # A run stopped by the network says the store is gone; otherwise it answered.
+        reached = not isinstance(result.stopped_by, NetworkError)
+        if not self._settle(request_id, reached=reached):
+            return
+        self._flush()
+        self.import_finished.emit(request_id, result)
+        self._set_busy()
+
+    @Slot(int, int)
+    def _on_worker_export_finished(self, request_id: int, count: int) -> None:
+        if not self._settle(request_id, reached=None):
+            return
+        self.export_finished.emit(request_id, count)
         self._set_busy()
 
     @Slot(int, str, object)

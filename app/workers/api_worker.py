@@ -25,12 +25,18 @@ from typing import Any, assert_never
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, SignalInstance, Slot
 
-from app.api.client import WooClient
+from app.api.client import BULK_LIMIT, WooClient
 from app.api.transport import CancelToken
-from app.cache.repository import CustomerCache
+from app.cache.repository import CustomerCache, CustomerFilter
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NotFoundError
+from app.importer.exporting import export_view
+from app.importer.jobs import FilePlan, plan_file
+from app.importer.mapping import ColumnMapping
+from app.importer.planning import CacheLookup, PlanOptions, StoreBackedLookup
+from app.importer.records import FileFormat
+from app.importer.running import ImportFiles, RunProgress, RunResult, run_import
 
 log = logging.getLogger("app.worker")
 
@@ -48,6 +54,9 @@ class RequestKind(StrEnum):
     DELETE = "delete"
     FIND = "find"
     STORE_INFO = "store_info"
+    IMPORT_PLAN = "import_plan"
+    IMPORT_RUN = "import_run"
+    EXPORT = "export"
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,35 @@ class StoreInfoArgs:
     """Read the store's index (name, versions, password policy)."""
 
 
+@dataclass(frozen=True)
+class PlanImportArgs:
+    """Read a CSV file (with the user's edits) and plan every row: the dry run."""
+
+    path: Path
+    file_format: FileFormat
+    mapping: ColumnMapping
+    options: PlanOptions
+    edits: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunImportArgs:
+    """Send a planned import to the store in chunks."""
+
+    plan: FilePlan
+    files: ImportFiles
+    chunk_size: int = BULK_LIMIT
+
+
+@dataclass(frozen=True)
+class ExportArgs:
+    """Write the customers of a view of the cache to a CSV file."""
+
+    path: Path
+    view: CustomerFilter
+    delimiter: str = ","
+
+
 RequestArgs = (
     SyncArgs
     | OrdersArgs
@@ -114,7 +152,18 @@ RequestArgs = (
     | DeleteArgs
     | FindArgs
     | StoreInfoArgs
+    | PlanImportArgs
+    | RunImportArgs
+    | ExportArgs
 )
+
+
+@dataclass(frozen=True)
+class ImportPlanProgress:
+    """How far the planning of a file is: rows planned, and the fraction of the file read."""
+
+    rows: int
+    fraction: float
 
 
 @dataclass(frozen=True)
@@ -158,6 +207,11 @@ class ApiWorker(QObject):
         customer_deleted(int, int): request id, customer id (removed from the cache).
         customer_found(int, Customer | None): request id, the customer with that email.
         store_info_loaded(int, StoreInfo): request id, the store's index.
+        import_progressed(int, object): request id, an :class:`ImportPlanProgress` while a file
+            is planned or a :class:`~app.importer.running.RunProgress` after each chunk sent.
+        import_planned(int, FilePlan): request id, the file planned.
+        import_finished(int, RunResult): request id, what the run did.
+        export_finished(int, int): request id, customers written.
         failed(int, str, AppError): request id, request kind, what went wrong.
     """
 
@@ -170,6 +224,10 @@ class ApiWorker(QObject):
     customer_deleted = Signal(int, int)
     customer_found = Signal(int, object)
     store_info_loaded = Signal(int, object)
+    import_progressed = Signal(int, object)
+    import_planned = Signal(int, object)
+    import_finished = Signal(int, object)
+    export_finished = Signal(int, int)
     failed = Signal(int, str, object)
 
     def __init__(
@@ -300,6 +358,19 @@ class ApiWorker(QObject):
                 self.customer_found.emit(rid, found)
             case StoreInfoArgs():
                 self.store_info_loaded.emit(rid, self._woo_client().store_info(cancel))
+            case PlanImportArgs() as args:
+                self.import_planned.emit(rid, self._plan_import(rid, args, cancel))
+            case RunImportArgs() as args:
+                self.import_finished.emit(rid, self._run_import(rid, args, cancel))
+            case ExportArgs(path=path, view=view, delimiter=delimiter):
+                count = export_view(
+                    self._customer_cache(),
+                    view,
+                    path,
+                    delimiter=delimiter,
+                    cancel=lambda: cancel.cancelled,
+                )
+                self.export_finished.emit(rid, count)
             case unknown:
                 assert_never(unknown)
 
@@ -312,6 +383,42 @@ class ApiWorker(QObject):
         """Remove a customer the store no longer has from the cache."""
         self._customer_cache().delete_customers([customer_id])
         self.changes_committed.emit(request_id, [], [customer_id])
+
+    def _plan_import(self, request_id: int, args: PlanImportArgs, cancel: CancelToken) -> FilePlan:
+        def progress(rows: int, fraction: float) -> None:
+            self.import_progressed.emit(request_id, ImportPlanProgress(rows, fraction))
+
+        lookup = StoreBackedLookup(CacheLookup(self._customer_cache()), self._woo_client(), cancel)
+        return plan_file(
+            args.path,
+            args.file_format,
+            args.mapping,
+            lookup,
+            args.options,
+            edits=args.edits,
+            cancel=cancel,
+            progress=progress,
+        )
+
+    def _run_import(self, request_id: int, args: RunImportArgs, cancel: CancelToken) -> RunResult:
+        def progress(report: RunProgress) -> None:
+            self.import_progressed.emit(request_id, report)
+            if report.saved:  # already in the cache: the views hear of them chunk by chunk
+                self.changes_committed.emit(request_id, [c.id for c in report.saved], [])
+
+        plan = args.plan
+        return run_import(
+            plan.rows,
+            self._woo_client(),
+            args.files,
+            source=plan.path,
+            header=plan.mapping.headers,
+            delimiter=plan.file_format.delimiter,
+            cache=self._customer_cache(),
+            chunk_size=args.chunk_size,
+            cancel=cancel,
+            progress=progress,
+        )
 
     def _sync(self, request_id: int, mode: SyncMode, cancel: CancelToken) -> None:
         def progress(report: SyncProgress) -> None:
