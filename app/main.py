@@ -19,25 +19,32 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from app import APP_NAME, __version__
+from app import APP_ID, APP_NAME, __version__
 from app.cli.parser import build_parser
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from app.profiles import SecretStore
     from app.ui.main_window import MainWindow
     from app.ui.session import StoreSession
 
 log = logging.getLogger("app")
 
-APP_ID = "io.github.woocustomers.WooCustomers"
 #: The longest --screenshot waits for customers before giving up (exit 1).
 SCREENSHOT_TIMEOUT_MS = 60_000
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app or a command; the process exit code."""
-    options = build_parser().parse_args(argv)
+    from app.file_arguments import command_names, split_file_arguments
+
+    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # A desktop entry or a file manager runs `woo-customers /path/people.csv`.
+    arguments, files = split_file_arguments(arguments, command_names(parser))
+    options = parser.parse_args(arguments)
     paths = AppPaths.under(options.data_dir) if options.data_dir else AppPaths.for_user()
     if options.command is not None:
         logging.basicConfig(
@@ -48,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli.run import run_cli
 
         return run_cli(options, paths)
-    return run_desktop(options, paths)
+    return run_desktop(options, paths, files)
 
 
 def _setup_logging(paths: AppPaths, verbose: bool) -> None:
@@ -95,26 +102,43 @@ def build(argv: Sequence[str] | None = None) -> MainWindow:
     return _build_window(options, paths)
 
 
-def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
-    from PySide6.QtCore import QSettings
+def _application() -> QApplication:
+    """The QApplication, made once, with the app's name, desktop id and icon."""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
+
+    from app.resources import app_icon
+
+    existing = QApplication.instance()
+    application = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    )
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setOrganizationName("Woo Customers")
+    # Wayland's app id and the X11 hint: the desktop entry (name, icon) this window belongs to.
+    QGuiApplication.setDesktopFileName(APP_ID)
+    # Every window and dialog, and the taskbar or dock where the desktop entry does not say.
+    QGuiApplication.setWindowIcon(app_icon())
+    return application
+
+
+def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
+    from PySide6.QtCore import QSettings
 
     from app.cli.run import default_secrets
     from app.profiles import SecretsChosenOnUse
     from app.ui.main_window import MainWindow
     from app.ui.stores import StoreDirectory
 
-    application = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
-    QApplication.setApplicationName(APP_NAME)
-    QApplication.setApplicationVersion(__version__)
-    QApplication.setOrganizationName("Woo Customers")
-    QGuiApplication.setDesktopFileName(APP_ID)
+    application = _application()
     paths.config_dir.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(paths.config_dir / "settings.ini"), QSettings.Format.IniFormat)
     secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
     session, problem = _initial_session(options, paths, secrets)
-    window = MainWindow(session, settings, stores=StoreDirectory(paths, secrets))
+    window = MainWindow(session, settings, stores=StoreDirectory(paths, secrets), paths=paths)
     if problem:
         window.banner.show_error(problem, retry=False)
     # The window keeps the application alive for callers that only hold the window.
@@ -147,18 +171,51 @@ def _initial_session(
     return open_session(connection, paths.cache_dir, title=title), None
 
 
-def run_desktop(options: argparse.Namespace, paths: AppPaths) -> int:
-    """The desktop app's event loop (or, with --screenshot, one picture of it)."""
+def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[str] = ()) -> int:
+    """The desktop app's event loop (or, with --screenshot, one picture of it).
+
+    When an instance already runs for this user and data folder, it gets ``files`` and comes
+    to the front, and this process exits 0 without opening a window.
+    """
     _setup_logging(paths, options.verbose)
     _install_crash_handler(paths)
-    from PySide6.QtWidgets import QApplication
+    from app.single_instance import SingleInstance, raise_window
 
+    application = _application()
+    instance: SingleInstance | None = None
+    if options.screenshot is None:  # a screenshot run always takes its own picture
+        instance = SingleInstance(APP_ID, paths.data_dir)
+        if instance.hand_over(files):
+            return 0
+        instance.listen()  # False: another launch won a race; this one runs on regardless
     window = _build_window(options, paths)
+    if instance is not None:
+        instance.setParent(window)
+        instance.watch_file_open_events(application)
+
+        def activate(requested: list[str]) -> None:
+            raise_window(window)
+            if requested:
+                _open_files(window, requested)
+
+        instance.activation_requested.connect(activate)
     window.show()
     window.start()
+    if files:
+        _open_files(window, list(files))
     if options.screenshot is not None:
         _take_screenshot_when_ready(window, options.screenshot)
-    return QApplication.exec()
+    return application.exec()
+
+
+def _open_files(window: MainWindow, files: list[str]) -> None:
+    """CSV files the app was asked to open (command line, second launch, Finder).
+
+    The import dialog takes one file at a time: the first is opened, as a desktop entry's
+    ``%f`` passes one file per launch.
+    """
+    log.info("asked to open %s", ", ".join(files))
+    window.open_import(Path(os.path.abspath(files[0])))
 
 
 def _take_screenshot_when_ready(window: MainWindow, target: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import (
     QEvent,
@@ -20,13 +21,24 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -44,14 +56,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import APP_NAME
+from app import APP_NAME, __version__
 from app.cache.repository import CustomerFilter
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
+from app.diagnostics import diagnostics_text
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NetworkError
+from app.importer.journal import acknowledge_journal, read_unfinished_journal
+from app.importer.mapping import MappingMemory
+from app.importer.running import imports_folder
 from app.models.customer_model import CustomerColumn
+from app.paths import AppPaths
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
+from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files, importable
+from app.ui.import_dialog import IMPORT_FILTER, ImportDialog
 from app.ui.session import StoreSession
 from app.ui.stores import StoreDirectory, StoreSwitcher
 
@@ -73,6 +92,12 @@ _SORT_KEYS = {
     CustomerColumn.REGISTERED: "registered",
 }
 
+
+#: The export's file types: a comma file, and a semicolon file as Excel in most of Europe expects.
+EXPORT_FILTERS = {
+    "CSV, comma separated (*.csv)": ",",
+    "CSV for Excel with semicolons (*.csv)": ";",
+}
 
 #: The narrowest the email column gets before the table scrolls sideways instead.
 EMAIL_MIN_WIDTH = 170
@@ -122,6 +147,7 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         *,
         stores: StoreDirectory | None = None,
+        paths: AppPaths | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -129,6 +155,10 @@ class MainWindow(QMainWindow):
         self.session = session
         self._settings = settings
         self._stores = stores
+        self._paths = paths
+        self._import_dialog: ImportDialog | None = None
+        self._export_request: int | None = None
+        self._export_path: Path | None = None
         self._online = True
         self._last_sync: datetime | None = None
         self._dialog: CustomerDialog | None = None
@@ -184,6 +214,12 @@ class MainWindow(QMainWindow):
         self.action_connect = self._action(
             "actionConnect", "Connect your store…", None, self._on_action_connect_triggered
         )
+        self.action_import = self._action(
+            "actionImportCsv", "Import CSV…", "Ctrl+I", self._on_action_import_triggered
+        )
+        self.action_export = self._action(
+            "actionExportCsv", "Export CSV…", "Ctrl+Shift+E", self.export_csv
+        )
         self.action_search = self._action("actionSearch", "Search", "Ctrl+F", self._focus_search)
         self.action_quit = self._action(
             "actionQuit", "Quit", QKeySequence.StandardKey.Quit, self.close
@@ -195,10 +231,14 @@ class MainWindow(QMainWindow):
             self.action_sync,
             self.action_full_sync,
             self.action_find,
+            self.action_import,
         )
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.action_connect)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_import)
+        file_menu.addAction(self.action_export)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         customer_menu = menu.addMenu("&Customer")
@@ -207,6 +247,19 @@ class MainWindow(QMainWindow):
         store_menu = menu.addMenu("&Store")
         store_menu.addAction(self.action_sync)
         store_menu.addAction(self.action_full_sync)
+        self.action_copy_diagnostics = self._action(
+            "actionCopyDiagnostics", "Copy diagnostics", None, self.copy_diagnostics
+        )
+        self.action_open_logs = self._action(
+            "actionOpenLogFolder", "Open log folder", None, self.open_log_folder
+        )
+        self.action_about = self._action("actionAbout", f"About {APP_NAME}", None, self.show_about)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.action_copy_diagnostics)
+        help_menu.addAction(self.action_open_logs)
+        help_menu.addSeparator()
+        help_menu.addAction(self.action_about)
 
     def _build_layout(self) -> None:
         toolbar = QToolBar("Main", self)
@@ -299,6 +352,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self.drop_overlay = DropOverlay(central)
+        self.setAcceptDrops(True)
 
         self.count_label = plain_label(selectable=False)
         self.count_label.setObjectName("statusCount")
@@ -335,6 +390,7 @@ class MainWindow(QMainWindow):
         service.store_info_loaded.connect(self._on_service_store_info_loaded)
         service.failed.connect(self._on_service_failed)
         service.online_changed.connect(self._on_service_online_changed)
+        service.export_finished.connect(self._on_service_export_finished)
         self.demo_bar.setVisible(session.is_demo)
         self.setWindowTitle(f"{session.title} – {APP_NAME}")
         self._show_stores()
@@ -352,6 +408,7 @@ class MainWindow(QMainWindow):
         """Begin: ask the store who it is and bring the cache up to date."""
         self.session.service.load_store_info()
         self.session.service.sync(SyncMode.AUTO)
+        self._report_unfinished_import()
 
     def replace_session(self, session: StoreSession) -> None:
         """Switch to another store."""
@@ -474,6 +531,9 @@ class MainWindow(QMainWindow):
             needs_customer = action in (self.action_edit, self.action_delete)
             action.setEnabled(self._online and (has_customer or not needs_customer))
             action.setToolTip(reason or action.text().rstrip("…"))
+        if self._paths is None:  # a window without a data folder has nowhere to keep files
+            for action in (self.action_import, self.action_export):
+                action.setEnabled(False)
 
     @Slot()
     def _on_header_context_menu(self) -> None:
@@ -753,6 +813,136 @@ class MainWindow(QMainWindow):
         if self._retry is not None:
             self._retry()
 
+    # -- import and export ---------------------------------------------------------------------
+
+    @Slot()
+    def _on_action_import_triggered(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Import customers from a CSV file", self._last_folder("import"), IMPORT_FILTER
+        )
+        if chosen:
+            self.open_import(Path(chosen))
+
+    def open_import(self, path: Path) -> ImportDialog | None:
+        """Start importing a file (dropped, chosen, or handed over by a second launch)."""
+        if self._paths is None:
+            return None
+        if self._import_dialog is not None and self._import_dialog.isVisible():
+            self._import_dialog.raise_()
+            self._import_dialog.activateWindow()
+            if self._import_dialog.path != path:
+                self.banner.show_error(
+                    f"An import of {self._import_dialog.path.name} is open; finish or close it "
+                    f"before importing {path.name}.",
+                    retry=False,
+                )
+            return self._import_dialog
+        if not importable(path):
+            self.banner.show_error(drop_message([path])[1], retry=False)
+            return None
+        if not self._online:
+            self.banner.show_error(
+                "An import needs the store, which cannot be reached right now. Try again once "
+                "it is back.",
+                retry=False,
+            )
+            return None
+        self._settings.setValue("folders/import", str(path.parent))
+        dialog = ImportDialog(
+            path,
+            self.session.service,
+            memory=MappingMemory(self._paths.config_dir / "column-mappings.json"),
+            imports_dir=imports_folder(self._paths),
+            generate_password=self._generate_password,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(self._on_import_dialog_destroyed)
+        self._import_dialog = dialog
+        dialog.show()
+        return dialog
+
+    @Slot()
+    def _on_import_dialog_destroyed(self) -> None:
+        self._import_dialog = None
+
+    def _report_unfinished_import(self) -> None:
+        """An import that was cut short (the app closed or crashed): say what was done."""
+        if self._paths is None:
+            return
+        unfinished = read_unfinished_journal(imports_folder(self._paths))
+        if unfinished is None:
+            return
+        self.banner.show_error(unfinished.describe(), retry=False)
+        acknowledge_journal(unfinished.journal)
+
+    @Slot()
+    def export_csv(self) -> None:
+        """Write the customers shown (search, role and sort as they are) to a CSV file."""
+        chosen = self._ask_export_target()
+        if chosen is None:
+            return
+        path, delimiter = chosen
+        self._settings.setValue("folders/export", str(path.parent))
+        self._export_path = path
+        self._export_request = self.session.service.export_view(
+            path, self._current_view(), delimiter
+        )
+        self.statusBar().showMessage(f"Exporting to {path.name}…")
+
+    def _ask_export_target(self) -> tuple[Path, str] | None:
+        """The file to export to and its delimiter (the file dialog's filter says which)."""
+        suggested = str(Path(self._last_folder("export")) / "customers.csv")
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self, "Export customers", suggested, ";;".join(EXPORT_FILTERS)
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(".csv")
+        return path, EXPORT_FILTERS.get(chosen_filter, ",")
+
+    @Slot(int, int)
+    def _on_service_export_finished(self, request_id: int, count: int) -> None:
+        if request_id != self._export_request or self._export_path is None:
+            return
+        self._export_request = None
+        self.statusBar().showMessage(
+            f"Exported {count:,} customer{'s' if count != 1 else ''} to {self._export_path}.",
+            10_000,
+        )
+
+    def _last_folder(self, kind: str) -> str:
+        folder = self._settings.value(f"folders/{kind}")
+        return str(folder) if folder else str(Path.home())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        """A file dragged in: the overlay says whether a drop would import it."""
+        files = dropped_files(event.mimeData())
+        if not files or self._paths is None:
+            event.ignore()
+            return
+        self.drop_overlay.show_for(files)
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt's name
+        """The drag left: the overlay goes."""
+        self.drop_overlay.hide()
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        """Import a dropped CSV file; refuse anything else with a message."""
+        self.drop_overlay.hide()
+        files = dropped_files(event.mimeData())
+        accepted, message = drop_message(files)
+        if not accepted:
+            self.banner.show_error(message, retry=False)
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_import(files[0])
+
     # -- settings and shutdown ---------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -829,6 +1019,42 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/splitter", self.splitter.saveState())
         self._settings.setValue("table/header", self.table.horizontalHeader().saveState())
         self._settings.sync()
+
+    def diagnostics(self) -> str:
+        """What Help > Copy diagnostics copies: versions, folders, the store; no secrets."""
+        return diagnostics_text(
+            self._paths or AppPaths.for_user(),
+            connection=self.session.connection,
+            store_title=self.session.title,
+            demo=self.session.is_demo,
+            online=self._online,
+            qt_platform=QGuiApplication.platformName(),
+        )
+
+    def copy_diagnostics(self) -> None:
+        """Put the diagnostics on the clipboard, for a bug report."""
+        QGuiApplication.clipboard().setText(self.diagnostics())
+        self.statusBar().showMessage("Diagnostics copied to the clipboard.", 5000)
+
+    def open_log_folder(self) -> None:
+        """Show the log folder in the file manager."""
+        log_dir = (self._paths or AppPaths.for_user()).log_dir
+        log_dir.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir)))
+
+    def show_about(self) -> None:
+        """The app's name, version and what it is."""
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"{APP_NAME} {__version__}")
+        box.setInformativeText(
+            "A desktop customer manager for WooCommerce stores: browse, search, edit, import "
+            "and export customers, online or from the local cache."
+        )
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save the layout, stop the worker (cancelling a sync in flight), close the store."""

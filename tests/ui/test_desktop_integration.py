@@ -1,0 +1,55 @@
+"""The app as a desktop citizen: its id and icon, Help menu, and a second launch's hand-over."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction, QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app import APP_ID
+from app.main import build, main
+from app.resources import ICON_SIZES
+from app.single_instance import SingleInstance
+
+
+def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    try:
+        assert QGuiApplication.desktopFileName() == APP_ID
+        assert len(QGuiApplication.windowIcon().availableSizes()) == len(ICON_SIZES)
+        assert not window.windowIcon().isNull()
+        menus = [action.text() for action in window.menuBar().actions()]
+        assert menus[-1] == "&Help"
+        copy = window.findChild(QAction, "actionCopyDiagnostics")
+        assert copy is not None
+        copy.trigger()
+        text = QGuiApplication.clipboard().text()
+        assert APP_ID in text
+        assert str(tmp_path / "data") in text
+        assert "Store: the embedded demo store" in text
+        assert window.session.connection.consumer_secret not in text
+    finally:
+        window.close()
+
+
+def test_a_second_launch_hands_its_file_over_and_exits(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_desktop installs its own
+    handlers = list(logging.getLogger().handlers)
+    running = SingleInstance(APP_ID, tmp_path / "data")
+    assert running.listen()
+    monkeypatch.chdir(tmp_path)
+    try:
+        with qtbot.waitSignal(running.activation_requested, timeout=5000) as blocker:
+            assert main(["--data-dir", str(tmp_path), "people.csv"]) == 0
+        assert blocker.args == [[str(tmp_path / "people.csv")]]
+    finally:
+        running.close()
+        for handler in set(logging.getLogger().handlers) - set(handlers):
+            logging.getLogger().removeHandler(handler)
+            handler.close()

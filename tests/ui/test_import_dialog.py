@@ -1,0 +1,323 @@
+"""CSV import and export from the window: drop, dialog steps, dry run, fixing cells, run, result.
+
+Real demo stores over loopback and the app's own worker thread, as in test_main_window; the
+dialog's steps are driven through its buttons and waits are for signals, never fixed times.
+Screenshots of every step go to ``screenshots/``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.demo_store import DemoStore
+from app.importer.records import Outcome
+from app.ui.import_dialog import ImportDialog, Step
+from app.ui.main_window import MainWindow
+from tests.conftest import StoreFactory
+from tests.data import samples
+from tests.ui.test_main_window import (
+    LONG,
+    SHORT,
+    WindowFactory,
+    row_count,
+    screenshot,
+    start_and_wait,
+    visible_children,
+)
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _mime(*paths: Path) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    return mime
+
+
+def drop(window: MainWindow, *paths: Path) -> None:
+    """Drag files onto the window and drop them there, as a file manager does."""
+    mime = _mime(*paths)
+    where = QPoint(window.width() // 2, window.height() // 2)
+    enter = QDragEnterEvent(
+        where, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0)
+    )
+    QApplication.sendEvent(window, enter)
+    dropped = QDropEvent(
+        QPointF(where),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier(0),
+    )
+    QApplication.sendEvent(window, dropped)
+
+
+def the_import_dialog(window: MainWindow) -> ImportDialog:
+    dialogs = visible_children(window, ImportDialog)
+    assert len(dialogs) == 1, f"expected one import dialog, found {len(dialogs)}"
+    return dialogs[0]
+
+
+def banner_texts(window: MainWindow) -> list[str]:
+    banner = window.findChild(QWidget, "errorBanner")
+    assert banner is not None
+    return [label.text() for label in banner.findChildren(QLabel)] if banner.isVisible() else []
+
+
+def check(qtbot: QtBot, dialog: ImportDialog) -> None:
+    """Go from the columns step to the dry run and wait for its answer."""
+    service = dialog._service
+    with qtbot.waitSignal(service.import_planned, timeout=LONG):
+        dialog.next_button.click()
+    assert dialog.step is Step.CHECK
+    assert dialog.plan is not None
+
+
+def run(qtbot: QtBot, dialog: ImportDialog) -> None:
+    """Start the import and wait for its result."""
+    with qtbot.waitSignal(dialog.finished_import, timeout=LONG):
+        dialog.next_button.click()
+    assert dialog.step is Step.DONE
+    assert dialog.run_result is not None
+
+
+def store_emails(store: DemoStore) -> set[str]:
+    """Every email the store's own database holds (read directly, not through the app)."""
+    return {row[0] for row in store.db.connection().execute("SELECT email FROM users")}
+
+
+# -- tests ---------------------------------------------------------------------------------------
+
+
+def test_a_dropped_excel_semicolon_latin1_file_is_checked_and_imported_with_every_row_counted(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=10)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    before = row_count(window)
+    path = samples.write_excel_semicolon_cp1252(tmp_path)
+
+    drop(window, path)
+    dialog = the_import_dialog(window)
+    assert dialog.step is Step.FILE
+    assert dialog.encoding_combo.currentData() == "cp1252"
+    assert dialog.delimiter_combo.currentData() == ";"
+    first_cell = dialog.file_preview.item(0, 0)
+    assert first_cell is not None
+    assert first_cell.text() == "Jürgen"
+    screenshot(dialog, "import_1_file")
+
+    dialog.next_button.click()
+    assert Step(dialog.steps.currentIndex()) is Step.COLUMNS
+    assert dialog.mapping is not None
+    mapped = dialog.mapping.mapped()
+    assert mapped["first_name"] == 0
+    assert mapped["email"] == 2
+    assert mapped["billing_address.city"] == 5
+    assert "Umsatz" in [column.header for column in dialog.mapping.ignored()]
+    screenshot(dialog, "import_2_columns")
+
+    check(qtbot, dialog)
+    assert dialog.plan is not None
+    totals = dialog.plan.totals
+    assert (totals.rows, totals.created, totals.failed) == (3, 3, 0)
+    assert "3 to create" in dialog.totals_label.text()
+    assert dialog.next_button.text() == "Import 3 rows"
+    screenshot(dialog, "import_3_check")
+
+    run(qtbot, dialog)
+    assert dialog.run_result is not None
+    result = dialog.run_result.totals
+    assert (result.rows, result.created, result.updated, result.skipped, result.failed) == (
+        3,
+        3,
+        0,
+        0,
+        0,
+    )
+    assert "3 created" in dialog.result_label.text()
+    screenshot(dialog, "import_5_result")
+    assert {"juergen@example.de", "a.weiss@example.de", "guen@example.de"} <= store_emails(store)
+    qtbot.waitUntil(lambda: row_count(window) == before + 3, timeout=SHORT)
+
+
+def test_rows_with_problems_are_shown_fixed_in_place_and_imported(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=5)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    path = tmp_path / "fair.csv"
+    path.write_text(
+        "Email,First name,Last name,Billing country\n"
+        "ok@example.com,Ok,Person,DE\n"
+        "not-an-email,Bad,Address,FR\n"
+        "ok@example.com,Twice,Listed,DE\n"
+        "fine@example.com,Fine,Person,Narnia\n",
+        encoding="utf-8",
+    )
+    dialog = window.open_import(path)
+    assert dialog is not None
+    dialog.next_button.click()
+    check(qtbot, dialog)
+    assert dialog.plan is not None
+    assert (dialog.plan.totals.created, dialog.plan.totals.failed) == (1, 3)
+
+    dialog.problems_only.setChecked(True)
+    shown = dialog.preview_filter.rowCount()
+    assert shown == 3
+    screenshot(dialog, "import_3_check_problems")
+
+    # Correct the bad email in place; the plan is stale until checked again.
+    model = dialog.preview_model
+    row = model.row_of_number(2)
+    assert row is not None
+    email_column = next(
+        column
+        for column in range(model.columnCount())
+        if model.headerData(column, Qt.Orientation.Horizontal) == "Email"
+    )
+    assert model.setData(model.index(row, email_column), "bad@example.com")
+    assert not dialog.next_button.isEnabled()
+    with qtbot.waitSignal(dialog._service.import_planned, timeout=LONG):
+        dialog.check_again.click()
+    assert dialog.plan is not None
+    assert (dialog.plan.totals.created, dialog.plan.totals.failed) == (2, 2)
+
+    run(qtbot, dialog)
+    assert dialog.run_result is not None
+    totals = dialog.run_result.totals
+    assert totals.created + totals.updated + totals.skipped + totals.failed == 4
+    assert (totals.created, totals.failed) == (2, 2)
+    failed_file = dialog.run_result.failed_file
+    assert failed_file is not None
+    with failed_file.open(encoding="utf-8-sig", newline="") as file:
+        failed_rows = list(csv.reader(file))
+    assert failed_rows[0][-1] == "Error"
+    assert [row[0] for row in failed_rows[1:]] == ["ok@example.com", "fine@example.com"]
+    assert {"ok@example.com", "bad@example.com"} <= store_emails(store)
+
+
+def test_other_files_are_refused_with_a_message(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=3)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    picture = samples.write_png(tmp_path).rename(tmp_path / "photo.png")
+    drop(window, picture)
+    assert visible_children(window, ImportDialog) == []
+    assert any("can be imported" in text for text in banner_texts(window))
+    assert not window.drop_overlay.isVisible()
+
+
+def test_a_file_that_is_no_table_says_so_in_the_dialog(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=3)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    dialog = window.open_import(samples.write_png(tmp_path))  # a picture named .csv
+    assert dialog is not None
+    assert dialog.step is Step.FILE
+    assert "does not look like a CSV text file" in dialog.file_note.text()
+    assert not dialog.next_button.isEnabled()
+    screenshot(dialog, "import_1_file_not_a_table")
+
+
+def test_the_drop_overlay_says_what_a_drop_will_do(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=3)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    path = samples.write_utf8_bom(tmp_path)
+    mime = _mime(path)
+    enter = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier(0),
+    )
+    QApplication.sendEvent(window, enter)
+    assert window.drop_overlay.isVisible()
+    assert window.drop_overlay.message == f"Drop to import customers from {path.name}"
+    screenshot(window, "main_window_drop_overlay")
+
+
+def test_export_writes_the_view_and_importing_it_again_changes_nothing(
+    qtbot: QtBot,
+    tmp_path: Path,
+    start_store: StoreFactory,
+    url_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = start_store(customers=25)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    target = tmp_path / "export.csv"
+    monkeypatch.setattr(window, "_ask_export_target", lambda: (target, ";"))
+    with qtbot.waitSignal(window.session.service.export_finished, timeout=LONG) as finished:
+        window.action_export.trigger()
+    assert finished.args is not None
+    assert finished.args[1] == row_count(window)
+    data = target.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    header = data[len(codecs.BOM_UTF8) :].split(b"\r\n", 1)[0].decode()
+    assert header.startswith("ID;Email;First name")
+    assert window.statusBar().currentMessage() == (
+        f"Exported {row_count(window):,} customers to {target}."
+    )
+
+    dialog = window.open_import(target)
+    assert dialog is not None
+    dialog.next_button.click()
+    check(qtbot, dialog)
+    assert dialog.plan is not None
+    totals = dialog.plan.totals
+    assert (totals.created, totals.updated, totals.failed) == (0, 0, 0)
+    assert totals.skipped == row_count(window)
+    assert not dialog.next_button.isEnabled()  # nothing to send
+
+
+def test_an_import_stopped_midway_accounts_for_every_row(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = start_store(customers=2, latency_ms=30)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    path = samples.write_customer_rows(tmp_path, 400)
+    dialog = window.open_import(path)
+    assert dialog is not None
+    dialog.next_button.click()
+    check(qtbot, dialog)
+    service = dialog._service
+    with qtbot.waitSignal(service.import_progress, timeout=LONG):
+        dialog.next_button.click()
+    assert dialog.step is Step.SENDING
+    screenshot(dialog, "import_4_sending")
+    with qtbot.waitSignal(dialog.finished_import, timeout=LONG):
+        dialog.stop_button.click()
+    assert dialog.run_result is not None
+    totals = dialog.run_result.totals
+    assert totals.rows == 400
+    assert totals.created + totals.updated + totals.skipped + totals.failed == 400
+    assert dialog.run_result.cancelled
+    assert 0 < totals.created < 400
+    not_sent = [row for row in dialog.run_result.results if row.outcome is Outcome.FAILED]
+    assert all("Not sent" in row.message or "may or may not" in row.message for row in not_sent)
