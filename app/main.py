@@ -126,21 +126,20 @@ def _application() -> QApplication:
 
 
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
-    from PySide6.QtCore import QSettings
-
     from app.cli.run import default_secrets
     from app.profiles import SecretsChosenOnUse
     from app.ui.main_window import MainWindow
+    from app.ui.settings_file import open_settings
     from app.ui.stores import StoreDirectory
 
     application = _application()
-    paths.config_dir.mkdir(parents=True, exist_ok=True)
-    settings = QSettings(str(paths.config_dir / "settings.ini"), QSettings.Format.IniFormat)
+    settings, settings_notice = open_settings(paths.config_dir)
     secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
     session, problem = _initial_session(options, paths, secrets)
     window = MainWindow(session, settings, stores=StoreDirectory(paths, secrets), paths=paths)
-    if problem:
-        window.banner.show_error(problem, retry=False)
+    notices = [notice for notice in (problem, settings_notice) if notice]
+    if notices:
+        window.banner.show_error(" ".join(notices), retry=False)
     # The window keeps the application alive for callers that only hold the window.
     window.application = application  # type: ignore[attr-defined]
     return window

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import APP_ID
 from app.main import build, main
+from app.paths import AppPaths
 from app.resources import ICON_SIZES
 from app.single_instance import SingleInstance
+from app.ui.main_window import MainWindow
 
 
 def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> None:
@@ -53,3 +56,24 @@ def test_a_second_launch_hands_its_file_over_and_exits(
         for handler in set(logging.getLogger().handlers) - set(handlers):
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def test_a_damaged_settings_file_is_reset_with_a_notice(
+    qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]
+) -> None:
+    config = AppPaths.under(tmp_path / "data").config_dir
+    config.mkdir(parents=True)
+    (config / "settings.ini").write_bytes(b"[window]\ngeometry=\x00\x01garbage\xff\xfe\n[table\n")
+    window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    windows.append(window)
+    window.show()
+    banner = window.findChild(QWidget, "errorBanner")
+    assert banner is not None
+    assert banner.isVisible()
+    texts = " ".join(label.text() for label in banner.findChildren(QLabel))
+    assert "settings file was damaged and has been reset" in texts
+    kept = list(config.glob("settings.*.damaged.ini"))
+    assert len(kept) == 1
+    assert b"garbage" in kept[0].read_bytes()
+    window.close()
+    assert (config / "settings.ini").read_bytes().startswith(b"[")  # written afresh
