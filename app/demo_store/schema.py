@@ -166,6 +166,7 @@ class Database:
         self._idle: list[sqlite3.Connection] = []
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._closed = False
         conn = self.connection()
         # executescript commits on its own; the statements are idempotent.
         conn.executescript(SCHEMA)
@@ -176,6 +177,8 @@ class Database:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             with self._lock:
+                if self._closed:
+                    raise sqlite3.ProgrammingError("the demo store's database is closed")
                 conn = self._idle.pop() if self._idle else None
             if conn is None:
                 conn = self._open()
@@ -200,7 +203,11 @@ class Database:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             with self._lock:
-                self._idle.append(conn)
+                if not self._closed:
+                    self._idle.append(conn)
+                    return
+                self._all.remove(conn)
+            conn.close()  # the store stopped while this thread was still answering
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -215,10 +222,22 @@ class Database:
         conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close every connection (call once the server has stopped)."""
+        """Close the idle connections (call once the server has stopped accepting requests).
+
+        A request thread may still be answering (the server does not wait for them): its
+        connection is closed when it gives it back. Closing it from here while a statement runs
+        on it in that thread crashes SQLite.
+        """
         with self._lock:
-            for conn in self._all:
+            self._closed = True
+            for conn in self._idle:
                 conn.close()
-            self._all.clear()
+                self._all.remove(conn)
             self._idle.clear()
-        self._local = threading.local()
+        mine: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if mine is not None:  # the closing thread's own (the one that created the schema)
+            self._local.conn = None
+            with self._lock:
+                if mine in self._all:
+                    self._all.remove(mine)
+            mine.close()
