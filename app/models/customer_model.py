@@ -201,7 +201,7 @@ class CustomerSource(Protocol):
         ...
 
 
-def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+def consecutive_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     """Ascending rows grouped into (first, last) runs of consecutive rows."""
     runs: list[tuple[int, int]] = []
     for row in rows:
@@ -412,7 +412,7 @@ class CustomerTableModel(QAbstractTableModel):
             return set()
 
         gone_rows = sorted(old_rows[i] for i in gone)
-        self._remove_runs(_runs(gone_rows))
+        self._remove_runs(consecutive_runs(gone_rows))
         # Rows after the removals, from the rows before them.
         start_rows = {
             customer_id: row - bisect_left(gone_rows, row)
@@ -423,7 +423,7 @@ class CustomerTableModel(QAbstractTableModel):
             self._relayout([i for i in new if i not in added])
         if len(self._ids) + len(added) != len(new):
             return set()  # unnamed customers came or went: the rows of `new` would not fit
-        runs = _runs(added_rows)
+        runs = consecutive_runs(added_rows)
         if len(runs) > self.max_runs:
             self._insert_all_then_reorder(new, added)
         else:
@@ -481,12 +481,12 @@ class CustomerTableModel(QAbstractTableModel):
         members = self._member_set()
         gone, added = members - new_set, new_set - members
         if gone:
-            self._remove_runs(_runs(_rows_in(self._ids, gone)))
+            self._remove_runs(consecutive_runs(_rows_in(self._ids, gone)))
         common = [i for i in new if i not in added] if added else new
         if self._ids != common:
             self._relayout(common)
         if added:
-            runs = _runs(_rows_in(new, added))
+            runs = consecutive_runs(_rows_in(new, added))
             if len(runs) > self.max_runs:
                 self._insert_all_then_reorder(new, added)
             else:
@@ -556,7 +556,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _changed(self, stored: set[int]) -> None:
         """Tell the views that the stored customers still listed may look different."""
-        runs = _runs(_rows_in(self._ids, stored))
+        runs = consecutive_runs(_rows_in(self._ids, stored))
         if len(runs) > self.max_runs:
             runs = [(runs[0][0], runs[-1][1])]  # one span: views repaint only what is visible
         last_column = self.columnCount() - 1

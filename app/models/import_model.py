@@ -41,6 +41,7 @@ from app.models.customer_model import (
     NUMBER_ALIGNMENT,
     SORT_ROLE,
     TOOLTIP_MIN_CHARS,
+    consecutive_runs,
     emit_signal,
 )
 
@@ -211,7 +212,7 @@ class ImportPreviewModel(QAbstractTableModel):
         touched = self._results.keys() | results.keys()
         self._results = dict(results)
         rows = sorted(row for row in map(self.row_of_number, touched) if row is not None)
-        runs = _runs(rows)
+        runs = consecutive_runs(rows)
         if len(runs) > self.max_runs:
             runs = [(runs[0][0], runs[-1][1])]  # one span: views repaint only what they show
         for first, last in runs:
@@ -509,17 +510,6 @@ def _problems_of(planned: PlannedRow, target: str) -> list[FieldProblem]:
 
 def _change_of(planned: PlannedRow, target: str) -> FieldChange | None:
     return next((change for change in planned.changes if change.field == target), None)
-
-
-def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
-    """Ascending rows grouped into (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 # -- the filter -----------------------------------------------------------------------------------

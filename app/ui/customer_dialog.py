@@ -53,6 +53,7 @@ from app.domain.validation import (
     Severity,
     check_customer,
     customer_with_fields,
+    describe_unapplied,
     draft_from_fields,
     fields_from_customer,
     has_errors,
@@ -92,21 +93,6 @@ class Notice:
 
 
 Notifier = Callable[[Notice], None]
-
-
-def describe_unapplied(change: UnappliedChange) -> str:
-    """One sentence saying what the store kept instead of what was sent."""
-    if change.field == "email":
-        return (
-            f"The store kept the email {change.kept}; the new one ({change.sent}) probably "
-            "belongs to another customer."
-        )
-    label = FIELD_LABELS.get(change.field, change.field)
-    if change.field == "username":
-        return f'The store set the username to "{change.kept}" instead of "{change.sent}".'
-    if not change.kept:
-        return f'The store did not save the {label.lower()} "{change.sent}".'
-    return f'The store kept the {label.lower()} "{change.kept}" instead of "{change.sent}".'
 
 
 def _save_hint(blocking: Sequence[FieldProblem], shown: set[str]) -> tuple[str, Severity | None]:

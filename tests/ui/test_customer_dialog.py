@@ -20,12 +20,12 @@ from pytestqt.qtbot import QtBot
 
 from app.api.client import SaveResult
 from app.domain.customer import Address, BillingAddress, Customer, UnappliedChange
+from app.domain.validation import describe_unapplied
 from app.errors import NetworkError, ValidationError
 from app.ui.customer_dialog import (
     NOTICE_OBJECT_NAME,
     CustomerDialog,
     Notice,
-    describe_unapplied,
 )
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
