@@ -127,6 +127,7 @@ def _application() -> QApplication:
 
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
     from app.cli.run import default_secrets
+    from app.gc_pauses import settle_startup_objects
     from app.profiles import SecretsChosenOnUse
     from app.ui.main_window import MainWindow
     from app.ui.settings_file import open_settings
@@ -142,6 +143,7 @@ def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
         window.banner.show_error(" ".join(notices), retry=False)
     # The window keeps the application alive for callers that only hold the window.
     window.application = application  # type: ignore[attr-defined]
+    settle_startup_objects()
     return window
 
 

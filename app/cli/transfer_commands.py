@@ -26,7 +26,7 @@ from app.cli.commands import EXIT_FAILED, EXIT_OK, Console, UsageError, print_js
 from app.cli.output import counted
 from app.importer.exporting import export_view
 from app.importer.mapping import TARGET_LABELS, ColumnMapping, MappingError
-from app.importer.planning import CacheLookup, PlanOptions, StoreBackedLookup, plan_all
+from app.importer.planning import PlanOptions, lookup_for_import, plan_all
 from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, detect_format, open_csv
 from app.importer.records import FileFormat, Outcome, RowResult, Totals
 from app.importer.running import (
@@ -74,7 +74,9 @@ def import_command(
             only_fill_empty=options.only_empty,
             generate_password=store.generate_password,
         )
-        lookup = StoreBackedLookup(CacheLookup(cache), client)
+        # Matching is against the cache: bring it up to date first (a quick sync, normally).
+        SyncEngine(client, cache).sync(SyncMode.AUTO)
+        lookup = lookup_for_import(cache, client)
         plan, planned = plan_all(rows, mapping, lookup, plan_options)
     if options.dry_run:
         results = planned_results(plan)

@@ -31,10 +31,11 @@ from app.cache.repository import CustomerCache, CustomerFilter
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NotFoundError
+from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
 from app.importer.jobs import FilePlan, plan_file
 from app.importer.mapping import ColumnMapping
-from app.importer.planning import CacheLookup, PlanOptions, StoreBackedLookup
+from app.importer.planning import PlanOptions, lookup_for_import
 from app.importer.records import FileFormat
 from app.importer.running import ImportFiles, RunProgress, RunResult, run_import
 
@@ -388,17 +389,24 @@ class ApiWorker(QObject):
         def progress(rows: int, fraction: float) -> None:
             self.import_progressed.emit(request_id, ImportPlanProgress(rows, fraction))
 
-        lookup = StoreBackedLookup(CacheLookup(self._customer_cache()), self._woo_client(), cancel)
-        return plan_file(
-            args.path,
-            args.file_format,
-            args.mapping,
-            lookup,
-            args.options,
-            edits=args.edits,
-            cancel=cancel,
-            progress=progress,
-        )
+        def changed(stored: list[int], removed: list[int]) -> None:
+            self.changes_committed.emit(request_id, list(stored), list(removed))
+
+        # Matching is against the cache: bring it up to date first (a quick sync, normally).
+        self._sync_engine().sync(SyncMode.AUTO, cancel=cancel, on_change=changed)
+        cache = self._customer_cache()
+        lookup = lookup_for_import(cache, self._woo_client(), cancel)
+        with long_lived_results():
+            return plan_file(
+                args.path,
+                args.file_format,
+                args.mapping,
+                lookup,
+                args.options,
+                edits=args.edits,
+                cancel=cancel,
+                progress=progress,
+            )
 
     def _run_import(self, request_id: int, args: RunImportArgs, cancel: CancelToken) -> RunResult:
         def progress(report: RunProgress) -> None:

@@ -24,6 +24,7 @@ from app.importer.planning import (
     CacheLookup,
     PlanOptions,
     StoreBackedLookup,
+    lookup_for_import,
     plan_all,
     plan_rows,
 )
@@ -670,3 +671,18 @@ def test_any_rows_get_exactly_one_plan_each(
         if p.action is RowAction.INVALID:
             assert p.fields == {}
     assert Totals.of_plan(planned).rows == len(rows)
+
+
+def test_an_import_asks_the_store_only_while_the_cache_is_incomplete(
+    cache: CustomerCache, start_store: StoreFactory
+) -> None:
+    store = start_store(customers=0)
+    client = WooClient(StoreConnection(store.base_url, store.consumer_key, store.consumer_secret))
+    try:
+        cache.upsert_customers([ADA, GRACE], confirmed_at=1)
+        cache.set_meta({"store_total": 3})  # the store has one the cache lacks
+        assert isinstance(lookup_for_import(cache, client), StoreBackedLookup)
+        cache.set_meta({"store_total": 2})
+        assert isinstance(lookup_for_import(cache, client), CacheLookup)
+    finally:
+        client.close()
