@@ -874,7 +874,10 @@ class MainWindow(QMainWindow):
         if unfinished is None:
             return
         self.banner.show_error(unfinished.describe(), retry=False)
-        acknowledge_journal(unfinished.journal)
+        try:
+            acknowledge_journal(unfinished.journal)
+        except AppError as error:  # told again next time: better than not at all
+            log.warning("import journal not acknowledged: %s", error.log_text())
 
     @Slot()
     def export_csv(self) -> None:

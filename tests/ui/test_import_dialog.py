@@ -321,3 +321,38 @@ def test_an_import_stopped_midway_accounts_for_every_row(
     assert 0 < totals.created < 400
     not_sent = [row for row in dialog.run_result.results if row.outcome is Outcome.FAILED]
     assert all("Not sent" in row.message or "may or may not" in row.message for row in not_sent)
+
+
+def test_an_import_cut_short_by_the_app_closing_is_reported_at_the_next_start(
+    qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]
+) -> None:
+    from app.importer.journal import ImportJournal
+    from app.importer.records import RowResult
+    from app.importer.running import imports_folder
+    from app.main import build
+    from app.paths import AppPaths
+
+    data_dir = tmp_path / "data"
+    journal = ImportJournal(imports_folder(AppPaths.under(data_dir)) / "fair.journal.jsonl")
+    journal.started(source="fair.csv", rows=250, to_send=250, skipped=0, invalid=0, undo=None)
+    journal.sending(1, list(range(1, 101)))
+    journal.chunk_done(1, [RowResult(n, Outcome.CREATED, 1000 + n) for n in range(1, 101)])
+    journal.sending(2, list(range(101, 201)))
+    journal.close()  # the app died while chunk 2 was on its way
+
+    window = build(["--demo", "--data-dir", str(data_dir)])
+    windows.append(window)
+    window.show()
+    start_and_wait(qtbot, window)
+    told = " ".join(banner_texts(window))
+    assert "The import of fair.csv" in told
+    assert "100 were created" in told
+    assert "100 rows were on their way to the store" in told
+    screenshot(window, "main_window_unfinished_import")
+    window.close()
+
+    again = build(["--demo", "--data-dir", str(data_dir)])
+    windows.append(again)
+    again.show()
+    start_and_wait(qtbot, again)
+    assert not any("The import of" in text for text in banner_texts(again))  # told once
