@@ -66,9 +66,11 @@ def _sync_stall_ms(workdir: Path) -> float:
 
     from app.api.client import WooClient
     from app.cache.sync import SyncMode
+    from app.gc_pauses import settle_startup_objects
     from app.services.store_service import StoreService
 
     application = QApplication.instance() or QApplication([])
+    settle_startup_objects()  # as the app does once its window is built
     with remote_store(10_000, seed=5) as store:
         service = StoreService(
             lambda: WooClient(store.connection()), workdir / "sync-cache", store.base_url
