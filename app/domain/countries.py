@@ -2514,6 +2514,84 @@ def _name_variants(name: str) -> list[str]:
     return variants
 
 
+#: Country names in the languages whose spreadsheet headers the importer reads (German, French,
+#: Spanish, Portuguese), for the countries stores ship to most. A German customer list says
+#: "Frankreich", a French one "Allemagne"; compared folded, like every name here.
+_NAMES_IN_OTHER_LANGUAGES: Mapping[str, tuple[str, ...]] = {
+    "DE": ("Allemagne", "Alemania", "Alemanha"),
+    "AT": ("Autriche", "Áustria"),
+    "CH": ("Suiza", "Suíça"),
+    "FR": ("Frankreich", "Francia", "França"),
+    "IT": ("Italien", "Italie", "Itália"),
+    "ES": ("Spanien", "Espagne", "Espanha"),
+    "NL": ("Niederlande", "Holland", "Pays-Bas", "Países Bajos", "Países Baixos", "Holanda"),
+    "BE": ("Belgien", "Bélgica"),
+    "LU": ("Luxemburg", "Luxemburgo"),
+    "DK": ("Dänemark", "Danemark", "Dinamarca"),
+    "SE": ("Schweden", "Suède", "Suecia", "Suécia"),
+    "NO": ("Norwegen", "Norvège", "Noruega"),
+    "FI": ("Finnland", "Finlande", "Finlandia", "Finlândia"),
+    "IS": ("Island", "Islande", "Islandia", "Islândia"),
+    "IE": ("Irland", "Irlande", "Irlanda"),
+    "GB": (
+        "Großbritannien",
+        "Vereinigtes Königreich",
+        "Royaume-Uni",
+        "Grande-Bretagne",
+        "Angleterre",
+        "Reino Unido",
+        "Gran Bretaña",
+        "Grã-Bretanha",
+        "Inglaterra",
+    ),
+    "US": (
+        "Vereinigte Staaten",
+        "Vereinigte Staaten von Amerika",
+        "États-Unis",
+        "Etats-Unis d'Amérique",
+        "Estados Unidos",
+        "Estados Unidos de América",
+        "EE. UU.",
+        "EUA",
+    ),
+    "PL": ("Polen", "Pologne", "Polonia", "Polónia", "Polônia"),
+    "CZ": (
+        "Tschechien",
+        "Tschechische Republik",
+        "Tchéquie",
+        "République tchèque",
+        "Chequia",
+        "República Checa",
+        "Chéquia",
+        "República Tcheca",
+    ),
+    "SK": ("Slowakei", "Slovaquie", "Eslovaquia", "Eslováquia"),
+    "SI": ("Slowenien", "Slovénie", "Eslovenia", "Eslovénia"),
+    "HR": ("Kroatien", "Croatie", "Croacia", "Croácia"),
+    "HU": ("Ungarn", "Hongrie", "Hungría", "Hungria"),
+    "RO": ("Rumänien", "Roumanie", "Rumania", "Roménia", "Romênia"),
+    "BG": ("Bulgarien", "Bulgarie", "Bulgária"),
+    "GR": ("Griechenland", "Grèce", "Grecia", "Grécia"),
+    "TR": ("Türkei", "Turquie", "Turquía", "Turquia"),
+    "RU": ("Russland", "Russie", "Rusia", "Rússia"),
+    "CA": ("Kanada", "Canadá"),
+    "MX": ("Mexiko", "Mexique"),
+    "BR": ("Brasilien", "Brésil"),
+    "AR": ("Argentinien", "Argentine"),
+    "CL": ("Chili",),
+    "CO": ("Kolumbien", "Colombie", "Colômbia"),
+    "PE": ("Pérou", "Perú"),
+    "JP": ("Japon", "Japón", "Japão"),
+    "CN": ("Chine",),
+    "IN": ("Indien", "Inde", "Índia"),
+    "AU": ("Australien", "Australie", "Austrália"),
+    "NZ": ("Neuseeland", "Nouvelle-Zélande", "Nueva Zelanda", "Nova Zelândia"),
+    "ZA": ("Südafrika", "Afrique du Sud", "Sudáfrica", "África do Sul"),
+    "AO": ("Angola",),
+    "MZ": ("Mosambik", "Mozambique", "Moçambique"),
+}
+
+
 @cache
 def _country_index() -> Mapping[str, str | None]:
     index: dict[str, str | None] = {}
@@ -2524,6 +2602,9 @@ def _country_index() -> Mapping[str, str | None]:
             _add(index, match["main"], code)
     for alias, code in _COUNTRY_ALIASES.items():
         index.setdefault(fold(alias), code)
+    for code, names in _NAMES_IN_OTHER_LANGUAGES.items():
+        for name in names:
+            index.setdefault(fold(name), code)
     return MappingProxyType(index)
 
 
@@ -2546,7 +2627,7 @@ def country_name(code: str) -> str:
 
 
 def country_code(name_or_code: str) -> str | None:
-    """The ISO code for a country code, English name or common alternative name.
+    """The ISO code for a country code or name (English, native, German, French, Spanish...).
 
     Case, accents, punctuation and surrounding spaces do not matter: ``"de"``, ``"Germany"``,
     ``"Deutschland"`` and ``" GERMANY "`` all give ``"DE"``; ``"USA"`` and ``"United States of

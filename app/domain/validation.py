@@ -356,7 +356,11 @@ def _address_problems(
     if email and not is_email(email):
         problems.append(FieldProblem(f"{prefix}.email", "This is not a valid email address."))
     if fields.get(country_key) and country_code(fields[country_key]) != fields[country_key]:
-        problems.append(FieldProblem(country_key, "Unknown country: choose one from the list."))
+        problems.append(
+            FieldProblem(
+                country_key, "Unknown country: give its two-letter code (DE) or its name (Germany)."
+            )
+        )
         country = ""
     state = fields.get(f"{prefix}.state", "")
     if state and has_states(country) and state_code(country, state) != state:

@@ -166,3 +166,22 @@ def test_fold_ignores_case_accents_and_punctuation() -> None:
     assert fold("St. Gallen") == fold("St Gallen") == "st gallen"
     assert fold("Kırşehir") == "kirsehir"  # noqa: RUF001 - the Turkish dotless i is the point
     assert fold("The Bahamas") == "bahamas"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Frankreich", "FR"),
+        ("Vereinigte Staaten", "US"),
+        ("Großbritannien", "GB"),
+        ("Niederlande", "NL"),
+        ("Allemagne", "DE"),
+        ("États-Unis", "US"),
+        ("Alemania", "DE"),
+        ("Países Bajos", "NL"),
+        ("Alemanha", "DE"),
+        ("Espanha", "ES"),
+    ],
+)
+def test_country_names_in_the_importers_languages_map_to_codes(name: str, code: str) -> None:
+    assert country_code(name) == code

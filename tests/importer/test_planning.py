@@ -142,9 +142,12 @@ def test_a_row_without_email_is_invalid() -> None:
 
 
 def test_an_unknown_country_and_a_wrong_state_are_invalid() -> None:
-    planned = one(row(1, email="n@example.com", billing_address__country="Alemanha"))
+    planned = one(row(1, email="n@example.com", billing_address__country="Atlantis"))
     assert planned.action is RowAction.INVALID
-    assert planned.reason == "Billing country: Unknown country: choose one from the list."
+    assert (
+        planned.reason
+        == "Billing country: Unknown country: give its two-letter code (DE) or its name (Germany)."
+    )
     planned = one(
         row(
             1,
