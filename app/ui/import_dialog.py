@@ -566,6 +566,7 @@ class ImportDialog(QDialog):
         self.check_progress.hide()
         self.preview_model.set_plan(plan.rows, plan.mapping)
         self.preview_table.resizeColumnsToContents()
+        self.row_details.setText("Select a row to see what will happen to it.")
         self.totals_label.setText(describe_totals(plan.totals, planned=True))
         if plan.totals.failed and not self.problems_only.isChecked():
             self.totals_label.setText(
@@ -596,10 +597,10 @@ class ImportDialog(QDialog):
             f"{TARGET_LABELS.get(change.field, change.field)}: “{change.before}” → “{change.after}”"
             for change in planned.changes
         ]
-        lines += [
-            f"{TARGET_LABELS.get(problem.field, problem.field)}: {problem.message}"
-            for problem in planned.problems
-        ]
+        for problem in planned.problems:
+            line = f"{TARGET_LABELS.get(problem.field, problem.field)}: {problem.message}"
+            if line != planned.reason:  # the reason is the first problem, already said
+                lines.append(line)
         if planned.row.problem:
             lines.append(planned.row.problem)
         self.row_details.setText("\n".join(lines))

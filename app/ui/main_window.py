@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDropEvent,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(280)
         self.search_field.textChanged.connect(self._on_search_field_text_changed)
+        self.search_field.installEventFilter(self)  # Escape clears it
         self.store_switcher = StoreSwitcher()
         self.store_switcher.profile_chosen.connect(self._on_store_switcher_profile_chosen)
         self.store_switcher.demo_chosen.connect(self._on_store_switcher_demo_chosen)
@@ -414,9 +416,16 @@ class MainWindow(QMainWindow):
         """Switch to another store."""
         old = self.session
         self._search_timer.stop()
+        # A new model resets the header's sections: keep the user's columns across the switch.
+        header_state = self.table.horizontalHeader().saveState()
         self.table.setModel(None)
         old.close()
+        self.search_field.blockSignals(True)
+        self.search_field.clear()  # a search for the old store would make the new one look empty
+        self.search_field.blockSignals(False)
         self.attach(session)
+        self.table.horizontalHeader().restoreState(header_state)
+        self._stretch_email_column()
         self.start()
 
     # -- view --------------------------------------------------------------------------------
@@ -462,8 +471,11 @@ class MainWindow(QMainWindow):
     def _apply_view(self) -> None:
         selected = self.selected_customer()
         self.session.model.set_view(self._current_view())
-        if selected is not None:
-            self.select_customer(selected.id)
+        if selected is not None and not self.select_customer(selected.id):
+            # The customer left the view (a search): the panel must not show someone the list
+            # no longer does.
+            self.table.selectionModel().clear()
+            self.detail.show_customer(None)
         self._update_counts()
 
     @Slot()
@@ -508,9 +520,12 @@ class MainWindow(QMainWindow):
         coverage = self.session.cache.coverage()
         if coverage.store_total is None:
             text = "Not synced yet"
+        elif coverage.complete:
+            # Everyone the store has (any role, so the admin too). A customer created since the
+            # last sync makes the cache hold more than the store's count of then.
+            text = f"All {coverage.held:,} accounts on this computer"
         else:
-            # Everyone the store has (any role), against what the cache holds.
-            text = f"Cached: {coverage.held:,} of {coverage.store_total:,} accounts"
+            text = f"{coverage.held:,} of {coverage.store_total:,} accounts on this computer"
         self.coverage_label.setText(text)
 
     def _update_connection_label(self) -> None:
@@ -992,8 +1007,17 @@ class MainWindow(QMainWindow):
             header.resizeSection(CustomerColumn.EMAIL, EMAIL_MIN_WIDTH)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Refit the email column whenever the table's pane changes width."""
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+        """Refit the email column as the table's pane changes width; Escape clears the search."""
+        if watched is self.search_field:
+            escape = (
+                isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape
+            )
+            if escape and self.search_field.text():
+                self.search_field.clear()
+                return True
+        elif event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self._stretch_email_column()
         return super().eventFilter(watched, event)
 

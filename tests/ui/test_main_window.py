@@ -346,7 +346,7 @@ def test_the_demo_store_opens_with_every_customer_and_its_status(
     assert status_text(window, "statusCount") == f"{DEMO_CUSTOMERS} customers"
     assert status_text(window, "statusConnection") == "Demo store"
     # Everyone in the store (the admin too) is in the cache.
-    assert "Cached: 251 of 251 accounts" in status_text(window, "statusCoverage")
+    assert status_text(window, "statusCoverage") == "All 251 accounts on this computer"
     assert child(window, QLabel, "demoBadge").isVisible()
     assert "Demo store" in window.windowTitle()
     # Sorted by name at first (accents and case folded, as people read names).
@@ -374,7 +374,7 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     start_and_wait(qtbot, window)
     assert row_count(window) == 60
     assert status_text(window, "statusCount") == "60 customers"
-    assert "Cached: 61 of 61 accounts" in status_text(window, "statusCoverage")
+    assert status_text(window, "statusCoverage") == "All 61 accounts on this computer"
     assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
     assert not child(window, QLabel, "demoBadge").isVisible()
 
@@ -458,8 +458,14 @@ def test_search_filters_the_table_after_typing_and_clearing_restores_it(
     type_search(qtbot, window, "zzqx-nobody")
     assert row_count(window) == 0
     assert status_text(window, "statusCount") == "0 customers"
+    # The selected customer left the list: the panel no longer shows them.
+    assert window.detail.customer is None
+    assert "Select a customer to see their details." in detail_texts(window)
 
-    window.search_field.clear()
+    # Escape in the search field clears it.
+    window.search_field.setFocus()
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Escape)
+    assert window.search_field.text() == ""
     qtbot.waitUntil(lambda: row_count(window) == len(everyone), timeout=SHORT)
     assert status_text(window, "statusCount") == f"{DEMO_CUSTOMERS} customers"
 
@@ -1028,9 +1034,16 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
         "Connect another store…",
     ]
     assert switcher.currentText() == "Demo store"
+    header = window.table.horizontalHeader()
+    header.resizeSection(CustomerColumn.NAME, 222)
+    window.search_field.setText("zz-nobody")
 
     _choose_store(window, "Shop")  # the new session starts syncing at once
     qtbot.waitUntil(lambda: row_count(window) == 12, timeout=LONG)
+    # The user's columns stay; the old store's search does not.
+    assert header.sectionSize(CustomerColumn.NAME) == 222
+    assert header.isSectionHidden(CustomerColumn.USERNAME)
+    assert window.search_field.text() == ""
     assert window.session.connection.url == shop.base_url
     assert not window.session.is_demo
     assert row_count(window) == 12
