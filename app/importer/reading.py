@@ -68,7 +68,7 @@ _NON_ASCII_BYTE = re.compile(b"[\x80-\xff]")
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _NOT_TEXT = (
     "This file does not look like a CSV text file. If it is a spreadsheet, save it as CSV "
-    "(File > Save As > CSV) and choose that file."
+    "(File > Save As > CSV) first."
 )
 
 
@@ -303,8 +303,8 @@ class CsvSource:
             "utf-8" if codecs.lookup(encoding).name in _WINDOWS_CODECS else "cp1252"
         ]
         return FileError(
-            f"Line {line:,} of the file cannot be read as {label}. Choose another encoding, "
-            f"for example {hint}, and read the file again.",
+            f"Line {line:,} of the file cannot be read as {label}. Try another encoding, "
+            f"for example {hint}.",
             detail=f"{self.path}: decoding as {encoding} failed",
         )
 
@@ -345,7 +345,7 @@ def _open_binary(path: Path) -> io.BufferedReader:
 def _read_error(path: Path, error: OSError) -> FileError:
     """The message for a file the system would not let us read."""
     if isinstance(error, FileNotFoundError):
-        message = f"{path.name} does not exist (any more). Choose the file again."
+        message = f"{path} does not exist."
     elif isinstance(error, IsADirectoryError):
         message = f"{path.name} is a folder, not a file. Choose a CSV file."
     elif isinstance(error, PermissionError):

@@ -198,8 +198,8 @@ def test_a_decoding_error_names_its_line_and_suggests_another_encoding(tmp_path:
             pass
     line = f"{samples.LATE_FILLER_ROWS + 3:,}"
     assert caught.value.message == (
-        f"Line {line} of the file cannot be read as UTF-8. Choose another encoding, "
-        f"for example {ENCODING_LABELS['cp1252']}, and read the file again."
+        f"Line {line} of the file cannot be read as UTF-8. Try another encoding, "
+        f"for example {ENCODING_LABELS['cp1252']}."
     )
 
 
@@ -215,7 +215,7 @@ def test_a_cp1252_file_with_undefined_bytes_suggests_utf8(tmp_path: Path) -> Non
     with pytest.raises(FileError) as caught, open_csv(path, FileFormat("cp1252", ",")) as source:
         list(source)
     assert caught.value.message.startswith("Line 3 of the file cannot be read as Windows Western")
-    assert "for example UTF-8," in caught.value.message
+    assert caught.value.message.endswith("for example UTF-8.")
 
 
 def test_utf16_chosen_for_a_file_without_its_byte_order_mark(tmp_path: Path) -> None:
@@ -345,9 +345,9 @@ def test_utf16_without_bom_is_refused_rather_than_misread(tmp_path: Path) -> Non
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FileError, match=r"^gone\.csv does not exist \(any more\)\. Choose"):
+    with pytest.raises(FileError, match=r"gone\.csv does not exist\.$"):
         detect_format(tmp_path / "gone.csv")
-    with pytest.raises(FileError, match=r"^gone\.csv does not exist"):
+    with pytest.raises(FileError, match=r"gone\.csv does not exist"):
         open_csv(tmp_path / "gone.csv", FileFormat("utf-8", ","))
 
 
