@@ -9,6 +9,13 @@ written before anything is sent) and the journal (:mod:`app.importer.journal`). 
 goes through the app's one writer, :func:`app.importer.exporting.write_rows`. Qt-free: the GUI
 calls :func:`run_import` in its API worker thread.
 
+Sending runs one chunk ahead of the bookkeeping: as soon as a chunk's answer is in, the next
+chunk goes out from a helper thread, and the calling thread records the answered one (results,
+journal, cache, progress) while the store works on the next. Recording a chunk (mostly
+putting its customers into the cache) takes a good part of the time a store takes to save it;
+overlapped, it no longer adds to the run's time. The helper thread only ever calls the
+client's bulk save; the cache, the journal and progress reports stay on the calling thread.
+
 How rows end when sending cannot go on (``created + updated + skipped + failed == rows``
 always; every row not saved is failed, and its message says why):
 
@@ -19,17 +26,22 @@ always; every row not saved is failed, and its message says why):
   the error; when the error means the chunk's answer was lost, their message says they may or
   may not have been saved. Every later row fails as "Not sent". Going on would only repeat the
   same error for every chunk, and the failed-rows file holds them all, ready to import again
-  (which is safe: the plan then matches what was saved and does not create it twice);
+  (which is safe: the plan then matches what was saved and does not create it twice). Sending
+  ahead changes none of this: the next chunk only goes out once the chunk before it has been
+  answered, so no chunk is on its way when one fails;
 - cancelling takes effect between chunks: later rows fail as "Not sent: the import was
-  cancelled." A cancel that interrupts a chunk in flight (its retries) leaves that chunk's rows
-  failed as "may or may not have been saved".
+  cancelled." A chunk already on its way when the cancel comes (sent while the chunk before
+  it was being recorded) is awaited and ends as the store answered it: its rows were sent.
+  A cancel that interrupts a chunk in flight (its retries) leaves that chunk's rows failed as
+  "may or may not have been saved".
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -241,9 +253,19 @@ def run_import(
     may have been) updated; until then it may name customers the run never reached, which is
     harmless: importing their previous values changes nothing.
 
+    Each chunk goes out from a helper thread as soon as the one before it is answered, while
+    this thread records that one (see the module's notes), and the journal says "sending" for
+    a chunk before its request leaves. So a run stopped by a chunk's failure has sent nothing
+    after that chunk, just as when chunks went one by one; a cancel, or an error raised while
+    recording (a journal that cannot be written, ``progress`` raising), can come while the
+    next chunk is on its way: that chunk is always awaited before this function returns or
+    raises, and after a cancel its rows get the store's answer.
+
     Args:
         plan: every data row of the file, planned (the dry run's rows).
         client: the store's client (its bulk save retries lost chunks without duplicates).
+            Only ``bulk_save`` is called, one call at a time, from a helper thread:
+            :class:`app.api.client.WooClient` keeps a session per thread, so that is safe.
         files: where the failed rows, undo file and journal go.
         source: the imported file, named in the journal.
         header: the file's header, for the failed-rows file.
@@ -253,7 +275,8 @@ def run_import(
             belong to the calling thread (a cache is one connection per thread).
         chunk_size: customers per bulk request, 1 to 100.
         cancel: stops the run between chunks (and a chunk's retries).
-        progress: called after every chunk.
+        progress: called on the calling thread after every chunk, once its rows' results are
+            recorded and its customers are in the cache.
         clock: seconds, for speed and time left.
 
     Returns:
@@ -269,8 +292,9 @@ def run_import(
         raise ConfigurationError(f"A chunk holds 1 to {BULK_LIMIT} customers.")
     results: list[RowResult | None] = [_decided_result(row) for row in plan]
     sending = [index for index, row in enumerate(plan) if results[index] is None]
-    items = [_payload(plan[index]) for index in sending]
-    undo = _Undo(files.undo, [plan[i] for i in sending], delimiter)
+    to_send = [plan[index] for index in sending]
+    _check_sendable(to_send)
+    undo = _Undo(files.undo, to_send, delimiter)
     files.make_folder()
     undo.write_all()
     journal = ImportJournal(files.journal)
@@ -284,27 +308,17 @@ def run_import(
             invalid=sum(row.action is RowAction.INVALID for row in plan),
             undo=undo.path if undo.needed else None,
         )
-        started = clock()
-        for chunk, start in enumerate(range(0, len(sending), chunk_size)):
-            if cancel is not None and cancel.cancelled:
-                run.cancelled = True
-                break
-            positions = sending[start : start + chunk_size]
-            rows = [plan[index] for index in positions]
-            journal.sending(chunk, [row.row.number for row in rows])
-            answer = _send_chunk(client, rows, items[start : start + chunk_size], cancel)
-            for index, result in zip(positions, answer.results, strict=True):
-                results[index] = result
-            if answer.in_doubt:
-                run.in_doubt.update(row.row.number for row in rows)
-            journal.chunk_done(chunk, answer.results)
-            run.cancelled, run.stopped_by = answer.cancelled, answer.error
-            if run.cancelled or run.stopped_by is not None:
-                break
-            _update_cache(cache, answer.saved, run.notices)
-            if progress is not None:
-                done = start + len(rows)
-                progress(_progress(done, len(sending), results, clock() - started, answer.saved))
+        books = _Bookkeeping(
+            results=results,
+            total=len(sending),
+            journal=journal,
+            run=run,
+            cache=cache,
+            progress=progress,
+            clock=clock,
+            started=clock(),
+        )
+        _send_all(_chunks(plan, sending, chunk_size), client, cancel, books)
         not_sent = sum(result is None for result in results)
         final = [
             result if result is not None else _failed(row, run.why_not_sent())
@@ -343,6 +357,14 @@ class _RunState:
     stopped_by: AppError | None = None
     in_doubt: set[int] = field(default_factory=set)  # row numbers: sent, answer lost
     notices: list[str] = field(default_factory=list)
+
+    def learn(self, answer: _ChunkAnswer) -> None:
+        """Note why a chunk's answer stops the run, if it does."""
+        # Only ever set: a cancel seen before the next chunk went out must survive the record
+        # of the chunk that was still on its way.
+        self.cancelled = self.cancelled or answer.cancelled
+        if answer.error is not None:
+            self.stopped_by = answer.error
 
     def why_not_sent(self) -> str:
         """The message of rows never sent (a run ends early only when cancelled or stopped)."""
@@ -400,12 +422,21 @@ def _decided_result(row: PlannedRow) -> RowResult | None:
     return None
 
 
+def _check_sendable(rows: Iterable[PlannedRow]) -> None:
+    """Refuse a plan whose rows cannot all be sent, before anything is.
+
+    Raises:
+        ValueError: a row to update without a customer id (a planning bug).
+    """
+    for row in rows:
+        if row.action is RowAction.UPDATE and row.customer_id is None:
+            raise ValueError(f"row {row.row.number} is planned as an update without a customer")
+
+
 def _payload(row: PlannedRow) -> dict[str, object]:
-    """The bulk item for a row to create or update."""
+    """The bulk item for a row to create or update (checked by :func:`_check_sendable`)."""
     if row.action is RowAction.CREATE:
         return draft_from_fields(row.fields).to_create_payload()
-    if row.customer_id is None:
-        raise ValueError(f"row {row.row.number} is planned as an update without a customer")
     return {"id": row.customer_id, **update_payload_from_fields(row.fields)}
 
 
@@ -432,15 +463,21 @@ class _ChunkAnswer:
     error: AppError | None = None
     in_doubt: bool = False  # the chunk may or may not have been saved
 
+    @property
+    def stops(self) -> bool:
+        """Whether the run sends nothing after this chunk."""
+        return self.cancelled or self.error is not None
 
-def _send_chunk(
-    client: BulkSaver,
-    rows: Sequence[PlannedRow],
-    items: Sequence[Mapping[str, object]],
-    cancel: CancelToken | None,
-) -> _ChunkAnswer:
+
+def _chunk_answer(rows: Sequence[PlannedRow], sent: Future[list[BulkOutcome]]) -> _ChunkAnswer:
+    """Wait for a chunk's bulk save and give each of its rows the store's word (or the error's).
+
+    Raises:
+        BaseException: whatever is not an :class:`AppError` (the app closing, a bug): the run
+            cannot account for the chunk, and its journal leaves the rows in doubt.
+    """
     try:
-        outcomes = client.bulk_save(items, chunk_size=len(items), cancel=cancel)
+        outcomes = sent.result()
     except CancelledError:
         message = IN_DOUBT.format(reason="The import was cancelled")
         return _ChunkAnswer([_failed(row, message) for row in rows], cancelled=True, in_doubt=True)
@@ -460,6 +497,125 @@ def _send_chunk(
 
 def _failed(row: PlannedRow, message: str) -> RowResult:
     return RowResult(row.row.number, Outcome.FAILED, row.customer_id, message)
+
+
+# -- sending, one chunk ahead -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One bulk request's rows.
+
+    Attributes:
+        number: the chunk's number in the run (0 first), as the journal names it.
+        positions: its rows' indexes in the plan.
+        rows: its rows.
+        items: their bulk items, in the same order.
+        sent_after: rows sent once this chunk is (for progress).
+    """
+
+    number: int
+    positions: Sequence[int]
+    rows: Sequence[PlannedRow]
+    items: Sequence[Mapping[str, object]]
+    sent_after: int
+
+
+def _chunks(
+    plan: Sequence[PlannedRow], sending: Sequence[int], chunk_size: int
+) -> Iterator[_Chunk]:
+    """The rows to send (``sending``: their plan indexes), a chunk at a time.
+
+    Each chunk's items are built when it is asked for, so that work can overlap the store's
+    work on the chunk before (it is not free: about 5 ms per 100 customers).
+    """
+    for number, start in enumerate(range(0, len(sending), chunk_size)):
+        positions = sending[start : start + chunk_size]
+        rows = [plan[index] for index in positions]
+        yield _Chunk(number, positions, rows, [_payload(row) for row in rows], start + len(rows))
+
+
+def _send_all(
+    chunks: Iterator[_Chunk],
+    client: BulkSaver,
+    cancel: CancelToken | None,
+    books: _Bookkeeping,
+) -> None:
+    """Send the chunks in turn from one helper thread, each while the one before is recorded.
+
+    Chunk N+1 goes out as soon as chunk N's answer is in and did not stop the run; this thread
+    then records chunk N while the store works on N+1. So at most one chunk is on its way, and
+    none after a chunk that failed. Leaving early (an error while recording) first waits for
+    the chunk on its way, so the client is idle once the run is over; the journal leaves that
+    chunk's rows in doubt.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-send") as helper:
+
+        def send(chunk: _Chunk | None) -> tuple[_Chunk, Future[list[BulkOutcome]]] | None:
+            if chunk is None:
+                return None
+            if cancel is not None and cancel.cancelled:
+                books.run.cancelled = True
+                return None
+            # In the journal before it leaves: a crash from here on leaves its rows in doubt.
+            books.journal.sending(chunk.number, [row.row.number for row in chunk.rows])
+            sent = helper.submit(
+                client.bulk_save, chunk.items, chunk_size=len(chunk.items), cancel=cancel
+            )
+            return chunk, sent
+
+        in_flight = send(next(chunks, None))
+        while in_flight is not None:
+            chunk, sent = in_flight
+            following = next(chunks, None)  # built while the store works on this chunk
+            # A chunk stops the run exactly when its bulk save raised (see _chunk_answer), so
+            # that decides at once whether the next goes; its rows' results are worked out
+            # after, while the next chunk is on its way.
+            stops = sent.exception() is not None
+            in_flight = None if stops else send(following)
+            books.record(chunk, _chunk_answer(chunk.rows, sent))
+
+
+@dataclass
+class _Bookkeeping:
+    """Everything a chunk's answer updates, on the calling thread.
+
+    Attributes:
+        results: every plan row's result so far (None: not sent, or not answered yet).
+        total: rows to send.
+        journal: the run's journal.
+        run: what the run has learnt.
+        cache: the store's cache (the calling thread's connection), if any.
+        progress: told after every chunk that does not stop the run.
+        clock: seconds, for speed and time left.
+        started: the clock when sending started.
+    """
+
+    results: list[RowResult | None]
+    total: int
+    journal: ImportJournal
+    run: _RunState
+    cache: CustomerCache | None
+    progress: Callable[[RunProgress], None] | None
+    clock: Callable[[], float]
+    started: float
+
+    def record(self, chunk: _Chunk, answer: _ChunkAnswer) -> None:
+        """Give the chunk's rows their results, journal them, then update the cache and progress."""
+        for index, result in zip(chunk.positions, answer.results, strict=True):
+            self.results[index] = result
+        if answer.in_doubt:
+            self.run.in_doubt.update(row.row.number for row in chunk.rows)
+        self.journal.chunk_done(chunk.number, answer.results)
+        self.run.learn(answer)
+        if answer.stops:
+            return
+        _update_cache(self.cache, answer.saved, self.run.notices)
+        if self.progress is not None:
+            elapsed = self.clock() - self.started
+            self.progress(
+                _progress(chunk.sent_after, self.total, self.results, elapsed, answer.saved)
+            )
 
 
 # -- progress and cache ---------------------------------------------------------------------------

@@ -2,23 +2,28 @@
 
 Unit tests drive :func:`run_import` with a scripted in-memory client to pin the accounting
 (``created + updated + skipped + failed == rows``) under per-item refusals, whole-chunk failures,
-lost answers and cancelling, and the files a run leaves (failed rows, undo file, journal). The
-last tests run real files through reading, mapping, planning and running against the in-process
-demo store, with faults injected where a bulk request is most fragile.
+lost answers and cancelling, what sending one chunk ahead may and may not do (threads, order),
+and the files a run leaves (failed rows, undo file, journal). The last tests run real files
+through reading, mapping, planning and running against the in-process demo store, with faults
+injected where a bulk request is most fragile.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from app.api.client import BulkOutcome, WooClient
 from app.api.connection import StoreConnection
 from app.api.transport import CancelToken
+from app.cache.database import CacheFile
 from app.cache.repository import CustomerCache
 from app.demo_store import DemoStore, Fault
 from app.domain.customer import Customer, UnappliedChange
@@ -31,7 +36,7 @@ from app.errors import (
     UnclearWriteError,
     ValidationError,
 )
-from app.importer.journal import acknowledge_journal, read_unfinished_journal
+from app.importer.journal import ImportJournal, acknowledge_journal, read_unfinished_journal
 from app.importer.mapping import ColumnMapping
 from app.importer.planning import CacheLookup, StoreBackedLookup, plan_all
 from app.importer.reading import open_csv
@@ -48,6 +53,7 @@ from app.importer.running import (
     ERROR_COLUMN,
     NOT_SENT_CANCELLED,
     WAS_EMPTY_COLUMN,
+    BulkSaver,
     ImportFiles,
     RunProgress,
     RunResult,
@@ -328,9 +334,9 @@ def test_cancelling_between_chunks_leaves_the_rest_not_sent(files: ImportFiles) 
     plan = [skip(1, CYD), *(create(n, f"c{n}@example.com") for n in range(2, 12))]
     cancel = CancelToken()
     client = ScriptedClient()
-    result = run(
-        plan, client, files, chunk_size=4, cancel=cancel, progress=lambda _: cancel.cancel()
-    )
+    # Cancelled while the first chunk is on its way: the next one is never sent.
+    client.during_call = lambda number, items: cancel.cancel()
+    result = run(plan, client, files, chunk_size=4, cancel=cancel)
 
     assert_whole(result, plan)
     assert len(client.calls) == 1
@@ -339,6 +345,41 @@ def test_cancelling_between_chunks_leaves_the_rest_not_sent(files: ImportFiles) 
     assert result.totals == Totals(rows=11, created=4, skipped=1, failed=6)
     assert result.not_sent == 6
     assert [r.message for r in result.results[5:]] == [NOT_SENT_CANCELLED] * 6
+
+
+def test_a_chunk_on_its_way_when_cancelled_is_recorded_as_the_store_answered(
+    files: ImportFiles,
+) -> None:
+    plan = [create(n, f"c{n}@example.com") for n in range(1, 11)]
+    cancel = CancelToken()
+    client = ScriptedClient()
+    seen: list[RunProgress] = []
+
+    def cancel_after_first(report: RunProgress) -> None:
+        seen.append(report)
+        cancel.cancel()
+
+    # The second chunk goes out before the first one's progress, which cancels: it was sent, so
+    # its rows end as the store answered, not as "Not sent".
+    result = run(plan, client, files, chunk_size=4, cancel=cancel, progress=cancel_after_first)
+
+    assert_whole(result, plan)
+    assert len(client.calls) == 2
+    assert result.cancelled
+    assert result.totals == Totals(rows=10, created=8, failed=2)
+    assert result.not_sent == 2
+    assert [r.customer_id for r in result.results[4:8]] == [1005, 1006, 1007, 1008]
+    assert [r.message for r in result.results[8:]] == [NOT_SENT_CANCELLED] * 2
+    assert [p.done for p in seen] == [4, 8]  # the second chunk's progress still comes
+    records = [json.loads(line) for line in files.journal.read_text().splitlines()]
+    assert [(r["event"], r.get("chunk")) for r in records] == [
+        ("started", None),
+        ("sending", 0),
+        ("sending", 1),
+        ("chunk", 0),
+        ("chunk", 1),
+        ("finished", None),
+    ]
 
 
 def test_a_cancel_that_interrupts_a_chunk_leaves_its_rows_in_doubt(files: ImportFiles) -> None:
@@ -371,6 +412,178 @@ def test_nothing_to_send_still_accounts_for_every_row(files: ImportFiles) -> Non
     assert result.totals == Totals(rows=2, skipped=1, failed=1)
     assert result.undo_file is None
     assert read_unfinished_journal(files.folder) is None
+
+
+# -- sending one chunk ahead --------------------------------------------------------------------
+
+
+class WatchedClient(ScriptedClient):
+    """A scripted client that notes each bulk save's thread and how many ran at once.
+
+    Attributes:
+        pause: seconds each call takes before answering (a store at work).
+        threads: the thread of each call, in call order.
+        began: call number (1-based) -> set when that call starts.
+        reports: the run's progress reports, for a test's progress callback to keep.
+        progress_reports: how many reports there were when each call started.
+        finished: calls that have returned (or raised).
+        most_at_once: the most calls running at the same time.
+    """
+
+    def __init__(self, pause: float = 0.0) -> None:
+        super().__init__()
+        self.pause = pause
+        self.threads: list[int] = []
+        self.began: defaultdict[int, threading.Event] = defaultdict(threading.Event)
+        self.reports: list[RunProgress] = []
+        self.progress_reports: list[int] = []
+        self.finished = 0
+        self.most_at_once = 0
+        self._running = 0
+        self._lock = threading.Lock()
+
+    def bulk_save(self, items: Sequence[Mapping[str, Any]], **options: Any) -> list[BulkOutcome]:
+        with self._lock:
+            self._running += 1
+            self.most_at_once = max(self.most_at_once, self._running)
+            self.threads.append(threading.get_ident())
+            number = len(self.threads)
+        self.progress_reports.append(len(self.reports))
+        self.began[number].set()
+        try:
+            time.sleep(self.pause)
+            return super().bulk_save(items, **options)
+        finally:
+            with self._lock:
+                self._running -= 1
+                self.finished += 1
+
+
+class WatchedCache(CustomerCache):
+    """A cache that notes the thread of every write."""
+
+    def __init__(self, file: CacheFile) -> None:
+        super().__init__(file)
+        self.threads: list[int] = []
+
+    def upsert_customers(
+        self,
+        customers: Sequence[Customer],
+        confirmed_at: int,
+        meta: Mapping[str, str | int | None] | None = None,
+    ) -> None:
+        self.threads.append(threading.get_ident())
+        super().upsert_customers(customers, confirmed_at, meta)
+
+
+class WatchedJournal(ImportJournal):
+    """A journal that notes the thread of every chunk's records."""
+
+    threads: ClassVar[list[int]] = []
+
+    def sending(self, chunk: int, numbers: Sequence[int]) -> None:
+        self.threads.append(threading.get_ident())
+        super().sending(chunk, numbers)
+
+    def chunk_done(self, chunk: int, results: Sequence[RowResult]) -> None:
+        self.threads.append(threading.get_ident())
+        super().chunk_done(chunk, results)
+
+
+def test_the_next_chunk_goes_out_while_the_last_one_is_recorded(files: ImportFiles) -> None:
+    client = WatchedClient()
+    client.refuse.update({"c3@example.com", "c8@example.com"})
+    plan = [
+        invalid(1, "x"),
+        *(create(n, f"c{n}@example.com") for n in range(2, 6)),
+        skip(6, CYD),
+        *(create(n, f"c{n}@example.com") for n in range(7, 12)),
+    ]
+
+    def report(progress: RunProgress) -> None:
+        # The chunk after the next can only start once this report is made (one ahead at
+        # most), but the next one is already on its way (sent one by one, this would hang).
+        if progress.done < progress.total:
+            assert client.began[len(client.reports) + 2].wait(5)
+        client.reports.append(progress)
+
+    result = run(plan, client, files, chunk_size=3, progress=report)
+
+    assert_whole(result, plan)
+    assert result.totals == Totals(rows=11, created=7, skipped=1, failed=3)
+    # Each row keeps its own answer: the store numbered the customers in plan order.
+    created = [r.customer_id for r in result.results if r.outcome is Outcome.CREATED]
+    assert created == list(range(1001, 1008))
+    assert [r.number for r in result.results if r.outcome is Outcome.FAILED] == [1, 3, 8]
+    assert [len(call) for call in client.calls] == [3, 3, 3]
+    assert client.progress_reports == [0, 0, 1]
+    assert [p.done for p in client.reports] == [3, 6, 9]
+    assert [p.totals.created for p in client.reports] == [2, 4, 7]
+    # One helper thread sends, one call at a time; the caller's thread never does.
+    assert len(set(client.threads)) == 1
+    assert client.threads[0] != threading.get_ident()
+    assert client.most_at_once == 1
+
+
+def test_the_cache_and_the_journal_stay_on_the_calling_thread(
+    files: ImportFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.importer.running.ImportJournal", WatchedJournal)
+    monkeypatch.setattr(WatchedJournal, "threads", [])
+    cache = WatchedCache(CustomerCache.open(tmp_path / "cache", "demo://running-tests").file)
+    client = WatchedClient(pause=0.01)
+    plan = [create(n, f"c{n}@example.com") for n in range(1, 11)]
+    try:
+        result = run(plan, client, files, cache=cache, chunk_size=2)
+        assert len(cache.customers_by_ids(range(1001, 1011))) == 10
+    finally:
+        cache.close()
+
+    assert result.totals == Totals(rows=10, created=10)
+    assert result.notices == ()
+    here = threading.get_ident()
+    assert cache.threads == [here] * 5
+    assert WatchedJournal.threads == [here] * 10  # "sending" and "chunk" for each of 5
+    assert set(client.threads) != {here}
+
+
+def test_a_failed_chunk_stops_the_run_before_the_next_is_sent(files: ImportFiles) -> None:
+    client = WatchedClient()
+    client.raise_on[2] = UnclearWriteError("The connection broke before it answered.")
+    plan = [create(n, f"c{n}@example.com") for n in range(1, 10)]
+    result = run(plan, client, files, chunk_size=3)
+
+    # The failure is in the chunk's answer, which is in before the next chunk would go out.
+    assert len(client.calls) == 2
+    assert result.totals == Totals(rows=9, created=3, failed=6)
+    assert all("may or may not" in r.message for r in result.results[3:6])
+    assert all(r.message.startswith("Not sent: the import stopped") for r in result.results[6:])
+    unfinished_chunks = [
+        json.loads(line)["chunk"]
+        for line in files.journal.read_text().splitlines()
+        if json.loads(line)["event"] == "sending"
+    ]
+    assert unfinished_chunks == [0, 1]
+
+
+def test_an_error_while_recording_waits_for_the_chunk_on_its_way(files: ImportFiles) -> None:
+    client = WatchedClient(pause=0.2)
+    plan = [create(n, f"c{n}@example.com") for n in range(1, 10)]
+
+    def broken_view(_: RunProgress) -> None:
+        raise RuntimeError("the view is gone")
+
+    with pytest.raises(RuntimeError, match="view is gone"):
+        run(plan, client, files, chunk_size=3, progress=broken_view)
+
+    # The second chunk was on its way: it finished before the run gave up, so the client is
+    # idle once run_import is left; nothing after it was sent.
+    assert client.finished == len(client.calls) == 2
+    unfinished = read_unfinished_journal(files.folder)
+    assert unfinished is not None
+    assert unfinished.created == 3
+    assert unfinished.in_doubt == (4, 5, 6)  # sent, but never recorded
+    assert unfinished.not_sent == 3
 
 
 # -- the files a run leaves ---------------------------------------------------------------------
@@ -595,7 +808,9 @@ def shop(start_store: StoreFactory, tmp_path: Path) -> Iterator[Shop]:
     opened.close()
 
 
-def import_file(path: Path, shop: Shop, **options: Any) -> RunResult:
+def import_file(
+    path: Path, shop: Shop, client: BulkSaver | None = None, **options: Any
+) -> RunResult:
     """The whole engine as the dialog and the command line run it: read, map, plan, run."""
     lookup = StoreBackedLookup(CacheLookup(shop.cache), shop.client)
     with open_csv(path) as rows:
@@ -603,7 +818,7 @@ def import_file(path: Path, shop: Shop, **options: Any) -> RunResult:
         plan, _ = plan_all(rows, ColumnMapping.detect(header), lookup)
     return run_import(
         plan,
-        shop.client,
+        client or shop.client,
         ImportFiles.for_source(path.parent / "reports", path),
         source=path,
         header=header,
@@ -677,10 +892,24 @@ def test_a_bulk_request_that_goes_wrong_creates_no_duplicates(
     assert all(recovered) if after_handler else not any(recovered)
 
 
+class StopsTheStore:
+    """The shop's client, but the store stops just before the ``call``-th bulk save."""
+
+    def __init__(self, shop: Shop, call: int) -> None:
+        self.shop = shop
+        self.call = call
+        self.calls = 0
+
+    def bulk_save(self, items: Sequence[Mapping[str, Any]], **options: Any) -> list[BulkOutcome]:
+        self.calls += 1
+        if self.calls == self.call:
+            self.shop.store.stop()
+        return self.shop.client.bulk_save(items, **options)
+
+
 def test_a_store_that_goes_away_fails_the_rest_as_not_sent(shop: Shop, tmp_path: Path) -> None:
-    result = import_file(
-        new_people(tmp_path, 6), shop, chunk_size=2, progress=lambda _: shop.store.stop()
-    )
+    # Stopped at a known point: from a progress report it would race the chunk on its way.
+    result = import_file(new_people(tmp_path, 6), shop, StopsTheStore(shop, 2), chunk_size=2)
     assert result.totals == Totals(rows=6, created=2, failed=4)
     assert isinstance(result.stopped_by, NetworkError)
     assert not isinstance(result.stopped_by, UnclearWriteError)  # refused: nothing was sent
