@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
+from functools import lru_cache
 from itertools import compress
 from typing import Any, Final, Protocol
 
@@ -154,6 +155,12 @@ def format_date(value: datetime | None) -> str:
     """A moment as the user's locale writes a short date ("" for none)."""
     if value is None:
         return ""
+    return _short_date(value)
+
+
+@lru_cache(maxsize=4096)
+def _short_date(value: datetime) -> str:
+    # Each painted date cell asks again on every repaint; the same moments come back often.
     local = local_datetime(value)
     locale = QLocale()
     if locale.language() == QLocale.Language.C:
@@ -579,13 +586,15 @@ class CustomerTableModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         """A cell's display text, tooltip, alignment, raw value, customer or id."""
+        # The role first: a view asks about ten roles per painted cell, most of which (font,
+        # colours, decoration, size hint) this model leaves to the style.
+        if role not in _ROLES and role != ID_ROLE:
+            return None
         row, column = index.row(), index.column()
         if not (index.isValid() and 0 <= row < len(self._ids) and 0 <= column < _COLUMNS):
             return None
         if role == ID_ROLE:
             return self._ids[row]
-        if role not in _ROLES:
-            return None
         customer = self.customer_at(row)
         if customer is None:
             return None
@@ -606,11 +615,6 @@ class CustomerTableModel(QAbstractTableModel):
                 return NUMBER_ALIGNMENT
             return None
         return super().headerData(section, orientation, role)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        """Selectable and enabled, never editable in place (edits go through the dialog)."""
-        flags = super().flags(index)
-        return flags & ~Qt.ItemFlag.ItemIsEditable
 
 
 # -- per-role cell values -------------------------------------------------------------------
