@@ -155,14 +155,15 @@ def format_date(value: datetime | None) -> str:
     """A moment as the user's locale writes a short date ("" for none)."""
     if value is None:
         return ""
-    return _short_date(value)
+    return _short_date(value, QLocale().name())
 
 
 @lru_cache(maxsize=4096)
-def _short_date(value: datetime) -> str:
+def _short_date(value: datetime, locale_name: str) -> str:
     # Each painted date cell asks again on every repaint; the same moments come back often.
+    # Keyed by the locale's name too: a new default locale formats afresh.
     local = local_datetime(value)
-    locale = QLocale()
+    locale = QLocale(locale_name)
     if locale.language() == QLocale.Language.C:
         # The C locale's short date ("16 08 2026") reads like no real one: use ISO instead.
         return f"{local:%Y-%m-%d}"
