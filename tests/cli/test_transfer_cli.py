@@ -31,23 +31,6 @@ def store(start_store: StoreFactory) -> DemoStore:
     return start_store(customers=CUSTOMERS)
 
 
-@pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
-    return AppPaths.under(tmp_path / "app")
-
-
-@pytest.fixture
-def cli(store: DemoStore, paths: AppPaths, tmp_path: Path) -> Cli:
-    """Run a command against ``store`` (keys from the environment, files under tmp_path)."""
-    environ = key_environment(store)
-    secrets = FileSecrets(tmp_path / "s.json")
-
-    def run(*args: str) -> Outcome:
-        return invoke([*args, "--store-url", store.base_url], paths, environ, secrets)
-
-    return run
-
-
 def emails_in_store(store: DemoStore) -> list[str]:
     rows = store.db.connection().execute("SELECT email FROM users").fetchall()
     return sorted(str(row[0]).lower() for row in rows)
