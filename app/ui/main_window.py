@@ -464,13 +464,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_search_timer_timeout(self) -> None:
-        self._apply_view()
+        # Typing and erasing within the delay leaves the view as it is: listing 100,000 ids
+        # again for nothing would stall the window.
+        if self._current_view() != self.session.model.view:
+            self._apply_view()
 
     @Slot(int)
     def _on_role_filter_changed(self, index: int) -> None:
         self._apply_view()
 
     def _apply_view(self) -> None:
+        self._search_timer.stop()  # applied now: a pending debounce has nothing left to do
         selected = self.selected_customer()
         self.session.model.set_view(self._current_view())
         if selected is not None and not self.select_customer(selected.id):
