@@ -248,16 +248,9 @@ def _print_summary(
     for column in mapping.ignored():
         out.write(f"  {column.header or '(no header)'}: not imported. {column.reason}\n")
     if run is None:
-        out.write(
-            f"Dry run, nothing sent. {counted(totals.rows, 'row')}: {totals.created:,} to "
-            f"create, {totals.updated:,} to update, {totals.skipped:,} to skip, "
-            f"{totals.failed:,} failed.\n"
-        )
+        out.write(f"Dry run, nothing sent. {totals.describe(planned=True)}\n")
     else:
-        out.write(
-            f"Imported {counted(totals.rows, 'row')}: {totals.created:,} created, "
-            f"{totals.updated:,} updated, {totals.skipped:,} skipped, {totals.failed:,} failed.\n"
-        )
+        out.write(f"Imported {totals.describe(planned=False)}\n")
     failures = [result for result in results if result.outcome is Outcome.FAILED]
     for result in failures[:_FAILURES_SHOWN]:
         out.write(f"  row {result.number}: {result.message}\n")

@@ -134,6 +134,19 @@ class Totals:
         """What a dry run says would happen (an invalid row counts as failed)."""
         return cls.of_outcomes(PLANNED_OUTCOME[row.action] for row in rows)
 
+    def describe(self, *, planned: bool) -> str:
+        """One sentence for people: what a dry run would do (``planned``) or what a run did."""
+        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+        if planned:
+            return (
+                f"{rows}: {self.created:,} to create, {self.updated:,} to update, "
+                f"{self.skipped:,} to skip, {self.failed:,} with problems."
+            )
+        return (
+            f"{rows}: {self.created:,} created, {self.updated:,} updated, "
+            f"{self.skipped:,} skipped, {self.failed:,} failed."
+        )
+
     def as_dict(self) -> dict[str, int]:
         """For ``--json`` and reports."""
         return {

@@ -44,7 +44,7 @@ from app.importer.jobs import FilePlan
 from app.importer.mapping import TARGET_LABELS, TARGETS, ColumnMapping, MappingMemory
 from app.importer.planning import PlanOptions
 from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, Preview, read_preview
-from app.importer.records import FileFormat, Outcome, RowResult, Totals
+from app.importer.records import FileFormat
 from app.importer.running import ImportFiles, RunProgress, RunResult, write_report
 from app.models.import_model import ImportPreviewModel, ProblemRowsFilter
 from app.services.store_service import StoreService
@@ -74,19 +74,6 @@ _STEP_TITLES = {
     Step.SENDING: "4. Import",
     Step.DONE: "5. Result",
 }
-
-
-def describe_totals(totals: Totals, *, planned: bool) -> str:
-    """One sentence for the totals of a dry run (``planned``) or of a finished run."""
-    if planned:
-        return (
-            f"{totals.rows:,} rows: {totals.created:,} to create, {totals.updated:,} to update, "
-            f"{totals.skipped:,} to skip, {totals.failed:,} with problems."
-        )
-    return (
-        f"{totals.rows:,} rows: {totals.created:,} created, {totals.updated:,} updated, "
-        f"{totals.skipped:,} skipped, {totals.failed:,} failed."
-    )
 
 
 class ImportDialog(QDialog):
@@ -567,7 +554,7 @@ class ImportDialog(QDialog):
         self.preview_model.set_plan(plan.rows, plan.mapping)
         self.preview_table.resizeColumnsToContents()
         self.row_details.setText("Select a row to see what will happen to it.")
-        self.totals_label.setText(describe_totals(plan.totals, planned=True))
+        self.totals_label.setText(plan.totals.describe(planned=True))
         if plan.totals.failed and not self.problems_only.isChecked():
             self.totals_label.setText(
                 self.totals_label.text() + " Correct cells in place, then check again."
@@ -644,7 +631,7 @@ class ImportDialog(QDialog):
         self.run_result = result
         self.preview_model.set_results({row.number: row for row in result.results})
         self.problems_only.setChecked(result.totals.failed > 0)
-        text = describe_totals(result.totals, planned=False)
+        text = result.totals.describe(planned=False)
         if result.cancelled:
             text = f"The import was stopped. {text}"
         elif result.stopped_by is not None:
@@ -723,14 +710,6 @@ class ImportDialog(QDialog):
             self._service.cancel(self._request)
             self._request = None
         event.accept()
-
-    def result_rows(self) -> dict[int, RowResult]:
-        """The final outcome of every row, by row number (empty before a run)."""
-        return {row.number: row for row in self.run_result.results} if self.run_result else {}
-
-    def failed_numbers(self) -> list[int]:
-        """The numbers of the rows that failed in the run."""
-        return [n for n, row in self.result_rows().items() if row.outcome is Outcome.FAILED]
 
 
 def _duration(seconds: float) -> str:
