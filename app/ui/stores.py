@@ -18,7 +18,6 @@ from app.api.connection import StoreConnection
 from app.errors import ConfigurationError
 from app.paths import AppPaths
 from app.profiles import (
-    FileSecrets,
     KeyringSecrets,
     Profiles,
     ProfileStore,
@@ -108,7 +107,7 @@ class StoreDirectory:
         dialog.open()
 
     def _keep_secrets(self, parent: QWidget, connection: StoreConnection) -> None:
-        """Save the keys in the keychain, or in an owner-only file if the user agrees."""
+        """Save the keys: in the keychain, or (if the user agrees) in the owner-only file."""
         if self._keychain_available():
             self._secrets.put(connection.url, connection.consumer_key, connection.consumer_secret)
             return
@@ -120,9 +119,8 @@ class StoreDirectory:
             "time.)",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            FileSecrets(self._paths.config_dir / "secrets.json").put(
-                connection.url, connection.consumer_key, connection.consumer_secret
-            )
+            # Without a keychain the app's secret store is the owner-only file (default_secrets).
+            self._secrets.put(connection.url, connection.consumer_key, connection.consumer_secret)
 
 
 class StoreSwitcher(QComboBox):
