@@ -320,7 +320,7 @@ class WooClient:
 
         first, total = fetch(0)
         pages = {0: first}
-        for offset, (orders, _) in _parallel_keyed(
+        for offset, (orders, _) in parallel_keyed(
             fetch, range(size, total, size), self.connection.concurrency, cancel
         ):
             pages[offset] = orders
@@ -566,11 +566,11 @@ def _bulk_outcome(index: int, item: Mapping[str, Any], element: object) -> BulkO
 def _parallel(
     fetch: Callable[[int], _T], keys: Sequence[int] | range, limit: int, cancel: CancelToken | None
 ) -> Iterator[_T]:
-    for _, result in _parallel_keyed(fetch, keys, limit, cancel):
+    for _, result in parallel_keyed(fetch, keys, limit, cancel):
         yield result
 
 
-def _parallel_keyed(
+def parallel_keyed(
     fetch: Callable[[int], _T], keys: Sequence[int] | range, limit: int, cancel: CancelToken | None
 ) -> Iterator[tuple[int, _T]]:
     """Run ``fetch`` over ``keys`` with at most ``limit`` in flight; yield as each completes."""

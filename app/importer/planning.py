@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
 
-from app.api.client import WooClient, _parallel_keyed
+from app.api.client import WooClient, parallel_keyed
 from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer
@@ -124,7 +124,7 @@ class StoreBackedLookup:
         """See :meth:`CustomerLookup.by_ids`."""
         found = self._known.by_ids(ids)
         missing = sorted(set(ids) - found.keys())
-        for customer_id, customer in _parallel_keyed(
+        for customer_id, customer in parallel_keyed(
             self._customer, missing, self._limit, self._cancel
         ):
             if customer is not None:
@@ -140,7 +140,7 @@ class StoreBackedLookup:
         def fetch(index: int) -> Customer | None:
             return self._client.find_customer_by_email(missing[index], self._cancel)
 
-        for index, customer in _parallel_keyed(
+        for index, customer in parallel_keyed(
             fetch, range(len(missing)), self._limit, self._cancel
         ):
             if customer is not None:
