@@ -22,6 +22,14 @@ PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True)
+class PlanProgress:
+    """How far the planning of a file is: rows planned, and the fraction of the file read."""
+
+    rows: int
+    fraction: float
+
+
+@dataclass(frozen=True)
 class FilePlan:
     """A whole file planned: one PlannedRow per data row, in file order, and the totals."""
 
@@ -50,7 +58,7 @@ def plan_file(
     *,
     edits: Mapping[int, tuple[str, ...]] | None = None,
     cancel: CancelToken | None = None,
-    progress: Callable[[int, float], None] | None = None,
+    progress: Callable[[PlanProgress], None] | None = None,
 ) -> FilePlan:
     """Read and plan every row of a file.
 
@@ -62,7 +70,7 @@ def plan_file(
         options: what to do with existing customers.
         edits: cells the user changed in the preview, by row number.
         cancel: checked between chunks of rows.
-        progress: called with the rows planned so far and the fraction of the file read.
+        progress: called every few hundred rows, and once at the end, with how far it is.
 
     Raises:
         FileError: when the file cannot be read.
@@ -74,7 +82,7 @@ def plan_file(
         for row in plan_rows(rows, mapping, lookup, options, cancel=cancel):
             planned.append(row)
             if progress is not None and len(planned) % PROGRESS_EVERY == 0:
-                progress(len(planned), source.fraction_read)
+                progress(PlanProgress(len(planned), source.fraction_read))
     if progress is not None:
-        progress(len(planned), 1.0)
+        progress(PlanProgress(len(planned), 1.0))
     return FilePlan(path, file_format, mapping, tuple(planned), Totals.of_plan(planned))

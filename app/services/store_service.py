@@ -25,7 +25,7 @@ from app.cache.repository import CustomerFilter
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NetworkError
-from app.importer.jobs import FilePlan
+from app.importer.jobs import FilePlan, PlanProgress
 from app.importer.mapping import ColumnMapping
 from app.importer.planning import PlanOptions
 from app.importer.records import FileFormat
@@ -37,7 +37,6 @@ from app.workers.api_worker import (
     DownloadsArgs,
     ExportArgs,
     FindArgs,
-    ImportPlanProgress,
     OrdersArgs,
     PlanImportArgs,
     Request,
@@ -103,7 +102,7 @@ class StoreService(QObject):
         customer_deleted(int, int): request id and customer id (already removed from the cache).
         customer_found(int, Customer | None): request id and the customer with that email.
         store_info_loaded(StoreInfo): the store's index.
-        import_progress(int, object): request id and an ImportPlanProgress (planning) or a
+        import_progress(int, object): request id and a PlanProgress (planning) or a
             RunProgress (sending); throttled like the sync's, the last one always arrives.
         import_planned(int, FilePlan): request id and the planned file (the dry run).
         import_finished(int, RunResult): request id and what the import did.
@@ -413,7 +412,7 @@ class StoreService(QObject):
         now = time.monotonic()
         # Sending reports once per chunk (a few a second): all pass. Planning reports every few
         # hundred rows, which at 10,000 rows a second would flood the dialog: at most ten a second.
-        planning = isinstance(progress, ImportPlanProgress) and progress.fraction < 1.0
+        planning = isinstance(progress, PlanProgress) and progress.fraction < 1.0
         if planning and now - self._last_import_progress < THROTTLE_SECONDS:
             return
         self._last_import_progress = now

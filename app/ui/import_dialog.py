@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError, CancelledError
-from app.importer.jobs import FilePlan
+from app.importer.jobs import FilePlan, PlanProgress
 from app.importer.mapping import TARGET_LABELS, TARGETS, ColumnMapping, MappingMemory
 from app.importer.planning import PlanOptions
 from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, Preview, read_preview
@@ -49,7 +49,6 @@ from app.importer.running import ImportFiles, RunProgress, RunResult, write_repo
 from app.models.import_model import ImportPreviewModel, ProblemRowsFilter
 from app.services.store_service import StoreService
 from app.ui.detail_panel import plain_label
-from app.workers.api_worker import ImportPlanProgress
 
 log = logging.getLogger("app.ui.import")
 
@@ -538,7 +537,7 @@ class ImportDialog(QDialog):
     def _on_service_import_progress(self, request_id: int, progress: object) -> None:
         if request_id != self._request:
             return
-        if isinstance(progress, ImportPlanProgress):
+        if isinstance(progress, PlanProgress):
             self.check_progress.setValue(int(progress.fraction * 100))
             self.totals_label.setText(f"Checked {progress.rows:,} rows…")
         elif isinstance(progress, RunProgress):

@@ -33,7 +33,7 @@ from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NotFoundError
 from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
-from app.importer.jobs import FilePlan, plan_file
+from app.importer.jobs import FilePlan, PlanProgress, plan_file
 from app.importer.mapping import ColumnMapping
 from app.importer.planning import PlanOptions, lookup_for_import
 from app.importer.records import FileFormat
@@ -160,14 +160,6 @@ RequestArgs = (
 
 
 @dataclass(frozen=True)
-class ImportPlanProgress:
-    """How far the planning of a file is: rows planned, and the fraction of the file read."""
-
-    rows: int
-    fraction: float
-
-
-@dataclass(frozen=True)
 class Request:
     """One request to the worker.
 
@@ -208,8 +200,8 @@ class ApiWorker(QObject):
         customer_deleted(int, int): request id, customer id (removed from the cache).
         customer_found(int, Customer | None): request id, the customer with that email.
         store_info_loaded(int, StoreInfo): request id, the store's index.
-        import_progressed(int, object): request id, an :class:`ImportPlanProgress` while a file
-            is planned or a :class:`~app.importer.running.RunProgress` after each chunk sent.
+        import_progressed(int, object): request id, a ``PlanProgress`` while a file is planned
+            or a ``RunProgress`` after each chunk sent.
         import_planned(int, FilePlan): request id, the file planned.
         import_finished(int, RunResult): request id, what the run did.
         export_finished(int, int): request id, customers written.
@@ -386,8 +378,8 @@ class ApiWorker(QObject):
         self.changes_committed.emit(request_id, [], [customer_id])
 
     def _plan_import(self, request_id: int, args: PlanImportArgs, cancel: CancelToken) -> FilePlan:
-        def progress(rows: int, fraction: float) -> None:
-            self.import_progressed.emit(request_id, ImportPlanProgress(rows, fraction))
+        def progress(report: PlanProgress) -> None:
+            self.import_progressed.emit(request_id, report)
 
         def changed(stored: list[int], removed: list[int]) -> None:
             self.changes_committed.emit(request_id, list(stored), list(removed))
