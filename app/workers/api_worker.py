@@ -384,8 +384,11 @@ class ApiWorker(QObject):
         def changed(stored: list[int], removed: list[int]) -> None:
             self.changes_committed.emit(request_id, list(stored), list(removed))
 
-        # Matching is against the cache: bring it up to date first (a quick sync, normally).
-        self._sync_engine().sync(SyncMode.AUTO, cancel=cancel, on_change=changed)
+        # Matching is against the cache: bring it up to date first (a quick sync, normally),
+        # unless this request is being served between the pages of a running sync: two syncs
+        # must not interleave over one cache, and an incomplete cache asks the store anyway.
+        if not self._sync_running:
+            self._sync_engine().sync(SyncMode.AUTO, cancel=cancel, on_change=changed)
         cache = self._customer_cache()
         lookup = lookup_for_import(cache, self._woo_client(), cancel)
         with long_lived_results():

@@ -559,3 +559,56 @@ def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
     # It stops by itself once the answer arrives; nothing is reported any more.
     with qtbot.assertNotEmitted(service.store_info_loaded):
         qtbot.waitUntil(service._thread.isFinished, timeout=SHORT)
+
+
+def test_a_dry_run_asked_for_during_a_sync_runs_between_its_pages_without_a_second_sync(
+    qtbot: QtBot,
+    tmp_path: Path,
+    start_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    from app.importer.mapping import ColumnMapping
+    from app.importer.planning import PlanOptions
+    from app.importer.records import FileFormat
+
+    store = start_store(customers=300, latency_ms=50)
+    pages: list[int] = []
+
+    def counting_client() -> WooClient:
+        client = WooClient(connection_for(store, page_size=10, concurrency=2))
+        fetch = client.customer_page
+
+        def customer_page(*args: Any, **kwargs: Any) -> Any:
+            pages.append(1)
+            return fetch(*args, **kwargs)
+
+        client.customer_page = customer_page  # type: ignore[method-assign]
+        return client
+
+    service = make_service(store, factory=counting_client)
+    path = tmp_path / "new.csv"
+    path.write_text("Email,First name\nnew.one@example.com,New\n", encoding="utf-8")
+    reports: list[Any] = []
+    service.sync_finished.connect(reports.append)
+
+    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+        service.sync(SyncMode.FULL)
+    with qtbot.waitSignal(service.import_planned, timeout=LONG) as planned:
+        service.plan_import(
+            path,
+            FileFormat("utf-8", ","),
+            ColumnMapping.detect(("Email", "First name")),
+            PlanOptions(),
+        )
+    assert planned.args is not None
+    assert planned.args[1].totals.created == 1
+    assert reports == []  # answered between the pages, not after a sync of its own
+    with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+        pass
+    assert len(reports) == 1
+    assert reports[0].fetched == 301  # every account, the admin too
+    # 31 pages of 10, the first read once more for the store's count; a second sync started
+    # by the dry run would read them all again (62).
+    assert len(pages) <= 32
+    assert open_cache(store).count() == 301
