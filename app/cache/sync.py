@@ -69,7 +69,8 @@ class SyncReport:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
-#: Called with (ids stored, ids removed) after each committed change to the cache.
+#: Called with (ids stored, ids removed) after each committed write that changed the cache
+#: (customers stored again exactly as held are not named: nothing about them changed).
 ChangeCallback = Callable[[list[int], list[int]], None]
 
 
@@ -90,6 +91,11 @@ class SyncEngine:
 
     def _now(self) -> int:
         return int(self._clock())
+
+    def _report_change(self, stored: list[int], removed: list[int]) -> None:
+        """Tell the views what a committed write changed, unless it changed nothing."""
+        if stored or removed:
+            self._on_change(stored, removed)
 
     # -- entry -------------------------------------------------------------------------------
 
@@ -168,7 +174,7 @@ class SyncEngine:
         report(SyncProgress("customers", 0, None, "Fetching customers…"))
         for page in self.client.iter_customer_pages(scope, cancel=cancel, skip=done_pages):
             done_pages.add(page.number)
-            self.cache.upsert_customers(
+            stored = self.cache.upsert_customers(
                 page.customers,
                 self._now(),
                 meta={
@@ -177,7 +183,7 @@ class SyncEngine:
                     "store_total_at": self._now(),
                 },
             )
-            self._on_change([c.id for c in page.customers], [])
+            self._report_change(stored, [])
             fetched += len(page.customers)
             if newest is not None:
                 watermark = newest.result()
@@ -260,12 +266,12 @@ class SyncEngine:
                 newest = stamps[0]
             changed = [c for c, s in zip(page.customers, stamps, strict=True) if s >= watermark]
             if changed:
-                self.cache.upsert_customers(
+                stored = self.cache.upsert_customers(
                     changed,
                     self._now(),
                     meta={"store_total": page.total, "store_total_at": self._now()},
                 )
-                self._on_change([c.id for c in changed], [])
+                self._report_change(stored, [])
                 fetched += len(changed)
                 report(
                     SyncProgress(
@@ -350,8 +356,7 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=self.client.connection.concurrency) as pool:
             found = [c for c in pool.map(fetch, ids) if c is not None]
         if found:
-            self.cache.upsert_customers(found, self._now())
-            self._on_change([c.id for c in found], [])
+            self._report_change(self.cache.upsert_customers(found, self._now()), [])
 
     # -- one customer's details ----------------------------------------------------------------
 

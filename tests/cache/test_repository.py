@@ -379,6 +379,50 @@ def test_customers_by_ids_leaves_out_missing_ids_and_handles_long_lists(
     assert cache.customer(5000) is None
 
 
+def test_storing_names_only_the_customers_that_were_new_or_changed(
+    cache: CustomerCache,
+) -> None:
+    stored = [make_customer(i) for i in range(1, 6)]
+    assert cache.upsert_customers(stored, 100) == [1, 2, 3, 4, 5]
+    edited = make_customer(4, first_name="Renamed", billing=BillingAddress(city="Faro"))
+    again = [*stored[:3], edited, make_customer(9)]
+    assert cache.upsert_customers(again, 200) == [4, 9]
+    assert cache.upsert_customers(again, 300) == []
+    # Unchanged customers were still confirmed, and every row is searchable as stored.
+    assert sorted(cache.ids_confirmed_before(300)) == [5]
+    assert cache.ordered_ids(CustomerFilter(search="faro")) == [4]
+    assert cache.ordered_ids(CustomerFilter(search="porto", sort="id")) == [1, 2, 3, 5, 9]
+    assert cache.customer(4) == edited
+    assert search_rows(cache) == 6
+
+
+def test_list_rows_agree_with_the_stored_customers(cache: CustomerCache) -> None:
+    shipped_only = make_customer(
+        2,
+        billing=BillingAddress(),
+        shipping=Address(city="Lyon", country="FR"),
+        total_spent=Decimal("1234.5"),
+        last_order_date=START + timedelta(days=40, seconds=7),
+    )
+    stored = [make_customer(i) for i in range(3, 700)] + [shipped_only]
+    cache.upsert_customers(stored, 1)
+    found = cache.customer_rows([*range(699, 1, -1), 5000])
+    assert set(found) == {c.id for c in stored}
+    for customer in stored:
+        row = found[customer.id]
+        assert row.name == customer.display_name
+        assert (row.email, row.username) == (customer.email, customer.username)
+        assert row.city == (customer.billing.city or customer.shipping.city)
+        assert row.country == (customer.billing.country or customer.shipping.country)
+        assert row.orders_count == customer.orders_count
+        assert row.total_spent == customer.total_spent
+        assert row.last_order_date == customer.last_order_date
+        assert row.created_at == customer.created_at
+    assert (found[2].city, found[2].country) == ("Lyon", "FR")
+    assert str(found[2].total_spent) == "1234.50"  # cents, as a list shows money
+    assert cache.customer_rows([]) == {}
+
+
 def test_a_window_of_ordered_ids_reads_back_in_order(cache: CustomerCache) -> None:
     cache.upsert_customers(_varied_customers(300, seed=9), 1)
     ids = cache.ordered_ids(CustomerFilter(role=None, sort="email", descending=True))

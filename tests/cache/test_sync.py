@@ -365,6 +365,26 @@ def test_a_quick_sync_with_nothing_changed_costs_two_requests_and_no_census(
     assert_complete(rig, report)
 
 
+def test_syncs_name_only_the_customers_they_changed(make_rig: RigFactory) -> None:
+    rig = make_rig(customers=450)
+    changes: list[tuple[list[int], list[int]]] = []
+
+    def record(stored: list[int], removed: list[int]) -> None:
+        changes.append((stored, removed))
+
+    rig.engine.sync(SyncMode.FULL, on_change=record)
+    assert sorted(i for stored, _ in changes for i in stored) == sorted(rig.census())
+    changes.clear()
+    rig.engine.sync(SyncMode.QUICK, on_change=record)  # fetches the watermark's second again
+    rig.engine.sync(SyncMode.FULL, on_change=record)  # fetches everything again
+    assert changes == []  # nothing changed, so the views have nothing to show afresh
+    target = sorted(rig.census())[7]
+    rig.edit(target, first_name="Changed")
+    rig.clock.offset = 120
+    rig.engine.sync(SyncMode.QUICK, on_change=record)
+    assert changes == [([target], [])]
+
+
 def test_a_quick_sync_catches_an_edit_made_in_the_watermarks_second(
     make_rig: RigFactory,
 ) -> None:
