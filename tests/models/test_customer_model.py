@@ -23,13 +23,14 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QLocale,
     QModelIndex,
+    QModelRoleData,
     QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
-from app.cache.repository import CustomerCache, CustomerFilter
+from app.cache.repository import CustomerCache, CustomerFilter, CustomerRow
 from app.domain.customer import Address, BillingAddress, Customer
 from app.models.customer_model import (
     CUSTOMER_ROLE,
@@ -202,6 +203,20 @@ def test_display_and_sort_roles_of_each_column(
     alignment = model.data(index, Qt.ItemDataRole.TextAlignmentRole)
     numeric = column in (CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT)
     assert alignment == (NUMBER_ALIGNMENT if numeric else None)
+
+
+def test_several_roles_at_once_answer_as_data_does(cache: CustomerCache) -> None:
+    fill(cache, [SPECIAL, *customers(30)])
+    model = CustomerTableModel(cache)
+    model.set_view(CustomerFilter(role=None))
+    roles = [*range(Qt.ItemDataRole.UserRole + 5), Qt.ItemDataRole.UserRole + 40]
+    cells = [model.index(row, column) for row in (0, 7, 30) for column in CustomerColumn]
+    cells += [model.createIndex(31, 0), model.createIndex(0, 9), QModelIndex()]
+    for index in cells:
+        for role in roles:
+            asked = QModelRoleData(role)
+            model.multiData(index, asked)
+            assert asked.data() == model.data(index, role), (index.row(), index.column(), role)
 
 
 def test_tooltips_show_long_text_and_full_dates(cache: CustomerCache) -> None:
@@ -565,9 +580,19 @@ class FakeSource:
     def ordered_ids(self, view: CustomerFilter) -> list[int]:
         return list(self.order)
 
-    def customers_by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
+    def customer_rows(self, ids: Sequence[int]) -> dict[int, CustomerRow]:
         self.reads.append(len(ids))
-        return {i: Customer(id=i, email=f"c{i}@example.com") for i in ids if i in self.order}
+        return {i: _fake_row(i) for i in ids if i in self.order}
+
+    def customer(self, customer_id: int) -> Customer | None:
+        if customer_id not in self.order:
+            return None
+        return Customer(id=customer_id, email=f"c{customer_id}@example.com")
+
+
+def _fake_row(customer_id: int) -> CustomerRow:
+    email = f"c{customer_id}@example.com"
+    return CustomerRow(customer_id, email, email, "", "", "", 0, Decimal(0), None, None)
 
 
 Change = tuple[list[int], list[int], set[int], set[int]]
@@ -682,9 +707,12 @@ class CountingCache:
     def ordered_ids(self, view: CustomerFilter) -> list[int]:
         return self.cache.ordered_ids(view)
 
-    def customers_by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
+    def customer_rows(self, ids: Sequence[int]) -> dict[int, CustomerRow]:
         self.reads.append(len(ids))
-        return self.cache.customers_by_ids(ids)
+        return self.cache.customer_rows(ids)
+
+    def customer(self, customer_id: int) -> Customer | None:
+        return self.cache.customer(customer_id)
 
 
 def test_reading_across_a_large_view_keeps_few_customers_in_memory(
