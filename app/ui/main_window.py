@@ -162,6 +162,9 @@ class MainWindow(QMainWindow):
         self._export_path: Path | None = None
         self._online = True
         self._last_sync: datetime | None = None
+        # Whether customers changed since the role filter was filled (a sync that changed
+        # nobody leaves the roles as they were, and listing them costs a scan of the cache).
+        self._roles_outdated = False
         self._dialog: CustomerDialog | None = None
         self._pending_dialog_request: int | None = None
         self._orders_request: int | None = None
@@ -444,6 +447,7 @@ class MainWindow(QMainWindow):
         )
 
     def _refill_roles(self) -> None:
+        self._roles_outdated = False
         chosen = self.role_filter.currentData()
         self.role_filter.blockSignals(True)
         self.role_filter.clear()
@@ -695,6 +699,7 @@ class MainWindow(QMainWindow):
     @Slot(list, list)
     def _on_service_customers_changed(self, stored: list[int], removed: list[int]) -> None:
         first_rows = self.session.model.rowCount() == 0
+        self._roles_outdated = True
         self.session.model.refresh(stored, removed)
         if first_rows and stored:
             self._refill_roles()
@@ -715,7 +720,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Synced: {report.fetched:,} fetched, {report.removed:,} removed.", 5000
         )
-        self._refill_roles()
+        if self._roles_outdated:
+            self._refill_roles()
         self._update_counts()
         self._update_connection_label()
 

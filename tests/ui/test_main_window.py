@@ -517,6 +517,38 @@ def test_the_role_filter_keeps_its_choice_across_a_sync(
     assert roles.currentData() == "", "the combo box says what the table shows"
 
 
+def test_a_sync_lists_the_roles_again_only_when_customers_changed(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=30)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    cache = window.session.cache
+    listings: list[int] = []
+    roles = cache.roles
+
+    def counted_roles() -> list[str]:
+        listings.append(1)
+        return roles()
+
+    cache.roles = counted_roles  # type: ignore[method-assign]
+    with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert listings == [], "nothing changed: the roles were not scanned again"
+
+    subscriber = window.session.model.ids[0]
+    with store.db.write() as conn:  # a role change made in the store's admin
+        conn.execute(
+            "UPDATE users SET role = 'subscriber', last_update = ? WHERE id = ?",
+            (int(time.time()) + 5, subscriber),
+        )
+    with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert listings == [1]
+    offered = [window.role_filter.itemData(i) for i in range(window.role_filter.count())]
+    assert "subscriber" in offered
+
+
 # -- the detail panel ----------------------------------------------------------------------------
 
 
