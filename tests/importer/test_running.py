@@ -471,9 +471,9 @@ class WatchedCache(CustomerCache):
         customers: Sequence[Customer],
         confirmed_at: int,
         meta: Mapping[str, str | int | None] | None = None,
-    ) -> None:
+    ) -> list[int]:
         self.threads.append(threading.get_ident())
-        super().upsert_customers(customers, confirmed_at, meta)
+        return super().upsert_customers(customers, confirmed_at, meta)
 
 
 class WatchedJournal(ImportJournal):
