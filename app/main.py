@@ -128,12 +128,14 @@ def _application() -> QApplication:
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
     from app.cli.run import default_secrets
     from app.gc_pauses import settle_startup_objects
+    from app.interpreter_lock import favour_the_window
     from app.profiles import SecretsChosenOnUse
     from app.ui.main_window import MainWindow
     from app.ui.settings_file import open_settings
     from app.ui.stores import StoreDirectory
 
     application = _application()
+    favour_the_window()  # before the worker thread starts
     settings, settings_notice = open_settings(paths.config_dir)
     secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
     session, problem = _initial_session(options, paths, secrets)

@@ -586,6 +586,18 @@ class CustomerTableModel(QAbstractTableModel):
 
     # -- Qt model interface -----------------------------------------------------------------
 
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT
+    ) -> QModelIndex:
+        """The index of a cell (invalid out of range).
+
+        Qt's own version asks rowCount() and columnCount(): two entries into Python per
+        painted cell, where this is one (see app/interpreter_lock.py for why entries count).
+        """
+        if parent.isValid() or not (0 <= row < len(self._ids) and 0 <= column < _COLUMNS):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
         """Rows of the view (a table: no children)."""
         return 0 if parent.isValid() else len(self._ids)

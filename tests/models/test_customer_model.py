@@ -255,6 +255,11 @@ def test_out_of_range_and_unknown_requests_answer_none(cache: CustomerCache) -> 
     assert model.data(model.createIndex(5, 0)) is None  # valid-looking but out of range
     assert model.data(model.createIndex(0, 9)) is None
     assert model.data(model.createIndex(-1, 0)) is None
+    assert not model.index(5, 0).isValid()
+    assert not model.index(-1, 0).isValid()
+    assert not model.index(0, 9).isValid()
+    assert not model.index(0, 0, model.index(0, 0)).isValid()  # a table: no children
+    assert (model.index(4, 8).row(), model.index(4, 8).column()) == (4, 8)
     assert model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is None
     assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
     assert model.columnCount(model.index(0, 0)) == 0

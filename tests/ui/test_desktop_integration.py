@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import APP_ID
+from app.interpreter_lock import WINDOW_SWITCH_INTERVAL
 from app.main import build, main
 from app.paths import AppPaths
 from app.resources import ICON_SIZES
@@ -35,6 +36,18 @@ def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> 
         assert str(tmp_path / "data") in text
         assert "Store: the embedded demo store" in text
         assert window.session.connection.consumer_secret not in text
+    finally:
+        window.close()
+
+
+def test_the_window_gets_the_interpreter_lock_every_millisecond(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Each painted cell enters Python; a busy worker would hold the lock 5 ms at a time.
+    sys.setswitchinterval(0.005)
+    window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    try:
+        assert sys.getswitchinterval() == pytest.approx(WINDOW_SWITCH_INTERVAL)
     finally:
         window.close()
 
