@@ -39,6 +39,7 @@ from app.models.orders_model import (
     OrderLinesModel,
     OrdersModel,
 )
+from app.ui.table_view import TableView
 
 _AVATAR_SIZE = 56
 _AVATAR_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#9c755f")
@@ -147,7 +148,7 @@ class _LoadingStack(QStackedWidget):
 
 
 def _table(model: object) -> QTableView:
-    view = QTableView()
+    view = TableView()
     view.setModel(model)  # type: ignore[arg-type]
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -49,6 +48,7 @@ from app.importer.running import ImportFiles, RunProgress, RunResult, write_repo
 from app.models.import_model import ImportPreviewModel, ProblemRowsFilter
 from app.services.store_service import StoreService
 from app.ui.detail_panel import plain_label
+from app.ui.table_view import TableView
 
 log = logging.getLogger("app.ui.import")
 
@@ -252,7 +252,7 @@ class ImportDialog(QDialog):
         self.preview_filter = ProblemRowsFilter(self)
         self.preview_filter.setSourceModel(self.preview_model)
         self.preview_model.row_edited.connect(self._on_preview_row_edited)
-        self.preview_table = QTableView()
+        self.preview_table = TableView()
         self.preview_table.setObjectName("importPreview")
         self.preview_table.setModel(self.preview_filter)
         self.preview_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -318,7 +318,7 @@ class ImportDialog(QDialog):
         files.addWidget(self.open_folder)
         files.addWidget(self.save_report)
         files.addStretch(1)
-        self.results_table = QTableView()
+        self.results_table = TableView()
         self.results_table.setObjectName("importResults")
         self.results_table.setModel(self.preview_filter)
         self.results_table.verticalHeader().hide()

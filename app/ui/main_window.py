@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -74,6 +73,7 @@ from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files, import
 from app.ui.import_dialog import IMPORT_FILTER, ImportDialog
 from app.ui.session import StoreSession
 from app.ui.stores import StoreDirectory, StoreSwitcher
+from app.ui.table_view import TableView
 
 log = logging.getLogger("app.ui")
 
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.search_field)
         self.addToolBar(toolbar)
 
-        self.table = QTableView()
+        self.table = TableView()
         self.table.setObjectName("customerTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

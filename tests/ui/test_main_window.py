@@ -42,6 +42,7 @@ from app.ui import session as session_module
 from app.ui.customer_dialog import NOTICE_OBJECT_NAME, CustomerDialog
 from app.ui.main_window import MainWindow
 from app.ui.session import open_session
+from app.ui.table_view import TableView
 from tests.conftest import StoreFactory
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
@@ -357,6 +358,10 @@ def test_the_demo_store_opens_with_every_customer_and_its_status(
     assert not action(window, "actionEditCustomer").isEnabled()
     assert not action(window, "actionDeleteCustomer").isEnabled()
     assert action(window, "actionNewCustomer").isEnabled()
+    # Every table repaints under one hold of the interpreter lock (app/ui/table_view.py).
+    tables = window.findChildren(QTableView)
+    assert {"customerTable", "ordersTable", "downloadsTable"} <= {t.objectName() for t in tables}
+    assert all(isinstance(table, TableView) for table in tables)
 
     first = customers(window)[3]
     click_customer(qtbot, window, first.id)
