@@ -218,7 +218,7 @@ def _open_files(window: MainWindow, files: list[str]) -> None:
     ``%f`` passes one file per launch.
     """
     log.info("asked to open %s", ", ".join(files))
-    window.open_import(Path(os.path.abspath(files[0])))
+    window.transfers.open_import(Path(os.path.abspath(files[0])))
 
 
 def _take_screenshot_when_ready(window: MainWindow, target: Path) -> None:

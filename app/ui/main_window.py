@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import (
     QEvent,
@@ -39,7 +38,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -62,18 +60,15 @@ from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.diagnostics import diagnostics_text
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NetworkError
-from app.importer.journal import acknowledge_journal, read_unfinished_journal
-from app.importer.mapping import MappingMemory
-from app.importer.running import imports_folder
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
-from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files, importable
-from app.ui.import_dialog import IMPORT_FILTER, ImportDialog
+from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
 from app.ui.session import StoreSession
 from app.ui.stores import StoreDirectory, StoreSwitcher
 from app.ui.table_view import TableView
+from app.ui.transfers import CsvTransfers
 
 log = logging.getLogger("app.ui")
 
@@ -93,12 +88,6 @@ _SORT_KEYS = {
     CustomerColumn.REGISTERED: "registered",
 }
 
-
-#: The export's file types: a comma file, and a semicolon file as Excel in most of Europe expects.
-EXPORT_FILTERS = {
-    "CSV, comma separated (*.csv)": ",",
-    "CSV for Excel with semicolons (*.csv)": ";",
-}
 
 #: The narrowest the email column gets before the table scrolls sideways instead.
 EMAIL_MIN_WIDTH = 170
@@ -157,9 +146,6 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._stores = stores
         self._paths = paths
-        self._import_dialog: ImportDialog | None = None
-        self._export_request: int | None = None
-        self._export_path: Path | None = None
         self._online = True
         self._last_sync: datetime | None = None
         # Whether customers changed since the role filter was filled (a sync that changed
@@ -170,6 +156,9 @@ class MainWindow(QMainWindow):
         self._orders_request: int | None = None
         self._downloads_request: int | None = None
         self._retry: Callable[[], None] | None = None
+        self.transfers = CsvTransfers(
+            host=self, parent=self, settings=settings, paths=paths, tell=self._tell
+        )
 
         self._build_actions()
         self._build_layout()
@@ -219,10 +208,10 @@ class MainWindow(QMainWindow):
             "actionConnect", "Connect your store…", None, self._on_action_connect_triggered
         )
         self.action_import = self._action(
-            "actionImportCsv", "Import CSV…", "Ctrl+I", self._on_action_import_triggered
+            "actionImportCsv", "Import CSV…", "Ctrl+I", self.transfers.choose_import
         )
         self.action_export = self._action(
-            "actionExportCsv", "Export CSV…", "Ctrl+Shift+E", self.export_csv
+            "actionExportCsv", "Export CSV…", "Ctrl+Shift+E", self.transfers.export_view
         )
         self.action_search = self._action("actionSearch", "Search", "Ctrl+F", self._focus_search)
         self.action_quit = self._action(
@@ -397,7 +386,7 @@ class MainWindow(QMainWindow):
         service.store_info_loaded.connect(self._on_service_store_info_loaded)
         service.failed.connect(self._on_service_failed)
         service.online_changed.connect(self._on_service_online_changed)
-        service.export_finished.connect(self._on_service_export_finished)
+        self.transfers.attach(service)
         self.demo_bar.setVisible(session.is_demo)
         self.setWindowTitle(f"{session.title} – {APP_NAME}")
         self._show_stores()
@@ -415,7 +404,7 @@ class MainWindow(QMainWindow):
         """Begin: ask the store who it is and bring the cache up to date."""
         self.session.service.load_store_info()
         self.session.service.sync(SyncMode.AUTO)
-        self._report_unfinished_import()
+        self.transfers.report_unfinished_import()
 
     def replace_session(self, session: StoreSession) -> None:
         """Switch to another store."""
@@ -435,7 +424,8 @@ class MainWindow(QMainWindow):
 
     # -- view --------------------------------------------------------------------------------
 
-    def _current_view(self) -> CustomerFilter:
+    def current_view(self) -> CustomerFilter:
+        """The view the search box, role filter and sort ask for."""
         view = self.session.model.view
         role = self.role_filter.currentData()
         return CustomerFilter(
@@ -470,7 +460,7 @@ class MainWindow(QMainWindow):
     def _on_search_timer_timeout(self) -> None:
         # Typing and erasing within the delay leaves the view as it is: listing 100,000 ids
         # again for nothing would stall the window.
-        if self._current_view() != self.session.model.view:
+        if self.current_view() != self.session.model.view:
             self._apply_view()
 
     @Slot(int)
@@ -480,7 +470,7 @@ class MainWindow(QMainWindow):
     def _apply_view(self) -> None:
         self._search_timer.stop()  # applied now: a pending debounce has nothing left to do
         selected = self.selected_customer()
-        self.session.model.set_view(self._current_view())
+        self.session.model.set_view(self.current_view())
         if selected is not None and not self.select_customer(selected.id):
             # The customer left the view (a search): the panel must not show someone the list
             # no longer does.
@@ -590,7 +580,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_customer(self) -> None:
         """Open the create dialog (Ctrl+N)."""
-        dialog = CustomerDialog.for_create(self, generate_password=self._generate_password)
+        dialog = CustomerDialog.for_create(self, generate_password=self.generate_password)
         self._open_dialog(dialog, lambda payload: self.session.service.create_customer(payload))
 
     @Slot()
@@ -690,7 +680,8 @@ class MainWindow(QMainWindow):
         )
 
     @property
-    def _generate_password(self) -> bool:
+    def generate_password(self) -> bool:
+        """Whether the store makes up passwords for new customers (until it says, yes)."""
         info = getattr(self, "_store_info", None)
         return bool(info.generate_password) if info is not None else True
 
@@ -840,117 +831,16 @@ class MainWindow(QMainWindow):
         if self._retry is not None:
             self._retry()
 
-    # -- import and export ---------------------------------------------------------------------
+    def _tell(self, message: str) -> None:
+        """A message the user must see, with nothing to retry."""
+        self.banner.show_error(message, retry=False)
 
-    @Slot()
-    def _on_action_import_triggered(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Import customers from a CSV file", self._last_folder("import"), IMPORT_FILTER
-        )
-        if chosen:
-            self.open_import(Path(chosen))
-
-    def open_import(self, path: Path) -> ImportDialog | None:
-        """Start importing a file (dropped, chosen, or handed over by a second launch)."""
-        if self._paths is None:
-            return None
-        if self._import_dialog is not None and self._import_dialog.isVisible():
-            self._import_dialog.raise_()
-            self._import_dialog.activateWindow()
-            if self._import_dialog.path != path:
-                self.banner.show_error(
-                    f"An import of {self._import_dialog.path.name} is open; finish or close it "
-                    f"before importing {path.name}.",
-                    retry=False,
-                )
-            return self._import_dialog
-        if not importable(path):
-            self.banner.show_error(drop_message([path])[1], retry=False)
-            return None
-        if not self._online:
-            self.banner.show_error(
-                "An import needs the store, which cannot be reached right now. Try again once "
-                "it is back.",
-                retry=False,
-            )
-            return None
-        self._settings.setValue("folders/import", str(path.parent))
-        dialog = ImportDialog(
-            path,
-            self.session.service,
-            memory=MappingMemory(self._paths.config_dir / "column-mappings.json"),
-            imports_dir=imports_folder(self._paths),
-            generate_password=self._generate_password,
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(self._on_import_dialog_destroyed)
-        self._import_dialog = dialog
-        dialog.show()
-        return dialog
-
-    @Slot()
-    def _on_import_dialog_destroyed(self) -> None:
-        self._import_dialog = None
-
-    def _report_unfinished_import(self) -> None:
-        """An import that was cut short (the app closed or crashed): say what was done."""
-        if self._paths is None:
-            return
-        unfinished = read_unfinished_journal(imports_folder(self._paths))
-        if unfinished is None:
-            return
-        self.banner.show_error(unfinished.describe(), retry=False)
-        try:
-            acknowledge_journal(unfinished.journal)
-        except AppError as error:  # told again next time: better than not at all
-            log.warning("import journal not acknowledged: %s", error.log_text())
-
-    @Slot()
-    def export_csv(self) -> None:
-        """Write the customers shown (search, role and sort as they are) to a CSV file."""
-        chosen = self._ask_export_target()
-        if chosen is None:
-            return
-        path, delimiter = chosen
-        self._settings.setValue("folders/export", str(path.parent))
-        self._export_path = path
-        self._export_request = self.session.service.export_view(
-            path, self._current_view(), delimiter
-        )
-        self.statusBar().showMessage(f"Exporting to {path.name}…")
-
-    def _ask_export_target(self) -> tuple[Path, str] | None:
-        """The file to export to and its delimiter (the file dialog's filter says which)."""
-        suggested = str(Path(self._last_folder("export")) / "customers.csv")
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Export customers", suggested, ";;".join(EXPORT_FILTERS)
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if not path.suffix:
-            path = path.with_suffix(".csv")
-        return path, EXPORT_FILTERS.get(chosen_filter, ",")
-
-    @Slot(int, int)
-    def _on_service_export_finished(self, request_id: int, count: int) -> None:
-        if request_id != self._export_request or self._export_path is None:
-            return
-        self._export_request = None
-        self.statusBar().showMessage(
-            f"Exported {count:,} customer{'s' if count != 1 else ''} to {self._export_path}.",
-            10_000,
-        )
-
-    def _last_folder(self, kind: str) -> str:
-        folder = self._settings.value(f"folders/{kind}")
-        return str(folder) if folder else str(Path.home())
+    # -- dropping a file ---------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         """A file dragged in: the overlay says whether a drop would import it."""
         files = dropped_files(event.mimeData())
-        if not files or self._paths is None:
+        if not files or not self.transfers.can_import:
             event.ignore()
             return
         self.drop_overlay.show_for(files)
@@ -971,7 +861,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_import(files[0])
+        self.transfers.open_import(files[0])
 
     # -- settings and shutdown ---------------------------------------------------------------
 

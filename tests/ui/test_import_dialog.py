@@ -170,7 +170,7 @@ def test_rows_with_problems_are_shown_fixed_in_place_and_imported(
         "fine@example.com,Fine,Person,Narnia\n",
         encoding="utf-8",
     )
-    dialog = window.open_import(path)
+    dialog = window.transfers.open_import(path)
     assert dialog is not None
     dialog.next_button.click()
     check(qtbot, dialog)
@@ -231,7 +231,7 @@ def test_a_file_that_is_no_table_says_so_in_the_dialog(
     store = start_store(customers=3)
     window = url_window(store)
     start_and_wait(qtbot, window)
-    dialog = window.open_import(samples.write_png(tmp_path))  # a picture named .csv
+    dialog = window.transfers.open_import(samples.write_png(tmp_path))  # a picture named .csv
     assert dialog is not None
     assert dialog.step is Step.FILE
     assert "does not look like a CSV text file" in dialog.file_note.text()
@@ -271,7 +271,7 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     window = url_window(store)
     start_and_wait(qtbot, window)
     target = tmp_path / "export.csv"
-    monkeypatch.setattr(window, "_ask_export_target", lambda: (target, ";"))
+    monkeypatch.setattr(window.transfers, "ask_export_target", lambda: (target, ";"))
     with qtbot.waitSignal(window.session.service.export_finished, timeout=LONG) as finished:
         window.action_export.trigger()
     assert finished.args is not None
@@ -284,7 +284,7 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
         f"Exported {row_count(window):,} customers to {target}."
     )
 
-    dialog = window.open_import(target)
+    dialog = window.transfers.open_import(target)
     assert dialog is not None
     dialog.next_button.click()
     check(qtbot, dialog)
@@ -302,7 +302,7 @@ def test_an_import_stopped_midway_accounts_for_every_row(
     window = url_window(store)
     start_and_wait(qtbot, window)
     path = samples.write_customer_rows(tmp_path, 400)
-    dialog = window.open_import(path)
+    dialog = window.transfers.open_import(path)
     assert dialog is not None
     dialog.next_button.click()
     check(qtbot, dialog)
