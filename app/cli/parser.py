@@ -191,10 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a CSV with every row's outcome; the failed-rows and undo files go beside it",
     )
 
-    exporting = commands.add_parser("export", help="write the customers to a CSV file")
+    exporting = commands.add_parser(
+        "export",
+        help="write the customers to a CSV file",
+        description="Write the customers to a CSV file, after a quick sync unless --offline. "
+        "An existing FILE is left alone unless --overwrite is given.",
+    )
     _add_global_options(exporting, suppress=True)
     exporting.set_defaults(action="run")
-    exporting.add_argument("file", metavar="FILE", help="the CSV file to write")
+    exporting.add_argument(
+        "file", metavar="FILE", help="the CSV file to write (an existing one only with --overwrite)"
+    )
     exporting.add_argument(
         "--search", default="", help="only customers matching, as `customers list --offline`"
     )
@@ -206,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporting.add_argument(
         "--offline", action="store_true", help="export the local cache as it is, without a sync"
+    )
+    exporting.add_argument(
+        "--overwrite", action="store_true", help="replace FILE if it already exists"
     )
 
     cache = commands.add_parser("cache", help="the local cache")

@@ -8,7 +8,9 @@ every row was handled, 1 when the file cannot be read or the store cannot be rea
 midway, when the rest was not sent), 2 for bad options or an unusable mapping file.
 
 ``export FILE`` writes the cached customers after a quick sync (``--offline``: the cache as it
-is), searched like ``customers list --offline`` and sorted by name.
+is), searched like ``customers list --offline`` and sorted by name. An existing FILE is replaced
+only with ``--overwrite``; without it the command stops with a usage error (exit code 2) before
+it asks the store for anything.
 """
 
 from __future__ import annotations
@@ -119,7 +121,12 @@ def export_command(
     paths: AppPaths,
     console: Console,
 ) -> int:
-    """``export FILE``: a quick sync, then the cached customers to a CSV file."""
+    """``export FILE``: a quick sync, then the cached customers to a CSV file.
+
+    Raises:
+        UsageError: if FILE exists and ``--overwrite`` was not given (checked before the sync).
+    """
+    _check_replace(Path(options.file), overwrite=options.overwrite)
     report = SyncEngine(client, cache).sync(SyncMode.QUICK)
     console.err.write(
         f"Synced: {counted(report.fetched, 'customer')} fetched, {report.removed:,} removed.\n"
@@ -128,8 +135,16 @@ def export_command(
 
 
 def export_offline(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
-    """``export FILE --offline``: the cached customers as they are, searched, by name."""
+    """``export FILE --offline``: the cached customers as they are, searched, by name.
+
+    The file is written whole or not at all (:func:`~app.importer.exporting.write_rows`).
+
+    Raises:
+        UsageError: if FILE exists and ``--overwrite`` was not given.
+    """
     path = Path(options.file)
+    # Asked again after export_command's sync: the file may have appeared meanwhile.
+    _check_replace(path, overwrite=options.overwrite)
     view = CustomerFilter(search=options.search, sort="name")
     count = export_view(cache, view, path, delimiter=DELIMITER_NAMES[options.delimiter])
     if console.as_json:
@@ -140,6 +155,21 @@ def export_offline(options: argparse.Namespace, cache: CustomerCache, console: C
 
 
 # -- options ----------------------------------------------------------------------------------
+
+
+def _check_replace(path: Path, *, overwrite: bool) -> None:
+    """Refuse to replace an existing file unless ``--overwrite`` says so.
+
+    A folder is left to the writer, which says that it is a folder (``--overwrite`` would not
+    help); anything else at ``path``, a link (even a broken one) included, counts as existing.
+
+    Raises:
+        UsageError: if something is at ``path`` and ``overwrite`` is false.
+    """
+    if overwrite or (path.is_dir() and not path.is_symlink()):
+        return
+    if path.is_symlink() or path.exists():
+        raise UsageError(f"{path} already exists; pass --overwrite to replace it")
 
 
 def _chunk_size(value: int) -> int:

@@ -96,6 +96,86 @@ def test_export_offline_needs_a_cache(cli: Cli, tmp_path: Path) -> None:
     assert not (tmp_path / "x.csv").exists()
 
 
+def refusal(path: Path) -> str:
+    """What ``export`` says on stderr when it will not replace ``path``."""
+    return f"error: {path} already exists; pass --overwrite to replace it\n"
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"], ["--offline"]], ids=["sync", "json", "offline"])
+def test_export_refuses_to_replace_an_existing_file(
+    cli: Cli, tmp_path: Path, extra: list[str]
+) -> None:
+    assert cli("sync").code == 0  # so --offline has a cache and is refused for the file alone
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    existing = folder / "customers.csv"
+    existing.write_bytes(b"keep me\r\n")
+
+    outcome = cli("export", str(existing), *extra)
+
+    assert outcome.code == 2
+    assert outcome.err == refusal(existing)
+    assert outcome.out == ""
+    assert existing.read_bytes() == b"keep me\r\n"
+    assert [child.name for child in folder.iterdir()] == ["customers.csv"]  # no temporary file
+
+
+def test_a_link_counts_as_an_existing_file(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.csv"
+    link = tmp_path / "customers.csv"
+    link.symlink_to(target)  # broken: the file it names does not exist
+
+    outcome = cli("export", str(link))
+
+    assert (outcome.code, outcome.err) == (2, refusal(link))
+    assert link.is_symlink()
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("extra", [[], ["--offline"]], ids=["sync", "offline"])
+def test_overwrite_replaces_an_existing_file(cli: Cli, tmp_path: Path, extra: list[str]) -> None:
+    assert cli("sync").code == 0
+    existing = tmp_path / "customers.csv"
+    existing.write_text("Email\nold@example.com\n", encoding="utf-8")
+
+    outcome = cli("export", str(existing), "--overwrite", "--json", *extra)
+
+    assert json_of(outcome) == {"file": str(existing), "customers": CUSTOMERS}
+    with open_csv(existing) as rows:
+        assert rows.header[:2] == ("ID", "Email")
+        emails = [row.cells[1] for row in rows]
+    assert len(emails) == CUSTOMERS
+    assert "old@example.com" not in emails
+    assert [child.name for child in tmp_path.iterdir() if child.name.endswith(".part")] == []
+
+
+def test_a_refused_export_asks_the_store_nothing(
+    start_store: StoreFactory, paths: AppPaths, tmp_path: Path
+) -> None:
+    # The store is gone: an export that went to the store first would fail to connect (1).
+    gone = start_store(customers=CUSTOMERS)
+    environ = key_environment(gone)
+    url = gone.base_url
+    gone.stop()
+    secrets = FileSecrets(tmp_path / "s.json")
+    existing = tmp_path / "customers.csv"
+    existing.write_bytes(b"keep me")
+
+    def export(*extra: str) -> Outcome:
+        return invoke(
+            ["export", str(existing), "--store-url", url, *extra], paths, environ, secrets
+        )
+
+    refused = export()
+    assert (refused.code, refused.err, refused.out) == (2, refusal(existing), "")
+    assert existing.read_bytes() == b"keep me"
+    # With --overwrite the same command does go to the store, and fails to reach it.
+    unreachable = export("--overwrite")
+    assert unreachable.code == 1
+    assert "connect" in unreachable.err
+    assert existing.read_bytes() == b"keep me"
+
+
 # -- import ------------------------------------------------------------------------------------
 
 
