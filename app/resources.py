@@ -5,9 +5,12 @@ This module owns the resource layout: :data:`RUNTIME_RESOURCES`, the one list of
 ``tests/packaging/test_spec.py`` checks that it does), how a resource's path is found, and the
 application icon built from them.
 
-From a source checkout the files are in the repository's ``resources/`` folder. In a PyInstaller
-bundle they are in ``resources/`` below ``sys._MEIPASS`` (the bundle's ``_internal`` folder, or
-``Contents/Frameworks`` in a macOS app), where the spec puts them.
+From a source checkout (or an editable install) the files are in the repository's ``resources/``
+folder. In a PyInstaller bundle they are in ``resources/`` below ``sys._MEIPASS`` (the bundle's
+``_internal`` folder, or ``Contents/Frameworks`` in a macOS app), where the spec puts them.
+Installed from a wheel they are in ``app/_resources/`` (:data:`PACKAGED_RESOURCES`), where
+``pyproject.toml``'s ``force-include`` puts ``resources/icons``: a wheel cannot carry a
+top-level ``resources/`` folder without spilling it into ``site-packages``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: The resource folder's name inside the ``app`` package when installed from a wheel (the
+#: wheel's ``force-include`` in ``pyproject.toml`` must name the same folder).
+PACKAGED_RESOURCES = "_resources"
 #: The square sizes, in pixels, the icon is rendered at (``packaging/make_icons.py``).
 ICON_SIZES: tuple[int, ...] = (16, 24, 32, 48, 64, 128, 256, 512)
 #: The icon's vector source (not loaded at run time: the app needs no SVG support).
@@ -51,11 +57,19 @@ RUNTIME_RESOURCES: tuple[str, ...] = tuple(icon_png(size) for size in ICON_SIZES
 
 
 def resource_root() -> Path:
-    """The folder the resources are in: the bundle's when frozen, else the repository's."""
+    """The folder the resources are in.
+
+    The bundle's when frozen; the package's own :data:`PACKAGED_RESOURCES` folder when that
+    exists (an install from a wheel); else the repository's, next to the ``app`` package.
+    """
     bundle: str | None = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    packaged = package / PACKAGED_RESOURCES
+    if packaged.is_dir():
+        return packaged
+    return package.parent / "resources"
 
 
 def resource_path(relative: str, root: Path | None = None) -> Path:

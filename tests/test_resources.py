@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
+import os
 import shutil
 import struct
+import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -15,12 +19,14 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QApplication
 
+import app.resources
 from app import APP_ID
 from app.resources import (
     ICON_ICNS,
     ICON_ICO,
     ICON_SIZES,
     ICON_SOURCE,
+    PACKAGED_RESOURCES,
     RUNTIME_RESOURCES,
     app_icon,
     icon_png,
@@ -77,6 +83,23 @@ def test_frozen_bundle_resources_are_below_meipass(
     assert missing_resources() == []
     (tmp_path / "resources" / Path(icon_png(48))).unlink()
     assert missing_resources() == [icon_png(48)]
+
+
+def test_an_installed_package_uses_its_own_resources_before_a_stray_top_level_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed from a wheel, ``app/_resources`` wins over any ``site-packages/resources``."""
+    site = tmp_path / "site-packages"
+    packaged = site / "app" / PACKAGED_RESOURCES
+    shutil.copytree(REPO / "resources" / "icons", packaged / "icons")
+    (site / "resources" / "icons").mkdir(parents=True)  # another distribution's, say
+    monkeypatch.setattr(app.resources, "__file__", str(site / "app" / "resources.py"))
+    assert resource_root() == packaged
+    assert resource_path(icon_png(64)) == packaged / Path(icon_png(64))
+    assert missing_resources() == []
+    # Without the packaged folder (a source checkout) the folder next to the package is used.
+    shutil.rmtree(packaged)
+    assert resource_root() == site / "resources"
 
 
 def test_meipass_alone_is_not_taken_for_a_bundle(
@@ -196,3 +219,92 @@ def test_committed_pngs_match_the_svg(
                 differing += 1
     # Room for another Qt version's anti-aliasing along edges, none for a changed drawing.
     assert differing <= size * size // 50
+
+
+# -- the wheel ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built from the working tree by pip with the project's backend.
+
+    With hatchling importable here the build runs without an isolated environment, so nothing
+    is fetched; otherwise pip installs the backend from the configured package index first.
+    """
+    out = tmp_path_factory.mktemp("wheel")
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir"]
+    command += [str(out), str(REPO)]
+    if importlib.util.find_spec("hatchling") is not None:
+        command.append("--no-build-isolation")
+    done = subprocess.run(  # noqa: S603 - pip on our own project
+        command, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (built,) = out.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel_names(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
+@pytest.mark.slow
+def test_wheel_ships_every_icon_inside_the_package(wheel: Path, wheel_names: set[str]) -> None:
+    packaged = f"app/{PACKAGED_RESOURCES}/"
+    for name in (*RUNTIME_RESOURCES, ICON_SOURCE, ICON_ICO, ICON_ICNS):
+        assert packaged + name in wheel_names, name
+    shipped = {name.removeprefix(packaged) for name in wheel_names if name.startswith(packaged)}
+    icons = REPO / "resources" / "icons"
+    in_repo = {p.relative_to(icons.parent).as_posix() for p in icons.rglob("*") if p.is_file()}
+    assert shipped == in_repo
+    with zipfile.ZipFile(wheel) as archive:
+        for name in RUNTIME_RESOURCES:
+            assert archive.read(packaged + name) == resource_path(name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_wheel_leaves_out_the_screenshots_and_the_top_level_folder(
+    wheel_names: set[str],
+) -> None:
+    screenshots = {path.name for path in (REPO / "resources" / "screenshots").iterdir()}
+    assert screenshots
+    assert {Path(name).name for name in wheel_names}.isdisjoint(screenshots)
+    assert not [name for name in wheel_names if "screenshot" in name.lower()]
+    top = {name.split("/")[0] for name in wheel_names}
+    assert {folder for folder in top if not folder.endswith(".dist-info")} == {"app"}
+
+
+@pytest.mark.slow
+def test_app_unpacked_from_the_wheel_finds_its_icons(wheel: Path, tmp_path: Path) -> None:
+    """The unpacked wheel stands in for site-packages: its app/resources.py, its icons."""
+    site = tmp_path / "site-packages"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    script = (
+        "import json\n"
+        "from PySide6.QtGui import QGuiApplication\n"
+        "import app.resources as r\n"
+        "qapp = QGuiApplication([])\n"
+        "icon = r.app_icon()\n"
+        "print(json.dumps({'module': r.__file__, 'root': str(r.resource_root()),\n"
+        "    'missing': r.missing_resources(),\n"
+        "    'sizes': sorted(size.width() for size in icon.availableSizes())}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(  # noqa: S603 - our own interpreter on a fixed script
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert Path(found["module"]).resolve() == (site / "app" / "resources.py").resolve()
+    assert Path(found["root"]) == (site / "app" / PACKAGED_RESOURCES).resolve()
+    assert found["missing"] == []
+    assert found["sizes"] == sorted(ICON_SIZES)
