@@ -487,13 +487,14 @@ class CustomerCache:
         """A customer's cached orders, newest first; None if never fetched."""
         if self._fetched_at(customer_id, "orders_fetched_at") is None:
             return None
-        return [
-            Order.from_api(json.loads(data))
-            for (data,) in self._conn.execute(
-                "SELECT data FROM orders WHERE customer_id = ? ORDER BY created_at DESC, id DESC",
-                (customer_id,),
-            )
-        ]
+        # In one step, as the GUI thread reads lists (see _one_step).
+        stored = _one_step(
+            self._conn,
+            "SELECT json_group_array(json(data)) FROM (SELECT data FROM orders"
+            " WHERE customer_id = ? ORDER BY created_at DESC, id DESC)",
+            (customer_id,),
+        )
+        return [Order.from_api(data) for data in stored]
 
     def store_downloads(
         self, customer_id: int, downloads: Sequence[Download], fetched_at: int
@@ -519,13 +520,13 @@ class CustomerCache:
         """A customer's cached downloads; None if never fetched."""
         if self._fetched_at(customer_id, "downloads_fetched_at") is None:
             return None
-        return [
-            Download.from_api(json.loads(data))
-            for (data,) in self._conn.execute(
-                "SELECT data FROM downloads WHERE customer_id = ? ORDER BY position",
-                (customer_id,),
-            )
-        ]
+        stored = _one_step(
+            self._conn,
+            "SELECT json_group_array(json(data)) FROM (SELECT data FROM downloads"
+            " WHERE customer_id = ? ORDER BY position)",
+            (customer_id,),
+        )
+        return [Download.from_api(data) for data in stored]
 
     def _fetched_at(self, customer_id: int, column: str) -> int | None:
         row = self._conn.execute(
