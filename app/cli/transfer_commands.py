@@ -83,7 +83,7 @@ def import_command(
     if options.dry_run:
         results = planned_results(plan)
         if report is not None:
-            write_report(report, results, file_format.delimiter)
+            write_report(report, results, file_format.delimiter, planned=True)
         _print_summary(path, file_format, mapping, planned, results, None, report, console)
         return EXIT_OK
     folder = report.parent if report is not None else imports_folder(paths)

@@ -91,6 +91,13 @@ ERROR_COLUMN = "Error"
 WAS_EMPTY_COLUMN = "Empty before the import (clear by hand)"
 #: The per-row report's columns.
 REPORT_HEADER = ("Row", "Outcome", "Customer ID", "Message")
+#: A dry run's report says what would happen to each row, not what did.
+PLANNED_WORDING: Mapping[Outcome, str] = {
+    Outcome.CREATED: "would create",
+    Outcome.UPDATED: "would update",
+    Outcome.SKIPPED: "would skip",
+    Outcome.FAILED: "would fail",
+}
 
 NOT_SENT_CANCELLED = "Not sent: the import was cancelled."
 IN_DOUBT = (
@@ -381,8 +388,17 @@ def planned_results(plan: Iterable[PlannedRow]) -> list[RowResult]:
     ]
 
 
-def write_report(path: Path, results: Iterable[RowResult], delimiter: str = ",") -> None:
+def write_report(
+    path: Path, results: Iterable[RowResult], delimiter: str = ",", *, planned: bool = False
+) -> None:
     """The per-row report: row number, outcome, customer ID and message.
+
+    Args:
+        path: the CSV file to write.
+        results: one per row, in row order.
+        delimiter: the file's cell separator (the import file's, so it opens the same way).
+        planned: the results are a dry run's (:func:`planned_results`): outcomes are worded as
+            what would happen ("would create").
 
     Raises:
         AppError: when the file cannot be written.
@@ -393,7 +409,7 @@ def write_report(path: Path, results: Iterable[RowResult], delimiter: str = ",")
         (
             (
                 str(r.number),
-                str(r.outcome),
+                PLANNED_WORDING[r.outcome] if planned else str(r.outcome),
                 str(r.customer_id) if r.customer_id is not None else "",
                 r.message,
             )

@@ -262,7 +262,7 @@ def test_a_dry_run_sends_nothing_and_says_what_would_happen(
         "journal": None,
     }
     with open_csv(report) as rows:
-        assert {row.cells[1] for row in rows} == {"created"}
+        assert {row.cells[1] for row in rows} == {"would create"}  # nothing was created
 
 
 def test_skip_existing_and_only_empty_steer_the_plan(cli: Cli, tmp_path: Path) -> None:
