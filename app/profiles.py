@@ -83,6 +83,20 @@ class Profiles:
         if make_current:
             self.current = profile.name
 
+    def remove(self, name_or_url: str) -> StoreProfile | None:
+        """Take out the profile with this name or store URL; the removed one, or None.
+
+        When it was the current store, no store is current any more (the app falls back to
+        the demo store), rather than a name that points nowhere.
+        """
+        profile = self.find(name_or_url)
+        if profile is None:
+            return None
+        self.stores = [p for p in self.stores if p.name != profile.name]
+        if self.current == profile.name:
+            self.current = None
+        return profile
+
 
 class ProfileStore:
     """Reads and writes ``stores.json``; a damaged file is set aside, not fatal."""
@@ -203,12 +217,22 @@ class KeyringSecrets:
             raise ConfigurationError(f"The system keychain refused the keys: {error}") from error
 
     def delete(self, url: str) -> None:
-        """Remove the pair from the keychain, if there."""
+        """Remove the pair from the keychain, if there.
+
+        Raises:
+            ConfigurationError: when the keychain refuses (locked, or its service is gone).
+        """
         import keyring
         from keyring.errors import PasswordDeleteError
 
-        with contextlib.suppress(PasswordDeleteError):
+        try:
             keyring.delete_password(KEYRING_SERVICE, url)
+        except PasswordDeleteError:
+            pass  # nothing saved for this store: already as wanted
+        except Exception as error:  # keyring raises assorted errors for broken setups
+            raise ConfigurationError(
+                f"The system keychain could not remove the keys: {error}"
+            ) from error
 
 
 class FileSecrets:

@@ -141,6 +141,44 @@ def cache_path(cache_dir: Path, store_url: str) -> Path:
     return cache_dir / f"{host}-{digest}.sqlite3"
 
 
+#: The files SQLite keeps beside a database: the write-ahead log and its index (WAL mode), and
+#: the rollback journal (a file last opened in another journal mode, or left by a crash).
+SQLITE_SIBLING_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def delete_cache_files(cache_dir: Path, store_url: str) -> bool:
+    """Delete a store's cache file and SQLite's files beside it; whether any was there.
+
+    Files that do not exist are fine (a store never synced has none). Copies set aside as
+    unusable are left alone: they are kept on purpose, for the user to look at.
+
+    Must not be called while a connection to that file is open in this process: on POSIX the
+    open connection would keep writing to a file that no longer has a name (and SQLite would
+    make a new, orphaned ``-wal`` beside it), and on Windows the open file cannot be deleted.
+    Close the store's session (and its worker's connection) first.
+
+    Raises:
+        CacheError: when a file cannot be deleted (no permission, a read-only folder).
+    """
+    path = cache_path(cache_dir, store_url)
+    removed = False
+    # The siblings first: a log left behind could be replayed into a new file of the same
+    # name, while a database left without its log still opens (as of its last checkpoint).
+    for target in [Path(f"{path}{suffix}") for suffix in SQLITE_SIBLING_SUFFIXES] + [path]:
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise CacheError(
+                f"The cache file {target} could not be deleted: {error.strerror or error}. "
+                "Check the folder's permissions and try again.",
+                detail=str(error),
+            ) from error
+        removed = True
+    return removed
+
+
 def _cache_error(error: sqlite3.Error, path: Path) -> CacheError:
     text = str(error).lower()
     if "disk i/o" in text:

@@ -151,6 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="without a system keychain, keep the keys in a file only you can read",
     )
+    forget = store_actions.add_parser(
+        "forget",
+        help="remove a saved store's keys and cached customers from this computer",
+        description="Remove a saved store from this computer: its profile, its keys and its "
+        "local cache. The store itself and its customers are not changed.",
+    )
+    _add_global_options(forget, suppress=True)
+    forget.add_argument("name_or_url", metavar="NAME_OR_URL", help="the saved store's name or URL")
+    forget.add_argument("--yes", action="store_true", help="really forget it")
     sync = commands.add_parser("sync", help="bring the local cache up to date with the store")
     _add_global_options(sync, suppress=True)
     sync.set_defaults(action="run")

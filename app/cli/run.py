@@ -33,11 +33,13 @@ from app.cli.store_access import (
 )
 from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
 from app.errors import AppError, ConfigurationError
+from app.forgetting import forget_store
 from app.paths import AppPaths
 from app.profiles import (
     FileSecrets,
     KeyringSecrets,
     ProfileStore,
+    SecretsChosenOnUse,
     SecretStore,
     StoreProfile,
 )
@@ -69,6 +71,8 @@ def run_cli(
     profiles = ProfileStore(paths.config_dir / "stores.json")
     if (options.command, options.action) == ("store", "connect"):
         return _connect(options, paths, profiles, secrets, environ, console)
+    if (options.command, options.action) == ("store", "forget"):
+        return _forget(options, paths, profiles, secrets, console)
     key = (options.command, options.action)
     if getattr(options, "offline", False) or key == ("cache", "info"):
         return _run_offline(options, paths, profiles, console)
@@ -211,5 +215,58 @@ def _connect(
         console.out.write(
             f"Connected to {info.name or url} (WooCommerce {info.wc_version}, {count} customers);"
             f" saved as “{name}”, the store to use from now on.\n"
+        )
+    return EXIT_OK
+
+
+def _forget(
+    options: argparse.Namespace,
+    paths: AppPaths,
+    profiles: ProfileStore,
+    secrets: SecretStore | None,
+    console: Console,
+) -> int:
+    """``store forget NAME_OR_URL --yes``: remove a saved store's profile, keys and cache."""
+    wanted = options.name_or_url
+    try:
+        if not options.yes:
+            raise UsageError(
+                f"forgetting “{wanted}” removes its keys and cached customers from this "
+                "computer; add --yes to confirm"
+            )
+        forgotten = forget_store(
+            wanted,
+            profiles=profiles,
+            # Chosen on use: a name that matches no saved store never probes the keychain.
+            secrets=secrets or SecretsChosenOnUse(lambda: default_secrets(paths)),
+            cache_dir=paths.cache_dir,
+        )
+    except (UsageError, AppError) as error:
+        return _failed(error, console)
+    profile = forgotten.profile
+    if console.as_json:
+        print_json_value(
+            {
+                "name": profile.name,
+                "url": profile.url,
+                "cache_deleted": forgotten.cache_deleted,
+                "was_current": forgotten.was_current,
+            },
+            console,
+        )
+        return EXIT_OK
+    removed = (
+        "its profile, keys and cached customers are removed from this computer"
+        if forgotten.cache_deleted
+        else "its profile and keys are removed from this computer (it had no local cache)"
+    )
+    console.out.write(
+        f"Forgot “{profile.name}” ({profile.url}): {removed}. The store itself and its "
+        "customers are unchanged.\n"
+    )
+    if forgotten.was_current:
+        console.out.write(
+            "It was the store in use: commands now use the embedded demo store unless "
+            "--store-url names a store.\n"
         )
     return EXIT_OK

@@ -492,3 +492,71 @@ def test_opening_a_cache_left_by_a_crash_reads_every_page(
     path = _filled_cache(cache_dir, URL, 50)
     Path(f"{path}-wal").write_bytes(b"")
     assert "PRAGMA quick_check" in _statements_on_open(monkeypatch, cache_dir)
+
+
+# -- deleting a store's cache ----------------------------------------------------------------
+
+
+def _siblings(path: Path) -> list[Path]:
+    """The files SQLite keeps beside a database."""
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def test_deleting_a_cache_removes_the_file_and_every_sqlite_sibling(cache_dir: Path) -> None:
+    path = _filled_cache(cache_dir, URL, 20)
+    for sibling in _siblings(path):  # as a crash leaves them
+        sibling.write_bytes(b"left by a crash")
+    other = _filled_cache(cache_dir, OTHER_URL, 5)
+    set_aside = path.with_name(f"{path.stem}.20260101-000000.unusable{path.suffix}")
+    set_aside.write_bytes(b"kept for the user to look at")
+
+    assert database.delete_cache_files(cache_dir, URL) is True
+
+    assert not path.exists()
+    assert [s for s in _siblings(path) if s.exists()] == []
+    # Another store's cache and a copy set aside on purpose stay.
+    assert other.exists()
+    assert set_aside.exists()
+    reopened = CustomerCache.open(cache_dir, OTHER_URL)
+    try:
+        assert reopened.count() == 5
+    finally:
+        reopened.close()
+
+
+def test_deleting_a_cache_that_is_not_there_is_fine(cache_dir: Path) -> None:
+    assert database.delete_cache_files(cache_dir, URL) is False
+    cache_dir.mkdir()
+    assert database.delete_cache_files(cache_dir, URL) is False
+
+
+def test_deleting_only_a_leftover_log_counts_as_something_removed(cache_dir: Path) -> None:
+    cache_dir.mkdir()
+    wal = Path(f"{cache_path(cache_dir, URL)}-wal")
+    wal.write_bytes(b"left by a crash")
+    assert database.delete_cache_files(cache_dir, URL) is True
+    assert not wal.exists()
+
+
+def test_a_deleted_cache_opens_again_empty_without_a_notice(
+    cache_dir: Path, opened: Callable[[Path, str], CacheFile]
+) -> None:
+    _filled_cache(cache_dir, URL, 20)
+    database.delete_cache_files(cache_dir, URL)
+    file = opened(cache_dir, URL)
+    assert file.notices == []
+    assert CustomerCache(file).count() == 0
+    assert _set_aside(cache_dir) == []
+
+
+def test_a_cache_file_that_cannot_be_deleted_gives_a_clear_error(cache_dir: Path) -> None:
+    path = _filled_cache(cache_dir, URL, 3)
+    # A folder where the log would be: not deletable as a file, even for root.
+    blocker = Path(f"{path}-wal")
+    blocker.mkdir()
+    with pytest.raises(CacheError) as caught:
+        database.delete_cache_files(cache_dir, URL)
+    assert str(blocker) in caught.value.message
+    assert caught.value.detail
+    # The log goes before the database: what stays still opens.
+    assert path.exists()

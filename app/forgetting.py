@@ -1,0 +1,61 @@
+"""Forgetting a saved store: its profile, its keys and its local cache, removed in one place.
+
+The desktop app (Store > Forget this store…) and the command line (``store forget``) both call
+:func:`forget_store`. It lives apart from :mod:`app.profiles` because it deletes cache files, and
+profiles do not depend on the cache. Nothing here talks to the store: the store and its
+customers stay as they are; only what this computer keeps about the store goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.cache.database import delete_cache_files
+from app.errors import ConfigurationError
+from app.profiles import ProfileStore, SecretStore, StoreProfile
+
+
+@dataclass(frozen=True)
+class ForgottenStore:
+    """What forgetting a store removed.
+
+    Attributes:
+        profile: the saved store, now gone from ``stores.json``; its keys are gone too.
+        cache_deleted: whether a local cache of the store was there (and is now deleted).
+        was_current: whether it was the store in use; now none is (the demo store is used).
+    """
+
+    profile: StoreProfile
+    cache_deleted: bool
+    was_current: bool
+
+
+def forget_store(
+    name_or_url: str, *, profiles: ProfileStore, secrets: SecretStore, cache_dir: Path
+) -> ForgottenStore:
+    """Remove a saved store's profile, its keys and its cache files from this computer.
+
+    The store's cache must not be open in this process (see
+    :func:`~app.cache.database.delete_cache_files`): the desktop app switches to the demo store
+    first.
+
+    Raises:
+        ConfigurationError: when no saved store has this name or URL, or the keychain refuses.
+        CacheError: when a cache file cannot be deleted.
+    """
+    saved = profiles.load()
+    profile = saved.find(name_or_url)
+    if profile is None:
+        known = ", ".join(f"“{p.name}”" for p in saved.stores) or "none"
+        raise ConfigurationError(
+            f"No saved store is called “{name_or_url}”. Saved stores: {known}."
+        )
+    # Keys and cache first, the profile last: should a step fail, the store is still listed,
+    # and forgetting it again finishes the job (each step is harmless to repeat).
+    secrets.delete(profile.url)
+    cache_deleted = delete_cache_files(cache_dir, profile.url)
+    was_current = saved.current == profile.name
+    saved.remove(profile.name)
+    profiles.save(saved)
+    return ForgottenStore(profile, cache_deleted, was_current)

@@ -1,0 +1,140 @@
+"""``woo-customers store forget``: a saved store's profile, keys and cache leave this computer.
+
+In-process, as the CLI's own tests run commands (``invoke``), with every file under
+``tmp_path`` and the keys in the owner-only secrets file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cache.database import cache_path
+from app.paths import AppPaths
+from app.profiles import FileSecrets, ProfileStore
+from tests.cli.test_cli import CUSTOMERS, invoke, key_environment
+from tests.conftest import StoreFactory
+
+
+def _cache_files(paths: AppPaths, url: str) -> list[Path]:
+    """The store's cache file and the SQLite files beside it that exist now."""
+    path = cache_path(paths.cache_dir, url)
+    candidates = [path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))]
+    return [file for file in candidates if file.exists()]
+
+
+@pytest.fixture
+def secrets(paths: AppPaths) -> FileSecrets:
+    return FileSecrets(paths.config_dir / "secrets.json")
+
+
+@pytest.fixture
+def synced_url(start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets) -> str:
+    """A store saved with ``store connect`` as "Shop" and synced into its local cache."""
+    store = start_store(customers=CUSTOMERS)
+    connected = invoke(
+        ["store", "connect", "--store-url", store.base_url, "--name", "Shop"],
+        paths,
+        key_environment(store),
+        secrets,
+    )
+    assert connected.code == 0, connected.err
+    synced = invoke(["sync", "--json"], paths, {}, secrets)
+    assert synced.code == 0, synced.err
+    assert _cache_files(paths, store.base_url), "the sync made no cache"
+    return store.base_url
+
+
+def test_forget_with_yes_removes_the_profile_keys_and_cache(
+    paths: AppPaths, secrets: FileSecrets, synced_url: str
+) -> None:
+    result = invoke(["store", "forget", "Shop", "--yes"], paths, {}, secrets)
+    assert (result.code, result.err) == (0, "")
+    assert f"Forgot “Shop” ({synced_url})" in result.out
+    assert "cached customers are removed" in result.out
+    assert "unchanged" in result.out
+    assert "embedded demo store" in result.out  # it was the store in use
+    profiles = ProfileStore(paths.config_dir / "stores.json").load()
+    assert (profiles.stores, profiles.current) == ([], None)
+    assert secrets.get(synced_url) is None
+    assert _cache_files(paths, synced_url) == []
+
+
+def test_forget_by_url_prints_json(paths: AppPaths, secrets: FileSecrets, synced_url: str) -> None:
+    result = invoke(["store", "forget", synced_url, "--yes", "--json"], paths, {}, secrets)
+    assert result.code == 0, result.err
+    assert result.json() == {
+        "name": "Shop",
+        "url": synced_url,
+        "cache_deleted": True,
+        "was_current": True,
+    }
+    assert _cache_files(paths, synced_url) == []
+
+
+def test_forget_without_yes_refuses_and_changes_nothing(
+    paths: AppPaths, secrets: FileSecrets, synced_url: str
+) -> None:
+    profiles_file = paths.config_dir / "stores.json"
+    before = profiles_file.read_bytes()
+    result = invoke(["store", "forget", "Shop"], paths, {}, secrets)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("error: ")
+    assert "--yes" in result.err
+    assert profiles_file.read_bytes() == before
+    assert secrets.get(synced_url) is not None
+    assert _cache_files(paths, synced_url) != []
+
+
+def test_forget_an_unknown_store_is_a_usage_error(
+    paths: AppPaths, secrets: FileSecrets, synced_url: str
+) -> None:
+    profiles_file = paths.config_dir / "stores.json"
+    before = profiles_file.read_bytes()
+    result = invoke(["store", "forget", "Nowhere", "--yes", "--json"], paths, {}, secrets)
+    assert (result.code, result.out) == (2, "")
+    assert "No saved store is called “Nowhere”" in result.err
+    assert "“Shop”" in result.err
+    assert profiles_file.read_bytes() == before
+    assert _cache_files(paths, synced_url) != []
+
+
+def test_forget_with_nothing_saved_is_a_usage_error(paths: AppPaths) -> None:
+    # No secret store passed: the app's own is never even chosen for a name that matches none.
+    result = invoke(["store", "forget", "Shop", "--yes"], paths, {}, None)
+    assert (result.code, result.out) == (2, "")
+    assert "No saved store is called “Shop”" in result.err
+    assert not (paths.config_dir / "secrets.json").exists()
+    assert not (paths.config_dir / "stores.json").exists()
+
+
+def test_forget_needs_a_name(paths: AppPaths, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        invoke(["store", "forget", "--yes"], paths, {}, None)
+    assert stopped.value.code == 2
+    assert "NAME_OR_URL" in capsys.readouterr().err
+
+
+def test_forget_keeps_the_other_saved_stores(
+    start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets, synced_url: str
+) -> None:
+    other = start_store(customers=2)
+    connected = invoke(
+        ["store", "connect", "--store-url", other.base_url, "--name", "Outlet"],
+        paths,
+        key_environment(other),
+        secrets,
+    )
+    assert connected.code == 0, connected.err
+    result = invoke(["store", "forget", "Shop", "--yes", "--json"], paths, {}, secrets)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["was_current"] is False  # Outlet was connected last
+    profiles = ProfileStore(paths.config_dir / "stores.json").load()
+    assert [p.name for p in profiles.stores] == ["Outlet"]
+    assert profiles.current == "Outlet"
+    assert secrets.get(other.base_url) is not None
+    # Later commands use the store still saved and current.
+    count = invoke(["customers", "count", "--json"], paths, {}, secrets)
+    assert (count.code, count.json()) == (0, {"count": 2})
