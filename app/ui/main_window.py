@@ -62,6 +62,8 @@ from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
+from app.profiles import StoreProfile
+from app.ui.confirmations import ask_to_confirm
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
@@ -156,6 +158,9 @@ class MainWindow(QMainWindow):
         self._orders_request: int | None = None
         self._downloads_request: int | None = None
         self._retry: Callable[[], None] | None = None
+        # The saved store the window shows (None for the demo store or a store opened by its
+        # URL alone): the one Store > Forget this store… forgets.
+        self._shown_profile: StoreProfile | None = None
         self.transfers = CsvTransfers(
             host=self, parent=self, settings=settings, paths=paths, tell=self._tell
         )
@@ -240,6 +245,12 @@ class MainWindow(QMainWindow):
         store_menu = menu.addMenu("&Store")
         store_menu.addAction(self.action_sync)
         store_menu.addAction(self.action_full_sync)
+        self.action_forget_store = self._action(
+            "actionForgetStore", "Forget this store…", None, self.forget_store
+        )
+        self.action_forget_store.setEnabled(False)  # until _show_stores finds a saved store
+        store_menu.addSeparator()
+        store_menu.addAction(self.action_forget_store)
         self.action_copy_diagnostics = self._action(
             "actionCopyDiagnostics", "Copy diagnostics", None, self.copy_diagnostics
         )
@@ -621,27 +632,67 @@ class MainWindow(QMainWindow):
         customer = self.selected_customer()
         if customer is None:
             return
-        box = QMessageBox(self)
-        box.setObjectName("confirmDelete")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Delete customer")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"Delete {customer.display_name}?")
-        box.setInformativeText(
-            f"{customer.email} will be removed from the store for good. Their orders are kept "
-            "in the store as guest orders."
+        orders = customer.orders_count
+        if orders == 0:
+            kept = "They have no orders."
+        elif orders == 1:
+            kept = "Their order is kept in the store as a guest order."
+        else:
+            kept = f"Their {orders:,} orders are kept in the store as guest orders."
+
+        def confirmed() -> None:
+            self.session.service.delete_customer(customer.id)
+            self.statusBar().showMessage(f"Deleting {customer.display_name}…")
+
+        ask_to_confirm(
+            self,
+            name="confirmDelete",
+            title="Delete customer",
+            question=f"Delete {customer.display_name}?",
+            explanation=f"{customer.email} will be removed from the store for good. {kept}",
+            action="Delete",
+            confirmed=confirmed,
         )
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
-        def answered() -> None:
-            if box.clickedButton() is delete:
-                self.session.service.delete_customer(customer.id)
-                self.statusBar().showMessage(f"Deleting {customer.display_name}…")
+    @Slot()
+    def forget_store(self) -> None:
+        """Forget the saved store shown, after a confirmation that says what goes and what not."""
+        profile = self._shown_profile
+        if self._stores is None or profile is None:
+            return
+        ask_to_confirm(
+            self,
+            name="confirmForgetStore",
+            title="Forget store",
+            question=f"Forget “{profile.name}” on this computer?",
+            explanation=(
+                "Its keys and its cached customers are removed from this computer, and the "
+                f"window switches to the demo store.\n\nThe store itself ({profile.url}) and "
+                "its customers are not changed: connect it again to use it here."
+            ),
+            action="Forget",
+            confirmed=lambda: self._forget_saved_store(profile.name),
+        )
 
-        box.finished.connect(answered)
-        box.open()
+    def _forget_saved_store(self, name: str) -> None:
+        assert self._stores is not None
+        try:
+            demo = self._stores.open_demo()
+        except AppError as error:
+            self.banner.show_error(error.message, retry=False)
+            return
+        # The demo store first: the forgotten store's cache file must be closed to be deleted.
+        self.replace_session(demo)
+        try:
+            self._stores.forget(name)
+        except AppError as error:
+            self.banner.show_error(f"Forgetting “{name}” failed: {error.message}", retry=False)
+        else:
+            self.statusBar().showMessage(
+                f"Forgot “{name}”: its keys and cached customers are gone from this computer.",
+                10_000,
+            )
+        self._show_stores()  # whatever happened, the switcher lists what is saved now
 
     @Slot()
     def find_by_email(self) -> None:
@@ -675,6 +726,9 @@ class MainWindow(QMainWindow):
             return
         profiles = self._stores.profiles()
         current = None if self.session.is_demo else profiles.find(self.session.connection.url)
+        self._shown_profile = current
+        # Forgetting works offline too (nothing is sent), so only a saved store decides.
+        self.action_forget_store.setEnabled(current is not None)
         self.store_switcher.show_stores(
             profiles.stores, current.name if current is not None else None
         )

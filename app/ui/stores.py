@@ -2,8 +2,8 @@
 
 :class:`StoreDirectory` owns the profile file and the secret store and turns a choice (a saved
 profile, the demo store, or a new connection from the dialog) into an open
-:class:`~app.ui.session.StoreSession`. :class:`StoreSwitcher` is the toolbar's combo box that
-lists the choices; the main window only wires the two together.
+:class:`~app.ui.session.StoreSession`, and forgets a saved store. :class:`StoreSwitcher` is the
+toolbar's combo box that lists the choices; the main window only wires the two together.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from app.api.connection import StoreConnection
 from app.errors import ConfigurationError
+from app.forgetting import ForgottenStore, forget_store
 from app.paths import AppPaths
 from app.profiles import (
     KeyringSecrets,
@@ -85,6 +86,22 @@ class StoreDirectory:
         profiles.current = profile.name
         self._profile_file.save(profiles)
         return open_session(connection, self._paths.cache_dir, title=profile.name)
+
+    def forget(self, name: str) -> ForgottenStore:
+        """Remove a saved store's profile, keys and cache from this computer.
+
+        The store's session must be closed first (its cache file is deleted).
+
+        Raises:
+            ConfigurationError: when no saved store has this name, or the keychain refuses.
+            CacheError: when a cache file cannot be deleted.
+        """
+        return forget_store(
+            name,
+            profiles=self._profile_file,
+            secrets=self._secrets,
+            cache_dir=self._paths.cache_dir,
+        )
 
     def ask_for_store(self, parent: QWidget, opened: Callable[[StoreSession], None]) -> None:
         """Show the connection dialog; hand the session of the store chosen there to ``opened``."""

@@ -779,7 +779,8 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     box = the_message_box(window, "confirmDelete")
     assert victim.display_name in box.text()
     assert victim.email in box.informativeText()
-    assert "guest orders" in box.informativeText()
+    assert "kept in the store as" in box.informativeText()
+    assert "guest order" in box.informativeText()
     screenshot(box, "main_window_delete_confirmation")
 
     # Cancel changes nothing.
@@ -803,6 +804,15 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     assert shown is None or shown.id != victim.id
     assert (shown.id if shown else None) == (selected.id if selected else None)
     assert window.table.selectionModel().isRowSelected(window.table.currentIndex().row())
+
+    # Someone without orders is not told about orders that do not exist.
+    buyerless = next(c for c in customers(window) if c.orders_count == 0)
+    click_customer(qtbot, window, buyerless.id)
+    action(window, "actionDeleteCustomer").trigger()
+    box = the_message_box(window, "confirmDelete")
+    assert "They have no orders." in box.informativeText()
+    assert "guest" not in box.informativeText()
+    qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
 
 
 def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
