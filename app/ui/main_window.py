@@ -63,10 +63,10 @@ from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
 from app.profiles import StoreProfile
-from app.ui.confirmations import ask_to_confirm
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
+from app.ui.message_boxes import ask_to_confirm, widen
 from app.ui.session import StoreSession
 from app.ui.stores import StoreDirectory, StoreSwitcher
 from app.ui.table_view import TableView
@@ -1037,6 +1037,7 @@ class MainWindow(QMainWindow):
             "A desktop customer manager for WooCommerce stores: browse, search, edit, import "
             "and export customers, online or from the local cache."
         )
+        widen(box)
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

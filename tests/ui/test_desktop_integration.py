@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from app import APP_ID
+from app import APP_ID, __version__
 from app.interpreter_lock import WINDOW_SWITCH_INTERVAL
 from app.main import build, main
 from app.paths import AppPaths
 from app.resources import ICON_SIZES
 from app.single_instance import SingleInstance
 from app.ui.main_window import MainWindow
+from app.ui.message_boxes import EXPLANATION_MIN_WIDTH
+from tests.ui.test_main_window import screenshot
 
 
 def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> None:
@@ -36,6 +38,18 @@ def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> 
         assert str(tmp_path / "data") in text
         assert "Store: the embedded demo store" in text
         assert window.session.connection.consumer_secret not in text
+        about = window.findChild(QAction, "actionAbout")
+        assert about is not None
+        about.trigger()
+        box = window.findChild(QMessageBox, "aboutBox")
+        assert box is not None
+        assert box.isVisible()
+        assert __version__ in box.text()
+        explanation = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        assert explanation is not None
+        assert explanation.width() >= EXPLANATION_MIN_WIDTH  # reads as lines, not a column
+        screenshot(box, "about_box")
+        box.close()
     finally:
         window.close()
 

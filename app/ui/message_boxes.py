@@ -1,9 +1,11 @@
-"""ask_to_confirm: the app's one shape of "are you sure?" box for actions that remove something.
+"""The app's message boxes: readable widths, and one shape of "are you sure?" box.
 
-A warning box that names what goes, says what happens and what does not, offers the action on a
-button named after it, and leaves Cancel as the default (Enter never destroys anything). It is
-window-modal and opened, not executed, so the event loop (and the worker's signals) keep running
-while it waits, and tests can answer it.
+:func:`widen` keeps a box's explanation from wrapping into a narrow column.
+:func:`ask_to_confirm` is the confirmation for actions that remove something: a warning box that
+names what goes, says what happens and what does not, offers the action on a button named after
+it, and leaves Cancel as the default (Enter never destroys anything). It is window-modal and
+opened, not executed, so the event loop (and the worker's signals) keep running while it waits,
+and tests can answer it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 #: Wide enough that two or three sentences read as lines, not as a narrow column.
 EXPLANATION_MIN_WIDTH: Final = 380
+
+
+def widen(box: QMessageBox) -> None:
+    """Give the box's explanation (its informative text) a readable width."""
+    box.setStyleSheet(
+        f"QLabel#qt_msgbox_informativelabel {{ min-width: {EXPLANATION_MIN_WIDTH}px; }}"
+    )
 
 
 def ask_to_confirm(
@@ -46,9 +55,7 @@ def ask_to_confirm(
     box.setTextFormat(Qt.TextFormat.PlainText)  # names come from the store: never markup
     box.setText(question)
     box.setInformativeText(explanation)
-    box.setStyleSheet(
-        f"QLabel#qt_msgbox_informativelabel {{ min-width: {EXPLANATION_MIN_WIDTH}px; }}"
-    )
+    widen(box)
     button = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
