@@ -628,7 +628,11 @@ class CustomerDialog(QDialog):
         self._revalidate()
 
     def _show_notice(self, notice: Notice) -> None:
-        """The default notifier: a non-modal message box that outlives this dialog."""
+        """The default notifier: a message box over the window, outliving this dialog.
+
+        Window-modal: a notice that a change did not apply must be read before the next
+        dialog opens over the window (a non-modal box could end up hidden behind it).
+        """
         box = QMessageBox(self.parentWidget())
         box.setObjectName(NOTICE_OBJECT_NAME)
         box.setWindowTitle(notice.title)
@@ -636,7 +640,7 @@ class CustomerDialog(QDialog):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(notice.text)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_notice = box
-        box.show()
+        box.open()
