@@ -369,6 +369,14 @@ class DownloadsModel(_RecordTableModel[Download]):
         """The download of a row (None out of range)."""
         return self.record_at(row)
 
+    def name_products(self, product_names: Mapping[int, str]) -> None:
+        """Learn product names (the customer's orders arrived after the downloads)."""
+        if not product_names or not self._records:
+            return
+        self._product_names = {**self._product_names, **product_names}
+        last = self.index(len(self._records) - 1, DownloadColumn.PRODUCT)
+        emit_signal(self.dataChanged, self.index(0, DownloadColumn.PRODUCT), last, [])
+
     def _product(self, download: Download) -> str:
         if download.product_id is None:
             return ""

@@ -7,6 +7,7 @@ as plain text: a customer called ``<b>x</b>`` shows those characters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -145,6 +146,16 @@ class _LoadingStack(QStackedWidget):
         """Show a message instead of rows (e.g. offline and never loaded)."""
         self._empty.setText(text)
         self.setCurrentWidget(self._empty)
+
+
+def _product_names(orders: Sequence[Order]) -> dict[int, str]:
+    """Product names by product id, from the line items of a customer's orders."""
+    return {
+        item.product_id: item.name
+        for order in orders
+        for item in order.line_items
+        if item.product_id is not None
+    }
 
 
 def _table(model: object) -> QTableView:
@@ -353,6 +364,8 @@ class DetailPanel(QWidget):
         if orders:
             self.orders_table.selectRow(0)
         self._orders_stack.show_rows(len(orders))
+        if self._downloads_for == customer_id:  # downloads shown first: name their products
+            self.downloads_model.name_products(_product_names(orders))
 
     def show_downloads(
         self,
@@ -367,13 +380,7 @@ class DetailPanel(QWidget):
             self._downloads_stack.show_busy()
             return
         self._downloads_for = customer_id
-        names = {
-            item.product_id: item.name
-            for order in orders or []
-            for item in order.line_items
-            if item.product_id is not None
-        }
-        self.downloads_model.set_downloads(downloads, product_names=names)
+        self.downloads_model.set_downloads(downloads, product_names=_product_names(orders or []))
         self._downloads_stack.show_rows(len(downloads))
 
     def show_unavailable(self, what: str, message: str) -> None:

@@ -791,9 +791,12 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_detail_downloads_wanted(self, customer_id: int) -> None:
         cached = self.session.cache.downloads(customer_id)
-        self.detail.show_downloads(customer_id, cached, self.session.cache.orders(customer_id))
+        orders = self.session.cache.orders(customer_id)
+        self.detail.show_downloads(customer_id, cached, orders)
         if self._online:
             self._downloads_request = self.session.service.load_downloads(customer_id)
+            if orders is None:  # the orders' line items name the downloads' products
+                self._orders_request = self.session.service.load_orders(customer_id)
         elif cached is None:
             self.detail.show_unavailable("downloads", "Downloads are shown once the store is back.")
 

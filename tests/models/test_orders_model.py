@@ -248,6 +248,21 @@ def test_downloads_say_unlimited_never_and_expired(qtmodeltester: ModelChecker) 
     qtmodeltester.check(model)
 
 
+def test_product_names_learned_later_show_without_a_reset(
+    qtbot: QtBot, qtmodeltester: ModelChecker
+) -> None:
+    model = DownloadsModel()
+    qtmodeltester.check(model)
+    model.set_downloads([make_download(1), make_download(2)], product_names={41: "Manual"})
+    product = DownloadColumn.PRODUCT
+    assert [model.data(model.index(row, product)) for row in (0, 1)] == ["Manual", "#42"]
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged) as change:
+        model.name_products({42: "Songbook"})
+    assert change.args is not None
+    assert (change.args[0].column(), change.args[1].column()) == (product, product)
+    assert [model.data(model.index(row, product)) for row in (0, 1)] == ["Manual", "Songbook"]
+
+
 def test_a_download_falls_back_to_its_file_name() -> None:
     model = DownloadsModel()
     model.set_downloads([make_download(1, name="", file_name="book.epub")])

@@ -38,6 +38,7 @@ from app.demo_store import DemoStore, Fault
 from app.domain.customer import Customer
 from app.main import build
 from app.models.customer_model import SORT_ROLE, CustomerColumn
+from app.models.orders_model import DownloadColumn
 from app.ui import session as session_module
 from app.ui.customer_dialog import NOTICE_OBJECT_NAME, CustomerDialog
 from app.ui.main_window import MainWindow
@@ -609,6 +610,27 @@ def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
     downloads_page = child(window, QStackedWidget, "downloadsTab")
     assert downloads_page.currentWidget() is downloads_table
     screenshot(window, "main_window_downloads_tab")
+
+
+def test_downloads_opened_before_the_orders_still_name_their_products(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    service = window.session.service
+    store = window.session.demo
+    assert store is not None
+    customer_id, downloads = downloader(store)
+    assert window.session.cache.orders(customer_id) is None  # never looked at
+    click_tab(qtbot, window, "downloadsTab")
+    with (
+        qtbot.waitSignal(service.downloads_loaded, timeout=SHORT),
+        qtbot.waitSignal(service.orders_loaded, timeout=SHORT),
+    ):
+        click_customer(qtbot, window, customer_id)
+    model = child(window, QTableView, "downloadsTable").model()
+    products = [model.index(row, DownloadColumn.PRODUCT).data() for row in range(downloads)]
+    assert products
+    assert not [name for name in products if name.startswith("#")], products
 
 
 # -- create, edit, delete ------------------------------------------------------------------------
