@@ -51,11 +51,16 @@ def forget_store(
         raise ConfigurationError(
             f"No saved store is called “{name_or_url}”. Saved stores: {known}."
         )
-    # Keys and cache first, the profile last: should a step fail, the store is still listed,
-    # and forgetting it again finishes the job (each step is harmless to repeat).
-    secrets.delete(profile.url)
-    cache_deleted = delete_cache_files(cache_dir, profile.url)
     was_current = saved.current == profile.name
     saved.remove(profile.name)
+    # Keys and cache are kept per URL: a second profile of the same store (saved by an older
+    # version, which allowed that) still needs them.
+    shared = saved.find(profile.url) is not None
+    # Keys and cache first, the profile last: should a step fail, the store is still listed,
+    # and forgetting it again finishes the job (each step is harmless to repeat).
+    cache_deleted = False
+    if not shared:
+        secrets.delete(profile.url)
+        cache_deleted = delete_cache_files(cache_dir, profile.url)
     profiles.save(saved)
     return ForgottenStore(profile, cache_deleted, was_current)

@@ -67,6 +67,9 @@ class Profiles:
         Raises:
             ConfigurationError: in strict mode, when the wanted name is taken.
         """
+        saved = next((p for p in self.stores if p.url == url), None)
+        if wanted is None and saved is not None:
+            return saved.name  # connecting a saved store again keeps its name
         parts = urlsplit(url)
         base = wanted or f"{parts.netloc}{parts.path}" or url
         name, number = base, 2
@@ -78,9 +81,21 @@ class Profiles:
         return name
 
     def put(self, profile: StoreProfile, *, make_current: bool = True) -> None:
-        """Add or replace a profile (matched by name)."""
-        self.stores = [p for p in self.stores if p.name != profile.name] + [profile]
-        if make_current:
+        """Add a profile, or replace the one with its name or its store URL, in its place.
+
+        One profile per store: keys and the cache are kept per URL, so two profiles of one store
+        would share them (and forgetting one would take the other's). Saving a store again under
+        a new name renames it; the current store follows the rename.
+        """
+        replaced = [p for p in self.stores if p.name == profile.name or p.url == profile.url]
+        if replaced:
+            first = self.stores.index(replaced[0])
+            others = [p for p in self.stores if p not in replaced]
+            others.insert(min(first, len(others)), profile)
+            self.stores = others
+        else:
+            self.stores = [*self.stores, profile]
+        if make_current or self.current in {p.name for p in replaced}:
             self.current = profile.name
 
     def remove(self, name_or_url: str) -> StoreProfile | None:

@@ -145,3 +145,17 @@ def test_a_failed_step_keeps_the_store_listed_and_forgetting_again_finishes(
     assert saved.forget("Shop").profile == SHOP
     assert saved.profiles.load().find("Shop") is None
     assert saved.cache_files(SHOP.url) == []
+
+
+def test_a_second_profile_of_the_same_store_keeps_the_keys_and_cache(saved: Saved) -> None:
+    # Older versions could save one store twice under two names; both use its keys and cache.
+    twin = StoreProfile("Shop again", SHOP.url)
+    saved.profiles.save(Profiles([SHOP, OUTLET, twin], current="Shop again"))
+    forgotten = saved.forget("Shop")
+    assert forgotten.cache_deleted is False
+    assert saved.profiles.load().stores == [OUTLET, twin]
+    assert saved.secrets.get(SHOP.url) == ("ck_shop", "cs_shop")
+    assert cache_path(saved.paths.cache_dir, SHOP.url).exists()
+    saved.forget("Shop again")  # the last profile of the store takes them along
+    assert saved.secrets.get(SHOP.url) is None
+    assert saved.cache_files(SHOP.url) == []

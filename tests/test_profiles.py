@@ -75,3 +75,20 @@ def test_a_removed_profile_stays_removed_in_the_saved_file(tmp_path: Path) -> No
     profiles.remove("Shop")
     file.save(profiles)
     assert file.load() == Profiles([StoreProfile("Outlet", "http://outlet.test")], current=None)
+
+
+def test_saving_a_store_again_under_a_new_name_renames_it_in_place() -> None:
+    profiles = _two_stores()
+    profiles.put(StoreProfile("Main shop", "https://shop.example"), make_current=False)
+    assert [p.name for p in profiles.stores] == ["Main shop", "Outlet"]
+    assert profiles.current == "Main shop", "the current store follows its rename"
+    profiles.put(StoreProfile("New", "https://new.example"))
+    assert [p.name for p in profiles.stores] == ["Main shop", "Outlet", "New"]
+    assert profiles.current == "New"
+
+
+def test_connecting_a_saved_store_without_a_name_keeps_its_name() -> None:
+    profiles = _two_stores()
+    assert profiles.unique_name(None, "http://outlet.test") == "Outlet"
+    assert profiles.unique_name("Second", "http://outlet.test") == "Second"
+    assert profiles.unique_name(None, "https://other.example") == "other.example"

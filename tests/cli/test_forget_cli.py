@@ -138,3 +138,26 @@ def test_forget_keeps_the_other_saved_stores(
     # Later commands use the store still saved and current.
     count = invoke(["customers", "count", "--json"], paths, {}, secrets)
     assert (count.code, count.json()) == (0, {"count": 2})
+
+
+def test_connecting_a_saved_store_again_keeps_one_profile(
+    start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets
+) -> None:
+    # Keys and cache are per store URL: a second profile of one store would share them, and
+    # forgetting either would break the other.
+    store = start_store(customers=CUSTOMERS)
+    keys = key_environment(store)
+    connect = ["store", "connect", "--store-url", store.base_url]
+    first = invoke([*connect, "--name", "Shop"], paths, keys, secrets)
+    assert first.code == 0, first.err
+    again = invoke(connect, paths, keys, secrets)
+    assert again.code == 0, again.err
+    assert "saved as “Shop”" in again.out  # not a second profile under the host's name
+    renamed = invoke([*connect, "--name", "Main shop"], paths, keys, secrets)
+    assert renamed.code == 0, renamed.err
+    profiles = ProfileStore(paths.config_dir / "stores.json").load()
+    assert [(p.name, p.url) for p in profiles.stores] == [("Main shop", store.base_url)]
+    assert profiles.current == "Main shop"
+    forgotten = invoke(["store", "forget", "Main shop", "--yes"], paths, {}, secrets)
+    assert forgotten.code == 0, forgotten.err
+    assert secrets.get(store.base_url) is None
