@@ -57,7 +57,12 @@ class SyncProgress:
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What a finished sync did."""
+    """What a finished sync did.
+
+    ``fetched`` counts the customers the store sent; ``changed`` those of them that were new to
+    the cache or differed from it (a quick sync fetches the watermark's second again, so it
+    fetches at least one customer even when nothing changed).
+    """
 
     mode: SyncMode
     fetched: int
@@ -66,6 +71,13 @@ class SyncReport:
     held: int
     seconds: float
     resumed: bool = False
+    changed: int = 0
+
+    def describe_changes(self) -> str:
+        """What the sync changed in the cache, in words ("3 new or changed, 1 removed")."""
+        if not self.changed and not self.removed:
+            return "nothing changed"
+        return f"{self.changed:,} new or changed, {self.removed:,} removed"
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -88,12 +100,14 @@ class SyncEngine:
         self.cache = cache
         self._clock = clock
         self._on_change: ChangeCallback = lambda stored, removed: None
+        self._changed = 0  # customers stored new or different during the running sync
 
     def _now(self) -> int:
         return int(self._clock())
 
     def _report_change(self, stored: list[int], removed: list[int]) -> None:
         """Tell the views what a committed write changed, unless it changed nothing."""
+        self._changed += len(stored)
         if stored or removed:
             self._on_change(stored, removed)
 
@@ -116,6 +130,7 @@ class SyncEngine:
             AppError: network, store or cache failures; CancelledError when cancelled.
         """
         self._on_change = on_change or (lambda stored, removed: None)
+        self._changed = 0
         report = progress or (lambda _: None)
         if mode is SyncMode.AUTO:
             last_full = self.cache.meta("last_full_sync")
@@ -231,6 +246,7 @@ class SyncEngine:
             held,
             time.perf_counter() - began,
             resumed,
+            changed=self._changed,
         )
 
     def _newest_update(self, scope: CustomerQuery, cancel: CancelToken | None) -> int | None:
@@ -295,7 +311,13 @@ class SyncEngine:
         held = self.cache.count()
         report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
         return SyncReport(
-            SyncMode.QUICK, fetched, removed, store_total, held, time.perf_counter() - began
+            SyncMode.QUICK,
+            fetched,
+            removed,
+            store_total,
+            held,
+            time.perf_counter() - began,
+            changed=self._changed,
         )
 
     # -- deletions ---------------------------------------------------------------------------

@@ -51,6 +51,7 @@ def sync_command(
             {
                 "mode": str(report.mode),
                 "fetched": report.fetched,
+                "changed": report.changed,
                 "removed": report.removed,
                 "store_total": report.store_total,
                 "held": report.held,
@@ -63,7 +64,7 @@ def sync_command(
         kind = "Full" if report.mode is SyncMode.FULL else "Quick"
         console.out.write(
             f"{kind} sync{' (resumed)' if report.resumed else ''}: "
-            f"{counted(report.fetched, 'customer')} fetched, {report.removed:,} removed in "
+            f"{counted(report.fetched, 'customer')} fetched ({report.describe_changes()}) in "
             f"{report.seconds:.1f} s. The cache holds {counted(report.held, 'customer')}; the "
             f"store reports {report.store_total:,}.\n"
         )

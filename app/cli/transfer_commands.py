@@ -128,9 +128,7 @@ def export_command(
     """
     _check_replace(Path(options.file), overwrite=options.overwrite)
     report = SyncEngine(client, cache).sync(SyncMode.QUICK)
-    console.err.write(
-        f"Synced: {counted(report.fetched, 'customer')} fetched, {report.removed:,} removed.\n"
-    )
+    console.err.write(f"Synced: {report.describe_changes()}.\n")
     return export_offline(options, cache, console)
 
 

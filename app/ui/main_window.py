@@ -762,9 +762,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_service_sync_finished(self, report: SyncReport) -> None:
         self._last_sync = datetime.now().astimezone()
-        self.statusBar().showMessage(
-            f"Synced: {report.fetched:,} fetched, {report.removed:,} removed.", 5000
-        )
+        self.statusBar().showMessage(f"Synced: {report.describe_changes()}.", 5000)
         if self._roles_outdated:
             self._refill_roles()
         self._update_counts()

@@ -102,7 +102,9 @@ def test_sync_prints_progress_on_stderr_and_a_summary_on_stdout(cli: Cli, store:
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("Full sync: 251 customers fetched, 0 removed in ")
+    assert lines[0].startswith(
+        "Full sync: 251 customers fetched (251 new or changed, 0 removed) in "
+    )
     assert lines[0].endswith("The cache holds 251 customers; the store reports 251.")
     progress = result.err.splitlines()
     assert progress[0] == "Fetching customers…"
@@ -116,6 +118,7 @@ def test_sync_json_reports_what_it_did(cli: Cli, store: DemoStore) -> None:
     assert set(report) == {
         "mode",
         "fetched",
+        "changed",
         "removed",
         "store_total",
         "held",
@@ -124,10 +127,12 @@ def test_sync_json_reports_what_it_did(cli: Cli, store: DemoStore) -> None:
     }
     assert report["mode"] == "full"
     assert report["fetched"] == report["held"] == report["store_total"] == 251
+    assert report["changed"] == 251  # all new to the cache
     assert report["resumed"] is False
     second = cli("--store-url", store.base_url, "--json", "sync").json()
     assert second["mode"] == "quick"
     assert second["fetched"] < 10
+    assert second["changed"] == 0
     forced = cli("--store-url", store.base_url, "--json", "sync", "--full").json()
     assert forced["mode"] == "full"
     assert forced["fetched"] == 251

@@ -375,14 +375,20 @@ def test_syncs_name_only_the_customers_they_changed(make_rig: RigFactory) -> Non
     rig.engine.sync(SyncMode.FULL, on_change=record)
     assert sorted(i for stored, _ in changes for i in stored) == sorted(rig.census())
     changes.clear()
-    rig.engine.sync(SyncMode.QUICK, on_change=record)  # fetches the watermark's second again
-    rig.engine.sync(SyncMode.FULL, on_change=record)  # fetches everything again
+    quick = rig.engine.sync(SyncMode.QUICK, on_change=record)  # the watermark's second again
+    full = rig.engine.sync(SyncMode.FULL, on_change=record)  # everything again
     assert changes == []  # nothing changed, so the views have nothing to show afresh
+    assert (quick.changed, full.changed) == (0, 0)
+    assert quick.fetched >= 1
+    assert full.fetched == len(rig.census())
+    assert quick.describe_changes() == full.describe_changes() == "nothing changed"
     target = sorted(rig.census())[7]
     rig.edit(target, first_name="Changed")
     rig.clock.offset = 120
-    rig.engine.sync(SyncMode.QUICK, on_change=record)
+    edited = rig.engine.sync(SyncMode.QUICK, on_change=record)
     assert changes == [([target], [])]
+    assert edited.changed == 1
+    assert edited.describe_changes() == "1 new or changed, 0 removed"
 
 
 def test_a_quick_sync_catches_an_edit_made_in_the_watermarks_second(
