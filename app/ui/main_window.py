@@ -745,7 +745,9 @@ class MainWindow(QMainWindow):
     def _on_service_customers_changed(self, stored: list[int], removed: list[int]) -> None:
         first_rows = self.session.model.rowCount() == 0
         self._roles_outdated = True
+        anchor = self._top_customer()
         self.session.model.refresh(stored, removed)
+        self._keep_on_top(anchor)
         if first_rows and stored:
             self._refill_roles()
         self._update_counts()
@@ -754,6 +756,33 @@ class MainWindow(QMainWindow):
             self.detail.show_customer(self.session.cache.customer(current.id))
         if current is not None and current.id in removed:
             self.detail.show_customer(None)
+
+    def _top_customer(self) -> tuple[int, int] | None:
+        """The customer at the top of the scrolled table and its row's offset, if scrolled."""
+        top = self.table.rowAt(0)
+        customer_id = self.session.model.id_at(top) if top > 0 else None
+        if customer_id is None:  # at the very top rows arriving above are meant to show
+            return None
+        return customer_id, self.table.rowViewportPosition(top)
+
+    def _keep_on_top(self, anchor: tuple[int, int] | None) -> None:
+        """Scroll so the anchored customer is where it was (rows came or went above it)."""
+        if anchor is None:
+            return
+        customer_id, offset = anchor
+        row = self.session.model.row_of(customer_id)
+        if row is None:
+            return
+        self.table.doItemsLayout()  # the scroll range must include rows just inserted
+        moved = self.table.rowViewportPosition(row) - offset
+        if moved:
+            bar = self.table.verticalScrollBar()
+            step = (
+                1
+                if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel
+                else self.table.rowHeight(row)
+            )
+            bar.setValue(bar.value() + round(moved / max(step, 1)))
 
     @Slot(object)
     def _on_service_sync_progress(self, progress: SyncProgress) -> None:

@@ -422,6 +422,36 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
     assert window.detail.customer.id == selected[0]
 
 
+def test_rows_arriving_above_do_not_slide_the_customers_in_view(
+    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = start_store(customers=600, latency_ms=60)
+    window = store_window(store, page_size=50, concurrency=2)
+    service = window.session.service
+    in_view: list[int] = []
+    tops: list[int | None] = []
+
+    def changed(stored: list[int], removed: list[int]) -> None:
+        # Connected after the window's own slot: the table has been refreshed already.
+        if not in_view and row_count(window) >= 150:
+            # The user scrolls down a page or two while the rest of the store arrives.
+            window.table.verticalScrollBar().setValue(60)
+            top = window.session.model.id_at(window.table.rowAt(0))
+            assert top is not None
+            in_view.append(top)
+        elif in_view:
+            tops.append(window.session.model.id_at(window.table.rowAt(0)))
+
+    service.customers_changed.connect(changed)
+    start_and_wait(qtbot, window)
+    assert row_count(window) == 600
+    assert len(tops) >= 2, "rows kept arriving after the user scrolled"
+    assert set(tops) == {in_view[0]}, "the customer at the top stays at the top"
+    row = window.session.model.row_of(in_view[0])
+    assert row is not None
+    assert row > 60, "rows did arrive above it"
+
+
 # -- search and sort -----------------------------------------------------------------------------
 
 
