@@ -95,8 +95,17 @@ _SORT_KEYS = {
 EMAIL_MIN_WIDTH = 170
 
 
+#: The banner's looks: a problem in red, news in blue.
+_BANNER_STYLES = {
+    "error": "#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }",
+    "info": "#errorBanner { background: #e8f1fb; border: 1px solid #b6d4f2; border-radius: 4px; }",
+}
+
+
 class ErrorBanner(QFrame):
     """A non-modal message across the top of the window, with Retry and Close.
+
+    Mostly problems (:meth:`show_error`); news the user should not miss too (:meth:`show_info`).
 
     Signals:
         retry_requested(): the user pressed Retry.
@@ -108,9 +117,7 @@ class ErrorBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("errorBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
-        )
+        self.setStyleSheet(_BANNER_STYLES["error"])
         self._text = plain_label(selectable=True)
         self._text.setWordWrap(True)
         self._retry = QPushButton("Retry")
@@ -125,8 +132,16 @@ class ErrorBanner(QFrame):
 
     def show_error(self, message: str, *, retry: bool) -> None:
         """Show ``message``; Retry only where trying again makes sense."""
+        self.setStyleSheet(_BANNER_STYLES["error"])
         self._text.setText(message)
         self._retry.setVisible(retry)
+        self.show()
+
+    def show_info(self, message: str) -> None:
+        """Show news that stays until dismissed (the status bar's would be overwritten)."""
+        self.setStyleSheet(_BANNER_STYLES["info"])
+        self._text.setText(message)
+        self._retry.setVisible(False)
         self.show()
 
 
@@ -366,6 +381,10 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("statusCount")
         self.coverage_label = plain_label(selectable=False)
         self.coverage_label.setObjectName("statusCoverage")
+        self.coverage_label.setToolTip(
+            "Accounts of every role (customers, administrators, shop managers…) kept on this "
+            "computer, against the store's count at the last sync"
+        )
         self.connection_label = plain_label(selectable=False)
         self.connection_label.setObjectName("statusConnection")
         status = self.statusBar()
@@ -688,9 +707,8 @@ class MainWindow(QMainWindow):
         except AppError as error:
             self.banner.show_error(f"Forgetting “{name}” failed: {error.message}", retry=False)
         else:
-            self.statusBar().showMessage(
-                f"Forgot “{name}”: its keys and cached customers are gone from this computer.",
-                10_000,
+            self.banner.show_info(
+                f"Forgot “{name}”: its keys and cached customers are gone from this computer."
             )
         self._show_stores()  # whatever happened, the switcher lists what is saved now
 
