@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.cache.repository import CustomerFilter
+from app.cache.search import MIN_FRAGMENT
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.diagnostics import diagnostics_text
 from app.domain.customer import Customer
@@ -292,6 +293,11 @@ class MainWindow(QMainWindow):
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText("Search name, email, phone, city, postcode…")
+        self.search_field.setToolTip(
+            f"Finds names, emails, usernames, companies, phones, cities and postcodes.\n"
+            f"Fewer than {MIN_FRAGMENT} letters: names, emails and usernames that start with "
+            f"them.\n{MIN_FRAGMENT} letters or more: anywhere in the text (Ctrl+F, Esc clears)."
+        )
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMinimumWidth(280)
         self.search_field.textChanged.connect(self._on_search_field_text_changed)
