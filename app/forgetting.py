@@ -21,14 +21,28 @@ class ForgottenStore:
     """What forgetting a store removed.
 
     Attributes:
-        profile: the saved store, now gone from ``stores.json``; its keys are gone too.
+        profile: the saved store, now gone from ``stores.json``.
         cache_deleted: whether a local cache of the store was there (and is now deleted).
         was_current: whether it was the store in use; now none is (the demo store is used).
+        shared_with: another saved profile of the same store (left by an older version), which
+            keeps the keys and the cache; None when they went with this profile.
     """
 
     profile: StoreProfile
     cache_deleted: bool
     was_current: bool
+    shared_with: str | None = None
+
+    def what_went(self) -> str:
+        """What left this computer, in words (the app and the command line say the same)."""
+        if self.shared_with is not None:
+            return (
+                "its profile is removed; its keys and cached customers stay for "
+                f"“{self.shared_with}”, a profile of the same store"
+            )
+        if self.cache_deleted:
+            return "its profile, keys and cached customers are removed from this computer"
+        return "its profile and keys are removed from this computer (it had no local cache)"
 
 
 def forget_store(
@@ -55,12 +69,14 @@ def forget_store(
     saved.remove(profile.name)
     # Keys and cache are kept per URL: a second profile of the same store (saved by an older
     # version, which allowed that) still needs them.
-    shared = saved.find(profile.url) is not None
+    twin = saved.find(profile.url)
     # Keys and cache first, the profile last: should a step fail, the store is still listed,
     # and forgetting it again finishes the job (each step is harmless to repeat).
     cache_deleted = False
-    if not shared:
+    if twin is None:
         secrets.delete(profile.url)
         cache_deleted = delete_cache_files(cache_dir, profile.url)
     profiles.save(saved)
-    return ForgottenStore(profile, cache_deleted, was_current)
+    return ForgottenStore(
+        profile, cache_deleted, was_current, twin.name if twin is not None else None
+    )

@@ -152,7 +152,10 @@ def test_a_second_profile_of_the_same_store_keeps_the_keys_and_cache(saved: Save
     twin = StoreProfile("Shop again", SHOP.url)
     saved.profiles.save(Profiles([SHOP, OUTLET, twin], current="Shop again"))
     forgotten = saved.forget("Shop")
-    assert forgotten.cache_deleted is False
+    assert forgotten == ForgottenStore(
+        SHOP, cache_deleted=False, was_current=False, shared_with="Shop again"
+    )
+    assert "stay for “Shop again”" in forgotten.what_went()
     assert saved.profiles.load().stores == [OUTLET, twin]
     assert saved.secrets.get(SHOP.url) == ("ck_shop", "cs_shop")
     assert cache_path(saved.paths.cache_dir, SHOP.url).exists()

@@ -251,18 +251,14 @@ def _forget(
                 "url": profile.url,
                 "cache_deleted": forgotten.cache_deleted,
                 "was_current": forgotten.was_current,
+                "shared_with": forgotten.shared_with,
             },
             console,
         )
         return EXIT_OK
-    removed = (
-        "its profile, keys and cached customers are removed from this computer"
-        if forgotten.cache_deleted
-        else "its profile and keys are removed from this computer (it had no local cache)"
-    )
     console.out.write(
-        f"Forgot “{profile.name}” ({profile.url}): {removed}. The store itself and its "
-        "customers are unchanged.\n"
+        f"Forgot “{profile.name}” ({profile.url}): {forgotten.what_went()}. The store itself "
+        "and its customers are unchanged.\n"
     )
     if forgotten.was_current:
         console.out.write(

@@ -709,13 +709,11 @@ class MainWindow(QMainWindow):
         # The demo store first: the forgotten store's cache file must be closed to be deleted.
         self.replace_session(demo)
         try:
-            self._stores.forget(name)
+            forgotten = self._stores.forget(name)
         except AppError as error:
             self.banner.show_error(f"Forgetting “{name}” failed: {error.message}", retry=False)
         else:
-            self.banner.show_info(
-                f"Forgot “{name}”: its keys and cached customers are gone from this computer."
-            )
+            self.banner.show_info(f"Forgot “{name}”: {forgotten.what_went()}.")
         self._show_stores()  # whatever happened, the switcher lists what is saved now
 
     @Slot()

@@ -70,6 +70,7 @@ def test_forget_by_url_prints_json(paths: AppPaths, secrets: FileSecrets, synced
         "url": synced_url,
         "cache_deleted": True,
         "was_current": True,
+        "shared_with": None,
     }
     assert _cache_files(paths, synced_url) == []
 
