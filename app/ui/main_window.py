@@ -79,17 +79,6 @@ log = logging.getLogger("app.ui")
 SEARCH_DELAY_MS = 120
 #: How often an offline window checks whether the store is back.
 RECONNECT_INTERVAL_MS = 30_000
-_SORT_KEYS = {
-    CustomerColumn.NAME: "name",
-    CustomerColumn.EMAIL: "email",
-    CustomerColumn.USERNAME: "username",
-    CustomerColumn.CITY: "city",
-    CustomerColumn.COUNTRY: "country",
-    CustomerColumn.ORDERS: "orders",
-    CustomerColumn.TOTAL_SPENT: "total_spent",
-    CustomerColumn.LAST_ORDER: "last_order",
-    CustomerColumn.REGISTERED: "registered",
-}
 
 
 #: The narrowest the email column gets before the table scrolls sideways instead.
@@ -1104,7 +1093,3 @@ class MainWindow(QMainWindow):
     def online(self) -> bool:
         """Whether the store answered the last request."""
         return self._online
-
-    def sort_key_of(self, column: int) -> str:
-        """The cache's sort key for a table column."""
-        return _SORT_KEYS[CustomerColumn(column)]
