@@ -91,7 +91,7 @@ class Profiles:
         if replaced:
             first = self.stores.index(replaced[0])
             others = [p for p in self.stores if p not in replaced]
-            others.insert(min(first, len(others)), profile)
+            others.insert(first, profile)  # no replaced profile stood before `first`
             self.stores = others
         else:
             self.stores = [*self.stores, profile]
