@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.cache.database import cache_path
+from app.demo_store import DemoStore
 from app.paths import AppPaths
 from app.profiles import FileSecrets, ProfileStore
-from tests.cli.test_cli import CUSTOMERS, invoke, key_environment
+from tests.cli.test_cli import CUSTOMERS, Outcome, invoke, key_environment
 from tests.conftest import StoreFactory
 
 
@@ -23,6 +24,12 @@ def _cache_files(paths: AppPaths, url: str) -> list[Path]:
     path = cache_path(paths.cache_dir, url)
     candidates = [path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))]
     return [file for file in candidates if file.exists()]
+
+
+def _connect(store: DemoStore, paths: AppPaths, secrets: FileSecrets, *name: str) -> Outcome:
+    """``store connect`` with the store's keys in the environment (``name``: ``--name X``)."""
+    connect = ["store", "connect", "--store-url", store.base_url, *name]
+    return invoke(connect, paths, key_environment(store), secrets)
 
 
 @pytest.fixture
@@ -34,12 +41,7 @@ def secrets(paths: AppPaths) -> FileSecrets:
 def synced_url(start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets) -> str:
     """A store saved with ``store connect`` as "Shop" and synced into its local cache."""
     store = start_store(customers=CUSTOMERS)
-    connected = invoke(
-        ["store", "connect", "--store-url", store.base_url, "--name", "Shop"],
-        paths,
-        key_environment(store),
-        secrets,
-    )
+    connected = _connect(store, paths, secrets, "--name", "Shop")
     assert connected.code == 0, connected.err
     synced = invoke(["sync", "--json"], paths, {}, secrets)
     assert synced.code == 0, synced.err
@@ -122,12 +124,7 @@ def test_forget_keeps_the_other_saved_stores(
     start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets, synced_url: str
 ) -> None:
     other = start_store(customers=2)
-    connected = invoke(
-        ["store", "connect", "--store-url", other.base_url, "--name", "Outlet"],
-        paths,
-        key_environment(other),
-        secrets,
-    )
+    connected = _connect(other, paths, secrets, "--name", "Outlet")
     assert connected.code == 0, connected.err
     result = invoke(["store", "forget", "Shop", "--yes", "--json"], paths, {}, secrets)
     assert result.code == 0, result.err
@@ -147,14 +144,12 @@ def test_connecting_a_saved_store_again_keeps_one_profile(
     # Keys and cache are per store URL: a second profile of one store would share them, and
     # forgetting either would break the other.
     store = start_store(customers=CUSTOMERS)
-    keys = key_environment(store)
-    connect = ["store", "connect", "--store-url", store.base_url]
-    first = invoke([*connect, "--name", "Shop"], paths, keys, secrets)
+    first = _connect(store, paths, secrets, "--name", "Shop")
     assert first.code == 0, first.err
-    again = invoke(connect, paths, keys, secrets)
+    again = _connect(store, paths, secrets)
     assert again.code == 0, again.err
     assert "saved as “Shop”" in again.out  # not a second profile under the host's name
-    renamed = invoke([*connect, "--name", "Main shop"], paths, keys, secrets)
+    renamed = _connect(store, paths, secrets, "--name", "Main shop")
     assert renamed.code == 0, renamed.err
     profiles = ProfileStore(paths.config_dir / "stores.json").load()
     assert [(p.name, p.url) for p in profiles.stores] == [("Main shop", store.base_url)]

@@ -385,12 +385,15 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     assert not child(window, QLabel, "demoBadge").isVisible()
 
 
+def streaming_window(start_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
+    """A window whose first sync streams 600 customers in several steps (small, slow pages)."""
+    return store_window(start_store(customers=600, latency_ms=60), page_size=50, concurrency=2)
+
+
 def test_rows_stream_in_page_by_page_and_the_selection_survives(
     qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    # Small pages from a slow store: the sync takes long enough to stream in several steps.
-    store = start_store(customers=600, latency_ms=60)
-    window = store_window(store, page_size=50, concurrency=2)
+    window = streaming_window(start_store, store_window)
     service = window.session.service
     counts: list[int] = []
     finished: list[bool] = []
@@ -425,8 +428,7 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
 def test_rows_arriving_above_do_not_slide_the_customers_in_view(
     qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=600, latency_ms=60)
-    window = store_window(store, page_size=50, concurrency=2)
+    window = streaming_window(start_store, store_window)
     service = window.session.service
     in_view: list[int] = []
     tops: list[int | None] = []
