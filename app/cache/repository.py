@@ -254,19 +254,14 @@ class CustomerCache:
         documents = [json.dumps(c.to_api(), ensure_ascii=False) for c in customers]
         with self.file.transaction() as conn:
             held = self._documents(conn, [c.id for c in customers])
-            changed = [
-                (c, document)
-                for c, document in zip(customers, documents, strict=True)
-                if held.get(c.id) != document
-            ]
-            conn.executemany(
-                "UPDATE customers SET confirmed_at = ? WHERE id = ?",
-                [
-                    (confirmed_at, c.id)
-                    for c, document in zip(customers, documents, strict=True)
-                    if held.get(c.id) == document
-                ],
-            )
+            changed: list[tuple[Customer, str]] = []
+            unchanged: list[tuple[int, int]] = []  # (confirmed_at, id) for the UPDATE
+            for c, document in zip(customers, documents, strict=True):
+                if held.get(c.id) == document:
+                    unchanged.append((confirmed_at, c.id))
+                else:
+                    changed.append((c, document))
+            conn.executemany("UPDATE customers SET confirmed_at = ? WHERE id = ?", unchanged)
             conn.executemany(
                 "INSERT OR REPLACE INTO customers (id, email, first_name, last_name, display_name,"
                 " username, role, company, city, country, created_at, last_update, last_order_id,"
