@@ -73,7 +73,11 @@ def _normalize(value: str) -> str:
 
 
 def signature_base_uri(api_url: str, route: str) -> str:
-    """The encoded base URI: the configured API URL without a trailing slash, plus the route."""
+    """The encoded base URI: the configured API URL without a trailing slash, plus the route.
+
+    ``route`` is the path exactly as it goes on the wire, percent-encoding and all: WooCommerce
+    reads it undecoded from ``REQUEST_URI`` and encodes it once more (section 19.2).
+    """
     return rfc3986(api_url.rstrip("/") + route)
 
 

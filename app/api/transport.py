@@ -163,6 +163,8 @@ class Transport:
         connection = self.connection
         pairs = list(params)
         basic = None
+        # WooCommerce signs the path exactly as sent (REQUEST_URI, not decoded): section 19.2.
+        path = quote(route, safe="/@")
         mode = connection.effective_auth
         if not sign:
             pass
@@ -173,7 +175,7 @@ class Transport:
                 ("oauth_nonce", secrets.token_hex(16)),
                 ("oauth_signature_method", "HMAC-SHA256"),
             ]
-            base_uri = oauth.signature_base_uri(connection.api_url, route)
+            base_uri = oauth.signature_base_uri(connection.api_url, path)
             text = oauth.string_to_sign(method, base_uri, oauth.php_query_params(pairs))
             signature = oauth.signature(text, connection.consumer_secret, "HMAC-SHA256")
             pairs.append(("oauth_signature", signature))
@@ -185,7 +187,7 @@ class Transport:
         else:
             basic = (connection.consumer_key, connection.consumer_secret)
         query = "&".join(f"{quote(k, safe='[]')}={quote(v, safe='')}" for k, v in pairs)
-        url = connection.api_url + quote(route, safe="/@")
+        url = connection.api_url + path
         return (f"{url}?{query}" if query else url), basic
 
     # -- sending -----------------------------------------------------------------------------

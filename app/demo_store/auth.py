@@ -100,6 +100,9 @@ class Credentials:
     route: str
     params: Mapping[str, PhpParam]
     basic: tuple[str, str] | None
+    #: The route as WordPress reads it from ``REQUEST_URI``: still percent-encoded as sent
+    #: (section 19.2); OAuth signatures are checked against this, never the decoded route.
+    signed_route: str = ""
 
 
 class Authenticator:
@@ -178,7 +181,9 @@ class Authenticator:
         if row is None:
             raise auth_error(401, "Consumer key is invalid.")
         signed = {name: value for name, value in params.items() if name != "oauth_signature"}
-        base_uri = oauth.signature_base_uri(self._settings.api_url, credentials.route)
+        base_uri = oauth.signature_base_uri(
+            self._settings.api_url, credentials.signed_route or credentials.route
+        )
         text = oauth.string_to_sign(credentials.method, base_uri, signed)
         method = values["oauth_signature_method"]
         if method not in oauth.SIGNATURE_METHODS:

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus
+from urllib.parse import parse_qsl, quote, unquote_plus
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
@@ -105,6 +105,22 @@ class StoreApp:
             return re.sub(r"[^a-zA-Z0-9_/-]", "", route) or "/"
         return None
 
+    def _raw_route(self, request: Request) -> str:
+        """The route as sent, undecoded, as WordPress takes it from ``REQUEST_URI``.
+
+        WordPress trims the slashes around the request path before matching its rewrite rules,
+        so a trailing slash is not part of the route (a client that signs it is refused).
+        """
+        environ = request.environ
+        raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or quote(request.path)
+        # The WSGI server hands the request line over as latin-1 text of its bytes.
+        path = raw.split("?", 1)[0].encode("latin-1", "replace").decode("utf-8", "replace")
+        home_path = self.settings.home_path
+        if home_path and path.startswith(home_path):
+            path = path[len(home_path) :]
+        match = _API_PATH.match(path)
+        return match.group("route").rstrip("/") if match else ""
+
     @staticmethod
     def _effective_method(request: Request, params: Mapping[str, PhpParam]) -> str:
         override = params.get("_method")
@@ -127,7 +143,13 @@ class StoreApp:
                     request.authorization.password or "",
                 )
             caller = self._authenticator.authenticate(
-                Credentials(method=method, route=route_path, params=params, basic=basic)
+                Credentials(
+                    method=method,
+                    route=route_path,
+                    params=params,
+                    basic=basic,
+                    signed_route=self._raw_route(request),
+                )
             )
         if method not in SUPPORTED_METHODS:
             raise ApiError(400, "woocommerce_api_unsupported_method", "Unsupported request method")
