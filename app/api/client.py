@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from app.api.connection import MAX_PAGE_SIZE, StoreConnection
 from app.api.errors import error_from_envelope
+from app.api.parallel import parallel_keyed
 from app.api.transport import ApiResponse, CancelToken, Transport, api_value
+from app.api.walk import CustomerWalk, WalkProof, WalkWindow
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
 from app.domain.order import Download, Order
 from app.errors import (
@@ -61,6 +61,22 @@ class CustomerPage:
     customers: tuple[Customer, ...]
     total: int
     total_pages: int
+
+
+@dataclass(frozen=True)
+class CustomerList:
+    """Every customer a walk returned, in id order, and what the walk proved."""
+
+    customers: tuple[Customer, ...]
+    proof: WalkProof
+
+
+@dataclass(frozen=True)
+class Census:
+    """The ids of every customer a query matches, and what the walk proved."""
+
+    ids: frozenset[int]
+    proof: WalkProof
 
 
 @dataclass(frozen=True)
@@ -205,7 +221,11 @@ class WooClient:
         page_size: int | None = None,
         cancel: CancelToken | None = None,
     ) -> CustomerPage:
-        """One page of customers (1-based)."""
+        """One page of customers (1-based) in the query's own order.
+
+        Only for a glimpse (the newest customer, a preview): pages of an order with ties repeat
+        and skip customers (section 19.1). Anything that must see every customer walks.
+        """
         size = self.connection.page_size if page_size is None else page_size
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
@@ -217,33 +237,92 @@ class WooClient:
         answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
         return _customer_page(number, answer)
 
-    def iter_customer_pages(
+    def customer_window(
+        self,
+        query: CustomerQuery,
+        offset: int,
+        size: int,
+        *,
+        cancel: CancelToken | None = None,
+    ) -> CustomerPage:
+        """``size`` customers from position ``offset`` of the query's order (0-based)."""
+        pairs = [
+            *query.params(),
+            ("filter[limit]", str(size)),
+            ("filter[offset]", str(offset)),
+        ]
+        answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
+        return _customer_page(offset // size + 1, answer)
+
+    def walk_customers(
         self,
         query: CustomerQuery | None = None,
         *,
         page_size: int | None = None,
         concurrency: int | None = None,
         cancel: CancelToken | None = None,
-        skip: Collection[int] = (),
-    ) -> Iterator[CustomerPage]:
-        """Every page of customers, yielded as each arrives (not necessarily in order).
+        resume: tuple[int, int, Collection[int]] | None = None,
+    ) -> CustomerWalk:
+        """A complete walk over every matching customer, in id order (see :mod:`app.api.walk`).
 
-        The first page comes alone (it tells how many there are); the rest are fetched with at
-        most ``concurrency`` requests in flight. Stops between pages when cancelled. Page
-        numbers in ``skip`` (already fetched by an interrupted run) are not fetched again,
-        except the first, which is always needed.
+        Iterate it for the windows of customers as they arrive; its ``proof`` then says
+        whether it saw exactly the customers the store counts.
         """
+        return self._walk(
+            query,
+            lambda items: [_parse(Customer.from_api, item) for item in items],
+            page_size=page_size,
+            concurrency=concurrency,
+            cancel=cancel,
+            resume=resume,
+        )
 
-        def fetch(number: int) -> CustomerPage:
-            return self.customer_page(number, query, page_size=page_size, cancel=cancel)
+    def walk_customer_ids(
+        self,
+        query: CustomerQuery | None = None,
+        *,
+        concurrency: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> CustomerWalk:
+        """A census: the same complete walk, trimmed to ids (``fields=id``)."""
+        return self._walk(
+            query,
+            _ids_of,
+            page_size=MAX_PAGE_SIZE,
+            concurrency=concurrency,
+            cancel=cancel,
+            extra={"fields": "id"},
+        )
 
-        first = fetch(1)
-        yield first
-        yield from _parallel(
+    def _walk(
+        self,
+        query: CustomerQuery | None,
+        parse: Callable[[list[Any]], list[Any]],
+        *,
+        page_size: int | None,
+        concurrency: int | None,
+        cancel: CancelToken | None,
+        resume: tuple[int, int, Collection[int]] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> CustomerWalk:
+        wanted = query or CustomerQuery()
+        size = self.connection.page_size if page_size is None else page_size
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+
+        def fetch(params: list[tuple[str, str]]) -> ApiResponse:
+            return self.transport.request("GET", "/customers", params, cancel=cancel)
+
+        return CustomerWalk(
             fetch,
-            [n for n in range(2, first.total_pages + 1) if n not in skip],
-            _concurrency(concurrency, self.connection),
-            cancel,
+            parse,
+            lambda: self.count_customers(wanted, cancel),
+            wanted,
+            page_size=size,
+            concurrency=_concurrency(concurrency, self.connection),
+            cancel=cancel,
+            extra=extra,
+            resume=resume,
         )
 
     def customer_ids(
@@ -252,26 +331,13 @@ class WooClient:
         *,
         concurrency: int | None = None,
         cancel: CancelToken | None = None,
-    ) -> set[int]:
-        """The ids of every matching customer (a census: pages trimmed to ``fields=id``)."""
-        params = [*(query or CustomerQuery()).params(), ("fields", "id")]
-        size = MAX_PAGE_SIZE
-
-        def fetch(number: int) -> tuple[set[int], int]:
-            pairs = [*params, ("filter[limit]", str(size)), ("page", str(number))]
-            answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
-            items = _list_in(answer.body, "customers")
-            ids = {item["id"] for item in items if isinstance(item, Mapping)}
-            if not all(isinstance(i, int) for i in ids):
-                raise ProtocolError("The store's customer ids are not numbers.")
-            return ids, answer.header_int("X-WC-TotalPages") or 1
-
-        ids, pages = fetch(1)
-        for more, _ in _parallel(
-            fetch, range(2, pages + 1), _concurrency(concurrency, self.connection), cancel
-        ):
-            ids |= more
-        return ids
+    ) -> Census:
+        """The ids of every matching customer, and whether the census proved complete."""
+        walk = self.walk_customer_ids(query, concurrency=concurrency, cancel=cancel)
+        for _ in walk:
+            pass
+        assert walk.proof is not None
+        return Census(frozenset(walk.ids), walk.proof)
 
     def list_customers(
         self,
@@ -280,25 +346,31 @@ class WooClient:
         page_size: int | None = None,
         concurrency: int | None = None,
         cancel: CancelToken | None = None,
-        on_page: Callable[[CustomerPage], None] | None = None,
-    ) -> list[Customer]:
-        """All matching customers in the store's order (duplicates across pages dropped)."""
-        pages = []
-        for page in self.iter_customer_pages(
+        on_window: Callable[[WalkWindow], None] | None = None,
+    ) -> CustomerList:
+        """Every matching customer once, in id order, with the walk's proof of completeness."""
+        walk = self.walk_customers(
             query, page_size=page_size, concurrency=concurrency, cancel=cancel
-        ):
-            pages.append(page)
-            if on_page is not None:
-                on_page(page)
+        )
+        windows: dict[int, WalkWindow] = {}
+        attempt = 0
+        for window in walk:
+            if window.attempt != attempt:
+                attempt = window.attempt
+                if window.start == 0:
+                    windows.clear()  # a new walk from the start: the last one proved nothing
+            windows[window.start] = window
+            if on_window is not None:
+                on_window(window)
         seen: set[int] = set()
         customers = []
-        for page in sorted(pages, key=lambda p: p.number):
-            for customer in page.customers:
-                # A customer created while paging can push another onto the next page twice.
+        for start in sorted(windows):
+            for customer in windows[start].items:
                 if customer.id not in seen:
                     seen.add(customer.id)
                     customers.append(customer)
-        return customers
+        assert walk.proof is not None
+        return CustomerList(tuple(customers), walk.proof)
 
     # -- a customer's orders and downloads -------------------------------------------------------
 
@@ -540,6 +612,13 @@ def _list_in(body: object, key: str) -> list[Any]:
     return items
 
 
+def _ids_of(items: list[Any]) -> list[int]:
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise ProtocolError("The store's customer ids are not numbers.")
+    return [i for i in ids if isinstance(i, int)]
+
+
 def _customer_page(number: int, answer: ApiResponse) -> CustomerPage:
     customers = tuple(_parse(Customer.from_api, c) for c in _list_in(answer.body, "customers"))
     total = answer.header_int("X-WC-Total")
@@ -561,40 +640,3 @@ def _bulk_outcome(index: int, item: Mapping[str, Any], element: object) -> BulkO
         return BulkOutcome(index, None, ProtocolError("The store's bulk answer is damaged."))
     customer = _parse(Customer.from_api, element)
     return BulkOutcome(index, customer, None, created, tuple(unapplied_changes(item, customer)))
-
-
-def _parallel(
-    fetch: Callable[[int], _T], keys: Sequence[int] | range, limit: int, cancel: CancelToken | None
-) -> Iterator[_T]:
-    for _, result in parallel_keyed(fetch, keys, limit, cancel):
-        yield result
-
-
-def parallel_keyed(
-    fetch: Callable[[int], _T], keys: Sequence[int] | range, limit: int, cancel: CancelToken | None
-) -> Iterator[tuple[int, _T]]:
-    """Run ``fetch`` over ``keys`` with at most ``limit`` in flight; yield as each completes."""
-    waiting = deque(keys)
-    if not waiting:
-        return
-    pool = ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="woo-page")
-    running: dict[Future[_T], int] = {}
-    try:
-        while waiting or running:
-            # One more page queued than requests in flight: a worker never idles while the
-            # caller is busy with the page it just got.
-            while waiting and len(running) < limit + 1:
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                key = waiting.popleft()
-                running[pool.submit(fetch, key)] = key
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                key = running.pop(future)
-                result = future.result()
-                if cancel is not None:
-                    cancel.raise_if_cancelled()  # nothing is handed over once cancelled
-                yield key, result
-    finally:
-        # Requests already on the wire finish in the background; nothing waits for them.
-        pool.shutdown(wait=False, cancel_futures=True)

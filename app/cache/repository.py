@@ -157,6 +157,9 @@ class Coverage:
         last_full_sync: when the last full sync finished.
         last_quick_sync: when the last quick sync finished.
         oldest_confirmation: when the least recently confirmed cached customer was confirmed.
+        scope: the role scope the cache holds and ``store_total`` counts ("all", "customer").
+        proven: the last sync proved the cache's ids were exactly the store's for the scope.
+        unaccounted: customers the last sync could not account for (0 when proven).
     """
 
     held: int
@@ -165,11 +168,32 @@ class Coverage:
     last_full_sync: datetime | None
     last_quick_sync: datetime | None
     oldest_confirmation: datetime | None
+    scope: str = "all"
+    proven: bool = False
+    unaccounted: int = 0
 
     @property
     def complete(self) -> bool:
-        """Whether the cache holds as many customers as the store last reported."""
-        return self.store_total is not None and self.held >= self.store_total
+        """Whether the cache holds exactly the store's accounts for its scope.
+
+        Only a sync that proved it counts: equal counts alone prove nothing (one missing
+        customer and one extra cancel out).
+        """
+        return self.proven and self.store_total is not None and self.held == self.store_total
+
+    def describe(self) -> str:
+        """The cache's coverage in a few words, for the status bar and ``cache info``."""
+        accounts = "accounts" if self.scope == "all" else f"{self.scope} accounts"
+        if self.store_total is None:
+            return "Not synced yet"
+        if self.complete:
+            return f"All {self.held:,} {accounts} on this computer"
+        if self.unaccounted:
+            return (
+                f"{self.held:,} {accounts} on this computer; {self.unaccounted:,} could not be "
+                "accounted for at the last sync"
+            )
+        return f"{self.held:,} of {self.store_total:,} {accounts} on this computer"
 
 
 class CustomerCache:
@@ -245,6 +269,10 @@ class CustomerCache:
         A customer held exactly as given is only marked confirmed: nothing a list shows or
         searches changed, so neither the row nor the search index is written again.
 
+        Unless ``meta`` states the store's count afresh (a sync does), a customer new to the
+        cache is one the store gained since it last counted (the app created or found it), so
+        the remembered count moves with it and a proven cache stays proven.
+
         Returns:
             The ids of the customers that were new or differed from what was held, in the
             order given: what the views must show afresh.
@@ -273,9 +301,22 @@ class CustomerCache:
                 "INSERT OR REPLACE INTO customer_search (rowid, text) VALUES (?, ?)",
                 search_rows(c for c, _ in changed),
             )
-            if meta:
-                self._write_meta(conn, meta)
+            scope = self.meta("role_scope") or "all"
+            gained = sum(1 for c, _ in changed if c.id not in held and scope in ("all", c.role))
+            self._write_meta(conn, self._counted(conn, meta, gained))
         return [c.id for c, _ in changed]
+
+    @staticmethod
+    def _counted(
+        conn: sqlite3.Connection, meta: Mapping[str, str | int | None] | None, moved: int
+    ) -> Mapping[str, str | int | None]:
+        """``meta``, plus the store's remembered count moved by ``moved`` when not restated."""
+        values = dict(meta or {})
+        if moved and "store_total" not in values:
+            row = conn.execute("SELECT value FROM meta WHERE name = 'store_total'").fetchone()
+            if row is not None and str(row[0]).lstrip("-").isdigit():
+                values["store_total"] = max(int(row[0]) + moved, 0)
+        return values
 
     @staticmethod
     def _documents(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
@@ -302,8 +343,7 @@ class CustomerCache:
             conn.executemany("DELETE FROM orders WHERE customer_id = ?", rows)
             conn.executemany("DELETE FROM downloads WHERE customer_id = ?", rows)
             conn.executemany("DELETE FROM customer_details WHERE customer_id = ?", rows)
-            if meta:
-                self._write_meta(conn, meta)
+            self._write_meta(conn, self._counted(conn, meta, -removed))
         return removed
 
     # -- customers: reads ---------------------------------------------------------------------
@@ -315,6 +355,15 @@ class CustomerCache:
     def all_ids(self) -> set[int]:
         """Every cached customer id."""
         return {row[0] for row in self._conn.execute("SELECT id FROM customers")}
+
+    def ids_confirmed_since(self, moment: int) -> list[int]:
+        """Customers the store has confirmed at or after ``moment``, by id."""
+        return [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT id FROM customers WHERE confirmed_at >= ? ORDER BY id", (moment,)
+            )
+        ]
 
     def ids_confirmed_before(self, moment: int) -> list[int]:
         """Customers the store has not confirmed since ``moment``."""
@@ -450,6 +499,9 @@ class CustomerCache:
             last_full_sync=self.meta_time("last_full_sync"),
             last_quick_sync=self.meta_time("last_quick_sync"),
             oldest_confirmation=_datetime(oldest),
+            scope=self.meta("role_scope") or "all",
+            proven=self.meta("ids_proven") == "1",
+            unaccounted=int(self.meta("unaccounted") or 0),
         )
 
     # -- orders and downloads -----------------------------------------------------------------

@@ -1,15 +1,20 @@
 """Bringing a store's cache up to date: first, full and quick syncs.
 
-* Full sync: every page, several at a time, each page stored as it arrives (so the first
-  customers show after one round trip), then customers the store no longer has are removed in
-  one transaction. An interrupted full sync resumes where it stopped.
+* Full sync: a complete walk of the store's list in id order (:mod:`app.api.walk`), several
+  windows at a time, each stored as it arrives (so the first customers show after one round
+  trip). Only a walk that proved it saw exactly the customers the store counts for the cache's
+  role scope may remove from the cache what it did not see; an unproven one removes nothing and
+  says how many customers it could not account for. An interrupted full sync resumes where its
+  walk stopped.
 * Quick sync: only customers changed since the watermark, newest first by ``last_update``
-  (the one ordering legacy v3 offers for this), stopping at the watermark; then the store's
-  count is compared with the cache's, and only if they differ does an id census find deletions.
+  (the one ordering legacy v3 offers for this), in windows that keep customers sharing a
+  timestamp together, stopping past the watermark; then the store's count is compared with the
+  cache's, and only if they differ (or the cache was not proven whole) does an id census, itself
+  a complete walk, find creations missed and deletions.
   ``last_update`` does not move when only a customer's orders change, so order figures need a
   full sync now and then: AUTO runs one when the last is older than a day.
 
-Nothing is ever half-applied: each page and the final removal are single transactions, so a
+Nothing is ever half-applied: each window and the final removal are single transactions, so a
 cancelled or crashed sync leaves a consistent cache.
 """
 
@@ -18,12 +23,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from app.api.client import CustomerQuery, WooClient
 from app.api.transport import CancelToken
+from app.api.walk import WalkProof
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
@@ -72,12 +80,25 @@ class SyncReport:
     seconds: float
     resumed: bool = False
     changed: int = 0
+    unaccounted: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether the sync proved that the cache holds exactly the store's customers."""
+        return self.unaccounted == 0
 
     def describe_changes(self) -> str:
         """What the sync changed in the cache, in words ("3 new or changed, 1 removed")."""
         if not self.changed and not self.removed:
-            return "nothing changed"
-        return f"{self.changed:,} new or changed, {self.removed:,} removed"
+            text = "nothing changed"
+        else:
+            text = f"{self.changed:,} new or changed, {self.removed:,} removed"
+        if self.unaccounted:
+            text += (
+                f"; {self.unaccounted:,} customer{'s' if self.unaccounted != 1 else ''} could "
+                "not be accounted for (the store changed while it was read): run a full check"
+            )
+        return text
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -166,87 +187,143 @@ class SyncEngine:
         started_text = self.cache.meta("full_sync_started")
         started = int(started_text) if started_text else None
         resumed = started is not None and self._now() - started < RESUME_WINDOW
-        done_pages: set[int] = set()
-        watermark: int | None
+        resume: tuple[int, int, list[int]] | None = None
+        watermark: int | None = None
         if resumed:
             assert started is not None
-            done_pages = {
-                int(p) for p in (self.cache.meta("full_sync_pages") or "").split(",") if p
-            }
+            resume = self._resume_point(started)
             # The watermark of the interrupted run: edits made since it began are refetched.
             saved = self.cache.meta("full_sync_watermark")
             watermark = int(saved) if saved else None
         else:
             started = self._now()
-            watermark = None
-            self.cache.set_meta({"full_sync_started": started, "full_sync_pages": ""})
+            self.cache.set_meta(
+                {"full_sync_started": started, "full_sync_position": None, "full_sync_last": None}
+            )
         # Asked alongside the first page, so it costs no round trip of its own.
         helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="woo-watermark")
         newest = None if resumed else helper.submit(self._newest_update, scope, cancel)
         helper.shutdown(wait=False)
-        first_total: int | None = None
         fetched = 0
+        windows = 0
+        size = self.client.connection.page_size
         report(SyncProgress("customers", 0, None, "Fetching customers…"))
-        for page in self.client.iter_customer_pages(scope, cancel=cancel, skip=done_pages):
-            done_pages.add(page.number)
+        walk = self.client.walk_customers(scope, cancel=cancel, resume=resume)
+        checkpoint = _Checkpoint(*(resume[:2] if resume else (0, None)))
+        attempt = 1
+        for window in walk:
+            if window.attempt != attempt:
+                attempt, windows = window.attempt, 0  # walking again: progress starts over
+            checkpoint.add(window.attempt, window.start, [c.id for c in window.items])
             stored = self.cache.upsert_customers(
-                page.customers,
+                window.items,
                 self._now(),
                 meta={
-                    "full_sync_pages": ",".join(map(str, sorted(done_pages))),
-                    "store_total": page.total,
+                    **checkpoint.meta(),
+                    "store_total": window.total,
                     "store_total_at": self._now(),
                 },
             )
             self._report_change(stored, [])
-            fetched += len(page.customers)
+            fetched += len(window.items)
+            windows += 1
             if newest is not None:
                 watermark = newest.result()
                 self.cache.set_meta({"full_sync_watermark": watermark})
                 newest = None
-            if first_total is None:
-                first_total = page.total
-            elif page.total != first_total:
-                first_total = -1  # the store changed while paging: pages may have shifted
             report(
                 SyncProgress(
                     "customers",
-                    len(done_pages),
-                    page.total_pages,
-                    f"Fetched {fetched:,} of {page.total:,} customers",
+                    windows,
+                    max(windows, -(-window.total // size)),
+                    f"Fetched {fetched:,} of {window.total:,} customers",
                 )
             )
+        assert walk.proof is not None
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
-        shifted = resumed or first_total == -1
-        removed, store_total = self._reconcile(
-            scope,
-            started,
-            cancel,
-            force_census=shifted,
-            # Every page reported the same total: no need to ask for it once more.
-            known_total=None if shifted else first_total,
-        )
+        removed = self._settle(walk.ids, walk.proof)
         self.cache.set_meta(
             {
                 "last_full_sync": self._now(),
                 "watermark": watermark if watermark is not None else self._max_cached_update(),
                 "full_sync_started": None,
-                "full_sync_pages": None,
+                "full_sync_position": None,
+                "full_sync_last": None,
                 "full_sync_watermark": None,
             }
         )
         self.cache.analyze()
+        return self._finish(SyncMode.FULL, fetched, removed, walk.proof, began, report, resumed)
+
+    def _resume_point(self, started: int) -> tuple[int, int, list[int]] | None:
+        """Where an interrupted full sync's walk had got to, with the ids it had collected."""
+        position = self.cache.meta("full_sync_position")
+        last = self.cache.meta("full_sync_last")
+        if not position or not last:
+            return None
+        prefix = [
+            customer_id
+            for customer_id in self.cache.ids_confirmed_since(started)
+            if customer_id <= int(last)
+        ]
+        if len(prefix) != int(position):
+            return None  # the cache changed since: walk again from the start
+        return int(position), int(last), prefix
+
+    def _settle(self, ids: AbstractSet[int], proof: WalkProof) -> int:
+        """After a walk: remove what the store no longer has, but only on a proven walk."""
+        meta: dict[str, str | int | None] = {
+            "store_total": proof.store_count,
+            "store_total_at": self._now(),
+            "ids_proven": 1 if proof.complete else 0,
+            "unaccounted": proof.unaccounted,
+        }
+        if not proof.complete:
+            log.warning(
+                "the walk could not be proven complete: %d collected, the store counts %d",
+                proof.collected,
+                proof.store_count,
+            )
+            self.cache.set_meta(meta)
+            return 0
+        gone = sorted(self.cache.all_ids() - ids)
+        removed = self.cache.delete_customers(gone, meta=meta)
+        if gone:
+            self._on_change([], gone)
+        return removed
+
+    def _finish(
+        self,
+        mode: SyncMode,
+        fetched: int,
+        removed: int,
+        proof: WalkProof,
+        began: float,
+        report: ProgressCallback,
+        resumed: bool = False,
+    ) -> SyncReport:
         held = self.cache.count()
-        report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
+        if proof.complete:
+            report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
+        else:
+            report(
+                SyncProgress(
+                    "done",
+                    1,
+                    1,
+                    f"{held:,} customers; {proof.unaccounted:,} could not be accounted for",
+                )
+            )
         return SyncReport(
-            SyncMode.FULL,
+            mode,
             fetched,
             removed,
-            store_total,
+            proof.store_count,
             held,
             time.perf_counter() - began,
             resumed,
             changed=self._changed,
+            unaccounted=proof.unaccounted,
         )
 
     def _newest_update(self, scope: CustomerQuery, cancel: CancelToken | None) -> int | None:
@@ -263,30 +340,39 @@ class SyncEngine:
     # -- quick -------------------------------------------------------------------------------
 
     def _quick(self, report: ProgressCallback, cancel: CancelToken | None) -> SyncReport | None:
-        """A quick sync, or None when the store sends no ``last_update`` (needs a full one)."""
+        """A quick sync, or None when the store cannot list by ``last_update`` (needs a full one).
+
+        Customers sharing a ``last_update`` come back in a different order in every request
+        (section 19.1), so a group of them split across two pages could lose members at the
+        seam. Each next window therefore starts at the first member of the last window's final
+        group, so every group arrives whole in one answer; a window that is one group only is
+        asked again twice as large. The walk stops past the watermark (a customer stamped in
+        the watermark's second is fetched again rather than missed).
+        """
         began = time.perf_counter()
         scope = self._scope(cancel)
         watermark = int(self.cache.meta("watermark") or 0)
         query = _by_last_update(scope)
+        size = self.client.connection.page_size
         newest: int | None = None
         fetched = 0
-        number = 1
+        offset = 0
         report(SyncProgress("customers", 0, None, "Fetching changed customers…"))
         while True:
-            page = self.client.customer_page(number, query, cancel=cancel)
-            updates = [c.last_update for c in page.customers]
+            window = self.client.customer_window(query, offset, size, cancel=cancel)
+            updates = [c.last_update for c in window.customers]
             if any(u is None for u in updates):
                 return None
             stamps = [int(u.timestamp()) for u in updates if u is not None]
+            if any(a < b for a, b in pairwise(stamps)):
+                # Customers without the meta key make the store ignore the order (19.4).
+                log.info("the store does not order by last_update; a full sync is needed")
+                return None
             if newest is None and stamps:
                 newest = stamps[0]
-            changed = [c for c, s in zip(page.customers, stamps, strict=True) if s >= watermark]
+            changed = [c for c, s in zip(window.customers, stamps, strict=True) if s >= watermark]
             if changed:
-                stored = self.cache.upsert_customers(
-                    changed,
-                    self._now(),
-                    meta={"store_total": page.total, "store_total_at": self._now()},
-                )
+                stored = self.cache.upsert_customers(changed, self._now())
                 self._report_change(stored, [])
                 fetched += len(changed)
                 report(
@@ -297,76 +383,43 @@ class SyncEngine:
                         f"Fetched {fetched:,} changed customer{'s' if fetched != 1 else ''}",
                     )
                 )
-            if len(changed) < len(page.customers) or number >= page.total_pages:
+            if len(stamps) < size or stamps[-1] < watermark:
                 break
-            number += 1
+            group_start = stamps.index(stamps[-1])
+            if group_start == 0:
+                size *= 2  # one group fills the window: ask for it whole
+            else:
+                offset += group_start
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
-        removed, store_total = self._reconcile(scope, None, cancel)
+        removed, proof = self._reconcile(scope, cancel)
         self.cache.set_meta(
             {
                 "last_quick_sync": self._now(),
                 "watermark": max(watermark, newest) if newest is not None else watermark,
             }
         )
-        held = self.cache.count()
-        report(SyncProgress("done", 1, 1, f"{held:,} customers up to date"))
-        return SyncReport(
-            SyncMode.QUICK,
-            fetched,
-            removed,
-            store_total,
-            held,
-            time.perf_counter() - began,
-            changed=self._changed,
-        )
+        return self._finish(SyncMode.QUICK, fetched, removed, proof, began, report)
 
     # -- deletions ---------------------------------------------------------------------------
 
-    def _reconcile(
-        self,
-        scope: CustomerQuery,
-        confirmed_since: int | None,
-        cancel: CancelToken | None,
-        *,
-        force_census: bool = False,
-        known_total: int | None = None,
-    ) -> tuple[int, int]:
-        """Remove what the store no longer has; returns (removed, store total).
+    def _reconcile(self, scope: CustomerQuery, cancel: CancelToken | None) -> tuple[int, WalkProof]:
+        """After a quick sync: find creations it missed and deletions; returns (removed, proof).
 
-        Cheap when nothing changed: the store's count is compared with the cache's first. An
-        id census is taken only when they differ, or when ``force_census`` says paging may have
-        shifted (the store's total moved during a full sync, or it was resumed): a deletion
-        ahead of the pages still to fetch hides a customer behind the next page boundary.
+        Cheap when nothing changed: when the cache was proven to hold the store's customers
+        and the store's count for the same scope still equals the cache's, nothing was
+        deleted (a deletion lowers the count; a creation is seen by the quick walk). Otherwise
+        an id census, itself a complete walk, tells what to fetch and what to remove.
         """
-        if known_total is not None:
-            store_total = known_total
-        else:
-            store_total = self.client.count_customers(scope, cancel)
+        store_total = self.client.count_customers(scope, cancel)
         held = self.cache.count()
-        stale = (
-            self.cache.ids_confirmed_before(confirmed_since) if confirmed_since is not None else []
-        )
-        if not force_census and store_total == held and not stale:
+        if store_total == held and self.cache.meta("ids_proven") == "1":
             self.cache.set_meta({"store_total": store_total, "store_total_at": self._now()})
-            return 0, store_total
-        if not force_census and confirmed_since is not None and store_total == held - len(stale):
-            removed = self.cache.delete_customers(
-                stale, meta={"store_total": store_total, "store_total_at": self._now()}
-            )
-            self._on_change([], stale)
-            return removed, store_total
+            return 0, WalkProof(held, store_total, True, 0)
         census = self.client.customer_ids(scope, cancel=cancel)
-        cached = self.cache.all_ids()
-        missing = sorted(census - cached)
+        missing = sorted(census.ids - self.cache.all_ids())
         if missing:
             self._fetch_by_id(missing, cancel)
-        gone = sorted(cached - census)
-        removed = self.cache.delete_customers(
-            gone, meta={"store_total": len(census), "store_total_at": self._now()}
-        )
-        if gone:
-            self._on_change([], gone)
-        return removed, len(census)
+        return self._settle(census.ids, census.proof), census.proof
 
     def _fetch_by_id(self, ids: Iterable[int], cancel: CancelToken | None) -> None:
         def fetch(customer_id: int) -> Customer | None:
@@ -402,3 +455,36 @@ def _by_last_update(scope: CustomerQuery) -> CustomerQuery:
     return CustomerQuery(
         role=scope.role, orderby="meta_value_num", meta_key="last_update", order="DESC"
     )
+
+
+class _Checkpoint:
+    """How far a full sync's walk has got without a gap, so an interrupted one can resume.
+
+    Windows arrive out of order; the checkpoint is the end of the run of windows from the
+    walk's start (the position after it and the id of its last row).
+    """
+
+    def __init__(self, position: int, last: int | None) -> None:
+        self._attempt = 0
+        self._position = position
+        self._last = last
+        self._pending: dict[int, list[int]] = {}
+
+    def add(self, attempt: int, start: int, ids: list[int]) -> None:
+        """Note one window's rows."""
+        if attempt != self._attempt:
+            self._attempt = attempt
+            self._pending.clear()
+            if start == 0:
+                self._position, self._last = 0, None  # a new walk from the start
+        self._pending[start] = ids
+        while self._position in self._pending:
+            rows = self._pending.pop(self._position)
+            if not rows:
+                break
+            self._position += len(rows)
+            self._last = rows[-1]
+
+    def meta(self) -> dict[str, str | int | None]:
+        """The checkpoint as cache meta."""
+        return {"full_sync_position": self._position or None, "full_sync_last": self._last}

@@ -57,6 +57,8 @@ def sync_command(
                 "held": report.held,
                 "seconds": round(report.seconds, 3),
                 "resumed": report.resumed,
+                "complete": report.complete,
+                "unaccounted": report.unaccounted,
             },
             console,
         )
@@ -68,6 +70,13 @@ def sync_command(
             f"{report.seconds:.1f} s. The cache holds {counted(report.held, 'customer')}; the "
             f"store reports {report.store_total:,}.\n"
         )
+    if not report.complete:
+        console.err.write(
+            f"warning: {counted(report.unaccounted, 'customer')} could not be accounted for "
+            "(the store changed while it was read); nothing was removed from the cache. Run "
+            "`sync --full` to check again.\n"
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -129,6 +138,8 @@ def cache_info(options: argparse.Namespace, cache: CustomerCache, console: Conso
                 "last_quick_sync": _iso(coverage.last_quick_sync),
                 "oldest_confirmation": _iso(coverage.oldest_confirmation),
                 "complete": coverage.complete,
+                "scope": coverage.scope,
+                "unaccounted": coverage.unaccounted,
             },
             console,
         )
@@ -143,7 +154,8 @@ def cache_info(options: argparse.Namespace, cache: CustomerCache, console: Conso
             ("Store", cache.file.store_url),
             ("Customers cached", f"{coverage.held:,}"),
             ("Store reported", f"{total} (at {_when(coverage.store_total_at)})"),
-            ("Complete", "yes" if coverage.complete else "no"),
+            ("Role scope", "every role" if coverage.scope == "all" else coverage.scope),
+            ("Complete", "yes" if coverage.complete else f"no: {coverage.describe()}"),
             ("Last full sync", _when(coverage.last_full_sync)),
             ("Last quick sync", _when(coverage.last_quick_sync)),
             ("Oldest confirmation", _when(coverage.oldest_confirmation)),

@@ -167,10 +167,18 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
     if not 1 <= options.page_size <= 100:
         raise UsageError("--page-size must be between 1 and 100")
     query = CustomerQuery(role=options.role, search=options.search)
-    customers = client.list_customers(query, page_size=options.page_size)
-    print_customers(customers, console)
+    listed = client.list_customers(query, page_size=options.page_size)
+    print_customers(list(listed.customers), console)
+    proof = listed.proof
+    if not proof.complete:
+        console.err.write(
+            f"warning: the list may be incomplete: {counted(proof.collected, 'customer')} "
+            f"listed, the store counts {proof.store_count:,} (it changed while it was read). "
+            "Run the command again.\n"
+        )
+        return EXIT_FAILED
     if not console.as_json:
-        console.err.write(f"{counted(len(customers), 'customer')}\n")
+        console.err.write(f"{counted(len(listed.customers), 'customer')}\n")
     return EXIT_OK
 
 

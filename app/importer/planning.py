@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
 
-from app.api.client import WooClient, parallel_keyed
+from app.api.client import WooClient
+from app.api.parallel import parallel_keyed
 from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer

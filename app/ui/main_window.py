@@ -542,16 +542,7 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         shown = self.session.model.rowCount()
         self.count_label.setText(f"{shown:,} customer{'s' if shown != 1 else ''}")
-        coverage = self.session.cache.coverage()
-        if coverage.store_total is None:
-            text = "Not synced yet"
-        elif coverage.complete:
-            # Everyone the store has (any role, so the admin too). A customer created since the
-            # last sync makes the cache hold more than the store's count of then.
-            text = f"All {coverage.held:,} accounts on this computer"
-        else:
-            text = f"{coverage.held:,} of {coverage.store_total:,} accounts on this computer"
-        self.coverage_label.setText(text)
+        self.coverage_label.setText(self.session.cache.coverage().describe())
 
     def _update_connection_label(self) -> None:
         when = self._last_sync.astimezone().strftime("%H:%M") if self._last_sync else "never"

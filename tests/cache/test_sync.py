@@ -61,15 +61,28 @@ class RecordingTransport(Transport):
         return super().request(method, route, params, **options)
 
     def list_pages(self) -> list[int]:
-        """Page numbers of full customer pages asked for (not census or count requests)."""
-        return [
-            int(params["page"])
+        """Page numbers of the walk's windows of customers asked for (not census, count or
+        last_update requests); a window asks for one row before its start."""
+        pages = []
+        for method, route, params in self.sent:
+            if method != "GET" or route != "/customers" or "fields" in params:
+                continue
+            if params.get("filter[orderby]") != "ID" or "filter[offset]" not in params:
+                continue
+            overlap = 1 if params["filter[limit]"] == str(PAGE_SIZE + 1) else 0
+            pages.append((int(params["filter[offset]"]) + overlap) // PAGE_SIZE + 1)
+        return pages
+
+    def update_windows(self) -> int:
+        """Windows of the list by last_update asked for (a quick sync's walk)."""
+        return sum(
+            1
             for method, route, params in self.sent
             if method == "GET"
             and route == "/customers"
-            and "fields" not in params
-            and params.get("filter[limit]") == str(PAGE_SIZE)
-        ]
+            and params.get("filter[orderby_meta_key]") == "last_update"
+            and params.get("filter[limit]") != "1"
+        )
 
     def census_requests(self) -> int:
         return sum(
@@ -105,7 +118,9 @@ class Rig:
         """Every id the store has right now (asked by a client that records nothing)."""
         checker = WooClient(self.client.connection)
         try:
-            return checker.customer_ids(EVERYONE)
+            census = checker.customer_ids(EVERYONE)
+            assert census.proof.complete
+            return set(census.ids)
         finally:
             checker.close()
 
@@ -203,8 +218,9 @@ def assert_complete(rig: Rig, report: SyncReport | None = None) -> None:
         assert report.held == report.store_total == len(census)
 
 
-def done_pages(cache: CustomerCache) -> set[int]:
-    return {int(p) for p in (cache.meta("full_sync_pages") or "").split(",") if p}
+def checkpoint(cache: CustomerCache) -> int:
+    """How many customers from the start of the walk an interrupted full sync holds, gap-free."""
+    return int(cache.meta("full_sync_position") or 0)
 
 
 # -- first and full syncs --------------------------------------------------------------------
@@ -252,7 +268,7 @@ def test_a_full_sync_holds_exactly_the_stores_customers(make_rig: RigFactory) ->
     assert_complete(rig, report)
     checker = WooClient(rig.client.connection)
     try:
-        store_view = {c.id: c for c in checker.list_customers(EVERYONE)}
+        store_view = {c.id: c for c in checker.list_customers(EVERYONE).customers}
     finally:
         checker.close()
     assert rig.cache.customers_by_ids(sorted(store_view)) == store_view
@@ -331,7 +347,8 @@ def test_a_quick_sync_fetches_only_edits_and_creations_and_removes_deletions(
     assert report.mode is SyncMode.QUICK
     assert report.fetched == len(edited) + len(created) + len(at_watermark)
     assert report.removed == len(deleted)
-    assert rig.transport.list_pages() == [1]
+    assert rig.transport.list_pages() == []  # the walk by id is not needed
+    assert rig.transport.update_windows() == 1
     assert_complete(rig, report)
     for number, customer_id in enumerate(edited):
         customer = rig.cache.customer(customer_id)
@@ -432,14 +449,29 @@ def test_a_quick_sync_on_an_empty_cache_runs_a_full_one(make_rig: RigFactory) ->
 
 def _strip_last_update(client: WooClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the client see a WooCommerce 2.4/2.5 store, whose customers have no last_update."""
-    real_page = client.customer_page
+    for name in ("customer_page", "customer_window"):
+        real = getattr(client, name)
 
-    def page_without_last_update(*args: Any, **kwargs: Any) -> CustomerPage:
-        page = real_page(*args, **kwargs)
-        customers = tuple(c.with_changes(last_update=None) for c in page.customers)
-        return CustomerPage(page.number, customers, page.total, page.total_pages)
+        def without_last_update(
+            *args: Any, _real: Callable[..., CustomerPage] = real, **kwargs: Any
+        ) -> CustomerPage:
+            page = _real(*args, **kwargs)
+            customers = tuple(c.with_changes(last_update=None) for c in page.customers)
+            return CustomerPage(page.number, customers, page.total, page.total_pages)
 
-    monkeypatch.setattr(client, "customer_page", page_without_last_update)
+        monkeypatch.setattr(client, name, without_last_update)
+    real_walk = client._walk
+
+    def walk_without_last_update(
+        query: Any, parse: Callable[[list[Any]], list[Any]], **options: Any
+    ) -> Any:
+        def stripped(items: list[Any]) -> list[Any]:
+            rows = parse(items)
+            return [r.with_changes(last_update=None) if hasattr(r, "email") else r for r in rows]
+
+        return real_walk(query, stripped, **options)
+
+    monkeypatch.setattr(client, "_walk", walk_without_last_update)
 
 
 def test_a_store_without_last_update_gets_full_syncs_instead_of_quick_ones(
@@ -487,20 +519,22 @@ def _cancel_after(pages: int) -> tuple[CancelToken, Callable[[SyncProgress], Non
     return token, progress
 
 
-def _assert_interrupted_state(rig: Rig, total: int) -> set[int]:
-    """A consistent cache holding exactly the pages it says it finished; returns those pages."""
+def _assert_interrupted_state(rig: Rig, total: int) -> int:
+    """A consistent cache holding whole windows: the gap-free run from the start of the walk it
+    says it finished, and perhaps windows beyond that arrived early; returns the run's length."""
     assert_consistent(rig.cache)
-    finished = done_pages(rig.cache)
-    assert 1 in finished
+    position = checkpoint(rig.cache)
+    assert position >= PAGE_SIZE
     assert rig.cache.meta("full_sync_started") is not None
     assert rig.cache.meta("last_full_sync") is None
-    expected: set[int] = set()
-    for number in finished:
-        expected |= rig.store_page_ids(number)
-    assert rig.cache.all_ids() == expected
-    assert 0 < len(expected) < total
+    in_store = sorted(rig.census())
+    held = rig.cache.all_ids()
+    assert set(in_store[:position]) <= held <= set(in_store)
+    assert int(rig.cache.meta("full_sync_last") or 0) == in_store[position - 1]
+    assert position <= len(held) < total
+    assert len(held) % PAGE_SIZE == 0 or max(held) == in_store[-1]
     assert rig.cache.coverage().complete is False
-    return finished
+    return position
 
 
 def test_a_cancelled_full_sync_leaves_whole_pages_and_the_next_sync_resumes(
@@ -510,15 +544,15 @@ def test_a_cancelled_full_sync_leaves_whole_pages_and_the_next_sync_resumes(
     token, progress = _cancel_after(2)
     with pytest.raises(CancelledError):
         rig.engine.sync(SyncMode.AUTO, progress=progress, cancel=token)
-    finished = _assert_interrupted_state(rig, 1001)
-    assert len(finished) < 11, "cancellation should stop the sync before the last page"
+    position = _assert_interrupted_state(rig, 1001)
+    assert position < 1000, "cancellation should stop the sync before the last page"
 
     rig.transport.sent.clear()
     report = rig.engine.sync(SyncMode.AUTO)
     assert report.mode is SyncMode.FULL
     assert report.resumed is True
     fetched_now = rig.transport.list_pages()
-    assert sorted(fetched_now) == sorted({1} | (set(range(1, 12)) - finished))
+    assert sorted(fetched_now) == list(range(position // PAGE_SIZE + 1, 12))
     assert_complete(rig, report)
     assert rig.cache.meta("full_sync_started") is None
     assert rig.engine.sync(SyncMode.AUTO).mode is SyncMode.QUICK
@@ -590,8 +624,8 @@ def test_an_edit_made_while_a_full_sync_was_interrupted_is_not_lost(
     token, progress = _cancel_after(3)
     with pytest.raises(CancelledError):
         rig.engine.sync(SyncMode.FULL, progress=progress, cancel=token)
-    finished = done_pages(rig.cache) - {1}  # page 1 is fetched again on resume
-    target = min(rig.store_page_ids(min(finished)))
+    target = min(rig.cache.all_ids())  # before the checkpoint: not fetched again on resume
+    assert target < int(rig.cache.meta("full_sync_last") or 0)
     rig.edit(target, first_name="EditedMeanwhile")
     later = sorted(rig.cache.all_ids())[-1]
     rig.edit(later, first_name="EditedLater")
@@ -612,19 +646,19 @@ def test_a_customer_deleted_after_it_was_fetched_is_removed(make_rig: RigFactory
     victims: list[int] = []
 
     def progress(update: SyncProgress) -> None:
-        if update.phase == "customers" and update.done == update.total:
+        if update.phase == "customers" and update.done == update.total and not victims:
             victims.append(max(rig.cache.all_ids()))
             rig.delete(victims[0])
 
     report = rig.engine.sync(SyncMode.FULL, progress=progress)
     assert victims
-    # Deleted after the last page arrived: as if deleted just after the sync. Every page
-    # reported the same total, so the sync does not spend a round trip on one more count;
-    # the next sync's count check finds the deletion.
-    assert report.removed == 0
-    follow_up = rig.engine.sync(SyncMode.QUICK)
+    # Deleted after the last window arrived: the store's count after the walk no longer
+    # matches what it collected, so the walk is not proven and it walks again.
+    assert report.removed == 1
     assert victims[0] not in rig.cache.all_ids()
-    assert follow_up.removed == 1
+    assert_complete(rig, report)
+    follow_up = rig.engine.sync(SyncMode.QUICK)
+    assert follow_up.removed == 0
     assert_complete(rig, follow_up)
 
 
@@ -635,7 +669,7 @@ def test_a_customer_deleted_while_a_full_sync_runs_leaves_the_cache_exact(
     victims: list[int] = []
 
     def progress(update: SyncProgress) -> None:
-        if update.phase == "customers" and update.done == 1:
+        if update.phase == "customers" and update.done == 1 and not victims:
             victims.append(sorted(rig.cache.all_ids())[50])
             rig.delete(victims[0])
 
@@ -651,7 +685,7 @@ def test_a_customer_created_while_a_full_sync_runs_is_caught_by_the_next_sync(
     created: list[int] = []
 
     def progress(update: SyncProgress) -> None:
-        if update.phase == "customers" and update.done == 2:
+        if update.phase == "customers" and update.done == 2 and not created:
             created.append(rig.create("during@full.example", "During"))
 
     rig.engine.sync(SyncMode.FULL, progress=progress)
@@ -842,13 +876,13 @@ def test_a_sync_killed_mid_way_leaves_a_consistent_resumable_cache(
         assert_consistent(cache)
         held_after = cache.count()
         assert held <= held_after < total
-        finished = done_pages(cache)
-        assert held_after == sum(min(PAGE_SIZE, total - (n - 1) * PAGE_SIZE) for n in finished)
+        assert checkpoint(cache) <= held_after
+        assert held_after % PAGE_SIZE == 0 or held_after % PAGE_SIZE == total % PAGE_SIZE
         report = SyncEngine(client, cache).sync(SyncMode.AUTO)
         assert report.mode is SyncMode.FULL
         assert report.resumed is True
         assert report.fetched < total
-        assert cache.all_ids() == client.customer_ids(EVERYONE)
+        assert cache.all_ids() == client.customer_ids(EVERYONE).ids
         assert_consistent(cache)
         assert cache.coverage().complete
     finally:
