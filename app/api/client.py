@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -63,20 +63,36 @@ class CustomerPage:
     total_pages: int
 
 
-@dataclass(frozen=True)
-class CustomerList:
-    """Every customer a walk returned, in id order, and what the walk proved."""
+class CustomerList(tuple[Customer, ...]):
+    """Every customer a walk returned, in id order, and what the walk proved (``proof``)."""
 
-    customers: tuple[Customer, ...]
     proof: WalkProof
 
+    def __new__(cls, customers: Iterable[Customer], proof: WalkProof) -> CustomerList:  # noqa: D102
+        listed = super().__new__(cls, customers)
+        listed.proof = proof
+        return listed
 
-@dataclass(frozen=True)
-class Census:
-    """The ids of every customer a query matches, and what the walk proved."""
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        """The customers as a plain tuple."""
+        return tuple(self)
 
-    ids: frozenset[int]
+
+class Census(frozenset[int]):
+    """The ids of every customer a query matches, and what the walk proved (``proof``)."""
+
     proof: WalkProof
+
+    def __new__(cls, ids: Iterable[int], proof: WalkProof) -> Census:  # noqa: D102
+        census = super().__new__(cls, ids)
+        census.proof = proof
+        return census
+
+    @property
+    def ids(self) -> frozenset[int]:
+        """The ids as a plain frozenset."""
+        return frozenset(self)
 
 
 @dataclass(frozen=True)
@@ -337,7 +353,7 @@ class WooClient:
         for _ in walk:
             pass
         assert walk.proof is not None
-        return Census(frozenset(walk.ids), walk.proof)
+        return Census(walk.ids, walk.proof)
 
     def list_customers(
         self,
@@ -370,7 +386,7 @@ class WooClient:
                     seen.add(customer.id)
                     customers.append(customer)
         assert walk.proof is not None
-        return CustomerList(tuple(customers), walk.proof)
+        return CustomerList(customers, walk.proof)
 
     # -- a customer's orders and downloads -------------------------------------------------------
 

@@ -196,14 +196,20 @@ class CustomerWalk:
             self.ids = set(prefix)
         number = 0
         store_count = 0
-        consistent = False
+        consistent = grown = False
         while number < self._attempts:
             number += 1
             attempt = _Attempt(number, start, before)
             yield from self._pass(attempt)
             consistent = attempt.consistent()
             store_count = self._count()
-            if consistent and len(self.ids) == store_count:
+            grown = False
+            if consistent:
+                # Asked after the count: a customer deleted behind the walk or created after
+                # its end since the last window shows here, so the count cannot be balanced
+                # out by one of each unseen.
+                consistent, grown = self._end_still_holds(*attempt.end())
+            if consistent and not grown and len(self.ids) == store_count:
                 break
             log.info(
                 "walk %d: %d collected, the store counts %d, %s",
@@ -212,13 +218,27 @@ class CustomerWalk:
                 store_count,
                 "seams met" if consistent else "seams did not meet",
             )
-            if consistent and store_count > len(self.ids):
+            if consistent and (grown or store_count > len(self.ids)):
                 # Only customers created after the walk passed the end: fetch the tail.
                 start, before = attempt.end()
                 continue
-            start, before = 0, None
-            self.ids = set()
-        self.proof = WalkProof(len(self.ids), store_count, consistent, number)
+            if number < self._attempts:
+                start, before = 0, None
+                self.ids = set()
+        self.proof = WalkProof(len(self.ids), store_count, consistent and not grown, number)
+
+    def _end_still_holds(self, end: int, last: int | None) -> tuple[bool, bool]:
+        """Check the walk's end again: (nothing shifted behind it, customers follow it now).
+
+        The row before ``end`` must still be ``last``; rows after it are customers created
+        since the walk passed.
+        """
+        closing = self._fetch_window(end, 1)
+        ids = [_row_id(row) for row in closing.rows]
+        expected = [last] if closing.overlap and last is not None else []
+        if ids[: closing.overlap] != expected:
+            return False, False
+        return True, len(ids) > closing.overlap
 
     def _pass(self, attempt: _Attempt) -> Iterator[WalkWindow]:
         size = self._page_size

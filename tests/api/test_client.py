@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from app.api.client import BULK_LIMIT, CustomerPage, CustomerQuery, StoreInfo, WooClient
+from app.api.client import BULK_LIMIT, CustomerQuery, StoreInfo, WooClient
 from app.api.connection import AuthMode, StoreConnection
+from app.api.walk import WalkWindow
 from app.demo_store import ApiKey, DemoStore
 from app.domain.customer import (
     Address,
@@ -214,36 +215,41 @@ def test_list_every_customer_of_250(open_shop: Callable[..., Shop]) -> None:
     assert all(customer.role == "customer" for customer in customers)
 
 
-def test_pages_stream_with_totals_from_the_headers(open_shop: Callable[..., Shop]) -> None:
+def test_windows_stream_with_totals_from_the_headers(open_shop: Callable[..., Shop]) -> None:
     shop = open_shop(customers=250)
-    pages: list[CustomerPage] = list(shop.client.iter_customer_pages(page_size=100))
-    assert pages[0].number == 1  # the first page comes alone, first
-    assert sorted(page.number for page in pages) == [1, 2, 3]
-    assert {page.total for page in pages} == {250}  # X-WC-Total
-    assert {page.total_pages for page in pages} == {3}  # X-WC-TotalPages
-    sizes = {page.number: len(page.customers) for page in pages}
-    assert sizes == {1: 100, 2: 100, 3: 50}
-    ids = [customer.id for page in pages for customer in page.customers]
-    assert len(ids) == len(set(ids)) == pages[0].total
+    walk = shop.client.walk_customers(page_size=100)
+    windows: list[WalkWindow] = list(walk)
+    assert windows[0].start == 0  # the first window comes alone, first
+    assert sorted(window.start for window in windows) == [0, 100, 200]
+    assert {window.total for window in windows} == {250}  # X-WC-Total
+    sizes = {window.start: len(window.items) for window in windows}
+    assert sizes == {0: 100, 100: 100, 200: 50}
+    ids = [customer.id for window in windows for customer in window.items]
+    assert len(ids) == len(set(ids)) == windows[0].total
+    assert walk.proof is not None
+    assert walk.proof.complete
+    assert walk.ids == set(ids)
 
 
 def test_small_pages_with_more_concurrency(open_shop: Callable[..., Shop]) -> None:
     shop = open_shop(customers=45)
     seen: list[int] = []
     customers = shop.client.list_customers(
-        page_size=7, concurrency=3, on_page=lambda page: seen.append(page.number)
+        page_size=7, concurrency=3, on_window=lambda window: seen.append(window.start)
     )
-    assert sorted(seen) == list(range(1, 8))
+    assert sorted(seen) == list(range(0, 45, 7))
     assert [customer.id for customer in customers] == shop.customer_ids_in_store()
 
 
 def test_empty_store_lists_nothing(open_shop: Callable[..., Shop]) -> None:
     shop = open_shop(customers=0)
-    pages = list(shop.client.iter_customer_pages())
-    assert len(pages) == 1
-    assert pages[0].customers == ()
-    assert pages[0].total == 0
-    assert shop.client.list_customers() == []
+    windows = list(shop.client.walk_customers())
+    assert len(windows) == 1
+    assert windows[0].items == ()
+    assert windows[0].total == 0
+    listed = shop.client.list_customers()
+    assert list(listed) == []
+    assert listed.proof.complete
     assert shop.client.count_customers() == 0
 
 
@@ -253,7 +259,7 @@ def test_page_size_above_100_or_negative_is_refused(
 ) -> None:
     shop = open_shop(customers=3)
     with pytest.raises(ConfigurationError):
-        list(shop.client.iter_customer_pages(page_size=page_size))
+        shop.client.walk_customers(page_size=page_size)
     with pytest.raises(ConfigurationError):
         shop.client.list_customers(page_size=page_size)
 
@@ -267,15 +273,15 @@ def test_page_size_zero_is_refused_not_taken_as_default(open_shop: Callable[...,
 @pytest.mark.parametrize("page_size", [1, 100])
 def test_page_size_limits_are_accepted(open_shop: Callable[..., Shop], page_size: int) -> None:
     shop = open_shop(customers=3)
-    pages = list(shop.client.iter_customer_pages(page_size=page_size))
-    assert len(pages) == (3 if page_size == 1 else 1)
+    windows = [w for w in shop.client.walk_customers(page_size=page_size) if w.items]
+    assert len(windows) == (3 if page_size == 1 else 1)
 
 
 def test_connection_page_size_is_the_default(open_shop: Callable[..., Shop]) -> None:
     shop = open_shop(customers=12)
     client = shop.connect(page_size=5)
-    pages = list(client.iter_customer_pages())
-    assert sorted(len(page.customers) for page in pages) == [2, 5, 5]
+    windows = list(client.walk_customers())
+    assert sorted(len(window.items) for window in windows) == [2, 5, 5]
 
 
 def test_search_by_exact_email_and_by_wildcard(open_shop: Callable[..., Shop]) -> None:
@@ -290,7 +296,7 @@ def test_search_by_exact_email_and_by_wildcard(open_shop: Callable[..., Shop]) -
     assert [customer.id for customer in shop.client.list_customers(query)] == expected
     assert shop.client.count_customers(query) == len(expected)
     # Exact unless wrapped in *: a part of an email matches nobody.
-    assert shop.client.list_customers(CustomerQuery(search=target.email[1:])) == []
+    assert list(shop.client.list_customers(CustomerQuery(search=target.email[1:]))) == []
 
 
 def test_search_finds_plus_addressed_email(open_shop: Callable[..., Shop]) -> None:
@@ -313,8 +319,9 @@ def test_roles_and_order(open_shop: Callable[..., Shop]) -> None:
     assert [(c.id, c.role) for c in managers] == [(manager, "shop_manager")]
     admins = shop.client.list_customers(CustomerQuery(role="administrator"))
     assert [(c.id, c.role) for c in admins] == [(ADMIN_ID, "administrator")]
+    # Whatever order is asked, a list walks in id order: the only order without ties.
     newest_first = shop.client.list_customers(CustomerQuery(orderby="registered", order="DESC"))
-    assert [c.id for c in newest_first] == shop.customer_ids_in_store()[::-1]
+    assert [c.id for c in newest_first] == sorted(shop.customer_ids_in_store())
 
 
 # -- reading one customer --------------------------------------------------------------------------

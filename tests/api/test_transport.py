@@ -23,9 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from app.api.client import CustomerPage, CustomerQuery, WooClient
+from app.api.client import CustomerQuery, WooClient
 from app.api.connection import AuthMode, StoreConnection
 from app.api.transport import USER_AGENT, ApiResponse, CancelToken, Transport, api_value
+from app.api.walk import WalkWindow
 from app.demo_store import DemoStore, Fault
 from app.errors import (
     AppError,
@@ -707,15 +708,15 @@ def test_cancel_from_on_page_stops_paging(
 
     monkeypatch.setattr(h.client.transport, "request", counting)
     token = CancelToken()
-    pages: list[CustomerPage] = []
+    pages: list[WalkWindow] = []
 
-    def on_page(page: CustomerPage) -> None:
-        pages.append(page)
+    def on_window(window: WalkWindow) -> None:
+        pages.append(window)
         if len(pages) == stop_after:
             token.cancel()
 
     with pytest.raises(CancelledError):
-        h.client.list_customers(page_size=10, concurrency=1, cancel=token, on_page=on_page)
+        h.client.list_customers(page_size=10, concurrency=1, cancel=token, on_window=on_window)
     assert len(pages) == stop_after
     # One page at a time on the wire, plus the one queued so that the worker never idles
     # while the caller handles a page: nothing beyond that was asked for.

@@ -89,7 +89,7 @@ def cli(tmp_path: Path, store: DemoStore) -> Cli:
 def store_ids(store: DemoStore, role: str = "customer") -> set[int]:
     client = WooClient(StoreConnection(store.base_url, store.consumer_key, store.consumer_secret))
     try:
-        return client.customer_ids(CustomerQuery(role=role))
+        return set(client.customer_ids(CustomerQuery(role=role)))
     finally:
         client.close()
 
@@ -124,7 +124,11 @@ def test_sync_json_reports_what_it_did(cli: Cli, store: DemoStore) -> None:
         "held",
         "seconds",
         "resumed",
+        "complete",
+        "unaccounted",
     }
+    assert report["complete"] is True
+    assert report["unaccounted"] == 0
     assert report["mode"] == "full"
     assert report["fetched"] == report["held"] == report["store_total"] == 251
     assert report["changed"] == 251  # all new to the cache
@@ -332,7 +336,11 @@ def test_cache_info_after_syncs(cli: Cli, store: DemoStore) -> None:
         "last_quick_sync",
         "oldest_confirmation",
         "complete",
+        "scope",
+        "unaccounted",
     }
+    assert info["scope"] == "all"
+    assert info["unaccounted"] == 0
     assert info["file"] == str(cache_path(cli.data_dir / "cache", store.base_url))
     assert info["bytes"] > 0
     assert info["held"] == info["store_total"] == 251
@@ -420,7 +428,7 @@ def test_after_sync_the_offline_list_works_with_the_store_stopped(
 
     client = WooClient(StoreConnection(url, details["consumer_key"], details["consumer_secret"]))
     try:
-        expected = client.customer_ids(CustomerQuery())
+        expected = set(client.customer_ids(CustomerQuery()))
     finally:
         client.close()
     assert len(expected) == 300

@@ -469,8 +469,24 @@ def test_coverage_counts_and_times(cache: CustomerCache) -> None:
     assert coverage.last_full_sync == datetime.fromtimestamp(1_700_000_300, UTC)
     assert coverage.last_quick_sync == datetime.fromtimestamp(1_700_000_400, UTC)
     assert coverage.oldest_confirmation == datetime.fromtimestamp(1_700_000_050, UTC)
-    cache.upsert_customers([make_customer(4)], 1_700_000_500)
+    # Equal counts prove nothing; a sync that proved the ids does.
+    cache.set_meta({"store_total": 3})
+    assert cache.coverage().complete is False
+    cache.set_meta({"ids_proven": 1})
     assert cache.coverage().complete is True
+    assert cache.coverage().describe() == "All 3 accounts on this computer"
+    # A customer the app created (no count restated): the store's count moves with it.
+    cache.upsert_customers([make_customer(4)], 1_700_000_500)
+    assert cache.coverage().store_total == 4
+    assert cache.coverage().complete is True
+    cache.delete_customers([4])
+    assert cache.coverage().store_total == 3
+    assert cache.coverage().complete is True
+    cache.set_meta({"ids_proven": 0, "unaccounted": 2})
+    assert cache.coverage().complete is False
+    assert "2 could not be accounted for" in cache.coverage().describe()
+    cache.upsert_customers([make_customer(4)], 1_700_000_500)
+    assert cache.ids_confirmed_since(1_700_000_100) == [1, 2, 4]
     assert cache.ids_confirmed_before(1_700_000_100) == [3]
     assert sorted(cache.ids_confirmed_before(1_700_000_101)) == [1, 2, 3]
 
