@@ -20,6 +20,7 @@ from app.api.parallel import parallel_keyed
 from app.api.transport import ApiResponse, CancelToken, Transport, api_value
 from app.api.walk import CustomerWalk, WalkProof, WalkWindow
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
+from app.domain.email import is_email
 from app.domain.order import Download, Order
 from app.errors import (
     AppError,
@@ -221,8 +222,19 @@ class WooClient:
     def find_customer_by_email(
         self, email: str, cancel: CancelToken | None = None
     ) -> Customer | None:
-        """The customer with this email (the store compares case-insensitively), or None."""
-        route = f"/customers/email/{api_value(email.strip())}"
+        """The customer with this email (the store compares case-insensitively), or None.
+
+        The email route answers 404 for any address WordPress' ``is_email`` refuses, though a
+        store can hold one (a non-ASCII address put there by an import plugin): those are
+        looked up with the list's exact email search instead.
+        """
+        wanted = email.strip()
+        if not is_email(wanted):
+            query = CustomerQuery(role="all", search=wanted)
+            page = self.customer_page(1, query, page_size=MAX_PAGE_SIZE, cancel=cancel)
+            matches = [c for c in page.customers if c.email.casefold() == wanted.casefold()]
+            return min(matches, key=lambda c: c.id) if matches else None
+        route = f"/customers/email/{api_value(wanted)}"
         try:
             body = self.transport.request("GET", route, cancel=cancel).body
         except NotFoundError:

@@ -83,3 +83,56 @@ def test_php_folding_of_indexed_arrays_and_odd_names() -> None:
 def test_unknown_signature_method_is_refused() -> None:
     with pytest.raises(ValueError, match="PLAINTEXT"):
         oauth.signature("text", SECRET, "PLAINTEXT")
+
+
+# -- section 19.2: the base string is the path as sent, pinned by an independent signer ----------
+
+#: Emails whose path encoding differs from their decoded form (section 19.2).
+AWKWARD_EMAILS = [
+    "frank+tag@example.com",
+    "o'brien@example.com",
+    "100%real@example.com",
+    "tom&jerry@example.com",
+    "zoë.ünïcode@example.com",
+    "UPPER.Case@Example.COM",
+]
+
+
+@pytest.mark.parametrize("email", AWKWARD_EMAILS)
+def test_email_routes_are_signed_as_the_official_client_signs_what_is_sent(email: str) -> None:
+    """The official ``woocommerce`` client signs the URL exactly as it sends it; real stores
+    verify that (19.2). Our transport's URL, signed by it, must carry the same signature."""
+    from urllib.parse import urlsplit
+
+    from woocommerce.oauth import OAuth
+
+    from app.api.connection import AuthMode, StoreConnection
+    from app.api.transport import Transport, api_value
+
+    connection = StoreConnection("http://example.com", KEY, SECRET, auth=AuthMode.OAUTH)
+    transport = Transport(connection, clock=lambda: 1420070400.0)
+    url, basic = transport.url_and_auth("GET", f"/customers/email/{api_value(email)}", [])
+    assert basic is None
+    parts = urlsplit(url)
+    sent = parse_qsl(parts.query, keep_blank_values=True)
+    ours = dict(sent)["oauth_signature"]
+    unsigned = {k: v for k, v in sent if k != "oauth_signature"}
+    official = OAuth(
+        f"{parts.scheme}://{parts.netloc}{parts.path}",
+        KEY,
+        SECRET,
+        version="v3",
+        method="GET",
+        oauth_timestamp=1420070400,
+    ).generate_oauth_signature(unsigned, f"{parts.scheme}://{parts.netloc}{parts.path}")
+    assert ours == official
+    # The path goes out encoded once more than the store's route (it decodes twice), and the
+    # base string encodes it once again: '+' travels as %252B and is signed as %25252B.
+    if "+" in email:
+        assert "frank%252Btag@example.com" in parts.path
+        text = oauth.string_to_sign(
+            "GET",
+            oauth.signature_base_uri(API_URL, parts.path.removeprefix("/wc-api/v3")),
+            oauth.php_query_params(unsigned.items()),
+        )
+        assert "%2Femail%2Ffrank%25252Btag%40example.com&" in text
