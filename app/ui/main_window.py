@@ -794,6 +794,15 @@ class MainWindow(QMainWindow):
     def _on_service_sync_finished(self, report: SyncReport) -> None:
         self._last_sync = datetime.now().astimezone()
         self.statusBar().showMessage(f"Synced: {report.describe_changes()}.", 5000)
+        if not report.complete:
+            # Nothing was removed on the evidence of an unproven walk; offer to look again.
+            self._retry = self.full_sync
+            self.banner.show_error(
+                f"{report.unaccounted:,} customer{'s' if report.unaccounted != 1 else ''} could "
+                "not be accounted for: the store changed while it was being read. Nothing was "
+                "removed from this computer. Retry checks every customer again.",
+                retry=True,
+            )
         if self._roles_outdated:
             self._refill_roles()
         self._update_counts()

@@ -1167,3 +1167,30 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
     assert window.session.is_demo
     assert row_count(window) == DEMO_CUSTOMERS
     assert ProfileStore(config / "stores.json").load().current is None
+
+
+def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check(
+    qtbot: QtBot,
+    start_store: StoreFactory,
+    store_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.api.walk import CustomerWalk
+
+    store = start_store(customers=30)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
+    # From now on the store seems to change under every walk (a busy store during a sale).
+    monkeypatch.setattr(CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False))
+    with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
+        window.full_sync()
+    assert window.banner.isVisible()
+    assert "could not be accounted for" in child(window.banner, QLabel, "").text()
+    assert row_count(window) == 30, "nothing was removed on an unproven walk"
+    assert "could not be accounted for" in status_text(window, "statusCoverage")
+    monkeypatch.undo()
+    with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
+        button(window.banner, "Retry").click()
+    assert not window.banner.isVisible()
+    assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
