@@ -440,6 +440,49 @@ def test_auto_runs_full_first_then_quick_then_full_again_when_the_last_full_is_o
     assert rig.engine.sync(SyncMode.AUTO).mode is SyncMode.QUICK
 
 
+def test_a_quick_sync_gets_every_customer_of_a_group_sharing_one_second(
+    make_rig: RigFactory,
+) -> None:
+    """A bulk edit stamps hundreds of customers with one ``last_update`` second; the store
+    orders them arbitrarily in every request (19.1), so pages split the group at random."""
+    rig = make_rig(customers=450)
+    rig.engine.sync(SyncMode.FULL)
+    watermark = int(rig.cache.meta("watermark") or 0)
+    group = sorted(rig.cache.all_ids())[:260]
+    with rig.store.db.write() as conn:
+        conn.executemany(
+            "UPDATE users SET first_name = 'Bulk', last_update = ? WHERE id = ?",
+            [(watermark + 30, customer_id) for customer_id in group],
+        )
+    rig.transport.sent.clear()
+    report = rig.engine.sync(SyncMode.QUICK)
+    assert report.mode is SyncMode.QUICK
+    bulk = rig.cache.ordered_ids(CustomerFilter(search="bulk", role=None, sort="id"))
+    assert bulk == group
+    assert report.changed == len(group)
+    # Windows restart at the group's first member; one that is all group is asked for again
+    # twice as large, until the group fits with room to spare.
+    assert rig.transport.update_windows() >= 3
+    assert_complete(rig, report)
+
+
+def test_a_store_that_does_not_order_by_last_update_gets_a_full_sync(
+    make_rig: RigFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Customers without the meta key make the store ignore the order (19.4)."""
+    rig = make_rig(customers=120)
+    rig.engine.sync(SyncMode.FULL)
+    real = rig.client.customer_window
+
+    def shuffled(*args: Any, **kwargs: Any) -> CustomerPage:
+        page = real(*args, **kwargs)
+        customers = tuple(sorted(page.customers, key=lambda c: c.id))
+        return CustomerPage(page.number, customers, page.total, page.total_pages)
+
+    monkeypatch.setattr(rig.client, "customer_window", shuffled)
+    assert rig.engine.sync(SyncMode.QUICK).mode is SyncMode.FULL
+
+
 def test_a_quick_sync_on_an_empty_cache_runs_a_full_one(make_rig: RigFactory) -> None:
     rig = make_rig(customers=150)
     report = rig.engine.sync(SyncMode.QUICK)
