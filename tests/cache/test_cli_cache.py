@@ -145,6 +145,26 @@ def test_sync_json_reports_what_it_did(cli: Cli, store: DemoStore) -> None:
     assert "Quick sync" not in quick.out
 
 
+def test_a_sync_that_cannot_prove_itself_removes_nothing_and_fails(
+    cli: Cli, store: DemoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.api.walk import CustomerWalk
+
+    assert cli("--store-url", store.base_url, "sync").code == 0
+    monkeypatch.setattr(CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False))
+    result = cli("--store-url", store.base_url, "sync", "--full")
+    assert result.code == 1
+    assert "could not be accounted for" in result.err
+    assert "nothing was removed" in result.err
+    info = cli("--store-url", store.base_url, "--json", "cache", "info").json()
+    assert info["complete"] is False
+    assert info["unaccounted"] >= 1
+    assert info["held"] == 251
+    monkeypatch.undo()
+    assert cli("--store-url", store.base_url, "sync", "--full").code == 0
+    assert cli("--store-url", store.base_url, "--json", "cache", "info").json()["complete"]
+
+
 def test_sync_full_and_quick_cannot_be_combined(cli: Cli, store: DemoStore) -> None:
     with pytest.raises(SystemExit) as caught:
         cli("--store-url", store.base_url, "sync", "--full", "--quick")

@@ -271,6 +271,21 @@ def test_list_json_prints_every_customer(cli: Cli, http: StoreHttp, page_size: s
     assert listed == store_customers(http)
 
 
+def test_a_list_that_cannot_prove_itself_says_so_and_fails(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store that changes under every walk: the customers seen are printed, but the
+    command warns and exits 1 instead of presenting them as the store's complete list."""
+    from app.api.walk import CustomerWalk
+
+    monkeypatch.setattr(CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False))
+    result = cli("customers", "list", "--json")
+    assert result.code == 1
+    assert "may be incomplete" in result.err
+    assert "Run the command again" in result.err
+    assert len(result.json()) == CUSTOMERS
+
+
 def test_list_table_has_a_header_and_one_row_per_customer(cli: Cli, http: StoreHttp) -> None:
     """Without ``--json``: a header, a rule, one row per customer; the count goes to stderr."""
     result = cli("customers", "list")
