@@ -160,8 +160,8 @@ def lookup_for_import(
 ) -> CustomerLookup:
     """Where an import looks existing customers up: the cache, and the store where it must.
 
-    A cache that holds as many customers as the store reported at its last sync (run one just
-    before) is the reference: asking the store about every new email costs one request each,
+    A cache whose last sync (run one just before) proved it holds exactly the store's customers
+    is the reference: asking the store about every new email costs one request each,
     minutes for a file of thousands of new customers. A customer created in the store since that
     sync is still never duplicated: the store refuses a second account for an email, and the
     run reports that row. An incomplete cache asks the store about what it lacks.
