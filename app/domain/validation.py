@@ -82,6 +82,13 @@ FIELD_LABELS: Mapping[str, str] = {
 }
 
 
+#: Words for a whole address, which the write gate names when a body's address is no object.
+_ADDRESS_OBJECT_LABELS: Mapping[str, str] = {
+    "billing_address": "Billing address",
+    "shipping_address": "Shipping address",
+}
+
+
 def describe_unapplied(change: UnappliedChange) -> str:
     """One sentence saying what the store kept instead of what was sent."""
     if change.field == "email":
@@ -187,7 +194,8 @@ class FieldProblem:
 
     def describe(self) -> str:
         """The problem with its field named, for lists and reports ("Billing email: ...")."""
-        return f"{FIELD_LABELS.get(self.field, self.field)}: {self.message}"
+        label = FIELD_LABELS.get(self.field) or _ADDRESS_OBJECT_LABELS.get(self.field, self.field)
+        return f"{label}: {self.message}"
 
 
 #: What the checks accept: a CSV row or form inputs by dotted name (a ragged CSV row may hold

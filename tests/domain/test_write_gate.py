@@ -172,6 +172,10 @@ def test_lists_and_objects_are_refused_wherever_text_belongs(creating: bool) -> 
 def test_an_address_must_be_an_object() -> None:
     found = problems({"billing_address": ["Paris"], "shipping_address": "Paris"}, creating=False)
     assert [field for field, _ in found] == ["billing_address", "shipping_address"]
+    described = [p.describe() for p in payload_problems({"shipping_address": []}, creating=False)]
+    assert described == [
+        "Shipping address: Give the address as an object of its fields (city, country...)."
+    ]
     assert problems({"billing_address": None}, creating=False) == []
 
 
