@@ -111,19 +111,22 @@ USERNAME_MAX_LENGTH = 60
 #: created" (section 19.3).
 EMAIL_MAX_LENGTH = 100
 #: What ``sanitize_user`` keeps in strict mode, which ``validate_username`` requires.
-_USERNAME = re.compile(r"[A-Za-z0-9 _.@-]+")
+_USERNAME_CHARACTERS = "A-Za-z0-9 _.@-"
+_USERNAME = re.compile(f"[{_USERNAME_CHARACTERS}]+")
+_NOT_USERNAME = re.compile(f"[^{_USERNAME_CHARACTERS}]")
 #: What strict ``sanitize_user`` removes before that: percent-encoded octets and HTML entities.
 _OCTET = re.compile(r"%[0-9A-Fa-f]{2}")
 _ENTITY = re.compile(r"&.+?;")
-_NOT_USERNAME = re.compile(r"[^A-Za-z0-9 _.@-]")
 #: Local parts current WooCommerce does not turn into a username: it takes the domain instead.
 _GENERIC_LOCAL_PARTS = frozenset({"sales", "hello", "mail", "contact", "info"})
 
+# What the write gate's rules say, by a field in the dialog, on an import row, on stderr.
 EMAIL_REQUIRED = "Enter the customer's email address."
 EMAIL_REMOVED = "A customer's email cannot be removed."
 EMAIL_SPACES = "An email address cannot begin or end with a space."
 EMAIL_TOO_LONG = f"An email address can have at most {EMAIL_MAX_LENGTH} characters."
 USERNAME_TOO_LONG = f"A username can have at most {USERNAME_MAX_LENGTH} characters."
+
 #: What WooCommerce's ``WC_Validation::is_phone`` lets through besides digits.
 _PHONE_PUNCTUATION = re.compile(r"[\s#_\-+/().]")
 #: E.164 allows at most 15 digits; fewer than 5 is not a reachable number anywhere we ship to.
@@ -207,7 +210,8 @@ CustomerSource = Mapping[str, str | None] | CustomerDraft | Customer
 
 def fields_from_draft(draft: CustomerDraft) -> dict[str, str]:
     """Every field of a draft by dotted name (all keys present, values as typed)."""
-    fields = {name: str(getattr(draft, name)) for name in ACCOUNT_FIELDS}
+    # As they are, not str()'d: a list a script put in a draft must stay a list to be named.
+    fields: dict[str, str] = {name: getattr(draft, name) for name in ACCOUNT_FIELDS}
     fields.update(_address_fields("billing_address", draft.billing))
     fields.update(_address_fields("shipping_address", draft.shipping))
     return fields

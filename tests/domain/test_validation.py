@@ -165,6 +165,7 @@ def test_values_that_are_no_text_are_named() -> None:
     # Nothing turns them into text on the way to a payload: the write gate names them there.
     draft = draft_from_fields(row)  # type: ignore[arg-type]
     assert cast(object, draft.first_name) == ["a", "b"]
+    assert [p.field for p in check_customer(draft)] == ["first_name", "billing_address.city"]
     assert draft.to_create_payload()["billing_address"]["city"] == {"name": "Paris"}  # type: ignore[index]
 
 
