@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 from app.domain.customer import Address, BillingAddress
 from app.domain.validation import (
+    ACCOUNT_FIELDS,
     CUSTOMER_FIELDS,
     EMAIL_SPACES,
     FieldProblem,
@@ -41,8 +42,6 @@ _ADDRESSES: Mapping[str, type[Address]] = {
     "billing_address": BillingAddress,
     "shipping_address": Address,
 }
-#: Top-level keys a store writes as text (``username`` and ``password`` on create only).
-_TEXT_KEYS = ("email", "first_name", "last_name", "username", "password")
 #: Field order for problems; an address that is no object sorts before its own fields.
 _ORDER: Mapping[str, int] = {
     **{name: index for index, name in enumerate(CUSTOMER_FIELDS)},
@@ -57,7 +56,8 @@ def payload_fields(payload: Mapping[str, object]) -> dict[str, object]:
     (a customer printed as JSON and sent back carries them), unknown address keys, and an address
     that is no object at all (:func:`payload_problems` names that one).
     """
-    fields = {key: payload[key] for key in _TEXT_KEYS if key in payload}
+    # The account fields are top-level text (``username`` and ``password`` on create only).
+    fields = {key: payload[key] for key in ACCOUNT_FIELDS if key in payload}
     for key, kind in _ADDRESSES.items():
         address = payload.get(key)
         if isinstance(address, Mapping):
@@ -148,18 +148,16 @@ def normalize_payload(payload: Mapping[str, object]) -> dict[str, object]:
     text = {
         name: value for name, value in payload_fields(payload).items() if isinstance(value, str)
     }
-    normalized = normalize_fields(text)
     result: dict[str, object] = dict(payload)
-    for key in _ADDRESSES:
-        address = payload.get(key)
-        if isinstance(address, Mapping):
-            result[key] = dict(address)
-    for name, value in normalized.items():
+    # Copies: the caller's address objects are left as they were.
+    addresses: dict[str, dict[str, object]] = {
+        key: dict(address) for key in _ADDRESSES if isinstance(address := payload.get(key), Mapping)
+    }
+    for name, value in normalize_fields(text).items():
         key, dot, sub = name.partition(".")
         if dot:
-            address_copy = result[key]
-            assert isinstance(address_copy, dict)
-            address_copy[sub] = value
+            addresses[key][sub] = value
         else:
             result[name] = value
+    result.update(addresses)
     return result
