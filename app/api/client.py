@@ -3,7 +3,9 @@
 Lists are fetched page by page, several pages at a time (bounded), and can be consumed as a
 stream of pages as they arrive. Writes detect the store's silent no-change answers by comparing
 what was sent with what came back, and never repeat a create blindly: when a create's answer is
-lost, the customer is looked up by email before anything is sent again.
+lost, the customer is looked up by email before anything is sent again. Every write first
+passes the write gate (:func:`app.domain.write_gate.check_payload`): a body a store would destroy
+or garble data with (an emptied email, a list as a name...) is refused before it is sent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from app.api.walk import CustomerWalk, WalkProof, WalkWindow
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
 from app.domain.email import is_email
 from app.domain.order import Download, Order
+from app.domain.write_gate import check_payload, refusal
 from app.errors import (
     AppError,
     ConfigurationError,
@@ -450,7 +453,12 @@ class WooClient:
 
         When the answer is lost, the customer is looked up by email before trying again, so a
         retry never creates a duplicate.
+
+        Raises:
+            ValidationError: the write gate refused the payload (nothing was sent), or the
+                store refused it.
         """
+        check_payload(payload, creating=True)
         email = str(payload.get("email", "")).strip()
         attempts = self.connection.max_retries + 1
         sent_at = time.time()
@@ -478,7 +486,12 @@ class WooClient:
         """Send only ``changes`` (``update_payload(before, after)``); report what the store kept.
 
         An update is idempotent, so a lost answer is simply retried.
+
+        Raises:
+            ValidationError: the write gate refused the changes (an emptied email would erase
+                the stored one; nothing was sent), or the store refused them.
         """
+        check_payload(changes, creating=False)
         answer = self.transport.request(
             "PUT", f"/customers/{customer_id}", json_body={"customer": dict(changes)}, cancel=cancel
         )
@@ -515,9 +528,11 @@ class WooClient:
     ) -> list[BulkOutcome]:
         """Create (no ``id``) or update (with ``id``) many customers, ``chunk_size`` at a time.
 
-        Results come back in input order. A chunk whose answer is lost is resolved item by
-        item: creates are looked up by email and only the missing ones are sent again; updates
-        are sent again. Cancellation takes effect between chunks.
+        Results come back in input order. An item the write gate refuses is never sent: its
+        outcome holds the gate's :class:`ValidationError`, as an item the store refused holds
+        the store's, and the rest of its chunk goes out. A chunk whose answer is lost is
+        resolved item by item: creates are looked up by email and only the missing ones are
+        sent again; updates are sent again. Cancellation takes effect between chunks.
         """
         if not 1 <= chunk_size <= BULK_LIMIT:
             raise ConfigurationError(f"A bulk chunk holds 1 to {BULK_LIMIT} customers.")
@@ -536,8 +551,15 @@ class WooClient:
         self, indexed: list[tuple[int, Mapping[str, Any]]], cancel: CancelToken | None
     ) -> list[BulkOutcome]:
         results: dict[int, BulkOutcome] = {}
-        pending = indexed
-        attempts = self.connection.max_retries + 1
+        pending = []
+        for index, item in indexed:
+            creating = not item.get("id")  # the store creates when the id is missing or 0
+            refused = refusal(item, creating=creating)
+            if refused is None:
+                pending.append((index, item))
+            else:
+                results[index] = BulkOutcome(index, None, refused, creating)
+        attempts = self.connection.max_retries + 1 if pending else 0  # nothing left to send
         for attempt in range(attempts):
             body = {"customers": [dict(item) for _, item in pending]}
             try:

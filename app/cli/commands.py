@@ -1,7 +1,15 @@
 """The command line's commands over the client: each prints its result and returns an exit code.
 
 Exit codes: 0 success; 1 the store or the network failed (or silently kept a change); 2 a
-usage problem (bad options, unreadable input, no store configured).
+usage problem (bad options, unreadable input, no store configured, a customer that must not be
+sent).
+
+``customers create`` and ``update`` send the JSON object they are given, normalised the way the
+dialog's and the importer's fields are (trimmed, countries as codes), and only after the write
+gate (:mod:`app.domain.write_gate`) found nothing in it that a store would destroy or garble: an
+emptied email, a list where text belongs, an email or username too long. Each such problem is
+named on stderr and nothing is sent. What a store refuses by itself (an invalid email, one that
+is taken) is left to the store, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
+from app.domain.write_gate import normalize_payload, payload_problems
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -220,9 +229,24 @@ def customers_count(options: argparse.Namespace, client: WooClient, console: Con
     return EXIT_OK
 
 
+def _sendable(data: dict[str, Any], console: Console, *, creating: bool) -> dict[str, Any] | None:
+    """``data`` normalised for sending, or None after naming every problem the gate found.
+
+    The client would refuse such a body too, but with its first problem only; a person fixing
+    a file wants them all at once.
+    """
+    payload = normalize_payload(data)
+    problems = payload_problems(payload, creating=creating)
+    for problem in problems:
+        console.err.write(f"error: {problem.describe()}\n")
+    return None if problems else payload
+
+
 def customers_create(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers create --data FILE``."""
-    payload = _read_object(options.data, console.inp)
+    payload = _sendable(_read_object(options.data, console.inp), console, creating=True)
+    if payload is None:
+        return EXIT_USAGE
     return _report_save(client.create_customer(payload), console)
 
 
@@ -230,7 +254,10 @@ def customers_update(options: argparse.Namespace, client: WooClient, console: Co
     """``customers update ID --data FILE``: sends the fields given, nothing else."""
     changes = _read_object(options.data, console.inp)
     changes.pop("id", None)
-    return _report_save(client.update_customer(options.customer_id, changes), console)
+    payload = _sendable(changes, console, creating=False)
+    if payload is None:
+        return EXIT_USAGE
+    return _report_save(client.update_customer(options.customer_id, payload), console)
 
 
 def customers_delete(options: argparse.Namespace, client: WooClient, console: Console) -> int:

@@ -74,7 +74,16 @@ class Address:
     @property
     def is_empty(self) -> bool:
         """Whether no field holds anything but white space (the store would keep nothing)."""
-        return not any(clean_text(value) for value in self.to_api().values())
+        return all(_blank(value) for value in self.to_api().values())
+
+
+def _blank(value: object) -> bool:
+    """Whether an address field holds nothing but white space.
+
+    A value that is no text (a list a script passed in) is something: its address is sent, and
+    the write gate (:mod:`app.domain.write_gate`) refuses it by name rather than it vanishing.
+    """
+    return isinstance(value, str) and not clean_text(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,12 @@ names to text (a CSV row after header mapping, or the dialog's inputs), a
 
 Errors block a save or an import row; warnings are hints a person may ignore (a postcode that does
 not look like the country's usual format, a phone number with letters in it).
+
+The rules against writes a real store would destroy or garble (section 19.3 of
+wc-api-v3-behavior.md: an emptied email, lists or objects as text, emails and usernames too long
+for WordPress) are written once, here, as :func:`email_message`, :func:`username_length_message`
+and :func:`text_message`; :mod:`app.domain.write_gate` applies the same functions to every body
+the client sends.
 """
 
 from __future__ import annotations
@@ -76,6 +82,13 @@ FIELD_LABELS: Mapping[str, str] = {
 }
 
 
+#: Words for a whole address, which the write gate names when a body's address is no object.
+_ADDRESS_OBJECT_LABELS: Mapping[str, str] = {
+    "billing_address": "Billing address",
+    "shipping_address": "Shipping address",
+}
+
+
 def describe_unapplied(change: UnappliedChange) -> str:
     """One sentence saying what the store kept instead of what was sent."""
     if change.field == "email":
@@ -91,10 +104,29 @@ def describe_unapplied(change: UnappliedChange) -> str:
     return f'The store kept the {label.lower()} "{change.kept}" instead of "{change.sent}".'
 
 
-#: WordPress keeps ``user_login`` in a 60-character column.
+#: WordPress refuses to register a ``user_login`` longer than this; a store answers
+#: "Couldn't register you" (section 19.3), also for one it made from the email itself.
 USERNAME_MAX_LENGTH = 60
+#: WordPress refuses a ``user_email`` longer than this; a store answers "This resource cannot be
+#: created" (section 19.3).
+EMAIL_MAX_LENGTH = 100
 #: What ``sanitize_user`` keeps in strict mode, which ``validate_username`` requires.
-_USERNAME = re.compile(r"[A-Za-z0-9 _.@-]+")
+_USERNAME_CHARACTERS = "A-Za-z0-9 _.@-"
+_USERNAME = re.compile(f"[{_USERNAME_CHARACTERS}]+")
+_NOT_USERNAME = re.compile(f"[^{_USERNAME_CHARACTERS}]")
+#: What strict ``sanitize_user`` removes before that: percent-encoded octets and HTML entities.
+_OCTET = re.compile(r"%[0-9A-Fa-f]{2}")
+_ENTITY = re.compile(r"&.+?;")
+#: Local parts current WooCommerce does not turn into a username: it takes the domain instead.
+_GENERIC_LOCAL_PARTS = frozenset({"sales", "hello", "mail", "contact", "info"})
+
+# What the write gate's rules say, by a field in the dialog, on an import row, on stderr.
+EMAIL_REQUIRED = "Enter the customer's email address."
+EMAIL_REMOVED = "A customer's email cannot be removed."
+EMAIL_SPACES = "An email address cannot begin or end with a space."
+EMAIL_TOO_LONG = f"An email address can have at most {EMAIL_MAX_LENGTH} characters."
+USERNAME_TOO_LONG = f"A username can have at most {USERNAME_MAX_LENGTH} characters."
+
 #: What WooCommerce's ``WC_Validation::is_phone`` lets through besides digits.
 _PHONE_PUNCTUATION = re.compile(r"[\s#_\-+/().]")
 #: E.164 allows at most 15 digits; fewer than 5 is not a reachable number anywhere we ship to.
@@ -165,17 +197,21 @@ class FieldProblem:
 
     def describe(self) -> str:
         """The problem with its field named, for lists and reports ("Billing email: ...")."""
-        return f"{FIELD_LABELS.get(self.field, self.field)}: {self.message}"
+        label = FIELD_LABELS.get(self.field) or _ADDRESS_OBJECT_LABELS.get(self.field, self.field)
+        return f"{label}: {self.message}"
 
 
 #: What the checks accept: a CSV row or form inputs by dotted name (a ragged CSV row may hold
-#: None for a missing cell), a draft, or a stored customer.
+#: None for a missing cell), a draft, or a stored customer. Values are text; anything else that
+#: arrives anyway (a list in a script's JSON) is carried along unchanged, never made into text
+#: like "['a', 'b']": :func:`check_customer` names it and the write gate refuses to send it.
 CustomerSource = Mapping[str, str | None] | CustomerDraft | Customer
 
 
 def fields_from_draft(draft: CustomerDraft) -> dict[str, str]:
     """Every field of a draft by dotted name (all keys present, values as typed)."""
-    fields = {name: str(getattr(draft, name)) for name in ACCOUNT_FIELDS}
+    # As they are, not str()'d: a list a script put in a draft must stay a list to be named.
+    fields: dict[str, str] = {name: getattr(draft, name) for name in ACCOUNT_FIELDS}
     fields.update(_address_fields("billing_address", draft.billing))
     fields.update(_address_fields("shipping_address", draft.shipping))
     return fields
@@ -200,7 +236,7 @@ def _as_fields(source: CustomerSource) -> dict[str, str]:
         return fields_from_customer(source)
     # A CSV row may carry columns that are no customer field (an id, a note): they are not ours.
     return {
-        name: "" if value is None else str(value)
+        name: "" if value is None else value
         for name, value in source.items()
         if name in CUSTOMER_FIELDS
     }
@@ -223,27 +259,31 @@ def normalize_fields(
     """
     fields = _as_fields(source)
     normalized = {
-        name: value if name == "password" else value.strip() for name, value in fields.items()
+        name: value.strip() if name != "password" and _is_text(value) else value
+        for name, value in fields.items()
     }
     stored_fields = _as_fields(stored) if stored is not None else {}
     for prefix in ("billing_address", "shipping_address"):
         country_key, state_key = f"{prefix}.country", f"{prefix}.state"
-        if normalized.get(country_key):
-            normalized[country_key] = (
-                country_code(normalized[country_key]) or normalized[country_key]
-            )
+        country = normalized.get(country_key)
+        if country and _is_text(country):
+            normalized[country_key] = country_code(country) or country
         country = _effective(normalized, stored_fields, country_key)
-        if normalized.get(state_key) and has_states(country):
-            normalized[state_key] = (
-                state_code(country, normalized[state_key]) or normalized[state_key]
-            )
+        state = normalized.get(state_key)
+        if state and _is_text(state) and has_states(country):
+            normalized[state_key] = state_code(country, state) or state
     return normalized
+
+
+def _is_text(value: object) -> bool:
+    """Whether a field's value is text (see :data:`CustomerSource` for what else may come)."""
+    return isinstance(value, str)
 
 
 def _effective(fields: Mapping[str, str], stored: Mapping[str, str], key: str) -> str:
     """A field's value after the change: the new one if given, else the stored one."""
     if key in fields:
-        return fields[key]
+        return fields[key] if _is_text(fields[key]) else ""
     return (country_code(stored.get(key, "")) or "") if key.endswith(".country") else ""
 
 
@@ -277,9 +317,17 @@ def check_customer(
     """
     if creating is None:
         creating = stored is None and not isinstance(source, Customer)
-    fields = normalize_fields(source, stored=stored)
+    given = normalize_fields(source, stored=stored)
+    # A value that is no text is named once; the other rules judge text only.
+    not_text = [
+        FieldProblem(name, message)
+        for name, value in given.items()
+        if (message := text_message(value)) is not None
+    ]
+    fields = {name: value for name, value in given.items() if _is_text(value)}
     stored_fields = normalize_fields(stored) if stored is not None else {}
     problems = [
+        *not_text,
         *_account_problems(fields, creating=creating, generate_password=generate_password),
         *_address_problems(fields, stored_fields, "billing_address"),
         *_address_problems(fields, stored_fields, "shipping_address"),
@@ -303,6 +351,11 @@ def _forgive_stored(
         return problem
     if fields.get(problem.field) != stored[problem.field]:
         return problem
+    if problem.field == "email" and not stored["email"]:
+        # Emptied on the store already (section 19.3): keeping it empty removes nothing.
+        return FieldProblem(
+            "email", "This customer has no email address in the store; enter one.", Severity.WARNING
+        )
     return FieldProblem(
         problem.field,
         f"{problem.message} The store already holds this value.",
@@ -315,15 +368,19 @@ def _account_problems(
 ) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     email = fields.get("email")
-    if (email is None and creating) or email == "":
-        problems.append(FieldProblem("email", "Enter the customer's email address."))
+    email_problem = email_message(email, creating=creating)
+    if email_problem:
+        problems.append(FieldProblem("email", email_problem))
     elif email is not None and not is_email(email):
         problems.append(FieldProblem("email", "This is not a valid email address."))
     if not creating:
         # A store ignores usernames and passwords in updates; the importer and the dialog never
         # send them there, so they are not judged.
         return problems
-    username_problem = username_message(fields.get("username", ""))
+    username = fields.get("username", "")
+    username_problem = (
+        username_message(username) if username else username_length_message("", email or "")
+    )
     if username_problem:
         problems.append(FieldProblem("username", username_problem))
     if not generate_password and not fields.get("password"):
@@ -333,12 +390,100 @@ def _account_problems(
     return problems
 
 
+def email_message(email: str | None, *, creating: bool) -> str | None:
+    """Why a store must not be sent ``email`` as a customer's account email, or None.
+
+    Judges what would lose or garble data, not whether the address is valid (a store refuses an
+    invalid one and keeps what it had): an email left out of a create (``None``) or emptied
+    (an update's empty email **erases** the stored one, section 19.3), one with spaces around
+    it (the store refuses it), and one longer than WordPress keeps.
+
+    Args:
+        email: the email as it would be sent; None when it is not given (an update then keeps
+            the stored one).
+        creating: whether this creates a customer.
+    """
+    if email is None:
+        return EMAIL_REQUIRED if creating else None
+    if not email.strip():
+        return EMAIL_REQUIRED if creating else EMAIL_REMOVED
+    if email != email.strip():
+        return EMAIL_SPACES
+    if len(email) > EMAIL_MAX_LENGTH:
+        return EMAIL_TOO_LONG
+    return None
+
+
+def derived_username(email: str) -> str:
+    """The username a store makes from ``email`` for a new customer who was given none.
+
+    What WooCommerce does (section 4.6, and 18: ``frank+tag@…`` became ``franktag``): the part
+    before the ``@`` sanitised the way WordPress' strict ``sanitize_user`` does (percent-encoded
+    octets, HTML entities and every character but letters a-z, digits, space and ``_ . - @``
+    removed). Since WooCommerce 3.6 a generic local part (``info``, ``sales``...) is replaced by
+    the domain; this answers the longer of the two, so a length judged by it holds on a store
+    of either kind. A suffix the store adds when the name is taken (``1``, ``-0421``) is not
+    included: it cannot be known before sending.
+    """
+    local, _, domain = email.partition("@")
+    candidates = [_strict_username(local)]
+    if local.lower() in _GENERIC_LOCAL_PARTS:
+        candidates.append(_strict_username(domain))
+    return max(candidates, key=len)
+
+
+def _strict_username(text: str) -> str:
+    kept = _NOT_USERNAME.sub("", _ENTITY.sub("", _OCTET.sub("", text)))
+    return " ".join(kept.split())
+
+
+def username_length_message(username: str, email: str) -> str | None:
+    """Why a store could not register a new customer under ``username``: it is too long.
+
+    An empty ``username`` lets the store make one from ``email`` (:func:`derived_username`),
+    which WordPress then refuses just the same when it is too long, with nothing to say why.
+    An invalid email is left to the email's own rule.
+    """
+    if username:
+        return USERNAME_TOO_LONG if len(username) > USERNAME_MAX_LENGTH else None
+    if not is_email(email):
+        return None
+    length = len(derived_username(email))
+    if length <= USERNAME_MAX_LENGTH:
+        return None
+    return (
+        f"Give a username: from this email address the store would make one of {length} "
+        f"characters, and it allows at most {USERNAME_MAX_LENGTH}."
+    )
+
+
+def text_message(value: object) -> str | None:
+    """Why ``value`` cannot be sent where a store expects text, or None (text, or not given).
+
+    A store saves a list or an object sent as a name or address field PHP-serialised
+    (``a:2:{i:0;s:1:"a";...}``, section 19.3), and true/false or a number as whatever PHP makes
+    of it (false becomes empty), so only text is sent.
+    """
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, Mapping):
+        return "Give text here, not an object: a store would save it as garbled text."
+    if isinstance(value, list | tuple | set | frozenset):
+        return "Give text here, not a list: a store would save it as garbled text."
+    if isinstance(value, bool):
+        return "Give text here, not true or false."
+    if isinstance(value, int | float):
+        return "Give text here, not a number (write it in quotes)."
+    return f"Give text here, not {type(value).__name__}."
+
+
 def username_message(username: str) -> str | None:
     """Why WordPress would refuse ``username``, or None (an empty one lets the store pick)."""
     if not username:
         return None
-    if len(username) > USERNAME_MAX_LENGTH:
-        return f"Use at most {USERNAME_MAX_LENGTH} characters."
+    too_long = username_length_message(username, "")
+    if too_long:
+        return too_long
     if not _USERNAME.fullmatch(username):
         return "Use only letters a-z, digits, spaces and _ . - @."
     if "  " in username or username != username.strip():
@@ -429,19 +574,21 @@ def update_payload_from_fields(fields: Mapping[str, str]) -> dict[str, object]:
     """The inner object of an update that sets exactly ``fields`` (a partial update).
 
     For changes already worked out field by field, such as an import plan's, where the stored
-    customer is not at hand to diff against with :func:`app.domain.customer.update_payload`. The
-    values are sent as given (normalise them first); dotted names are nested the way the API
-    nests addresses. ``username`` and ``password`` are left out: a store ignores them in an
-    update, so sending them would only make the answer look like an unapplied change.
+    customer is not at hand to diff against with :func:`app.domain.customer.update_payload`.
+    The values are normalised (:func:`normalize_fields`; values already normalised stay as they
+    are), so an email is sent trimmed wherever the fields came from; dotted names are nested the
+    way the API nests addresses. ``username`` and ``password`` are left out: a store ignores
+    them in an update, so sending them would only make the answer look like an unapplied change.
 
     Raises:
         ValueError: for a name that is no customer field (a programming error, not bad input).
     """
-    payload: dict[str, object] = {}
-    addresses: dict[str, dict[str, str]] = {}
-    for name, value in fields.items():
+    for name in fields:
         if name not in CUSTOMER_FIELDS:
             raise ValueError(f"{name!r} is not a customer field")
+    payload: dict[str, object] = {}
+    addresses: dict[str, dict[str, str]] = {}
+    for name, value in normalize_fields(fields).items():
         if name in ("username", "password"):
             continue
         prefix, dot, key = name.partition(".")

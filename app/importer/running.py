@@ -19,8 +19,11 @@ client's bulk save; the cache, the journal and progress reports stay on the call
 How rows end when sending cannot go on (``created + updated + skipped + failed == rows``
 always; every row not saved is failed, and its message says why):
 
-- the store refuses single items (an email in use, a deleted customer): those rows fail with the
-  store's message; the rest of the chunk and the run go on;
+- the store refuses single items (an email in use, a deleted customer), or the client's write
+  gate does before sending (:mod:`app.domain.write_gate`: a row whose values a store would
+  destroy or garble data with; planning already makes such rows invalid, so this only catches a
+  plan made some other way): those rows fail with the refusal's message; the rest of the chunk
+  and the run go on;
 - a whole chunk fails for a reason that is not about its rows (the store unreachable after the
   client's retries, keys refused, a broken answer): the run stops. That chunk's rows fail with
   the error; when the error means the chunk's answer was lost, their message says they may or
@@ -450,7 +453,11 @@ def _check_sendable(rows: Iterable[PlannedRow]) -> None:
 
 
 def _payload(row: PlannedRow) -> dict[str, object]:
-    """The bulk item for a row to create or update (checked by :func:`_check_sendable`)."""
+    """The bulk item for a row to create or update (checked by :func:`_check_sendable`).
+
+    Both builders normalise the fields (an email is sent trimmed); the client's bulk save puts
+    every item through the write gate.
+    """
     if row.action is RowAction.CREATE:
         return draft_from_fields(row.fields).to_create_payload()
     return {"id": row.customer_id, **update_payload_from_fields(row.fields)}

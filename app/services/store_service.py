@@ -254,12 +254,20 @@ class StoreService(QObject):
         return self._post(RequestKind.DOWNLOADS, DownloadsArgs(customer_id))
 
     def create_customer(self, payload: Mapping[str, Any]) -> int:
-        """Create a customer from ``CustomerDraft.to_create_payload()``."""
+        """Create a customer from ``CustomerDraft.to_create_payload()``.
+
+        A payload the client's write gate refuses (a list as a name, an email too long...)
+        ends in ``failed(id, "save", ValidationError)`` naming the field; nothing is sent.
+        """
         # A deep copy: the worker reads it in another thread while the caller may reuse its dict.
         return self._post(RequestKind.SAVE, CreateArgs(copy.deepcopy(dict(payload))))
 
     def update_customer(self, customer_id: int, changes: Mapping[str, Any]) -> int:
-        """Send the changed fields of a customer (``update_payload(before, after)``)."""
+        """Send the changed fields of a customer (``update_payload(before, after)``).
+
+        Changes the client's write gate refuses (an emptied email, which a store would erase)
+        end in ``failed(id, "save", ValidationError)`` naming the field; nothing is sent.
+        """
         return self._post(RequestKind.SAVE, UpdateArgs(customer_id, copy.deepcopy(dict(changes))))
 
     def delete_customer(self, customer_id: int) -> int:

@@ -2,10 +2,14 @@
 
 Owns the customer form (account fields, a billing and a shipping address form), live
 validation with the shared rules of :mod:`app.domain.validation`, and the payload a save sends:
-the whole create body for a new customer, only the changed fields for an edit. It never talks to
-the store: it emits :attr:`CustomerDialog.submitted` and waits for its caller to report back with
-:meth:`~CustomerDialog.show_saved` or :meth:`~CustomerDialog.show_store_error`, so a slow store
-never freezes it and a refusal leaves the user's input in place.
+the whole create body for a new customer, only the changed fields for an edit. Those rules
+include the write gate's (an emptied email, an email or username too long for WordPress), so
+Save stays disabled for what the client would refuse to send; values are sent trimmed.
+
+It never talks to the store: it emits :attr:`CustomerDialog.submitted` and waits for its caller
+to report back with :meth:`~CustomerDialog.show_saved` or :meth:`~CustomerDialog.show_store_error`,
+so a slow store never freezes it and a refusal leaves the user's input in place (a refusal by the
+client's write gate comes back the same way, naming its field).
 
 Typical use by the main window::
 
@@ -552,12 +556,22 @@ class CustomerDialog(QDialog):
         self.save_button.setEnabled(not blocking and not self._saving)
         if self._saving:
             return
-        self._set_status(*_save_hint(blocking, self._touched | set(self._store_errors)))
+        self._set_status(*_save_hint(blocking, self._edited() | set(self._store_errors)))
+
+    def _edited(self) -> set[str]:
+        """The fields whose errors are shown.
+
+        Those the user edited, and the username once the email was: an empty username is made
+        from the email, and can be too long.
+        """
+        if "email" in self._touched:
+            return self._touched | {"username"}
+        return self._touched
 
     def _show_problem(self, field: str, problem: FieldProblem | None) -> Severity | None:
         """Show the store's refusal or the rule's problem on ``field``; returns what is shown."""
         message, severity = self._store_errors.get(field, ""), Severity.ERROR
-        visible = problem is not None and (not problem.is_error or field in self._touched)
+        visible = problem is not None and (not problem.is_error or field in self._edited())
         if not message and problem is not None and visible:
             message, severity = problem.message, problem.severity
         prefix, _, short = field.partition(".")

@@ -529,6 +529,147 @@ def test_update_the_store_silently_keeps_is_reported(
     assert kept[field] == target[field]
 
 
+# -- the write gate: what a store would destroy or garble is never sent ---------------------------
+
+
+def sending(
+    monkeypatch: pytest.MonkeyPatch, command: Callable[[], Outcome]
+) -> tuple[Outcome, list[tuple[str, Any]]]:
+    """Run ``command``, recording every request it sends (method and JSON body)."""
+    sent: list[tuple[str, Any]] = []
+    send = requests.Session.request
+
+    def recording(
+        session: requests.Session, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        sent.append((method, kwargs.get("json")))
+        return send(session, method, url, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(requests.Session, "request", recording)
+        outcome = command()
+    return outcome, sent
+
+
+GATED_CREATES = {
+    "list": ({**NEW_CUSTOMER, "first_name": ["Nora", "N"]}, ["First name: Give text here"]),
+    "object": (
+        {**NEW_CUSTOMER, "billing_address": {"city": {"name": "Turku"}}},
+        ["Billing city: Give text here, not an object"],
+    ),
+    "long-email": (
+        {"email": "n" * 89 + "@example.com", "username": "nora"},
+        ["Email: An email address can have at most 100 characters."],
+    ),
+    "long-username": (
+        {**NEW_CUSTOMER, "username": "n" * 61},
+        ["Username: A username can have at most 60 characters."],
+    ),
+    "long-made-username": (
+        {"email": "n" * 61 + "@example.com"},
+        ["Username: Give a username: from this email address the store would make one of 61"],
+    ),
+    "several": (
+        {"email": "", "last_name": ["a"], "shipping_address": "Turku"},
+        ["Email: Enter the", "Last name: Give text", "Shipping address: Give the address"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("customer", "messages"), GATED_CREATES.values(), ids=GATED_CREATES.keys())
+def test_create_refuses_what_a_store_would_garble_and_sends_nothing(
+    cli: Cli,
+    http: StoreHttp,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    customer: dict[str, Any],
+    messages: list[str],
+) -> None:
+    """Exit 2, every problem named with its field on stderr, no request, nothing created."""
+    data = write_json(tmp_path / "new.json", customer)
+    result, sent = sending(monkeypatch, lambda: cli("customers", "create", "--data", str(data)))
+    assert (result.code, result.out, sent) == (2, "", [])
+    lines = result.err.splitlines()
+    assert len(lines) == len(messages)
+    for line, message in zip(lines, messages, strict=True):
+        assert line.startswith(f"error: {message}")
+    assert store_count(http) == CUSTOMERS
+
+
+GATED_UPDATES = {
+    "empty-email": ({"email": ""}, "Email: A customer's email cannot be removed."),
+    "blank-email": ({"email": "  ", "first_name": "X"}, "Email: A customer's email cannot be"),
+    "false-email": ({"email": False}, "Email: Give text here, not true or false."),
+    "list": ({"last_name": ["a", "b"]}, "Last name: Give text here, not a list"),
+    "object": ({"billing_address": {"phone": {"n": 1}}}, "Billing phone: Give text here"),
+    "long-email": ({"email": "n" * 89 + "@example.com"}, "Email: An email address can have"),
+}
+
+
+@pytest.mark.parametrize(("changes", "message"), GATED_UPDATES.values(), ids=GATED_UPDATES.keys())
+def test_update_refuses_what_a_store_would_destroy_and_sends_nothing(
+    cli: Cli,
+    http: StoreHttp,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    changes: dict[str, Any],
+    message: str,
+) -> None:
+    """An emptied email would erase the customer's (section 19.3): exit 2, the store as it was."""
+    before = store_customers(http)[5]
+    data = write_json(tmp_path / "changes.json", changes)
+    result, sent = sending(
+        monkeypatch, lambda: cli("customers", "update", str(before["id"]), "--data", str(data))
+    )
+    assert (result.code, result.out, sent) == (2, "", [])
+    assert result.err.startswith(f"error: {message}")
+    assert store_customer(http, before["id"]) == before
+
+
+def test_create_and_update_send_emails_trimmed(
+    cli: Cli, http: StoreHttp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store refuses an email with spaces around it; the command line sends it trimmed."""
+    new = {**NEW_CUSTOMER, "email": "  nora.trim@example.com ", "first_name": " Nora "}
+    data = write_json(tmp_path / "new.json", new)
+    created, sent = sending(
+        monkeypatch, lambda: cli("customers", "create", "--data", str(data), "--json")
+    )
+    assert created.code == 0, created.err
+    assert sent[0] == (
+        "POST",
+        {"customer": {**NEW_CUSTOMER, "email": "nora.trim@example.com", "first_name": "Nora"}},
+    )
+    customer_id = created.json()["id"]
+    stored = store_customer(http, customer_id)
+    assert stored is not None
+    assert stored["email"] == "nora.trim@example.com"
+
+    changes = {"email": " nora.new@example.com\t", "billing_address": {"email": " b@example.com "}}
+    data = write_json(tmp_path / "changes.json", changes)
+    updated, sent = sending(
+        monkeypatch, lambda: cli("customers", "update", str(customer_id), "--data", str(data))
+    )
+    assert updated.code == 0, updated.err
+    assert sent == [
+        (
+            "PUT",
+            {
+                "customer": {
+                    "email": "nora.new@example.com",
+                    "billing_address": {"email": "b@example.com"},
+                }
+            },
+        )
+    ]
+    stored = store_customer(http, customer_id)
+    assert stored is not None
+    assert (stored["email"], stored["billing_address"]["email"]) == (
+        "nora.new@example.com",
+        "b@example.com",
+    )
+
+
 def test_delete_needs_yes(cli: Cli, http: StoreHttp) -> None:
     """Without ``--yes`` nothing is deleted (exit 2); with it the customer is gone."""
     target = store_customers(http)[7]["id"]

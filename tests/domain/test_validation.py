@@ -1,6 +1,7 @@
 """The one rule set for customer fields: a CSV row and the dialog's inputs are judged alike."""
 
 from collections.abc import Mapping
+from typing import cast
 
 import pytest
 from hypothesis import given
@@ -80,6 +81,32 @@ def test_an_update_may_leave_the_email_out_but_not_clear_it() -> None:
     assert _errors(check_customer({"email": ""}, creating=False)) == {"email"}
 
 
+def test_clearing_a_customers_email_says_it_cannot_be_removed() -> None:
+    """A store erases the email it is sent empty (section 19.3): never a silent erase."""
+    for cleared in ("", "   "):
+        (problem,) = check_customer({"email": cleared}, stored=STORED)
+        assert (problem.field, problem.severity) == ("email", Severity.ERROR)
+        assert problem.message == "A customer's email cannot be removed."
+
+
+def test_a_customer_whose_email_the_store_lost_is_asked_for_one() -> None:
+    """An email already erased on the store is no removal: a warning, not a blocked save."""
+    erased = STORED.with_changes(email="")
+    (problem,) = check_customer({"email": "", "first_name": "Ada"}, stored=erased)
+    assert (problem.field, problem.severity) == ("email", Severity.WARNING)
+    assert "no email address" in problem.message
+
+
+@pytest.mark.parametrize("creating", [True, False])
+def test_an_email_over_100_characters_is_an_error(creating: bool) -> None:
+    at_limit = "a" * 88 + "@example.com"
+    assert len(at_limit) == 100
+    assert _errors(check_customer({"email": at_limit, "username": "a"}, creating=creating)) == set()
+    (problem,) = check_customer({"email": "a" + at_limit, "username": "a"}, creating=creating)
+    assert problem.field == "email"
+    assert problem.message == "An email address can have at most 100 characters."
+
+
 def test_the_billing_email_is_checked_only_when_given() -> None:
     row = {"email": "a@example.com", "billing_address.email": "nope"}
     assert _errors(check_customer(row)) == {"billing_address.email"}
@@ -109,6 +136,37 @@ def test_usernames_wordpress_refuses(username: str, reason: str) -> None:
     assert message is not None
     assert reason in message
     assert _errors(check_customer({"email": "a@example.com", "username": username})) == {"username"}
+
+
+def test_a_username_the_store_would_make_too_long_asks_for_one() -> None:
+    """No username: the store makes one from the email's local part (``frank+tag`` became
+    ``franktag``); WordPress refuses it over 60 characters with a message that says nothing."""
+    row = {"email": "b" * 61 + "@example.com"}
+    (problem,) = check_customer(row)
+    assert (problem.field, problem.severity) == ("username", Severity.ERROR)
+    assert problem.message.startswith("Give a username")
+    assert check_customer({**row, "username": "bee"}) == []
+    assert check_customer({"email": "b" * 60 + "+++@example.com"}) == []  # "+" is dropped
+    assert check_customer(row, creating=False) == []  # an existing customer keeps theirs
+
+
+def test_values_that_are_no_text_are_named() -> None:
+    row: dict[str, object] = {
+        "email": "a@example.com",
+        "first_name": ["a", "b"],
+        "billing_address.city": {"name": "Paris"},
+    }
+    problems = check_customer(row)  # type: ignore[arg-type]
+    assert [(p.field, p.is_error) for p in problems] == [
+        ("first_name", True),
+        ("billing_address.city", True),
+    ]
+    assert "not a list" in problems[0].message
+    # Nothing turns them into text on the way to a payload: the write gate names them there.
+    draft = draft_from_fields(row)  # type: ignore[arg-type]
+    assert cast(object, draft.first_name) == ["a", "b"]
+    assert [p.field for p in check_customer(draft)] == ["first_name", "billing_address.city"]
+    assert draft.to_create_payload()["billing_address"]["city"] == {"name": "Paris"}  # type: ignore[index]
 
 
 def test_username_and_password_are_not_judged_in_an_update() -> None:
@@ -364,6 +422,13 @@ def test_update_payload_from_fields_nests_addresses_and_leaves_out_account_only_
     assert update_payload_from_fields({}) == {}
     with pytest.raises(ValueError, match="customer field"):
         update_payload_from_fields({"billing_address.fax": "1"})
+
+
+def test_update_payload_from_fields_sends_normalised_values() -> None:
+    """However the fields were made, the email a store receives is trimmed."""
+    assert update_payload_from_fields(
+        {"email": " new@example.com ", "billing_address.country": "Germany"}
+    ) == {"email": "new@example.com", "billing_address": {"country": "DE"}}
 
 
 @given(st.dictionaries(st.sampled_from(CUSTOMER_FIELDS), st.text(max_size=12)))

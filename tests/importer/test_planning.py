@@ -289,6 +289,46 @@ def test_an_update_with_a_bad_email_is_invalid() -> None:
     assert planned.reason == "Email: This is not a valid email address."
 
 
+# -- what a store would destroy or garble (section 19.3) never makes it into a plan -------------
+#
+# CSV cells are text, so a list or an object cannot come from a file: the write gate's tests
+# (and the running tests) cover those. Everything else the gate refuses is an invalid row here.
+
+
+def test_a_blank_email_cell_never_erases_the_stored_email() -> None:
+    """A store erases the email an update sends empty; a blank cell is "not given"."""
+    for blank in ("", "   "):
+        planned = one(row(1, id="7", email=blank, last_name="King"))
+        assert planned.action is RowAction.UPDATE
+        assert dict(planned.fields) == {"last_name": "King"}
+
+
+def test_an_email_over_100_characters_is_invalid() -> None:
+    too_long = "n" * 89 + "@example.com"
+    for planned in (
+        one(row(1, email=too_long, username="n")),
+        one(row(2, id="7", email=too_long)),
+    ):
+        assert planned.action is RowAction.INVALID
+        assert planned.reason == "Email: An email address can have at most 100 characters."
+
+
+def test_a_username_too_long_given_or_made_from_the_email_is_invalid() -> None:
+    given = one(row(1, email="n@example.com", username="n" * 61))
+    assert given.action is RowAction.INVALID
+    assert given.reason == "Username: A username can have at most 60 characters."
+    made = one(row(2, email="n" * 61 + "@example.com"))
+    assert made.action is RowAction.INVALID
+    assert made.reason.startswith("Username: Give a username: from this email address")
+    assert one(row(3, email="n" * 61 + "@example.com", username="n")).action is RowAction.CREATE
+
+
+def test_a_changed_email_is_planned_trimmed() -> None:
+    planned = one(row(1, id="7", email="\tada.king@example.com  "))
+    assert planned.action is RowAction.UPDATE
+    assert dict(planned.fields) == {"email": "ada.king@example.com"}
+
+
 def test_username_and_password_are_for_new_customers_only() -> None:
     planned = one(
         row(1, email="ada@example.com", username="countess", password="pw", last_name="King")

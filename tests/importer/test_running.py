@@ -22,7 +22,7 @@ import pytest
 
 from app.api.client import BulkOutcome, WooClient
 from app.api.connection import StoreConnection
-from app.api.transport import CancelToken
+from app.api.transport import ApiResponse, CancelToken, Transport
 from app.cache.database import CacheFile
 from app.cache.repository import CustomerCache
 from app.demo_store import DemoStore, Fault
@@ -918,3 +918,81 @@ def test_a_store_that_goes_away_fails_the_rest_as_not_sent(shop: Shop, tmp_path:
     ] * 2
     assert result.failed_file is not None
     assert len(read_csv(result.failed_file)[1]) == 4
+
+
+# -- the write gate: rows a store would destroy or garble data with are never sent ---------------
+
+
+class RecordingTransport(Transport):
+    """The client's transport, remembering the JSON body of every request it sends."""
+
+    def __init__(self, connection: StoreConnection) -> None:
+        super().__init__(connection)
+        self.bodies: list[Any] = []
+
+    def request(
+        self, method: str, route: str, params: Sequence[tuple[str, str]] = (), **options: Any
+    ) -> ApiResponse:
+        self.bodies.append(options.get("json_body"))
+        return super().request(method, route, params, **options)
+
+
+def planned(
+    number: int, action: RowAction, fields: Mapping[str, Any], customer_id: int | None = None
+) -> PlannedRow:
+    """A plan row made by hand (a plan that did not come through planning)."""
+    return PlannedRow(
+        source(number, str(fields.get("email", ""))),
+        action,
+        dict(fields),
+        customer_id=customer_id,
+        reason="By hand.",
+    )
+
+
+def test_rows_the_write_gate_refuses_fail_by_name_and_the_rest_is_saved(
+    shop: Shop, files: ImportFiles
+) -> None:
+    """Planning makes such rows invalid; a plan made some other way still cannot send them:
+    the client's bulk save refuses each one (its row fails naming the field), sends the rest,
+    and every email goes out trimmed."""
+    first, second, third = shop.client.list_customers()
+    transport = RecordingTransport(shop.client.connection)
+    client = WooClient(shop.client.connection, transport)
+    create, update = RowAction.CREATE, RowAction.UPDATE
+    plan = [
+        planned(1, update, {"email": ""}, first.id),
+        planned(2, create, {"email": "list@example.com", "first_name": ["a", "b"]}),
+        planned(3, update, {"billing_address.city": {"name": "Paris"}}, second.id),
+        planned(4, create, {"email": "n" * 89 + "@example.com", "username": "n"}),
+        planned(5, create, {"email": "n" * 61 + "@example.com"}),
+        planned(6, create, {"email": "  trim@example.com ", "first_name": "Trim"}),
+        planned(7, update, {"email": " moved@example.com\t"}, third.id),
+    ]
+    try:
+        result = run_import(plan, client, files, source=Path("people.csv"), header=HEADER)
+    finally:
+        client.close()
+    assert_whole(result, plan)
+    assert result.totals == Totals(rows=7, created=1, updated=1, failed=5)
+    assert [r.message for r in result.results[:5]] == [
+        "Email: A customer's email cannot be removed.",
+        "First name: Give text here, not a list: a store would save it as garbled text.",
+        "Billing city: Give text here, not an object: a store would save it as garbled text.",
+        "Email: An email address can have at most 100 characters.",
+        "Username: Give a username: from this email address the store would make one of 61 "
+        "characters, and it allows at most 60.",
+    ]
+    assert transport.bodies == [
+        {
+            "customers": [
+                {"email": "trim@example.com", "first_name": "Trim"},
+                {"id": third.id, "email": "moved@example.com"},
+            ]
+        }
+    ]
+    assert shop.client.get_customer(first.id).email == first.email
+    assert shop.client.get_customer(second.id).billing == second.billing
+    assert shop.client.get_customer(third.id).email == "moved@example.com"
+    assert "list@example.com" not in shop.emails()
+    assert "trim@example.com" in shop.emails()

@@ -406,6 +406,34 @@ def test_a_store_side_validation_error_names_its_field(
     assert service.online, "a refusal is an answer: the store is reachable"
 
 
+def test_a_write_the_gate_refuses_fails_naming_its_field_and_never_reaches_the_store(
+    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+) -> None:
+    """The GUI's saves go through the client's write gate: an emptied email (which a store
+    would erase) or a list as a name fails like a store's refusal, and the store is untouched."""
+    store = start_store(customers=5)
+    service = make_service(store)
+    email = a_customer_email(store)
+    row = store.db.connection().execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
+    customer_id = int(row[0])
+
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        request_id = service.update_customer(customer_id, {"email": ""})
+    assert failed.args[:2] == [request_id, "save"]
+    error = failed.args[2]
+    assert isinstance(error, ValidationError)
+    assert (error.field, error.message) == ("email", "Email: A customer's email cannot be removed.")
+
+    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        service.create_customer({"email": "list@example.com", "first_name": ["a", "b"]})
+    assert getattr(failed.args[2], "field", None) == "first_name"
+
+    assert service.online, "nothing was sent, and nothing says the store is away"
+    emails = {str(r[0]) for r in store.db.connection().execute("SELECT email FROM users")}
+    assert email in emails
+    assert "list@example.com" not in emails
+
+
 def test_find_by_email_and_store_info(
     qtbot: QtBot,
     start_store: StoreFactory,

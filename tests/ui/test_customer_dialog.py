@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from app.api.client import SaveResult
 from app.domain.customer import Address, BillingAddress, Customer, UnappliedChange
 from app.domain.validation import describe_unapplied
+from app.domain.write_gate import refusal
 from app.errors import NetworkError, ValidationError
 from app.ui.customer_dialog import (
     NOTICE_OBJECT_NAME,
@@ -521,6 +522,88 @@ def test_stored_values_that_break_a_rule_warn_but_do_not_block(
     dialog.billing.state_combo.setCurrentIndex(dialog.billing.state_combo.findText("La Paz"))
     assert dialog.billing.field_error("state") == ""
     assert dialog.payload() == {"billing_address": {"state": "BO-L"}}
+
+
+# -- the write gate's rules: what a store would destroy or garble never leaves the dialog -----
+#
+# The form holds text only, so a list or an object cannot come from it; the client's write gate
+# refuses those (tests/api/test_client_gate.py), and its refusal comes back as a store's does.
+
+
+def test_clearing_the_email_of_a_customer_blocks_save_with_a_reason(
+    qtbot: QtBot, edit_dialog: DialogMaker
+) -> None:
+    """A store erases the email an update sends empty (section 19.3): never sent, and said."""
+    dialog = edit_dialog()
+    for cleared in ("", "   "):
+        edit = line(dialog, "email")
+        edit.selectAll()
+        QTest.keyClick(edit, Qt.Key.Key_Delete)
+        QTest.keyClicks(edit, cleared)
+        assert not dialog.save_button.isEnabled()
+        assert label(dialog, "email_error").text() == "A customer's email cannot be removed."
+        assert label(dialog, "statusLabel").text() == "To save, correct email."
+        with qtbot.assertNotEmitted(dialog.submitted):
+            QTest.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_an_email_over_100_characters_blocks_save(qtbot: QtBot, edit_dialog: DialogMaker) -> None:
+    dialog = edit_dialog()
+    type_into(dialog, "email", "a" * 89 + "@example.com")
+    assert not dialog.save_button.isEnabled()
+    assert label(dialog, "email_error").text() == (
+        "An email address can have at most 100 characters."
+    )
+    type_into(dialog, "email", "a" * 88 + "@example.com")
+    assert dialog.save_button.isEnabled()
+
+
+def test_a_username_over_60_characters_blocks_save(
+    qtbot: QtBot, create_dialog: DialogMaker
+) -> None:
+    dialog = create_dialog()
+    type_into(dialog, "email", "ada@example.com")
+    type_into(dialog, "username", "u" * 61)
+    assert not dialog.save_button.isEnabled()
+    assert label(dialog, "username_error").text() == "A username can have at most 60 characters."
+
+
+def test_a_username_the_store_would_make_too_long_asks_for_one(
+    qtbot: QtBot, create_dialog: DialogMaker
+) -> None:
+    """No username: the store makes one from the email's local part, and WordPress refuses it
+    over 60 characters. The message shows under the username as soon as the email is typed."""
+    dialog = create_dialog()
+    type_into(dialog, "email", "b" * 61 + "@example.com")
+    assert not dialog.save_button.isEnabled()
+    message = label(dialog, "username_error")
+    assert message.isVisible()
+    assert message.text().startswith("Give a username: from this email address the store")
+    assert label(dialog, "statusLabel").text() == "To save, correct username."
+    type_into(dialog, "username", "bee")
+    assert not message.isVisible()
+    assert dialog.save_button.isEnabled()
+    assert dialog.payload() == {"email": "b" * 61 + "@example.com", "username": "bee"}
+
+
+def test_an_edited_email_is_sent_trimmed(qtbot: QtBot, edit_dialog: DialogMaker) -> None:
+    dialog = edit_dialog()
+    type_into(dialog, "email", "  ada.king@example.com\t")
+    with qtbot.waitSignal(dialog.submitted) as submitted:
+        QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert submitted.args == [{"email": "ada.king@example.com"}]
+
+
+def test_a_refusal_by_the_write_gate_lands_on_its_field(edit_dialog: DialogMaker) -> None:
+    """What the client's gate refuses comes back like a store's refusal, naming the field."""
+    dialog = edit_dialog()
+    dialog.show_saving()
+    error = refusal({"billing_address": {"city": ["Paris"]}}, creating=False)
+    assert error is not None
+    dialog.show_store_error(error)
+    assert dialog.tabs.currentIndex() == 1
+    assert dialog.billing.field_error("city").startswith("Billing city: Give text here")
+    assert not dialog.save_button.isEnabled()
 
 
 # -- screenshots --------------------------------------------------------------------------------
