@@ -69,6 +69,8 @@ class RecordingTransport(Transport):
                 continue
             if params.get("filter[orderby]") != "ID" or "filter[offset]" not in params:
                 continue
+            if params["filter[limit]"] not in (str(PAGE_SIZE), str(PAGE_SIZE + 1)):
+                continue  # the walk's closing look at its end
             overlap = 1 if params["filter[limit]"] == str(PAGE_SIZE + 1) else 0
             pages.append((int(params["filter[offset]"]) + overlap) // PAGE_SIZE + 1)
         return pages
