@@ -375,6 +375,8 @@ class PagePlanner:
                 per_request = memory.seconds_per_request or 0.0
                 self._rates.append(per_request / max(size, 1) + memory.seconds_per_customer)
         self._concurrency = min(max(concurrency, 1), limits.max_concurrency)
+        #: The concurrency last shown to be worth it; a probe in progress is not remembered.
+        self._proven = self._concurrency
         self._size = min(max(size, limits.min_page_size), self._allowed_max())
 
     # -- what to ask for ----------------------------------------------------------------------
@@ -465,7 +467,7 @@ class PagePlanner:
             asked = self._size if asked is None else asked
             self._streak = 0
             if kind is FailureKind.RATE_LIMITED:
-                self._concurrency = max(1, self._concurrency // 2)
+                self._concurrency = self._proven = max(1, self._concurrency // 2)
                 self._restart_probe()
                 return
             if kind in _SIZE_FAILURES:
@@ -478,6 +480,7 @@ class PagePlanner:
             self._recovering = True
             if kind in (FailureKind.TIMEOUT, FailureKind.SERVER_ERROR):
                 self._concurrency = max(1, self._concurrency - 1)
+            self._proven = self._concurrency
             self._restart_probe()
 
     # -- what was learnt ----------------------------------------------------------------------
@@ -489,12 +492,16 @@ class PagePlanner:
             return self._fit.estimate()
 
     def memory(self) -> PlanMemory:
-        """The plan as it stands, to start the next walk of this store from."""
+        """The plan as it stands, to start the next walk of this store from.
+
+        The concurrency is the last one shown to be worth it: a walk that ends while trying one
+        more request in flight does not pass the untested value on.
+        """
         with self._lock:
             estimate = self._fit.estimate()
             return PlanMemory(
                 page_size=self._size,
-                concurrency=self._concurrency,
+                concurrency=self._proven,
                 seconds_per_request=None if estimate is None else estimate[0],
                 seconds_per_customer=None if estimate is None else estimate[1],
                 ceiling=self._ceiling,
@@ -542,14 +549,14 @@ class PagePlanner:
         self._probe_samples = []
         limits = self.limits
         if self._probe is _Probe.BASELINE:
-            self._baseline = throughput
+            self._baseline, self._proven = throughput, self._concurrency
             self._step_up_or_down()
         elif self._probe is _Probe.UP:
             if throughput >= self._baseline * (1 + limits.probe_gain):
-                self._baseline, self._moved_up = throughput, True
+                self._baseline, self._proven, self._moved_up = throughput, self._concurrency, True
                 self._step_up_or_down()
             else:
-                self._concurrency -= 1
+                self._concurrency = self._proven
                 if self._moved_up or self._concurrency <= 1:
                     self._probe = _Probe.DONE
                 else:
@@ -558,12 +565,13 @@ class PagePlanner:
         elif self._probe is _Probe.DOWN:
             if throughput >= self._baseline * (1 - limits.probe_tolerance):
                 self._baseline = max(self._baseline, throughput)
+                self._proven = self._concurrency
                 if self._concurrency > 1:
                     self._concurrency -= 1
                 else:
                     self._probe = _Probe.DONE
             else:
-                self._concurrency += 1
+                self._concurrency = self._proven
                 self._probe = _Probe.DONE
 
     def _step_up_or_down(self) -> None:

@@ -251,6 +251,13 @@ def test_pages_sent_before_a_concurrency_change_do_not_count_for_the_new_one() -
     assert plan.concurrency == 3
 
 
+def test_memory_keeps_the_proven_concurrency_not_a_probe_in_progress() -> None:
+    plan = planner()
+    walk(plan, ModelStore(workers=2), 4 + 3)  # grown to 500, then a baseline round at 3
+    assert plan.concurrency == 4  # now trying one more
+    assert plan.memory().concurrency == 3
+
+
 # -- memory -----------------------------------------------------------------------------------
 
 
