@@ -399,6 +399,17 @@ class PagePlanner:
         with self._lock:
             return self._ceiling
 
+    def first_page_size(self) -> int:
+        """The size of a walk's first window, which goes alone (it tells ``X-WC-Total``).
+
+        Nothing else is in flight while it runs, so its whole time is on the walk's critical
+        path: it stays at ``start_page_size`` even when a larger plan is remembered (the
+        plan's size applies from the second window on). Its time also gives the cost fit a
+        second page size to work with.
+        """
+        with self._lock:
+            return min(self._size, self.limits.start_page_size)
+
     def next_page_size(self, remaining: int | None = None) -> int:
         """The size of the next window to ask for; ``remaining`` customers caps it when known."""
         with self._lock:

@@ -94,6 +94,16 @@ def test_limits_are_checked() -> None:
         PlanLimits(growth=1.0)
 
 
+def test_the_first_page_stays_small_when_a_larger_plan_is_remembered() -> None:
+    assert planner().first_page_size() == 100
+    warm = planner(PlanMemory(500, 3, None, None, None, NOW))
+    assert (warm.first_page_size(), warm.next_page_size()) == (100, 500)
+    assert planner(PlanMemory(60, 3, None, None, None, NOW)).first_page_size() == 60
+    # The first page proves nothing about the remembered size, but is timed.
+    warm.record_success(100, 0.23, asked=100, in_flight=1)
+    assert warm.page_size == 500
+
+
 def test_next_page_size_does_not_ask_past_the_remaining_customers() -> None:
     plan = planner()
     assert plan.next_page_size(remaining=37) == 37

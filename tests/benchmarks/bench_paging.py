@@ -188,7 +188,7 @@ def planned_walk(client: WooClient, query: CustomerQuery, planner: PagePlanner) 
 
     A stand-in for the lead's walk until ``WooClient.list_customers`` takes a planner; then
     :func:`fetch_adaptive` calls that instead and this function goes. It does what that walk
-    has to: the first window alone (it tells ``X-WC-Total``), then windows from the planner
+    has to: a small first window alone (it tells ``X-WC-Total``), then windows from the planner
     with its concurrency, each page's size and time reported back; a failed window is asked
     again in pieces of the shrunk page size, and a page the store cut short has its rest asked
     again. (It asks the transport directly: ``customer_page`` refuses pages over 100.)
@@ -207,7 +207,7 @@ def planned_walk(client: WooClient, query: CustomerQuery, planner: PagePlanner) 
         return [Customer.from_api(item) for item in items], total or 0, seconds
 
     pages: dict[int, list[Customer]] = {}
-    pending: deque[OffsetWindow] = deque([OffsetWindow(0, planner.next_page_size())])
+    pending: deque[OffsetWindow] = deque([OffsetWindow(0, planner.first_page_size())])
     next_offset, total = pending[0].end, pending[0].end
     running: dict[Future[tuple[list[Customer], int, float]], tuple[OffsetWindow, int]] = {}
     first = True
