@@ -12,11 +12,14 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 from app.demo_store.server import DemoStore, StoreConfig
+
+_N = TypeVar("_N", int, float)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,8 +47,85 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-remote", action="store_true", help="permit a host other than loopback"
     )
+    costs = parser.add_argument_group(
+        "host costs",
+        "Make requests cost what they cost a real WordPress host (for benchmarks): every "
+        "request pays a fixed start-up, each customer in an answer adds a little, in one of a "
+        "few PHP workers. Network latency (--latency-ms) is paid outside the workers.",
+    )
+    costs.add_argument(
+        "--request-cost-ms",
+        type=_non_negative(float),
+        default=0.0,
+        metavar="MS",
+        help="fixed cost of every request, like WordPress' start-up (e.g. 200)",
+    )
+    costs.add_argument(
+        "--customer-cost-ms",
+        type=_non_negative(float),
+        default=0.0,
+        metavar="MS",
+        help="cost of each customer in an answer (e.g. 0.3)",
+    )
+    costs.add_argument(
+        "--php-workers",
+        type=_non_negative(int),
+        default=0,
+        metavar="N",
+        help="requests served at once, like a PHP-FPM pool; more wait for a worker "
+        "(default 0: no limit)",
+    )
+    costs.add_argument(
+        "--php-time-limit",
+        type=_non_negative(float),
+        default=0.0,
+        metavar="SECONDS",
+        help="PHP's max_execution_time: a request costing more fails with a 500 and PHP's "
+        "fatal error after that long (e.g. 30; default 0: no limit)",
+    )
+    costs.add_argument(
+        "--burn-cpu",
+        action="store_true",
+        help="spend the costs as CPU work instead of sleeping, so store and client compete "
+        "for the CPU as on one small machine (figures then vary with the machine's load)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
+
+
+def _non_negative(kind: Callable[[str], _N]) -> Callable[[str], _N]:
+    """An argparse type: ``kind`` of the text, refused when negative."""
+
+    def parse(text: str) -> _N:
+        value = kind(text)
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its "invalid value" message
+    return parse
+
+
+def store_config(options: argparse.Namespace) -> StoreConfig:
+    """The store configuration the parsed options ask for."""
+    return StoreConfig(
+        host=options.host,
+        port=options.port,
+        db_path=options.db,
+        customers=options.customers,
+        seed=options.seed,
+        latency_ms=options.latency_ms,
+        fault_rate=options.fault_rate,
+        certificate=tuple(options.https) if options.https else None,
+        generate_password=not options.require_password,
+        site_url=options.site_url,
+        allow_remote=options.allow_remote,
+        request_cost_ms=options.request_cost_ms,
+        customer_cost_ms=options.customer_cost_ms,
+        php_workers=options.php_workers,
+        php_time_limit_s=options.php_time_limit,
+        burn_cpu=options.burn_cpu,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,19 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--customers must be 0 or more")
     if not 0.0 <= options.fault_rate <= 1.0:
         parser.error("--fault-rate is a fraction between 0 and 1")
-    config = StoreConfig(
-        host=options.host,
-        port=options.port,
-        db_path=options.db,
-        customers=options.customers,
-        seed=options.seed,
-        latency_ms=options.latency_ms,
-        fault_rate=options.fault_rate,
-        certificate=tuple(options.https) if options.https else None,
-        generate_password=not options.require_password,
-        site_url=options.site_url,
-        allow_remote=options.allow_remote,
-    )
+    config = store_config(options)
     try:
         store = DemoStore.start(config)
     except (OSError, ValueError) as error:

@@ -23,6 +23,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from app.demo_store.auth import ApiKey, create_api_key, list_api_keys
 from app.demo_store.context import StoreSettings
+from app.demo_store.costs import CostMiddleware, HostCosts, WSGIApp
 from app.demo_store.customer_writes import password_hash
 from app.demo_store.faults import FaultInjector, FaultMiddleware
 from app.demo_store.schema import Database
@@ -55,6 +56,11 @@ class StoreConfig:
         generate_password: whether new customers may be created without a password.
         site_url: the store's configured URL if not ``scheme://host:port`` (e.g. a sub-directory).
         allow_remote: permit a non-loopback ``host``.
+        request_cost_ms: what every request costs, like WordPress' start-up (costs.py).
+        customer_cost_ms: what each customer in an answer costs.
+        php_workers: requests served at once; more wait for a worker. 0: no limit.
+        php_time_limit_s: PHP's ``max_execution_time``; a costlier request fails. 0: none.
+        burn_cpu: spend the costs as CPU work instead of sleeping.
     """
 
     host: str = "127.0.0.1"
@@ -68,6 +74,22 @@ class StoreConfig:
     generate_password: bool = True
     site_url: str | None = None
     allow_remote: bool = False
+    request_cost_ms: float = 0.0
+    customer_cost_ms: float = 0.0
+    php_workers: int = 0
+    php_time_limit_s: float = 0.0
+    burn_cpu: bool = False
+
+    @property
+    def host_costs(self) -> HostCosts:
+        """The cost model's options."""
+        return HostCosts(
+            request_ms=self.request_cost_ms,
+            customer_ms=self.customer_cost_ms,
+            php_workers=self.php_workers,
+            time_limit_s=self.php_time_limit_s,
+            burn_cpu=self.burn_cpu,
+        )
 
 
 def is_loopback(host: str) -> bool:
@@ -95,6 +117,7 @@ class DemoStore:
         settings: the store-wide options handlers see (URL, HTTPS, password policy).
         db: its database.
         faults: the fault injector; tests schedule faults on it.
+        costs: the host cost model in front of the store, when the config sets one.
         keys: API keys by permission (``read_write``, ``read``, ``write``).
     """
 
@@ -104,6 +127,7 @@ class DemoStore:
                 f"refusing to serve the demo store on {config.host}: it is meant for this "
                 "machine only (pass allow_remote to override)"
             )
+        host_costs = config.host_costs  # checks the cost options before anything is created
         self.config = config
         self._temp_dir: Path | None = None
         if config.db_path is None:
@@ -136,8 +160,14 @@ class DemoStore:
             ssl=ssl_context is not None,
             generate_password=config.generate_password,
         )
+        app: WSGIApp = StoreApp(self.settings, self.db)
+        self.costs: CostMiddleware | None = None
+        if host_costs.active:
+            # Inside the fault middleware: its latency is the network's, paid outside PHP.
+            self.costs = CostMiddleware(app, host_costs, stopping=self._stopping)
+            app = self.costs
         self._app = FaultMiddleware(
-            StoreApp(self.settings, self.db),
+            app,
             self.faults,
             latency_ms=config.latency_ms,
             stopping=self._stopping,
