@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 from app.api.connection import MAX_PAGE_SIZE, StoreConnection
 from app.api.errors import error_from_envelope
+from app.api.page_plan import PagePlanner, PlanMemory
 from app.api.parallel import parallel_keyed
 from app.api.transport import ApiResponse, CancelToken, Transport, api_value
-from app.api.walk import CustomerWalk, WalkProof, WalkWindow
+from app.api.walk import CustomerWalk, FixedPlan, WalkPlan, WalkProof, WalkWindow
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
 from app.domain.email import is_email
 from app.domain.order import Download, Order
@@ -257,7 +258,7 @@ class WooClient:
         Only for a glimpse (the newest customer, a preview): pages of an order with ties repeat
         and skip customers (section 19.1). Anything that must see every customer walks.
         """
-        size = self.connection.page_size if page_size is None else page_size
+        size = page_size or self.connection.page_size or MAX_PAGE_SIZE
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
         pairs = [
@@ -285,25 +286,48 @@ class WooClient:
         answer = self.transport.request("GET", "/customers", pairs, cancel=cancel)
         return _customer_page(offset // size + 1, answer)
 
+    def walk_plan(
+        self,
+        memory: PlanMemory | None = None,
+        *,
+        page_size: int | None = None,
+        concurrency: int | None = None,
+    ) -> WalkPlan:
+        """How a walk sizes its windows.
+
+        Fixed when a page size is set (here or on the connection); else learnt from the store
+        by a :class:`PagePlanner` starting from ``memory`` (what worked on this store before).
+
+        Raises:
+            ConfigurationError: a page size outside 1 to 100.
+        """
+        size = self.connection.page_size if page_size is None else page_size
+        if size is None:
+            return PagePlanner(memory)
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        return FixedPlan(size, _concurrency(concurrency, self.connection))
+
     def walk_customers(
         self,
         query: CustomerQuery | None = None,
         *,
         page_size: int | None = None,
         concurrency: int | None = None,
+        plan: WalkPlan | None = None,
         cancel: CancelToken | None = None,
         resume: tuple[int, int, Collection[int]] | None = None,
     ) -> CustomerWalk:
         """A complete walk over every matching customer, in id order (see :mod:`app.api.walk`).
 
         Iterate it for the windows of customers as they arrive; its ``proof`` then says
-        whether it saw exactly the customers the store counts.
+        whether it saw exactly the customers the store counts. ``plan`` (else one from
+        :meth:`walk_plan`) sizes the windows.
         """
         return self._walk(
             query,
             lambda items: [_parse(Customer.from_api, item) for item in items],
-            page_size=page_size,
-            concurrency=concurrency,
+            plan or self.walk_plan(page_size=page_size, concurrency=concurrency),
             cancel=cancel,
             resume=resume,
         )
@@ -312,15 +336,14 @@ class WooClient:
         self,
         query: CustomerQuery | None = None,
         *,
-        concurrency: int | None = None,
+        plan: WalkPlan | None = None,
         cancel: CancelToken | None = None,
     ) -> CustomerWalk:
         """A census: the same complete walk, trimmed to ids (``fields=id``)."""
         return self._walk(
             query,
             _ids_of,
-            page_size=MAX_PAGE_SIZE,
-            concurrency=concurrency,
+            plan or self.walk_plan(),
             cancel=cancel,
             extra={"fields": "id"},
         )
@@ -329,17 +352,13 @@ class WooClient:
         self,
         query: CustomerQuery | None,
         parse: Callable[[list[Any]], list[Any]],
+        plan: WalkPlan,
         *,
-        page_size: int | None,
-        concurrency: int | None,
         cancel: CancelToken | None,
         resume: tuple[int, int, Collection[int]] | None = None,
         extra: Mapping[str, str] | None = None,
     ) -> CustomerWalk:
         wanted = query or CustomerQuery()
-        size = self.connection.page_size if page_size is None else page_size
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
 
         def fetch(params: list[tuple[str, str]]) -> ApiResponse:
             return self.transport.request("GET", "/customers", params, cancel=cancel)
@@ -349,8 +368,7 @@ class WooClient:
             parse,
             lambda: self.count_customers(wanted, cancel),
             wanted,
-            page_size=size,
-            concurrency=_concurrency(concurrency, self.connection),
+            plan=plan,
             cancel=cancel,
             extra=extra,
             resume=resume,
@@ -360,11 +378,11 @@ class WooClient:
         self,
         query: CustomerQuery | None = None,
         *,
-        concurrency: int | None = None,
+        plan: WalkPlan | None = None,
         cancel: CancelToken | None = None,
     ) -> Census:
         """The ids of every matching customer, and whether the census proved complete."""
-        walk = self.walk_customer_ids(query, concurrency=concurrency, cancel=cancel)
+        walk = self.walk_customer_ids(query, plan=plan, cancel=cancel)
         for _ in walk:
             pass
         assert walk.proof is not None

@@ -82,7 +82,8 @@ class StoreConnection:
             None trusts the system's authorities. Verification is never switched off.
         connect_timeout: seconds to wait for a connection.
         read_timeout: seconds to wait for an answer once connected.
-        page_size: customers per page when listing (1 to 100).
+        page_size: customers per page when listing (1 to 100), or None to let each walk
+            learn the size that suits the store (:mod:`app.api.page_plan`).
         concurrency: pages fetched at once.
         max_retries: further attempts after a retryable failure.
         backoff: first retry delay in seconds; doubles each time, with jitter.
@@ -96,7 +97,7 @@ class StoreConnection:
     ca_bundle: Path | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    page_size: int = MAX_PAGE_SIZE
+    page_size: int | None = None
     concurrency: int = 4
     max_retries: int = 4
     backoff: float = 0.5
@@ -104,7 +105,7 @@ class StoreConnection:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", normalize_store_url(self.url))
-        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+        if self.page_size is not None and not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
         if self.concurrency < 1:
             raise ConfigurationError("At least one request must be allowed at a time.")

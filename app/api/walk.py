@@ -8,27 +8,35 @@ customers across pages on real stores, because MySQL orders tied rows differentl
 * asks for windows of rows by ``filter[offset]``/``filter[limit]``, each window starting one
   row early, so its first row must be the previous window's last: a customer deleted or added
   behind the walk shifts the rows and is caught at the next seam;
-* keeps going until a window comes back short (customers created meanwhile are appended, since
-  new ids are higher), then asks the store's count for the *same* query;
-* is complete only when every seam met, ids rose throughout and the customers collected equal
-  that count. Otherwise it fetches the tail (only customers created since) or walks again, a few
-  times, and then says how many customers it could not account for, never that it is complete.
+* keeps going until a window comes back short at the end of the list (customers created
+  meanwhile are appended, since new ids are higher), then asks the store's count for the
+  *same* query and looks at its end once more;
+* is complete only when every seam met, ids rose throughout, the end still held and the
+  customers collected equal that count. Otherwise it fetches the tail (only customers created
+  since) or walks again, a few times, and then says how many customers it could not account
+  for, never that it is complete.
 
-The walk yields windows as they arrive so a sync can store each one at once; consumers that keep
-a list must start over when :attr:`WalkWindow.attempt` changes.
+How large the windows are and how many are in flight is a plan's decision: a fixed one, or a
+:class:`~app.api.page_plan.PagePlanner` that learns from the store (larger pages while they come
+back fast and whole, smaller ones after a timeout or a PHP limit, the failed window asked again
+in pieces). The walk yields windows as they arrive so a sync can store each one at once;
+consumers that keep a list must start over when :attr:`WalkWindow.attempt` changes.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.api.parallel import parallel_keyed
+from app.api.page_plan import FailureKind, PagePlanner, failure_kind
 from app.api.transport import ApiResponse, CancelToken
-from app.errors import ProtocolError
+from app.errors import AppError, ProtocolError
 
 if TYPE_CHECKING:
     from app.api.client import CustomerQuery
@@ -44,6 +52,74 @@ WALK_ATTEMPTS = 3
 Fetch = Callable[[list[tuple[str, str]]], ApiResponse]
 #: Turns a list answer's items into the walk's items (customers, or bare ids); each has an id.
 Parse = Callable[[list[Any]], list[Any]]
+
+
+class WalkPlan(Protocol):
+    """How large the windows are and how many go at once (a :class:`PagePlanner` is one)."""
+
+    @property
+    def concurrency(self) -> int:
+        """Windows in flight at once (after the first, which goes alone)."""
+        ...
+
+    @property
+    def page_size(self) -> int:
+        """The window size the plan stands at now."""
+        ...
+
+    def first_page_size(self) -> int:
+        """The first window's size."""
+        ...
+
+    def next_page_size(self, remaining: int | None = None) -> int:
+        """The next window's size (``remaining``: rows the store's total says are left)."""
+        ...
+
+    def record_success(
+        self,
+        customers: int,
+        seconds: float,
+        *,
+        asked: int | None = None,
+        end_of_list: bool = False,
+        in_flight: int | None = None,
+    ) -> None:
+        """Learn from a window that came back."""
+        ...
+
+    def record_failure(self, kind: FailureKind, *, asked: int | None = None) -> None:
+        """Learn from a window that failed."""
+        ...
+
+
+@dataclass(frozen=True)
+class FixedPlan:
+    """The same window size and requests in flight throughout; a failed window fails the walk."""
+
+    page_size: int
+    concurrency: int
+
+    def first_page_size(self) -> int:
+        """See :class:`WalkPlan`."""
+        return self.page_size
+
+    def next_page_size(self, remaining: int | None = None) -> int:
+        """See :class:`WalkPlan`."""
+        return self.page_size
+
+    def record_success(
+        self,
+        customers: int,
+        seconds: float,
+        *,
+        asked: int | None = None,
+        end_of_list: bool = False,
+        in_flight: int | None = None,
+    ) -> None:
+        """See :class:`WalkPlan` (a fixed plan learns nothing)."""
+
+    def record_failure(self, kind: FailureKind, *, asked: int | None = None) -> None:
+        """See :class:`WalkPlan` (a fixed plan learns nothing)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +146,7 @@ class WalkProof:
     Attributes:
         collected: distinct customers the walk returned.
         store_count: the store's count for the same query, asked after the walk.
-        consistent: every window met the one before it, ids rose throughout.
+        consistent: every window met the one before it, ids rose throughout, the end held.
         attempts: walks it took.
     """
 
@@ -99,9 +175,9 @@ class _Seam:
     size: int  # rows asked for, overlap row not counted
     returned: int  # new rows returned
     overlap_id: int | None  # the id in the overlap row, when one was asked for
-    first_id: int | None
     last_id: int | None
     ascending: bool
+    at_end: bool  # the store's total said no rows follow it
 
 
 @dataclass
@@ -114,31 +190,55 @@ class _Attempt:
     seams: dict[int, _Seam] = field(default_factory=dict)
     totals: set[int] = field(default_factory=set)
 
-    def consistent(self) -> bool:
-        expected = self.expected_before
-        position = self.start
-        for start in sorted(self.seams):
-            seam = self.seams[start]
-            if start != position or not seam.ascending:
-                return False
-            if expected is not None and (seam.overlap_id != expected):
-                return False
-            if seam.first_id is not None and expected is not None and seam.first_id <= expected:
-                return False
-            if seam.returned < seam.size:
-                return start == max(self.seams)  # only the last window may come back short
+    def chain(self) -> tuple[int, int | None, bool]:
+        """Follow the windows from the start: (position reached, last id, seams all met).
+
+        A seam meets when a window starts exactly where the one before it ended and its
+        overlap row is that window's last row.
+        """
+        position, expected, met = self.start, self.expected_before, True
+        while position in self.seams:
+            seam = self.seams[position]
+            if not seam.ascending or (position > 0 and seam.overlap_id != expected):
+                met = False
+                break
+            if seam.returned == 0:
+                break
             position += seam.returned
-            expected = seam.last_id if seam.last_id is not None else expected
-        return False  # no window came back short: the end was never seen
+            expected = seam.last_id
+        return position, expected, met
+
+    def ended(self) -> bool:
+        """Whether the unbroken run of windows reached the end of the list."""
+        position, _, met = self.chain()
+        return met and any(
+            start + seam.returned == position and seam.returned < seam.size and seam.at_end
+            for start, seam in self.seams.items()
+        )
+
+    def consistent(self) -> bool:
+        """Every window met the one before it, the end was seen and nothing lies beyond."""
+        if not self.ended():
+            return False
+        position = self.chain()[0]
+        return not any(seam.returned and start >= position for start, seam in self.seams.items())
 
     def end(self) -> tuple[int, int | None]:
-        """The position after the last row seen, and that row's id."""
-        position, last = self.start, self.expected_before
-        for start in sorted(self.seams):
-            seam = self.seams[start]
-            position = start + seam.returned
-            last = seam.last_id if seam.last_id is not None else last
+        """The position after the last row of the unbroken run of windows, and that row's id."""
+        position, last, _ = self.chain()
         return position, last
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """A window's answer, before it is checked."""
+
+    start: int
+    size: int
+    overlap: int
+    rows: list[Any]
+    total: int | None
+    seconds: float
 
 
 class CustomerWalk:
@@ -155,8 +255,7 @@ class CustomerWalk:
         count: Callable[[], int],
         query: CustomerQuery,
         *,
-        page_size: int,
-        concurrency: int,
+        plan: WalkPlan,
         cancel: CancelToken | None = None,
         extra: Mapping[str, str] | None = None,
         resume: tuple[int, int, Collection[int]] | None = None,
@@ -169,8 +268,7 @@ class CustomerWalk:
             parse: turns a page's items into rows that have an ``id`` (or are ids).
             count: the store's count for the same query.
             query: which customers; its order is replaced by the total order.
-            page_size: rows per window.
-            concurrency: windows in flight at once.
+            plan: window sizes and requests in flight (fixed, or learnt by a PagePlanner).
             cancel: stops the walk between windows.
             extra: more query parameters (``fields``).
             resume: (position, id of the row before it, ids of the rows before it) of an
@@ -181,13 +279,15 @@ class CustomerWalk:
         self._parse = parse
         self._count = count
         self._params = [*_ordered(query).params(), *sorted((extra or {}).items())]
-        self._page_size = page_size
-        self._concurrency = concurrency
+        self.plan = plan
+        self._adapts = isinstance(plan, PagePlanner)
+        self._workers = plan.limits.max_concurrency if isinstance(plan, PagePlanner) else 0
         self._cancel = cancel
         self._resume = resume
         self._attempts = max(1, attempts)
         self.ids: set[int] = set()
         self.proof: WalkProof | None = None
+        self.requests = 0
 
     def __iter__(self) -> Iterator[WalkWindow]:
         start, before = 0, None
@@ -240,39 +340,113 @@ class CustomerWalk:
             return False, False
         return True, len(ids) > closing.overlap
 
+    # -- one pass ---------------------------------------------------------------------------------
+
     def _pass(self, attempt: _Attempt) -> Iterator[WalkWindow]:
-        size = self._page_size
-        first = self._record(attempt, self._fetch_window(attempt.start, size))
-        if not first.items and attempt.start == 0 and first.total > 0:
+        """Fetch windows from ``attempt.start`` to the end of the list, as the plan says.
+
+        The first window goes alone (its answer tells the store's total); then the plan's
+        concurrency is kept in flight. A window the store cut short before the end of the list
+        has its rest asked again; a window that failed in a way a smaller page can cure is asked
+        again in pieces of the plan's shrunk size.
+        """
+        plan = self.plan
+        pending: deque[tuple[int, int]] = deque([(attempt.start, plan.first_page_size())])
+        next_start: int | None = None  # unknown until the first window answered
+        running: dict[Future[_Fetched], tuple[int, int, int]] = {}
+        pool = ThreadPoolExecutor(
+            max_workers=max(plan.concurrency, self._workers, 1), thread_name_prefix="woo-walk"
+        )
+        try:
+            while True:
+                limit = 1 if next_start is None else max(1, plan.concurrency)
+                while len(running) < limit:
+                    asked = self._next_window(attempt, pending, next_start, running)
+                    if asked is None:
+                        break
+                    if self._cancel is not None:
+                        self._cancel.raise_if_cancelled()
+                    start, size = asked
+                    future = pool.submit(self._fetch_window, start, size)
+                    running[future] = (start, size, len(running) + 1)
+                    if next_start is not None and start >= next_start:
+                        next_start = start + size
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    start, size, in_flight = running.pop(future)
+                    try:
+                        fetched = future.result()
+                    except AppError as error:
+                        pending.extend(self._replan(error, start, size))
+                        continue
+                    if self._cancel is not None:
+                        self._cancel.raise_if_cancelled()  # nothing is handed over once cancelled
+                    window = self._record(attempt, fetched)
+                    end_of_list = start + len(window.items) >= window.total
+                    plan.record_success(
+                        len(fetched.rows),
+                        fetched.seconds,
+                        asked=size + fetched.overlap,
+                        end_of_list=end_of_list,
+                        in_flight=in_flight,
+                    )
+                    if next_start is None:
+                        self._check_listed(window)
+                        next_start = start + size
+                    returned = len(window.items)
+                    if returned < size and not end_of_list and returned:
+                        pending.append((start + returned, size - returned))  # the store capped it
+                    yield window
+        finally:
+            # Requests already on the wire finish in the background; nothing waits for them.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _next_window(
+        self,
+        attempt: _Attempt,
+        pending: deque[tuple[int, int]],
+        next_start: int | None,
+        running: Mapping[Future[_Fetched], tuple[int, int, int]],
+    ) -> tuple[int, int] | None:
+        """The next window to ask for, or None while there is nothing to ask yet."""
+        if pending:
+            return pending.popleft()
+        if next_start is None:
+            return None
+        total = max(attempt.totals, default=0)
+        if next_start < total:
+            return next_start, self.plan.next_page_size(total - next_start)
+        if running:
+            return None
+        # Everything the total promised came back. Unless a window ended short at the end of
+        # the run, customers were created meanwhile: look further. A broken run, or one that
+        # stops at a window that was already asked for, ends the pass (and the proof fails).
+        position, _, met = attempt.chain()
+        if not met or attempt.ended() or position in attempt.seams:
+            return None
+        return position, self.plan.next_page_size()
+
+    def _replan(self, error: AppError, start: int, size: int) -> list[tuple[int, int]]:
+        """The pieces to ask again after a failed window, or the error when no plan can cure it."""
+        kind = failure_kind(error) if self._adapts else None
+        if kind is None:
+            raise error
+        self.plan.record_failure(kind, asked=size)
+        smaller = self.plan.next_page_size()
+        if smaller >= size:
+            raise error  # as small as the plan goes: the store fails whatever is asked
+        log.info("window of %d failed (%s); asking again in windows of %d", size, kind, smaller)
+        end = start + size
+        return [(piece, min(smaller, end - piece)) for piece in range(start, end, smaller)]
+
+    def _check_listed(self, first: WalkWindow) -> None:
+        if not first.items and first.start == 0 and first.total > 0:
             raise ProtocolError(
                 f"The store counts {first.total:,} customers but lists none. The API key's "
                 "user may not be allowed to list users (WordPress' list_users capability)."
             )
-        yield first
-        if len(first.items) < size:
-            return
-        position = attempt.start + size
-        while True:
-            # Up to the store's total; at least one window, to see the end.
-            starts = list(range(position, max(max(attempt.totals), position + 1), size))
-            for _, fetched in self._parallel(starts, size):
-                yield self._record(attempt, fetched)
-            last = attempt.seams[starts[-1]]
-            if last.returned < last.size:
-                return
-            position = starts[-1] + size  # full to the end: customers were created meanwhile
-
-    def _parallel(self, starts: list[int], size: int) -> Iterator[tuple[int, _Fetched]]:
-        def fetch(start: int) -> _Fetched:
-            return self._fetch_window(start, size)
-
-        if len(starts) == 1 or self._concurrency == 1:
-            for start in starts:
-                if self._cancel is not None:
-                    self._cancel.raise_if_cancelled()
-                yield start, fetch(start)
-            return
-        yield from parallel_keyed(fetch, starts, self._concurrency, self._cancel)
 
     def _fetch_window(self, start: int, size: int) -> _Fetched:
         """One window's request (runs on a worker thread: no shared state is touched)."""
@@ -282,39 +456,33 @@ class CustomerWalk:
             ("filter[limit]", str(size + overlap)),
             ("filter[offset]", str(start - overlap)),
         ]
+        began = time.perf_counter()
         answer = self._fetch(params)
+        seconds = time.perf_counter() - began
         rows = self._parse(_items(answer.body))
-        return _Fetched(start, size, overlap, rows, answer.header_int("X-WC-Total"))
+        return _Fetched(start, size, overlap, rows, answer.header_int("X-WC-Total"), seconds)
 
     def _record(self, attempt: _Attempt, fetched: _Fetched) -> WalkWindow:
         """Note what a window showed (on the walking thread) and hand over its new rows."""
+        self.requests += 1
         rows = fetched.rows
         ids = [_row_id(row) for row in rows]
         overlap = fetched.overlap
         new_ids = ids[overlap:]
         total = fetched.total
-        attempt.totals.add(total if total is not None else fetched.start + len(new_ids))
+        if total is None:
+            total = fetched.start + len(new_ids)
+        attempt.totals.add(total)
         attempt.seams[fetched.start] = _Seam(
             size=fetched.size,
             returned=len(new_ids),
             overlap_id=ids[0] if overlap and ids else None,
-            first_id=new_ids[0] if new_ids else None,
             last_id=new_ids[-1] if new_ids else None,
             ascending=all(a < b for a, b in pairwise(ids)),
+            at_end=fetched.start + len(new_ids) >= total,
         )
         self.ids.update(new_ids)
-        return WalkWindow(fetched.start, tuple(rows[overlap:]), max(attempt.totals), attempt.number)
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    """A window's answer, before it is checked."""
-
-    start: int
-    size: int
-    overlap: int
-    rows: list[Any]
-    total: int | None
+        return WalkWindow(fetched.start, tuple(rows[overlap:]), total, attempt.number)
 
 
 def _ordered(query: CustomerQuery) -> CustomerQuery:

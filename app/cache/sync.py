@@ -20,25 +20,33 @@ cancelled or crashed sync leaves a consistent cache.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 
 from app.api.client import CustomerQuery, WooClient
+from app.api.connection import MAX_PAGE_SIZE
+from app.api.page_plan import PagePlanner, PlanMemory
 from app.api.transport import CancelToken
-from app.api.walk import WalkProof
+from app.api.walk import WalkPlan, WalkProof
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
-from app.errors import NotFoundError
+from app.errors import AppError, NotFoundError
 
 log = logging.getLogger("app.cache")
 
+#: Cache meta keys of what window sizes worked for full walks and for id censuses (the
+#: cost per customer of the two differs: a census asks for ids only).
+_PLAN_KEY = "page_plan"
+_CENSUS_PLAN_KEY = "page_plan_ids"
 #: AUTO runs a full sync when the last one is older than this (order figures go stale).
 FULL_SYNC_MAX_AGE = 24 * 3600
 #: An interrupted full sync older than this starts over instead of resuming.
@@ -206,39 +214,41 @@ class SyncEngine:
         helper.shutdown(wait=False)
         fetched = 0
         windows = 0
-        size = self.client.connection.page_size
         report(SyncProgress("customers", 0, None, "Fetching customers…"))
-        walk = self.client.walk_customers(scope, cancel=cancel, resume=resume)
+        plan = self.client.walk_plan(self._remembered_plan(_PLAN_KEY))
+        walk = self.client.walk_customers(scope, plan=plan, cancel=cancel, resume=resume)
         checkpoint = _Checkpoint(*(resume[:2] if resume else (0, None)))
         attempt = 1
-        for window in walk:
-            if window.attempt != attempt:
-                attempt, windows = window.attempt, 0  # walking again: progress starts over
-            checkpoint.add(window.attempt, window.start, [c.id for c in window.items])
-            stored = self.cache.upsert_customers(
-                window.items,
-                self._now(),
-                meta={
-                    **checkpoint.meta(),
-                    "store_total": window.total,
-                    "store_total_at": self._now(),
-                },
-            )
-            self._report_change(stored, [])
-            fetched += len(window.items)
-            windows += 1
-            if newest is not None:
-                watermark = newest.result()
-                self.cache.set_meta({"full_sync_watermark": watermark})
-                newest = None
-            report(
-                SyncProgress(
-                    "customers",
-                    windows,
-                    max(windows, -(-window.total // size)),
-                    f"Fetched {fetched:,} of {window.total:,} customers",
+        with self._remembering(plan, _PLAN_KEY):
+            for window in walk:
+                if window.attempt != attempt:
+                    attempt, windows = window.attempt, 0  # walking again: progress starts over
+                checkpoint.add(window.attempt, window.start, [c.id for c in window.items])
+                stored = self.cache.upsert_customers(
+                    window.items,
+                    self._now(),
+                    meta={
+                        **checkpoint.meta(),
+                        "store_total": window.total,
+                        "store_total_at": self._now(),
+                    },
                 )
-            )
+                self._report_change(stored, [])
+                fetched += len(window.items)
+                windows += 1
+                if newest is not None:
+                    watermark = newest.result()
+                    self.cache.set_meta({"full_sync_watermark": watermark})
+                    newest = None
+                left = max(window.total - fetched, 0)
+                report(
+                    SyncProgress(
+                        "customers",
+                        windows,
+                        windows + -(-left // max(plan.page_size, 1)),
+                        f"Fetched {fetched:,} of {window.total:,} customers",
+                    )
+                )
         assert walk.proof is not None
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
         removed = self._settle(walk.ids, walk.proof)
@@ -254,6 +264,31 @@ class SyncEngine:
         )
         self.cache.analyze()
         return self._finish(SyncMode.FULL, fetched, removed, walk.proof, began, report, resumed)
+
+    def _remembered_plan(self, key: str) -> PlanMemory | None:
+        """What window sizes worked on this store before (None when nothing usable is kept)."""
+        text = self.cache.meta(key)
+        if not text:
+            return None
+        try:
+            return PlanMemory.from_dict(json.loads(text))
+        except ValueError:
+            return None
+
+    @contextmanager
+    def _remembering(self, plan: WalkPlan, key: str) -> Iterator[None]:
+        """Keep what a learning plan found out, also when the walk fails.
+
+        A ceiling learnt from a failure is the thing most worth keeping.
+        """
+        try:
+            yield
+        finally:
+            if isinstance(plan, PagePlanner):
+                try:
+                    self.cache.set_meta({key: json.dumps(plan.memory().to_dict())})
+                except AppError as error:  # a cache that cannot keep it loses an optimisation
+                    log.warning("the page plan was not kept: %s", error.log_text())
 
     def _resume_point(self, started: int) -> tuple[int, int, list[int]] | None:
         """Where an interrupted full sync's walk had got to, with the ids it had collected."""
@@ -353,7 +388,7 @@ class SyncEngine:
         scope = self._scope(cancel)
         watermark = int(self.cache.meta("watermark") or 0)
         query = _by_last_update(scope)
-        size = self.client.connection.page_size
+        size = self.client.connection.page_size or MAX_PAGE_SIZE
         newest: int | None = None
         fetched = 0
         offset = 0
@@ -415,7 +450,9 @@ class SyncEngine:
         if store_total == held and self.cache.meta("ids_proven") == "1":
             self.cache.set_meta({"store_total": store_total, "store_total_at": self._now()})
             return 0, WalkProof(held, store_total, True, 0)
-        census = self.client.customer_ids(scope, cancel=cancel)
+        plan = self.client.walk_plan(self._remembered_plan(_CENSUS_PLAN_KEY))
+        with self._remembering(plan, _CENSUS_PLAN_KEY):
+            census = self.client.customer_ids(scope, plan=plan, cancel=cancel)
         missing = sorted(census.ids - self.cache.all_ids())
         if missing:
             self._fetch_by_id(missing, cancel)

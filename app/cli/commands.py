@@ -173,7 +173,7 @@ def _read_object(source: str, stdin: TextIO) -> dict[str, Any]:
 
 def customers_list(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers list``."""
-    if not 1 <= options.page_size <= 100:
+    if options.page_size is not None and not 1 <= options.page_size <= 100:
         raise UsageError("--page-size must be between 1 and 100")
     query = CustomerQuery(role=options.role, search=options.search)
     listed = client.list_customers(query, page_size=options.page_size)

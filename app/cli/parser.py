@@ -103,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--desc", action="store_true", help="sort descending (--offline)")
     listing.add_argument("--role", default="customer", help='a role, or "all"')
-    listing.add_argument("--page-size", type=int, default=100, help="customers per request (1-100)")
+    listing.add_argument(
+        "--page-size",
+        type=int,
+        help="customers per request (1-100); by default the size is learnt from the store",
+    )
 
     get = actions.add_parser("get", help="show one customer")
     _add_global_options(get, suppress=True)

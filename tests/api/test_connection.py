@@ -164,7 +164,8 @@ def test_defaults_are_sane() -> None:
     connection = _connection()
     assert connection.auth is AuthMode.AUTO
     assert connection.ca_bundle is None
-    assert connection.page_size == MAX_PAGE_SIZE == 100
+    assert connection.page_size is None  # walks learn the page size from the store
+    assert MAX_PAGE_SIZE == 100  # the most a fixed page size may ask for
     assert connection.connect_timeout > 0
     assert connection.read_timeout > 0
     assert connection.max_retries >= 0

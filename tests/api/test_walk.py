@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from app.api.client import CustomerQuery
 from app.api.transport import ApiResponse
-from app.api.walk import CustomerWalk
+from app.api.walk import CustomerWalk, FixedPlan
 from app.errors import ProtocolError
 
 
@@ -76,8 +76,7 @@ def walk_of(store: ListStore, page_size: int = 10, **options: Any) -> CustomerWa
         _ids,
         store.count,
         CustomerQuery(role="all", orderby="registered", order="DESC"),
-        page_size=page_size,
-        concurrency=1,
+        plan=FixedPlan(page_size, 1),
         **options,
     )
 

@@ -9,10 +9,11 @@ of which 200 ms is start-up. Fetched in full, side by side in one run:
     (``API(url, key, secret, wp_api=False, version="v3")``, ``get("customers", params=...)``
     with ``page`` and ``filter[limit]=100`` until ``X-WC-TotalPages``);
 (b) the app's fixed plan: ``WooClient.list_customers(query, page_size=100, concurrency=4)``;
-(c) the adaptive plan, cold: a :class:`~app.api.page_plan.PagePlanner` with no memory, walking
-    offset windows in id order (``filter[orderby]=ID&filter[order]=ASC``);
+(c) the adaptive plan, cold: the app's complete walk (``WooClient.walk_customers``, windows in
+    id order with checked seams, the store's count at the end) sized by a
+    :class:`~app.api.page_plan.PagePlanner` with no memory;
 (d) the adaptive plan, warm: the planner started from the memory the previous walk of this
-    store left, as the app will start it once the cache keeps that memory per store.
+    store left, as a sync starts it from what the cache kept for the store.
 
 At 0 ms and 150 ms network latency (the store is restarted with ``--latency-ms``, same
 database). (a) runs once per latency (it is the slowest, and sequential requests vary little);
@@ -29,9 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +39,7 @@ from woocommerce import API
 
 from app.api.client import CustomerQuery, WooClient
 from app.api.connection import StoreConnection
-from app.api.page_plan import OffsetWindow, PagePlanner, PlanMemory, failure_kind
-from app.domain.customer import Customer
-from app.errors import AppError, ProtocolError
+from app.api.page_plan import PagePlanner, PlanMemory
 from tests.benchmarks.report import Row
 
 CUSTOMERS = 5_000
@@ -169,7 +166,7 @@ def fetch_official(store: StoreProcess) -> list[int]:
 
 
 def fetch_fixed(store: StoreProcess) -> list[int]:
-    """(b) WooClient's walk as the app runs it today: 4 pages of 100 in flight."""
+    """(b) WooClient's walk with a fixed plan: 4 windows of 100 in flight."""
     client = WooClient(store.connection())
     try:
         customers = client.list_customers(
@@ -183,102 +180,22 @@ def fetch_fixed(store: StoreProcess) -> list[int]:
 # -- (c), (d) the adaptive plan ---------------------------------------------------------------
 
 
-def planned_walk(client: WooClient, query: CustomerQuery, planner: PagePlanner) -> Walk:
-    """Every customer, in windows the planner sizes, as many in flight as it says.
-
-    A stand-in for the lead's walk until ``WooClient.list_customers`` takes a planner; then
-    :func:`fetch_adaptive` calls that instead and this function goes. It does what that walk
-    has to: a small first window alone (it tells ``X-WC-Total``), then windows from the planner
-    with its concurrency, each page's size and time reported back; a failed window is asked
-    again in pieces of the shrunk page size, and a page the store cut short has its rest asked
-    again. (It asks the transport directly: ``customer_page`` refuses pages over 100.)
-    """
-    order = query.params()
-    requests = 0
-
-    def fetch(window: OffsetWindow) -> tuple[list[Customer], int, float]:
-        started = time.perf_counter()
-        answer = client.transport.request("GET", "/customers", [*order, *window.params()])
-        seconds = time.perf_counter() - started
-        items = answer.body.get("customers") if isinstance(answer.body, dict) else None
-        if not isinstance(items, list):
-            raise ProtocolError("The store's answer holds no list of customers.")
-        total = answer.header_int("X-WC-Total")
-        return [Customer.from_api(item) for item in items], total or 0, seconds
-
-    pages: dict[int, list[Customer]] = {}
-    pending: deque[OffsetWindow] = deque([OffsetWindow(0, planner.first_page_size())])
-    next_offset, total = pending[0].end, pending[0].end
-    running: dict[Future[tuple[list[Customer], int, float]], tuple[OffsetWindow, int]] = {}
-    first = True
-    with ThreadPoolExecutor(max_workers=planner.limits.max_concurrency) as pool:
-        while True:
-            # The first window goes alone; then keep the planner's concurrency in flight.
-            limit = 1 if first else planner.concurrency
-            while len(running) < limit:
-                if pending:
-                    window = pending.popleft()
-                elif next_offset < total:
-                    window = OffsetWindow(next_offset, planner.next_page_size(total - next_offset))
-                    next_offset = window.end
-                else:
-                    break
-                running[pool.submit(fetch, window)] = (window, len(running) + 1)
-                requests += 1
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                window, in_flight = running.pop(future)
-                try:
-                    customers, page_total, seconds = future.result()
-                except AppError as error:
-                    kind = failure_kind(error)
-                    if kind is None:
-                        raise
-                    planner.record_failure(kind, asked=window.limit)
-                    pending.extend(window.split(planner.next_page_size()))
-                    continue
-                if first:
-                    first, total = False, page_total
-                    next_offset = window.end
-                total = max(total, page_total)  # customers created meanwhile come last
-                received = len(customers)
-                end_of_list = window.offset + received >= total
-                planner.record_success(
-                    received,
-                    seconds,
-                    asked=window.limit,
-                    end_of_list=end_of_list,
-                    in_flight=in_flight,
-                )
-                pages[window.offset] = customers
-                if received < window.limit and not end_of_list:
-                    pending.append(OffsetWindow(window.offset + received, window.limit - received))
-    seen: set[int] = set()
-    ids = []
-    for offset in sorted(pages):
-        for customer in pages[offset]:
-            if customer.id not in seen:
-                seen.add(customer.id)
-                ids.append(customer.id)
-    return Walk(ids, requests, planner.memory())
-
-
 def fetch_adaptive(store: StoreProcess, memory: PlanMemory | None) -> Walk:
-    """(c)/(d) The adaptive plan, from ``memory`` (None: cold).
-
-    Once the lead's walk takes a planner, this becomes (names as that API settles):
-    ``client.list_customers(ID_ORDER, plan=PagePlanner(memory))`` and reads the memory back
-    from the planner afterwards.
-    """
+    """(c)/(d) The app's walk with a learning plan, from ``memory`` (None: cold), as a full
+    sync runs it: windows in id order, each seam checked, the count compared at the end."""
     client = WooClient(store.connection())
+    planner = PagePlanner(memory)
     try:
-        walk = planned_walk(client, ID_ORDER, PagePlanner(memory))
+        walk = client.walk_customers(CustomerQuery(), plan=planner)
+        ids = [customer.id for window in walk for customer in window.items]
     finally:
         client.close()
-    checked("adaptive", walk.ids)
-    return walk
+    if walk.proof is None or not walk.proof.complete:
+        raise RuntimeError(f"adaptive: the walk did not prove itself complete: {walk.proof}")
+    # The count and the closing look are part of the walk's cost, and are counted.
+    requests = walk.requests + 2
+    checked("adaptive", ids)
+    return Walk(ids, requests, planner.memory())
 
 
 # -- measuring --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ can tell which pages a sync fetched. The crash test kills a sync running in anot
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -164,7 +165,9 @@ def make_rig(start_store: StoreFactory, tmp_path: Path) -> Iterator[RigFactory]:
 
     def make(customers: int = 450, connection: dict[str, Any] | None = None, **options: Any) -> Rig:
         store = start_store(customers=customers, seed=3, **options)
-        settings: dict[str, Any] = {"backoff": 0.01, "max_backoff": 0.05}
+        # Fixed windows of 100, so a test can tell which windows a sync asked for; the
+        # learning plan has tests of its own below.
+        settings: dict[str, Any] = {"backoff": 0.01, "max_backoff": 0.05, "page_size": PAGE_SIZE}
         settings.update(connection or {})
         link = StoreConnection(
             store.base_url, store.consumer_key, store.consumer_secret, **settings
@@ -508,13 +511,13 @@ def _strip_last_update(client: WooClient, monkeypatch: pytest.MonkeyPatch) -> No
     real_walk = client._walk
 
     def walk_without_last_update(
-        query: Any, parse: Callable[[list[Any]], list[Any]], **options: Any
+        query: Any, parse: Callable[[list[Any]], list[Any]], *args: Any, **options: Any
     ) -> Any:
         def stripped(items: list[Any]) -> list[Any]:
             rows = parse(items)
             return [r.with_changes(last_update=None) if hasattr(r, "email") else r for r in rows]
 
-        return real_walk(query, stripped, **options)
+        return real_walk(query, stripped, *args, **options)
 
     monkeypatch.setattr(client, "_walk", walk_without_last_update)
 
@@ -933,3 +936,55 @@ def test_a_sync_killed_mid_way_leaves_a_consistent_resumable_cache(
     finally:
         cache.close()
         client.close()
+
+
+# -- window sizes learnt from the store ----------------------------------------------------------
+
+
+def test_a_full_sync_learns_larger_windows_and_remembers_them(make_rig: RigFactory) -> None:
+    """Without a fixed page size, windows grow while they come back fast and whole, and the
+    next sync of the same store starts from what worked (kept in the cache)."""
+    rig = make_rig(customers=1200, connection={"page_size": None})
+    report = rig.engine.sync(SyncMode.FULL)
+    assert_complete(rig, report)
+    limits = sorted(
+        int(params["filter[limit]"])
+        for _, route, params in rig.transport.sent
+        if route == "/customers" and params.get("filter[orderby]") == "ID"
+    )
+    assert max(limits) > PAGE_SIZE + 1, "the windows grew"
+    kept = json.loads(rig.cache.meta("page_plan") or "{}")
+    assert kept["page_size"] > PAGE_SIZE
+    rig.transport.sent.clear()
+    again = rig.engine.sync(SyncMode.FULL)
+    assert_complete(rig, again)
+    windows = [
+        params
+        for _, route, params in rig.transport.sent
+        if route == "/customers" and params.get("filter[orderby]") == "ID"
+    ]
+    assert len(windows) < 1200 // PAGE_SIZE
+
+
+def test_a_failing_large_window_is_asked_again_in_smaller_pieces(make_rig: RigFactory) -> None:
+    """A host that fails pages of more than 150 customers (PHP's memory limit): the learning
+    plan halves the window, asks the failed one again in pieces, and keeps the ceiling."""
+    rig = make_rig(customers=900, connection={"page_size": None, "max_retries": 0})
+    real_request = rig.transport.request
+
+    def limited(method: str, route: str, params: Any = (), **options: Any) -> ApiResponse:
+        asked = dict(params).get("filter[limit]")
+        if route == "/customers" and asked is not None and int(asked) > 150:
+            raise ServerError(
+                "The store failed.",
+                status=500,
+                detail="PHP Fatal error: Allowed memory size of 134217728 bytes exhausted",
+            )
+        return real_request(method, route, params, **options)
+
+    rig.transport.request = limited  # type: ignore[method-assign]
+    report = rig.engine.sync(SyncMode.FULL)
+    assert_complete(rig, report)
+    kept = json.loads(rig.cache.meta("page_plan") or "{}")
+    assert kept["ceiling"] is not None
+    assert kept["page_size"] <= 150
