@@ -44,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-remote", action="store_true", help="permit a host other than loopback"
     )
+    parser.add_argument(
+        "--tie-seed",
+        type=int,
+        default=0,
+        help="seed of the order of tied customers in lists (replays a walk)",
+    )
+    parser.add_argument(
+        "--friendly-errors",
+        action="store_true",
+        help="answer 400 where a real store crashes with a 500 (e.g. filter[limit]=abc)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
 
@@ -73,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         generate_password=not options.require_password,
         site_url=options.site_url,
         allow_remote=options.allow_remote,
+        tie_seed=options.tie_seed,
+        friendly_parameter_errors=options.friendly_errors,
     )
     try:
         store = DemoStore.start(config)

@@ -55,6 +55,10 @@ class StoreConfig:
         generate_password: whether new customers may be created without a password.
         site_url: the store's configured URL if not ``scheme://host:port`` (e.g. a sub-directory).
         allow_remote: permit a non-loopback ``host``.
+        tie_seed: seed of the order of tied rows in lists (``StoreSettings.tie_seed``); pass the
+            seed a failing test reports to replay its walks.
+        friendly_parameter_errors: answer 400 instead of a real store's 500 crash for
+            parameters that crash one (``StoreSettings.friendly_parameter_errors``).
     """
 
     host: str = "127.0.0.1"
@@ -68,6 +72,8 @@ class StoreConfig:
     generate_password: bool = True
     site_url: str | None = None
     allow_remote: bool = False
+    tie_seed: int = 0
+    friendly_parameter_errors: bool = False
 
 
 def is_loopback(host: str) -> bool:
@@ -135,6 +141,8 @@ class DemoStore:
             home_url=home_url,
             ssl=ssl_context is not None,
             generate_password=config.generate_password,
+            tie_seed=config.tie_seed,
+            friendly_parameter_errors=config.friendly_parameter_errors,
         )
         self._app = FaultMiddleware(
             StoreApp(self.settings, self.db),
