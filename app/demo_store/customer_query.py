@@ -278,7 +278,7 @@ def customer_query(filters: Mapping[str, str]) -> UserQuery:
                 continue
             query.order_by.append(f"{value} {direction}")
         elif name in _ORDERBY_CONSTANTS:
-            query.order_by.append("0")
+            query.order_by.append("NULL")  # not "0": SQLite reads a bare integer as a column
         # Anything else ("include" without an include list, "Id", "REGISTERED") is skipped.
     if not query.order_by:
         query.order_by.append(f"login {direction}")

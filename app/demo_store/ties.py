@@ -84,9 +84,11 @@ def _xor_shift(value: str) -> str:
 def _salt_parts(salt: int) -> tuple[int, int, int]:
     """The first multiplier, the offset and the second multiplier a salt stands for."""
     offset = salt & ((1 << _OFFSET_BITS) - 1)
-    first = (salt >> _OFFSET_BITS) & ((1 << _MULTIPLIER_BITS) - 1) | 1
-    second = (salt >> (_OFFSET_BITS + _MULTIPLIER_BITS)) | 1
-    return first, offset, second
+    # Odd (a bijection modulo 2**32) and never small (a small one would barely mix).
+    large_odd = 1 << (_MULTIPLIER_BITS - 1) | 1
+    first = (salt >> _OFFSET_BITS) & ((1 << _MULTIPLIER_BITS) - 1) | large_odd
+    second = (salt >> (_OFFSET_BITS + _MULTIPLIER_BITS)) & ((1 << _MULTIPLIER_BITS) - 1)
+    return first, offset, second | large_odd
 
 
 def tie_break_sql(salt: int, column: str = "users.id") -> str:
