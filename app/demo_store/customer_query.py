@@ -21,6 +21,12 @@ as the legacy API's ``query_customers`` hands its filters to ``WP_User_Query``
   joined (the capabilities, equal for everyone of a role: all tied), and without a role filter
   there is no meta row at all and MySQL refuses the statement.
 
+WordPress adds slashes to every query value before the API reads it (``wp_magic_quotes``): a
+``'`` in ``filter[q]`` arrives with a backslash before it, so ``filter[q]=o'brien@…`` matches
+nobody (section 19.2). The API's own extra URL-decoding comes after the slashes, so ``%2527``
+still reaches the search as a bare ``'``. (Link headers are built from the request URI, whose
+``%27`` is decoded after the slashing: the recorded store's links show a bare ``'``.)
+
 A statement MySQL refuses (that last case, or ``LIMIT`` with a negative offset from ``page=0``)
 lists nobody, and ``X-WC-Total`` then reports ``FOUND_ROWS()`` left over from an earlier statement
 of the same request: a number that means nothing (:data:`STALE_FOUND_ROWS`).
@@ -34,6 +40,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from urllib.parse import unquote_plus
 
 from app.api.oauth import PhpParam
 from app.demo_store.context import RequestContext
@@ -285,12 +292,24 @@ def customer_query(filters: Mapping[str, str]) -> UserQuery:
     return query
 
 
-def list_filters(ctx: RequestContext, value: PhpParam | None) -> Mapping[str, str]:
-    """The ``filter[...]`` entries of a list or count request.
+def _slash(match: re.Match[str]) -> str:
+    return "\\0" if match[0] == "\0" else "\\" + match[0]
 
-    ``filter`` given as text rather than entries crashes a real store (PHP 8 refuses to write
-    ``$filter['page']`` into a string): 500 with the critical-error body, or the friendly 400.
+
+def addslashes(text: str) -> str:
+    """PHP's ``addslashes``, which ``wp_magic_quotes`` applies to every request value."""
+    return re.sub(r"['\"\\\0]", _slash, text)
+
+
+def list_filters(ctx: RequestContext, params: Mapping[str, PhpParam]) -> Mapping[str, str]:
+    """The ``filter[...]`` entries of a list or count request, as the API reads them.
+
+    ``params`` is the query string as PHP parsed it. WordPress slashes the values, then the API
+    URL-decodes them once more. ``filter`` given as text rather than entries crashes a real
+    store (PHP 8 refuses to write ``$filter['page']`` into a string): 500 with the
+    critical-error body, or the friendly 400.
     """
+    value = params.get("filter")
     if isinstance(value, str):
         raise crash(
             "string offset write on filter",
@@ -298,7 +317,7 @@ def list_filters(ctx: RequestContext, value: PhpParam | None) -> Mapping[str, st
             parameter="filter",
             expected="given as filter[name]=value entries",
         )
-    return value or {}
+    return {name: unquote_plus(addslashes(item)) for name, item in (value or {}).items()}
 
 
 def select_customers(

@@ -112,7 +112,7 @@ def _paging(
 def get_customers(ctx: RequestContext, call: Call) -> Answer:
     """``GET /customers``: one page in WordPress' order, ties in a per-query arbitrary order."""
     friendly = ctx.settings.friendly_parameter_errors
-    filters = list_filters(ctx, call.args.get("filter"))
+    filters = list_filters(ctx, call.params)
     # The server passes ``page`` (default 1) into the filters, overriding any filter[page].
     page = call.args.get("page", "1")
     win = window(filters, page if isinstance(page, str) else "1", friendly=friendly)
@@ -137,7 +137,7 @@ def get_customers_count(ctx: RequestContext, call: Call) -> Answer:
             "woocommerce_api_user_cannot_read_customers_count",
             "You do not have permission to read the customers count",
         )
-    filters = list_filters(ctx, call.args.get("filter"))
+    filters = list_filters(ctx, call.params)
     win = window(filters, filters.get("page"), friendly=ctx.settings.friendly_parameter_errors)
     return Answer({"count": count_customers(ctx, filters, win)})
 

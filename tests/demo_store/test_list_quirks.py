@@ -414,3 +414,22 @@ def test_role_filter(sort_set: SortSet, role: str, expected: str) -> None:
     assert listed == wanted
     count = sort_set.get([("filter[role]", role)], "/customers/count").json()
     assert count == {"count": len(wanted)}
+
+
+# -- WordPress' slashes -------------------------------------------------------------------------
+
+
+def test_a_quote_in_the_search_is_slashed_and_matches_nobody(start_store: StoreFactory) -> None:
+    """Section 19.2: WordPress adds slashes to query values, so ``filter[q]=o'brien@…`` looks
+    for ``o\\'brien@…`` and finds nobody (list and count); the API's extra URL-decoding comes
+    after the slashes, so a doubly encoded ``%2527`` reaches the search as a bare quote."""
+    client = StoreHttp(start_store())
+    answer = client.post("/customers", {"customer": {"email": "o'brien@example.com"}})
+    assert answer.status_code == 201, answer.text
+    plain = client.get("/customers", [("filter[q]", "o'brien@example.com")])
+    assert plain.json() == {"customers": []}
+    assert plain.headers["X-WC-Total"] == "0"
+    count = client.get("/customers/count", [("filter[q]", "o'brien@example.com")])
+    assert count.json() == {"count": 0}
+    doubly = client.get("/customers", [("filter[q]", "o%27brien@example.com")])
+    assert [c["email"] for c in doubly.json()["customers"]] == ["o'brien@example.com"]
