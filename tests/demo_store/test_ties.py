@@ -18,6 +18,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import count
 
 import pytest
@@ -148,7 +149,7 @@ def test_tie_break_sql_computes_the_documented_hash() -> None:
     for salt in [0, 2**91 - 1, *(random.Random(n).getrandbits(91) for n in range(4))]:
         sql = f"SELECT id FROM users ORDER BY {tie_break_sql(salt)}"
         in_sql = [row[0] for row in conn.execute(sql)]
-        assert in_sql == sorted(ids, key=lambda n, s=salt: tie_hash(s, n))
+        assert in_sql == sorted(ids, key=partial(tie_hash, salt))
         assert len({tie_hash(salt, n) for n in ids}) == len(ids)
         orders.append(in_sql)
     assert len({tuple(order) for order in orders}) == len(orders)
