@@ -89,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="spend the costs as CPU work instead of sleeping, so store and client compete "
         "for the CPU as on one small machine (figures then vary with the machine's load)",
     )
+    parser.add_argument(
+        "--tie-seed",
+        type=int,
+        default=0,
+        help="seed of the order of tied customers in lists (replays a walk)",
+    )
+    parser.add_argument(
+        "--friendly-errors",
+        action="store_true",
+        help="answer 400 where a real store crashes with a 500 (e.g. filter[limit]=abc)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
 
@@ -125,6 +136,8 @@ def store_config(options: argparse.Namespace) -> StoreConfig:
         php_workers=options.php_workers,
         php_time_limit_s=options.php_time_limit,
         burn_cpu=options.burn_cpu,
+        tie_seed=options.tie_seed,
+        friendly_parameter_errors=options.friendly_errors,
     )
 
 

@@ -29,11 +29,18 @@ class StoreSettings:
             Signatures and links are built from it, never from the request's Host header.
         ssl: whether the store is served over HTTPS (decides Basic auth versus OAuth).
         generate_password: WooCommerce's "generate password" option for new customers.
+        tie_seed: seeds the order of tied rows in lists (see ``app.demo_store.ties``): the same
+            seed and the same requests give the same orders, so a failing walk can be replayed.
+        friendly_parameter_errors: answer a clear 400 ``demo_store_invalid_parameter`` where a
+            real store crashes with a 500 "critical error" (a non-numeric ``filter[limit]``, a
+            scalar ``filter``). Off by default: the demo store crashes like a real one.
     """
 
     home_url: str
     ssl: bool
     generate_password: bool = True
+    tie_seed: int = 0
+    friendly_parameter_errors: bool = False
     name: str = "Demo Store"
     description: str = "A WooCommerce-compatible store that runs inside Woo Customers"
     currency: str = "USD"

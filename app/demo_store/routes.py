@@ -16,10 +16,10 @@ from typing import Any
 from app.api.oauth import PhpParam
 from app.demo_store import customer_writes, orders
 from app.demo_store.context import RequestContext
-from app.demo_store.customer_query import customer_query
+from app.demo_store.customer_query import count_customers, list_filters, select_customers
 from app.demo_store.customers import customer_objects, find_customer, find_customer_by_email
 from app.demo_store.errors import ApiError
-from app.demo_store.listing import Window, paging_headers, sql_limit, trim_fields, window
+from app.demo_store.listing import Window, paging_headers, trim_fields, window
 from app.domain.email import is_email
 
 READ = ("HEAD", "GET")
@@ -90,7 +90,7 @@ class Route:
         return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", self.pattern)
 
 
-def _trimmed(call: Call, data: dict[str, Any]) -> dict[str, Any]:
+def _trimmed(call: Call, data: dict[str, Any]) -> dict[str, Any] | list[Any]:
     fields = call.text("fields")
     return trim_fields(data, fields) if fields else data
 
@@ -110,41 +110,36 @@ def _paging(
 
 
 def get_customers(ctx: RequestContext, call: Call) -> Answer:
-    """``GET /customers``."""
-    conn = ctx.db.connection()
-    filters = call.filters
-    query = customer_query(filters)
-    win = window(filters, call.text("page"))
-    total = conn.execute(
-        f"SELECT COUNT(*) FROM users {query.where_sql}",
-        query.params,
-    ).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT * FROM users {query.where_sql} ORDER BY {query.order_by} {sql_limit(win)}",
-        query.params,
-    ).fetchall()
+    """``GET /customers``: one page in WordPress' order, ties in a per-query arbitrary order."""
+    friendly = ctx.settings.friendly_parameter_errors
+    filters = list_filters(ctx, call.params)
+    # The server passes ``page`` (default 1) into the filters, overriding any filter[page].
+    page = call.args.get("page", "1")
+    win = window(filters, page if isinstance(page, str) else "1", friendly=friendly)
+    rows, total = select_customers(ctx, filters, win)
     # Without list_users every row is skipped, yet the headers still tell the real total.
     visible = rows if ctx.caller.can("list_users") else []
+    conn = ctx.db.connection()
     customers = [_trimmed(call, c) for c in customer_objects(conn, visible, ctx.settings)]
     headers = _paging(ctx, call, total, win, len(rows))
     return Answer({"customers": customers}, headers=headers)
 
 
 def get_customers_count(ctx: RequestContext, call: Call) -> Answer:
-    """``GET /customers/count``."""
+    """``GET /customers/count``: the list's query without its paging (section 9.4).
+
+    It runs the same ``query_customers``, so the list's crashes and refused statements happen
+    here too (``filter[limit]=abc``; ``filter[page]=0``, since nothing overrides it here).
+    """
     if not ctx.caller.can("list_users"):
         raise ApiError(
             401,
             "woocommerce_api_user_cannot_read_customers_count",
             "You do not have permission to read the customers count",
         )
-    query = customer_query(call.filters)
-    count = (
-        ctx.db.connection()
-        .execute(f"SELECT COUNT(*) FROM users {query.where_sql}", query.params)
-        .fetchone()[0]
-    )
-    return Answer({"count": count})
+    filters = list_filters(ctx, call.params)
+    win = window(filters, filters.get("page"), friendly=ctx.settings.friendly_parameter_errors)
+    return Answer({"count": count_customers(ctx, filters, win)})
 
 
 def _one_customer(ctx: RequestContext, call: Call, customer_id: int) -> Answer:

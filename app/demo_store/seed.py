@@ -6,6 +6,14 @@ and the download permissions those orders grant. The same ``(customers, seed)`` 
 same rows: every random choice comes from one ``random.Random(seed)`` drawn in a fixed sequence,
 and all times lie between two fixed anchors (2019-01-01 and 2026-09-30 UTC), never "now".
 
+Registrations come in bursts, as on real stores (wc-api-v3-behavior.md section 19.1): about two
+customers in five arrive through a bulk path (an import, a script, the bulk endpoint) that
+creates 12 to 30 of them per second, so they share registration seconds; and a few bulk edits
+give many customers the same ``last_update``. Lists ordered by either therefore have ties, and
+a page walk in such an order loses customers there as it does on a real store. The bursts are
+drawn from a second generator (seeded from the same seed), so the names, addresses and orders
+of the main sequence stay what they were.
+
 The work is done in two passes inside one write transaction, so that order ids can follow the
 order dates across the whole store without building every customer and order up front:
 
@@ -46,6 +54,10 @@ _DAY: Final = 86_400
 # Rows are handed to SQLite in chunks: large enough to amortise the call, small enough to keep
 # memory flat however many customers are asked for.
 _CHUNK: Final = 5_000
+
+# Customers a bulk path creates (or edits) per second, as seen on real stores (section 19.1).
+_BURST_MIN: Final = 12
+_BURST_MAX: Final = 30
 
 # Order keys pack (created_at, customer id) into one int; ids must fit below the shift.
 _ID_BITS: Final = 32
@@ -417,12 +429,46 @@ def seed_store(db: Database, *, customers: int, seed: int) -> None:
         ).fetchall()
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
-        seeder = _Seeder(conn, random.Random(seed))
+        seeder = _Seeder(conn, random.Random(seed), random.Random(f"{seed}/bursts"))
         seeder.add_products()
         order_keys = seeder.add_customers(customers)
         seeder.add_orders(order_keys)
         for _, sql in indexes:
             conn.execute(sql)
+
+
+def _in_bursts(times: Sequence[int], rng: random.Random) -> list[int]:
+    """Registration times with about two in five collapsed into bursts.
+
+    A burst is an import: 12 to ``largest`` customers created 12 to 30 per second from the time
+    of its first one. Runs of single sign-ups (their count drawn so that bursts hold about 40%
+    of the customers) separate the bursts. The result stays sorted: whoever signed up during a
+    burst's seconds is moved to the second after it.
+    """
+    out = list(times)
+    count = len(out)
+    largest = max(_BURST_MIN, min(240, count // 4))
+    index, floor = 0, _ANCHOR_START
+    while index < count:
+        # Single sign-ups: on average 1.5 times a burst, so bursts hold about 40% of everyone.
+        singles = rng.randint(0, int(1.5 * (_BURST_MIN + largest)))
+        for position in range(index, min(count, index + singles)):
+            floor = out[position] = min(max(out[position], floor), _ANCHOR_END)
+        index += singles
+        if index >= count:
+            break
+        size = min(count - index, rng.randint(_BURST_MIN, largest))
+        second = max(floor, min(out[index], _ANCHOR_END - size // _BURST_MIN - 1))
+        end = index + size
+        while index < end:
+            per_second = rng.randint(_BURST_MIN, _BURST_MAX)
+            for position in range(index, min(end, index + per_second)):
+                out[position] = min(second, _ANCHOR_END)
+            index += per_second
+            second += 1
+        index = end
+        floor = min(second, _ANCHOR_END)
+    return out
 
 
 @cache
@@ -484,10 +530,11 @@ class _Seeder:
     million draws.
     """
 
-    def __init__(self, conn: sqlite3.Connection, rng: random.Random) -> None:
+    def __init__(self, conn: sqlite3.Connection, rng: random.Random, bursts: random.Random) -> None:
         self.conn = conn
         self.rng = rng
         self.rnd = rng.random
+        self.bursts = bursts
         self.locales = _Weighted([(locale, locale.weight) for locale in LOCALES])
         self.products: list[_StoreProduct] = []
         self.release_times: list[int] = []
@@ -574,6 +621,7 @@ class _Seeder:
         span = _ANCHOR_END - _ANCHOR_START
         rnd = self.rnd
         registrations = sorted(_ANCHOR_START + int(rnd() ** 0.7 * span) for _ in range(count))
+        registrations = _in_bursts(registrations, self.bursts)
         rows = _Rows(self.conn, "users", _USER_COLUMNS)
         order_keys: list[int] = []
         for user_id, registered in enumerate(registrations, start=self.first_customer_id):
@@ -581,10 +629,42 @@ class _Seeder:
             if user_id % _CHUNK == 0:
                 rows.flush()
         rows.flush()
+        self._bulk_edits(registrations)
         # About one order in twenty is placed without an account.
         for _ in range(round(len(order_keys) / 19)):
             order_keys.append(self._between(_ANCHOR_START, _ANCHOR_END) << _ID_BITS)
         return order_keys
+
+    def _bulk_edits(self, registrations: Sequence[int]) -> None:
+        """Give batches of customers one ``last_update`` second, as a bulk edit does.
+
+        Each edit touches customers registered before it, 12 to 30 per second, and only those
+        whose own last update is older (an edit never moves ``last_update`` back).
+        """
+        count = len(registrations)
+        if count < 2:
+            return
+        rng = self.bursts
+        largest = max(_BURST_MIN, min(600, count // 8))
+        # Enough edits to touch about 15% of the customers.
+        batches = max(1, round(0.15 * count / ((_BURST_MIN + largest) / 2)))
+        edits: list[tuple[int, int, int]] = []
+        for _ in range(batches):
+            wanted = rng.randint(_BURST_MIN, largest)
+            latest = _ANCHOR_END - wanted // _BURST_MIN - 1
+            start = rng.randint(min(registrations[count // 2], latest), latest)
+            eligible = bisect.bisect_right(registrations, start)
+            chosen = sorted(rng.sample(range(eligible), min(eligible, wanted)))
+            second, room = start, rng.randint(_BURST_MIN, _BURST_MAX)
+            for index in chosen:
+                if not room:
+                    second, room = second + 1, rng.randint(_BURST_MIN, _BURST_MAX)
+                user_id = self.first_customer_id + index
+                edits.append((second, user_id, second))
+                room -= 1
+        self.conn.executemany(
+            "UPDATE users SET last_update = ? WHERE id = ? AND last_update < ?", edits
+        )
 
     def _customer(self, user_id: int, registered: int, order_keys: list[int]) -> tuple[object, ...]:
         rnd = self.rnd

@@ -61,6 +61,10 @@ class StoreConfig:
         php_workers: requests served at once; more wait for a worker. 0: no limit.
         php_time_limit_s: PHP's ``max_execution_time``; a costlier request fails. 0: none.
         burn_cpu: spend the costs as CPU work instead of sleeping.
+        tie_seed: seed of the order of tied rows in lists (``StoreSettings.tie_seed``); pass the
+            seed a failing test reports to replay its walks.
+        friendly_parameter_errors: answer 400 instead of a real store's 500 crash for
+            parameters that crash one (``StoreSettings.friendly_parameter_errors``).
     """
 
     host: str = "127.0.0.1"
@@ -74,6 +78,8 @@ class StoreConfig:
     generate_password: bool = True
     site_url: str | None = None
     allow_remote: bool = False
+    tie_seed: int = 0
+    friendly_parameter_errors: bool = False
     request_cost_ms: float = 0.0
     customer_cost_ms: float = 0.0
     php_workers: int = 0
@@ -159,6 +165,8 @@ class DemoStore:
             home_url=home_url,
             ssl=ssl_context is not None,
             generate_password=config.generate_password,
+            tie_seed=config.tie_seed,
+            friendly_parameter_errors=config.friendly_parameter_errors,
         )
         app: WSGIApp = StoreApp(self.settings, self.db)
         self.costs: CostMiddleware | None = None

@@ -1,7 +1,9 @@
 """Robustness of the demo store against bad input: bodies, shapes, types, sizes, routes, query.
 
 Whatever a client sends, the store answers (never hangs or drops the connection) with its JSON
-envelope, never a 5xx and never a traceback. Where section 1.3, 4, 6 or 8 of
+envelope, never a traceback, and never a 5xx except where a real store crashes too (section 19.4:
+a non-numeric ``filter[limit]`` or a scalar ``filter`` on the list and count answer WordPress'
+"critical error" 500, byte for byte as a real store sent it). Where section 1.3, 4, 6 or 8 of
 wc-api-v3-behavior.md determines the answer (PHP's ``json_decode`` failing means "Missing
 parameter data"; ``[]`` and ``{}`` are the same PHP array; ``intval``/``absint`` saturate
 instead of overflowing; an address that is not an object is ignored) the exact answer is
@@ -18,18 +20,21 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import math
+import re
 import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
+from app.api.oauth import php_query_params
 from app.demo_store import DemoStore, StoreConfig
 from tests.demo_store.conftest import JOAO_SILVA, JOHN_DOE, Shop
 from tests.support.store_http import StoreHttp
@@ -55,6 +60,14 @@ UNSUPPORTED = {
         {"code": "woocommerce_api_unsupported_method", "message": "Unsupported request method"}
     ]
 }
+#: What a real store (WooCommerce 3.5.3 on PHP 8) answered to filter[limit]=abc and filter=abc,
+#: exactly as recorded (transcripts/legacy-v3-wc-3.5.3.jsonl), PHP's escaping kept.
+CRITICAL_ERROR = (
+    b'{"code":"internal_server_error","message":"<p>There has been a critical error on this'
+    b' website.<\\/p><p><a href=\\"https:\\/\\/wordpress.org\\/support\\/article\\/'
+    b'faq-troubleshooting\\/\\">Learn more about troubleshooting WordPress.<\\/a><\\/p>",'
+    b'"data":{"status":500},"additional_errors":[]}'
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,40 @@ def assert_json_answer(raw: Raw) -> Any:
             assert error["code"]
             assert error["message"]
     return body
+
+
+def assert_critical_error(raw: Raw) -> None:
+    """WordPress' critical-error answer, as a real store sends it when PHP dies."""
+    assert raw.status == 500, (raw.status, raw.body[:500])
+    assert raw.headers.get("content-type") == JSON_TYPE, raw.headers
+    assert raw.body == CRITICAL_ERROR
+
+
+def crashes_a_real_store(route: str, query: str) -> bool:
+    """Whether PHP 8 dies on this query string for the list or count route (section 19.4).
+
+    ``filter`` given as text is written to like an array; a ``filter[limit]`` that is neither
+    empty ("" or "0") nor -1 (PHP 8 compares numeric strings as numbers) but ``absint``s to 0
+    divides the page count by zero. The parameters are read as the store reads them: PHP's
+    ``$_GET`` shape, then the API's extra URL-decoding.
+    """
+    if route not in ("/customers", "/customers/count"):
+        return False
+    params = php_query_params(parse_qsl(query, keep_blank_values=True))
+    value = params.get("filter")
+    if isinstance(value, str):
+        return True
+    limit = unquote_plus((value or {}).get("limit", ""))
+    if limit in ("", "0"):
+        return False
+    number = re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*", limit, re.ASCII)
+    if number and float(limit) == -1:
+        return False
+    leading = re.match(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", limit, re.ASCII)
+    if leading is None:
+        return True
+    value_read = float(leading.group())
+    return not math.isinf(value_read) and abs(int(value_read)) == 0
 
 
 def assert_error(raw: Raw, status: int, code: str | None = None) -> dict[str, str]:
@@ -883,9 +930,13 @@ QUERY_ROUTES = ["/customers", "/customers/count", "/customers/{c1}", "/customers
 def test_garbage_query_parameters_get_a_json_answer(
     shared_shop: Shop, route: str, query: str
 ) -> None:
-    """Whatever the query string: an answer in the store's JSON envelope, never a 5xx, never a
-    traceback, never a dropped or hanging connection."""
+    """Whatever the query string: an answer in the store's JSON envelope, never a traceback,
+    never a dropped or hanging connection, never a 5xx except the critical error exactly where
+    a real store crashes (filter=abc, filter=, filter[limit]=abc on the list and count)."""
     raw = send(shared_shop, "GET", f"{_target(shared_shop, route)}?{query}")
+    if crashes_a_real_store(route, query):
+        assert_critical_error(raw)
+        return
     body = assert_json_answer(raw)
     if raw.status == 200 and route == "/customers":
         assert isinstance(body["customers"], list)
@@ -894,9 +945,10 @@ def test_garbage_query_parameters_get_a_json_answer(
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("filter=abc", "both"),
-        ("page=abc", "both"),
-        ("page=0", "both"),
+        # absint("abc") and absint("0") are page 0: a negative SQL offset, which MySQL
+        # refuses; the page is empty (section 19.4).
+        ("page=abc", "none"),
+        ("page=0", "none"),
         ("page=-3", "none"),  # absint(-3) is page 3: past the end
         ("fields[]=id", "both"),
         ("filter[q]=%FF%FE", "none"),
@@ -908,7 +960,7 @@ def test_garbage_query_parameters_get_a_json_answer(
         ("filter[q]=1e999", "none"),
         ("filter[q]=" + HUGE + "123", "none"),
         ("filter[q]=" + "9" * 400, "none"),
-        ("page=%EF%BC%92", "both"),  # a full-width "2": absint gives 0, i.e. page 1
+        ("page=%EF%BC%92", "none"),  # a full-width "2": absint gives 0, i.e. page 0
     ],
     ids=lambda value: value[:40],
 )
@@ -916,8 +968,9 @@ def test_garbage_query_parameters_list_what_php_would(
     shared_shop: Shop, query: str, expected: str
 ) -> None:
     """Where PHP's ``absint``/``intval`` and the search rules decide, the list is what a real
-    store answers: enormous numbers saturate (a page past the end is empty, section 9.1),
-    numeric searches that match nobody find nobody."""
+    store answers: enormous numbers saturate (a page past the end is empty, section 9.1), a
+    page ``absint`` reads as 0 is empty (section 19.4), numeric searches that match nobody find
+    nobody."""
     raw = send(shared_shop, "GET", f"/customers?{query}")
     body = assert_json_answer(raw)
     assert raw.status == 200, body
@@ -929,12 +982,16 @@ def test_garbage_query_parameters_list_what_php_would(
         assert body["customers"] == []
 
 
-@pytest.mark.parametrize("limit", ["abc", "%EF%BC%91"])
-def test_a_page_size_that_is_not_a_number_is_refused(shared_shop: Shop, limit: str) -> None:
-    """Section 9.1 calls a non-numeric ``filter[limit]`` undefined (PHP 8 divides by the string
-    and crashes); the demo store answers a clear 400 instead, also for a full-width digit."""
-    raw = send(shared_shop, "GET", f"/customers?filter[limit]={limit}")
-    assert_error(raw, 400, "demo_store_invalid_parameter")
+@pytest.mark.parametrize("limit", ["abc", "%EF%BC%91", "0.5", "-0", "00"])
+@pytest.mark.parametrize("route", ["/customers", "/customers/count"])
+def test_a_page_size_php_reads_as_zero_crashes_like_a_real_store(
+    shared_shop: Shop, route: str, limit: str
+) -> None:
+    """Section 19.4: a ``filter[limit]`` that is not empty and not -1 but ``absint``s to 0 (text,
+    a full-width digit, "0.5", "-0", "00") makes ``query_customers`` divide by zero: a real
+    store answers WordPress' critical error, and so does the demo store."""
+    raw = send(shared_shop, "GET", f"{route}?filter[limit]={limit}")
+    assert_critical_error(raw)
 
 
 @pytest.mark.parametrize(
@@ -1054,9 +1111,13 @@ def _changes_the_answer_format(query: str) -> bool:
 @example(query="page=" + HUGE)
 def test_any_query_string_gets_json_customers_or_errors(shared_shop: Shop, query: str) -> None:
     """Property: for any query string, authenticated GET /customers answers (within seconds)
-    without a 5xx, with JSON holding either ``customers`` or ``errors``."""
+    with JSON holding either ``customers`` or ``errors``, and without a 5xx unless a real store
+    crashes on that query too, in which case the answer is its critical error."""
     assume(not _changes_the_answer_format(query))
     raw = send(shared_shop, "GET", f"/customers?{query}")
+    if crashes_a_real_store("/customers", query):
+        assert_critical_error(raw)
+        return
     body = assert_json_answer(raw)
     assert ("customers" in body) != ("errors" in body), body
     if "customers" in body:

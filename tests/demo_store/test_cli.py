@@ -187,3 +187,23 @@ def test_https_serves_basic_auth(tls_certificate: tuple[Path, Path]) -> None:
         assert listed.status_code == 200, listed.text
         assert len(listed.json()["customers"]) == 5
         assert stop(process) == 0
+
+
+def test_tie_seed_and_friendly_errors_options() -> None:
+    """``--tie-seed`` replays the order of tied customers (two processes, same seed, same
+    answers; the seed data's bursts tie, so that order is not the id order), and
+    ``--friendly-errors`` answers 400 where a real store crashes (section 19.4)."""
+    options = ("--customers", "60", "--seed", "1", "--tie-seed", "9")
+    orders = []
+    for extra in ((), ("--friendly-errors",)):
+        with running_store(*options, *extra) as (process, info):
+            keys = (info["consumer_key"], info["consumer_secret"])
+            pairs = [("filter[limit]", "-1"), ("fields", "id")]
+            url = signed_url(info["base_url"], "/customers", *keys, pairs=pairs)
+            orders.append([c["id"] for c in requests.get(url, timeout=5).json()["customers"]])
+            url = signed_url(info["base_url"], "/customers", *keys, pairs=[("filter[limit]", "x")])
+            crash = requests.get(url, timeout=5)
+            assert crash.status_code == (400 if extra else 500)
+            assert stop(process) == 0
+    assert orders[0] == orders[1]
+    assert orders[0] != sorted(orders[0])

@@ -79,7 +79,10 @@ def test_fields_trimming_quirks() -> None:
     assert trim_fields(customer, "billing_address") == {
         "billing_address": customer["billing_address"]
     }
-    assert trim_fields(customer, "id.x") == {}
+    # Nothing kept is an empty PHP array, which JSON writes as [] (section 19.4).
+    assert trim_fields(customer, "id.x") == []
+    assert trim_fields(customer, "bogus") == []
+    assert trim_fields(customer, "id,billing_address.bogus") == {"id": 1, "billing_address": []}
 
 
 def test_window_reading() -> None:
@@ -87,8 +90,20 @@ def test_window_reading() -> None:
     assert window({"limit": "5"}, "3") == Window(5, 10)
     assert window({"limit": "-1"}, "3") == Window(-1, 0)
     assert window({"limit": "5", "offset": "3"}, "9") == Window(5, 3)
+    # A size PHP reads as 0 crashes a real store (section 19.4); the friendly option says 400.
     with pytest.raises(ApiError) as error:
         window({"limit": "abc"}, None)
+    assert error.value.status == 500
+    assert error.value.envelope()["code"] == "internal_server_error"
+    with pytest.raises(ApiError) as error:
+        window({"limit": "abc"}, None, friendly=True)
+    assert error.value.status == 400
+    assert error.value.code == "demo_store_invalid_parameter"
+    # page=0 asks MySQL for a negative offset; orders' windows keep their own reading.
+    assert window({}, "0").broken
+    assert not window({"limit": "-1"}, "0").broken
+    with pytest.raises(ApiError) as error:
+        window({"limit": "abc"}, None, posts=True)
     assert error.value.status == 400
 
 

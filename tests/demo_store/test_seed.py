@@ -182,6 +182,8 @@ def test_names_are_international(conn: sqlite3.Connection) -> None:
 
 
 def test_registration_order_and_times(conn: sqlite3.Connection) -> None:
+    """Ids follow registration (ties allowed: bursts share seconds), times stay between the
+    anchors, and a minority was updated after signing up."""
     rows = conn.execute(
         "SELECT registered, last_update FROM users WHERE role = 'customer' ORDER BY id"
     ).fetchall()
@@ -192,6 +194,60 @@ def test_registration_order_and_times(conn: sqlite3.Connection) -> None:
     assert all(registered <= last_update <= END for registered, last_update in rows)
     later = sum(last_update > registered for registered, last_update in rows)
     assert 0 < later < len(rows) / 2
+
+
+def _per_second(conn: sqlite3.Connection, column: str) -> Counter[int]:
+    return Counter(
+        row[0] for row in conn.execute(f"SELECT {column} FROM users WHERE role = 'customer'")
+    )
+
+
+def test_registrations_come_in_bursts_of_12_to_30_per_second(conn: sqlite3.Connection) -> None:
+    """Section 19.1: customers created by bulk paths share registration seconds, 12-30 per
+    second, and they are a good share of a store (here about two in five)."""
+    per_second = _per_second(conn, "registered")
+    burst_seconds = [count for count in per_second.values() if count >= 12]
+    in_bursts = sum(burst_seconds)
+    assert len(burst_seconds) >= 5
+    assert 0.25 * CUSTOMERS <= in_bursts <= 0.6 * CUSTOMERS
+    assert max(per_second.values()) <= 30
+    # Outside the bursts sign-ups are spread out: few seconds hold two customers.
+    assert sum(count for count in per_second.values() if 1 < count < 12) < 0.05 * CUSTOMERS
+
+
+def test_bursts_are_consecutive_seconds_of_consecutive_ids(conn: sqlite3.Connection) -> None:
+    """An import creates its customers one after the other: a burst's ids are consecutive and
+    its seconds follow each other."""
+    rows = conn.execute(
+        "SELECT id, registered FROM users WHERE role = 'customer' ORDER BY id"
+    ).fetchall()
+    per_second = _per_second(conn, "registered")
+    for second, count in per_second.items():
+        if count >= 12:
+            ids = [row[0] for row in rows if row[1] == second]
+            assert ids == list(range(ids[0], ids[0] + count))
+
+
+def test_many_customers_share_a_last_update(conn: sqlite3.Connection) -> None:
+    """Section 19.1: bulk edits give many customers the same ``last_update`` second, so a
+    walk by ``meta_value_num`` on ``last_update`` has ties too."""
+    per_second = _per_second(conn, "last_update")
+    assert max(per_second.values()) >= 12
+    shared = sum(count for count in per_second.values() if count >= 12)
+    assert shared >= 0.2 * CUSTOMERS
+    edited = conn.execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'customer' AND last_update > registered"
+        " AND last_update IN (SELECT last_update FROM users GROUP BY last_update"
+        " HAVING COUNT(*) >= 12)"
+    ).fetchone()[0]
+    assert edited >= 12  # a bulk edit, not only customers who signed up in one burst
+
+
+@pytest.mark.parametrize("customers", [30, 60])
+def test_small_stores_have_a_burst_too(stores: Stores, customers: int) -> None:
+    """Even the small stores of tests have a second shared by at least 12 customers."""
+    conn = stores.seeded("small", customers=customers, seed=1).connection()
+    assert max(_per_second(conn, "registered").values()) >= 12
 
 
 def test_addresses_follow_the_locale_table(conn: sqlite3.Connection) -> None:
