@@ -187,8 +187,12 @@ def cli(store: DemoStore, paths: AppPaths, tmp_path: Path) -> Cli:
 
 
 def store_customers(http: StoreHttp) -> list[dict[str, Any]]:
-    """Every customer as the store itself lists them."""
-    answer = http.get("/customers", [("filter[limit]", "-1")])
+    """Every customer as the store itself lists them, in id order (registration order has
+    ties, which a real store returns in a different order every time)."""
+    answer = http.get(
+        "/customers",
+        [("filter[limit]", "-1"), ("filter[orderby]", "ID"), ("filter[order]", "ASC")],
+    )
     assert answer.status_code == 200, answer.text
     customers: list[dict[str, Any]] = answer.json()["customers"]
     return customers
