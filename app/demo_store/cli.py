@@ -42,6 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--site-url", help="the store's configured URL, if not scheme://host:port")
     parser.add_argument(
+        "--currency", default="USD", help="shop currency code (default USD; symbol HTML-escaped)"
+    )
+    parser.add_argument(
+        "--friendly-errors",
+        action="store_true",
+        help="answer a descriptive error where a real store crashes with its critical-error 500",
+    )
+    parser.add_argument(
+        "--legacy-api-disabled",
+        action="store_true",
+        help="act as a store without the legacy API: every /wc-api/ request is 404 "
+        "woocommerce_api_disabled",
+    )
+    parser.add_argument(
+        "--hpos",
+        action="store_true",
+        help="HPOS order storage: the legacy API sees no orders (customer stats stay right)",
+    )
+    parser.add_argument(
         "--allow-remote", action="store_true", help="permit a host other than loopback"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
@@ -73,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         generate_password=not options.require_password,
         site_url=options.site_url,
         allow_remote=options.allow_remote,
+        currency=options.currency,
+        friendly_errors=options.friendly_errors,
+        legacy_api_disabled=options.legacy_api_disabled,
+        hpos=options.hpos,
     )
     try:
         store = DemoStore.start(config)

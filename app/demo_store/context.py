@@ -1,4 +1,10 @@
-"""What every handler is given: the store's settings, its database and who is calling."""
+"""What every handler is given: the store's settings, its database and who is calling.
+
+This module owns the store-wide options (``StoreSettings``): they model settings a real store
+keeps in ``wp_options`` or in how it was installed, and each one switches on a documented
+real-world behaviour (the legacy API missing, HPOS order storage) or, for ``friendly_errors``,
+switches a real crash off.
+"""
 
 from __future__ import annotations
 
@@ -29,11 +35,22 @@ class StoreSettings:
             Signatures and links are built from it, never from the request's Host header.
         ssl: whether the store is served over HTTPS (decides Basic auth versus OAuth).
         generate_password: WooCommerce's "generate password" option for new customers.
+        friendly_errors: answer a demo-store error that says what was wrong where a real store
+            crashes with its "critical error" 500 (off: crash like a real store).
+        legacy_api_disabled: the store has no legacy API (WooCommerce 9 without the Legacy REST
+            API plugin, or the API switched off): every ``/wc-api/...`` request is answered 404
+            ``woocommerce_api_disabled`` (section 19.5).
+        hpos: orders are kept in WooCommerce's HPOS tables, which the legacy API does not read:
+            a customer's orders list is empty, ``orders/count`` is 0 and ``orders/<id>`` is 404,
+            while the customer's order figures and downloads stay right (section 19.5).
     """
 
     home_url: str
     ssl: bool
     generate_password: bool = True
+    friendly_errors: bool = False
+    legacy_api_disabled: bool = False
+    hpos: bool = False
     name: str = "Demo Store"
     description: str = "A WooCommerce-compatible store that runs inside Woo Customers"
     currency: str = "USD"

@@ -55,6 +55,13 @@ class StoreConfig:
         generate_password: whether new customers may be created without a password.
         site_url: the store's configured URL if not ``scheme://host:port`` (e.g. a sub-directory).
         allow_remote: permit a non-loopback ``host``.
+        currency: the shop currency (its symbol is reported HTML-escaped, e.g. ``&#36;``).
+        friendly_errors: where a real store crashes with its "critical error" 500, answer a
+            demo-store error saying what was wrong instead (default off: crash like a store).
+        legacy_api_disabled: a store without the legacy API (WooCommerce 9 without the Legacy
+            REST API plugin): every ``/wc-api/...`` request is 404 ``woocommerce_api_disabled``.
+        hpos: orders in WooCommerce's HPOS tables, which the legacy API cannot see: customer
+            order lists are empty, ``orders/count`` is 0, ``orders/<id>`` is 404.
     """
 
     host: str = "127.0.0.1"
@@ -68,6 +75,10 @@ class StoreConfig:
     generate_password: bool = True
     site_url: str | None = None
     allow_remote: bool = False
+    currency: str = "USD"
+    friendly_errors: bool = False
+    legacy_api_disabled: bool = False
+    hpos: bool = False
 
 
 def is_loopback(host: str) -> bool:
@@ -135,6 +146,10 @@ class DemoStore:
             home_url=home_url,
             ssl=ssl_context is not None,
             generate_password=config.generate_password,
+            currency=config.currency,
+            friendly_errors=config.friendly_errors,
+            legacy_api_disabled=config.legacy_api_disabled,
+            hpos=config.hpos,
         )
         self._app = FaultMiddleware(
             StoreApp(self.settings, self.db),
