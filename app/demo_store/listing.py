@@ -100,11 +100,15 @@ def paging_headers(
     ssl: bool,
     request_path: str,
     params: Mapping[str, PhpParam],
+    posts: bool = False,
 ) -> list[tuple[str, str]]:
-    """``X-WC-Total``, ``X-WC-TotalPages`` and the ``Link`` lines of a list answer."""
+    """``X-WC-Total``, ``X-WC-TotalPages`` and the ``Link`` lines of a list answer.
+
+    ``posts`` selects WordPress' post query (orders), which has no single-item exception.
+    """
     total_pages = win.total_pages(total)
     headers = [("X-WC-Total", str(total)), ("X-WC-TotalPages", str(total_pages))]
-    if item_count == 1:
+    if item_count == 1 and not posts:
         return headers
     page = win.link_page
     base = _link_base(home_url, ssl, request_path, params)
