@@ -55,8 +55,11 @@ class ApiKey:
     permissions: str
 
 
-def _clean_key(value: str) -> str:
-    """Timestamps and nonces keep only ``[a-z0-9_-]`` (lower-cased) before they are checked."""
+def _sanitize_key(value: str) -> str:
+    """WordPress' ``sanitize_key``: lower-cased, then only ``[a-z0-9_-]`` kept.
+
+    The store applies it to OAuth timestamps and nonces, not to consumer keys.
+    """
     return _KEY_CHARACTERS.sub("", value.lower())
 
 
@@ -206,8 +209,8 @@ class Authenticator:
         self._check_timestamp_and_nonce(
             conn,
             row["id"],
-            _clean_key(values["oauth_timestamp"]),
-            _clean_key(values["oauth_nonce"]),
+            _sanitize_key(values["oauth_timestamp"]),
+            _sanitize_key(values["oauth_nonce"]),
         )
         return row
 

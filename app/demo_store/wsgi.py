@@ -135,7 +135,7 @@ class StoreApp:
     # -- the raw request ------------------------------------------------------------------
 
     def _request_uri(self, request: Request) -> str:
-        """``$_SERVER['REQUEST_URI']``: path and query as sent, undecoded, then slashed."""
+        """``$_SERVER['REQUEST_URI']``: path and query as sent, undecoded (not yet slashed)."""
         environ = request.environ
         raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
         if not raw:
@@ -185,13 +185,13 @@ class StoreApp:
             return found
         api = found
         if self.settings.legacy_api_disabled:
-            return self._finish(request, request.method, api.params, None, api_disabled())
+            return self._finish(request, request.method, api.params, api_disabled())
         method = self._effective_method(request, api.params)
         try:
             answer: Answer | StoreError = self._serve(request, api, method)
         except StoreError as error:
             answer = error
-        return self._finish(request, method, api.params, answer, None)
+        return self._finish(request, method, api.params, answer)
 
     @staticmethod
     def _effective_method(request: Request, params: Mapping[str, PhpParam]) -> str:
@@ -298,18 +298,15 @@ class StoreApp:
         request: Request,
         method: str,
         params: Mapping[str, PhpParam],
-        answer: Answer | StoreError | None,
-        unwrapped: StoreError | None,
+        answer: Answer | StoreError,
     ) -> Response:
         """Write the answer: JSON, or JSONP when ``_jsonp`` is given; no body for HEAD."""
-        jsonp = JsonpHandling.WRAP
         if isinstance(answer, Answer):
             body, status, headers = answer.body, answer.status, list(answer.headers)
+            jsonp = JsonpHandling.WRAP
         else:
-            error = answer if answer is not None else unwrapped
-            assert error is not None
-            body, status, jsonp = error.body(), error.status, error.jsonp
-            headers = list(error.headers.items())
+            body, status, jsonp = answer.body(), answer.status, answer.jsonp
+            headers = list(answer.headers.items())
         callback = params.get("_jsonp")
         if callback is None or jsonp is JsonpHandling.IGNORE:
             response = _json_response(body, status)
