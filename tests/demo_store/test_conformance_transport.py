@@ -1,10 +1,12 @@
 """Conformance of the demo store's transport and routing: section 16 cases 21-32 (section 1).
 
 Every numbered case has its own test named after it. The extra tests pin further rules of
-section 1: case-insensitive routes, query values overriding path values, method override
-details (query only, lower case, OAuth signing with the overridden method), JSONP executing the
-request before checking the callback, PHP's JSON escaping, no CORS headers, the non-pretty
-permalink route and the unchecked Content-Type.
+section 1, as corrected by what real stores do (section 19): case-insensitive routes, trailing
+slashes trimmed (200 over HTTPS, a broken signature over HTTP), query values overriding path
+values, method override details (``?_method`` upper-cased, the header used verbatim, OAuth
+signing with the overridden method), JSONP callbacks of letters, digits and ``_`` only, JSONP
+executing the request before checking the callback, PHP's JSON escaping, no CORS headers, the
+non-pretty permalink route and the unchecked Content-Type.
 """
 
 from __future__ import annotations
