@@ -1,9 +1,13 @@
-"""API keys and authentication exactly as a WooCommerce store checks them (section 12).
+"""API keys and authentication exactly as a WooCommerce store checks them (sections 12, 19.2).
 
-Over HTTPS a store takes ``consumer_key``/``consumer_secret`` query parameters or HTTP Basic;
-over plain HTTP only OAuth 1.0a one-legged signatures in the query string. The two never mix.
-Messages, statuses (a missing OAuth parameter is a 404) and the order of checks are the
-plugin's. Keys are stored as WooCommerce stores them: the key as an HMAC, the secret in clear.
+This module owns the store's keys and its authentication. Over HTTPS a store takes
+``consumer_key``/``consumer_secret`` query parameters or HTTP Basic; over plain HTTP only OAuth
+1.0a one-legged signatures in the query string. The two never mix. Messages, statuses (a missing
+OAuth parameter is a 404) and the order of checks are the store's. Keys are stored as
+WooCommerce stores them: the key as an HMAC, the secret in clear; both are compared exactly, so
+an upper-cased key or secret is refused (section 19.2). Signatures are checked with the store's
+own implementation (:mod:`app.demo_store.signature`) over the route as it came in REQUEST_URI,
+never over a decoded one.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote
 
-from app.api import oauth
-from app.api.oauth import PhpParam
+from app.demo_store import signature
 from app.demo_store.context import ROLE_CAPABILITIES, Caller, StoreSettings
 from app.demo_store.errors import auth_error
+from app.demo_store.phpquery import PhpParam, php_empty
+from app.demo_store.sanitize import sanitize_text_field
 from app.demo_store.schema import Database
 
 #: How far a request's OAuth timestamp may be from the server clock, in seconds.
@@ -51,8 +55,11 @@ class ApiKey:
     permissions: str
 
 
-def _clean_key(value: str) -> str:
-    """The plugin lower-cases keys and secrets and drops anything but ``[a-z0-9_-]``."""
+def _sanitize_key(value: str) -> str:
+    """WordPress' ``sanitize_key``: lower-cased, then only ``[a-z0-9_-]`` kept.
+
+    The store applies it to OAuth timestamps and nonces, not to consumer keys.
+    """
     return _KEY_CHARACTERS.sub("", value.lower())
 
 
@@ -94,14 +101,22 @@ def list_api_keys(conn: sqlite3.Connection) -> list[tuple[str, ApiKey]]:
 
 @dataclass(frozen=True)
 class Credentials:
-    """What a request brought to authenticate with."""
+    """What a request brought to authenticate with.
+
+    Attributes:
+        method: the effective method (after ``_method`` or the override header).
+        route: the decoded route (for diagnostics; never signed).
+        params: ``$_GET`` after magic quotes.
+        basic: the HTTP Basic user and password, if any.
+        signed_route: the route as WordPress reads it from ``REQUEST_URI``: still
+            percent-encoded as sent, with magic-quote backslashes (section 19.2); OAuth
+            signatures are checked against this, never against the decoded route.
+    """
 
     method: str
     route: str
     params: Mapping[str, PhpParam]
     basic: tuple[str, str] | None
-    #: The route as WordPress reads it from ``REQUEST_URI``: still percent-encoded as sent
-    #: (section 19.2); OAuth signatures are checked against this, never the decoded route.
     signed_route: str = ""
 
 
@@ -134,15 +149,16 @@ class Authenticator:
 
     @staticmethod
     def _find_key(conn: sqlite3.Connection, consumer_key: str) -> sqlite3.Row | None:
+        # The key is only run through sanitize_text_field: its case must match.
         row: sqlite3.Row | None = conn.execute(
             "SELECT * FROM api_keys WHERE consumer_key_hash = ?",
-            (hash_consumer_key(_clean_key(consumer_key)),),
+            (hash_consumer_key(sanitize_text_field(consumer_key)),),
         ).fetchone()
         return row
 
     @staticmethod
     def _secret_matches(row: sqlite3.Row, secret: str) -> bool:
-        return hmac.compare_digest(row["consumer_secret"], _clean_key(secret))
+        return hmac.compare_digest(row["consumer_secret"].encode(), secret.encode())
 
     def _ssl_key(self, conn: sqlite3.Connection, credentials: Credentials) -> sqlite3.Row:
         query_key = credentials.params.get("consumer_key")
@@ -150,8 +166,8 @@ class Authenticator:
         if (
             isinstance(query_key, str)
             and isinstance(query_secret, str)
-            and query_key
-            and query_secret
+            and not php_empty(query_key)
+            and not php_empty(query_secret)
         ):
             row = self._find_key(conn, query_key)
             if row is None:
@@ -160,7 +176,7 @@ class Authenticator:
                 raise auth_error(401, "Consumer secret is invalid.")
             return row
         user, password = credentials.basic or ("", "")
-        if not user or not password:
+        if php_empty(user) or php_empty(password):
             raise auth_error(401, "Consumer Secret is invalid.", BASIC_CHALLENGE)
         row = self._find_key(conn, user)
         if row is None:
@@ -174,29 +190,27 @@ class Authenticator:
         values: dict[str, str] = {}
         for name in _OAUTH_REQUIRED:
             value = params.get(name)
-            if not isinstance(value, str) or not value:
+            if not isinstance(value, str) or php_empty(value):
                 raise auth_error(404, f"{name} parameter is missing")
             values[name] = value
         row = self._find_key(conn, values["oauth_consumer_key"])
         if row is None:
             raise auth_error(401, "Consumer key is invalid.")
         signed = {name: value for name, value in params.items() if name != "oauth_signature"}
-        base_uri = oauth.signature_base_uri(
-            self._settings.api_url, credentials.signed_route or credentials.route
-        )
-        text = oauth.string_to_sign(credentials.method, base_uri, signed)
+        uri = signature.base_uri(self._settings.api_url, credentials.signed_route)
+        text = signature.string_to_sign(credentials.method, uri, signed)
         method = values["oauth_signature_method"]
-        if method not in oauth.SIGNATURE_METHODS:
+        if method not in signature.DIGESTS:
             raise auth_error(401, "Invalid signature - signature method is invalid.")
-        expected = oauth.signature(text, row["consumer_secret"], method)
-        provided = unquote(values["oauth_signature"].replace(" ", "+"))
-        if not hmac.compare_digest(expected, provided):
+        expected = signature.expected_signature(text, row["consumer_secret"], method)
+        provided = signature.provided_signature(values["oauth_signature"])
+        if not hmac.compare_digest(expected.encode(), provided.encode()):
             raise auth_error(401, "Invalid signature - provided signature does not match.")
         self._check_timestamp_and_nonce(
             conn,
             row["id"],
-            _clean_key(values["oauth_timestamp"]),
-            _clean_key(values["oauth_nonce"]),
+            _sanitize_key(values["oauth_timestamp"]),
+            _sanitize_key(values["oauth_nonce"]),
         )
         return row
 

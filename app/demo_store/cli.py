@@ -45,6 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--site-url", help="the store's configured URL, if not scheme://host:port")
     parser.add_argument(
+        "--currency", default="USD", help="shop currency code (default USD; symbol HTML-escaped)"
+    )
+    parser.add_argument(
+        "--friendly-errors",
+        action="store_true",
+        help="answer a descriptive error where a real store crashes with its critical-error 500",
+    )
+    parser.add_argument(
+        "--legacy-api-disabled",
+        action="store_true",
+        help="act as a store without the legacy API: every /wc-api/ request is 404 "
+        "woocommerce_api_disabled",
+    )
+    parser.add_argument(
+        "--hpos",
+        action="store_true",
+        help="HPOS order storage: the legacy API sees no orders (customer stats stay right)",
+    )
+    parser.add_argument(
         "--allow-remote", action="store_true", help="permit a host other than loopback"
     )
     costs = parser.add_argument_group(
@@ -95,11 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="seed of the order of tied customers in lists (replays a walk)",
     )
-    parser.add_argument(
-        "--friendly-errors",
-        action="store_true",
-        help="answer 400 where a real store crashes with a 500 (e.g. filter[limit]=abc)",
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
 
@@ -137,7 +151,10 @@ def store_config(options: argparse.Namespace) -> StoreConfig:
         php_time_limit_s=options.php_time_limit,
         burn_cpu=options.burn_cpu,
         tie_seed=options.tie_seed,
-        friendly_parameter_errors=options.friendly_errors,
+        currency=options.currency,
+        friendly_errors=options.friendly_errors,
+        legacy_api_disabled=options.legacy_api_disabled,
+        hpos=options.hpos,
     )
 
 

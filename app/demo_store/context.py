@@ -1,4 +1,10 @@
-"""What every handler is given: the store's settings, its database and who is calling."""
+"""What every handler is given: the store's settings, its database and who is calling.
+
+This module owns the store-wide options (``StoreSettings``): they model settings a real store
+keeps in ``wp_options`` or in how it was installed, and each one switches on a documented
+real-world behaviour (the legacy API missing, HPOS order storage) or, for ``friendly_errors``,
+switches a real crash off.
+"""
 
 from __future__ import annotations
 
@@ -31,16 +37,23 @@ class StoreSettings:
         generate_password: WooCommerce's "generate password" option for new customers.
         tie_seed: seeds the order of tied rows in lists (see ``app.demo_store.ties``): the same
             seed and the same requests give the same orders, so a failing walk can be replayed.
-        friendly_parameter_errors: answer a clear 400 ``demo_store_invalid_parameter`` where a
-            real store crashes with a 500 "critical error" (a non-numeric ``filter[limit]``, a
-            scalar ``filter``). Off by default: the demo store crashes like a real one.
+        friendly_errors: answer a demo-store error that says what was wrong where a real store
+            crashes with its "critical error" 500 (off: crash like a real store).
+        legacy_api_disabled: the store has no legacy API (WooCommerce 9 without the Legacy REST
+            API plugin, or the API switched off): every ``/wc-api/...`` request is answered 404
+            ``woocommerce_api_disabled`` (section 19.5).
+        hpos: orders are kept in WooCommerce's HPOS tables, which the legacy API does not read:
+            a customer's orders list is empty, ``orders/count`` is 0 and ``orders/<id>`` is 404,
+            while the customer's order figures and downloads stay right (section 19.5).
     """
 
     home_url: str
     ssl: bool
     generate_password: bool = True
     tie_seed: int = 0
-    friendly_parameter_errors: bool = False
+    friendly_errors: bool = False
+    legacy_api_disabled: bool = False
+    hpos: bool = False
     name: str = "Demo Store"
     description: str = "A WooCommerce-compatible store that runs inside Woo Customers"
     currency: str = "USD"

@@ -44,9 +44,9 @@ from urllib.parse import unquote_plus
 
 from app.api.oauth import PhpParam
 from app.demo_store.context import RequestContext
-from app.demo_store.crash import crash
 from app.demo_store.customers import PAID_STATUSES
-from app.demo_store.listing import Window, php_empty, sql_limit
+from app.demo_store.errors import crash
+from app.demo_store.listing import Window, invalid_parameter, php_empty, sql_limit
 from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
 from app.demo_store.ties import salts_for, tie_break_sql
 from app.demo_store.wcformat import parse_datetime, php_intval
@@ -292,15 +292,6 @@ def customer_query(filters: Mapping[str, str]) -> UserQuery:
     return query
 
 
-def _slash(match: re.Match[str]) -> str:
-    return "\\0" if match[0] == "\0" else "\\" + match[0]
-
-
-def addslashes(text: str) -> str:
-    """PHP's ``addslashes``, which ``wp_magic_quotes`` applies to every request value."""
-    return re.sub(r"['\"\\\0]", _slash, text)
-
-
 def list_filters(ctx: RequestContext, params: Mapping[str, PhpParam]) -> Mapping[str, str]:
     """The ``filter[...]`` entries of a list or count request, as the API reads them.
 
@@ -312,12 +303,10 @@ def list_filters(ctx: RequestContext, params: Mapping[str, PhpParam]) -> Mapping
     value = params.get("filter")
     if isinstance(value, str):
         raise crash(
-            "string offset write on filter",
-            friendly=ctx.settings.friendly_parameter_errors,
-            parameter="filter",
-            expected="given as filter[name]=value entries",
+            ctx.settings, invalid_parameter("filter", "given as filter[name]=value entries")
         )
-    return {name: unquote_plus(addslashes(item)) for name, item in (value or {}).items()}
+    # ``params`` arrive slashed already (wsgi.py applies wp_magic_quotes to all of $_GET).
+    return {name: unquote_plus(item) for name, item in (value or {}).items()}
 
 
 def select_customers(

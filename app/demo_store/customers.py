@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,9 +72,16 @@ def address(row: sqlite3.Row, prefix: str, fields: Sequence[str]) -> dict[str, s
 
 
 def avatar_url(email: str, ssl: bool) -> str:
-    """The Gravatar URL WordPress builds for ``email`` (host depends on the scheme)."""
-    digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
-    host = "https://secure.gravatar.com" if ssl else f"http://{int(digest[0], 16) % 3}.gravatar.com"
+    """The Gravatar URL WordPress builds for ``email`` (host depends on the scheme).
+
+    An erased email gives a URL without hash, on a random server over HTTP (section 19.3).
+    """
+    if email:
+        digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
+        server = int(digest[0], 16) % 3
+    else:
+        digest, server = "", random.randrange(3)
+    host = "https://secure.gravatar.com" if ssl else f"http://{server}.gravatar.com"
     return f"{host}/avatar/{digest}?s=96&d=mm&r=g"
 
 

@@ -20,8 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.api.oauth import PhpParam
-from app.demo_store.crash import crash
-from app.demo_store.errors import ApiError
+from app.demo_store.errors import ApiError, critical_error
 from app.demo_store.wcformat import PHP_INT_MAX, absint, php_intval
 
 #: WordPress' default ``posts_per_page``, the page size when ``filter[limit]`` is not given.
@@ -117,12 +116,9 @@ def window(
         if not limit:
             # query_customers divides the total by this size for its page count: PHP 8 throws
             # DivisionByZeroError, and WordPress answers its critical-error page.
-            raise crash(
-                "division by zero in query_customers",
-                friendly=friendly,
-                parameter="filter[limit]",
-                expected="a whole number, or -1 for all",
-            )
+            if friendly:
+                raise invalid_parameter("filter[limit]", "a whole number, or -1 for all")
+            raise critical_error()
     raw_offset = filters.get("offset", "")
     if not php_empty(raw_offset):
         return Window(limit, absint(raw_offset), 1)
@@ -165,11 +161,15 @@ def paging_headers(
     ssl: bool,
     request_path: str,
     params: Mapping[str, PhpParam],
+    posts: bool = False,
 ) -> list[tuple[str, str]]:
-    """``X-WC-Total``, ``X-WC-TotalPages`` and the ``Link`` lines of a list answer."""
+    """``X-WC-Total``, ``X-WC-TotalPages`` and the ``Link`` lines of a list answer.
+
+    ``posts`` selects WordPress' post query (orders), which has no single-item exception.
+    """
     total_pages = win.total_pages(total)
     headers = [("X-WC-Total", str(total)), ("X-WC-TotalPages", str(total_pages))]
-    if item_count == 1:
+    if item_count == 1 and not posts:
         return headers
     page = win.link_page or 1  # the server's "if ( ! $page ) $page = 1" (page=0)
     base = _link_base(home_url, ssl, request_path, params)

@@ -1,8 +1,15 @@
-"""A customer's orders and downloads as the legacy API writes them (sections 10 and 11).
+"""Orders and downloads as the legacy API writes them (sections 10, 11 and 19.5).
 
-``/customers/<id>/orders`` goes through the orders list: 10 newest orders by default, the usual
-filters, paging headers, but the ``page`` parameter is ignored. Each order embeds its customer:
-the full customer object, or for a guest order a small one built from the order's addresses.
+This module owns the orders side of the store: a customer's orders and downloads, the order
+count and single orders. ``/customers/<id>/orders`` goes through the orders list: 10 newest
+orders by default, the usual filters, paging headers, but the ``page`` parameter is ignored.
+Each order embeds its customer: the full customer object, or for a guest order a small one
+built from the order's addresses.
+
+With HPOS order storage (``StoreSettings.hpos``) the legacy API reads orders from the posts
+table, which then holds only placeholders: every order list is empty, the count is 0 and a
+single order is "Invalid order", while a customer's order figures (kept per customer) and
+downloads (their own table) stay right.
 """
 
 from __future__ import annotations
@@ -11,12 +18,13 @@ import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from app.demo_store.context import RequestContext
 from app.demo_store.customers import address, customer_objects
+from app.demo_store.errors import ApiError
 from app.demo_store.listing import Window, sql_limit
 from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
+from app.demo_store.signature import rawurlencode
 from app.demo_store.wcformat import absint, format_datetime, format_money, parse_datetime
 
 #: An order's post title as WooCommerce writes it ("Order &ndash; May 4, 2024 @ 09:15 AM").
@@ -89,7 +97,9 @@ def order_query(customer_id: int, filters: Mapping[str, str]) -> tuple[str, list
 def customer_orders(
     ctx: RequestContext, customer_id: int, filters: Mapping[str, str], win: Window
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of a customer's orders and how many match in all."""
+    """One page of a customer's orders and how many match in all (none under HPOS)."""
+    if ctx.settings.hpos:
+        return [], 0
     conn = ctx.db.connection()
     where, params, order_by = order_query(customer_id, filters)
     total = conn.execute(f"SELECT COUNT(*) FROM orders WHERE {where}", params).fetchone()[0]
@@ -99,6 +109,50 @@ def customer_orders(
     ).fetchall()
     decimals = min(absint(filters["dp"]), 12) if filters.get("dp", "").strip() else 2
     return order_objects(ctx, rows, decimals), total
+
+
+def order_count(ctx: RequestContext, filters: Mapping[str, str]) -> int:
+    """``orders/count``: orders of any status or of the ``filter[status]`` list; 0 (HPOS)."""
+    if ctx.settings.hpos:
+        return 0
+    statuses = [status.strip() for status in filters.get("status", "").split(",")]
+    statuses = [status for status in statuses if status and status != "any"]
+    where = f"WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
+    count: int = (
+        ctx.db.connection().execute(f"SELECT COUNT(*) FROM orders {where}", statuses).fetchone()[0]
+    )
+    return count
+
+
+def single_order(ctx: RequestContext, raw_id: object) -> dict[str, Any]:
+    """``orders/<id>``: ``validate_request`` for a post of type ``shop_order``.
+
+    Raises:
+        ApiError: 404 for id 0, for an id that is no post, and for a post that is not an
+            order (under HPOS every order's post is a placeholder of another type); 401
+            without ``read_private_shop_orders``.
+    """
+    order_id = absint(raw_id)
+    if order_id == 0:
+        raise ApiError(404, "woocommerce_api_invalid_order_id", "Invalid shop_order ID")
+    conn = ctx.db.connection()
+    row = conn.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
+    is_product = conn.execute("SELECT 1 FROM products WHERE id = ?", (order_id,)).fetchone()
+    if row is None and not is_product:
+        raise ApiError(
+            404,
+            "woocommerce_api_no_order_found",
+            f"No order found with the ID equal to {order_id}",
+        )
+    if row is None or ctx.settings.hpos:
+        raise ApiError(404, "woocommerce_api_invalid_order", "Invalid order")
+    if not ctx.caller.can("read_private_shop_orders"):
+        raise ApiError(
+            401,
+            "woocommerce_api_user_cannot_read_order",
+            "You do not have permission to read this order",
+        )
+    return order_objects(ctx, [row])[0]
 
 
 def order_objects(
@@ -259,7 +313,7 @@ def customer_downloads(ctx: RequestContext, customer_id: int) -> list[dict[str, 
         {
             "download_url": (
                 f"{home}/?download_file={row['product_id']}&order={row['order_key']}"
-                f"&email={quote(row['user_email'], safe='@')}&key={row['download_id']}"
+                f"&email={rawurlencode(row['user_email'])}&key={row['download_id']}"
             ),
             "download_id": row["download_id"],
             "product_id": row["product_id"],

@@ -1,9 +1,11 @@
-"""The customers routes of the legacy v3 API: their patterns, methods and handlers.
+"""The routes of the legacy v3 API the demo store serves: patterns, methods and handlers.
 
-Routes are tried in registration order and match the whole decoded path case-insensitively; a
-route whose methods do not include the request's is skipped (wc-api-v3-behavior.md section 2).
-Handlers get their arguments by name, query-string values overriding path values, as the PHP
-server fills callback parameters.
+This module owns the route table and the index. It serves the customers resource in full and,
+of the orders resource, what a client needs to see HPOS stores for what they are
+(``orders/count`` and ``orders/<id>``, section 19.5). Routes are tried in registration order and
+match the whole decoded path case-insensitively; a route whose methods do not include the
+request's is skipped (wc-api-v3-behavior.md section 2). Handlers get their arguments by name,
+query-string values overriding path values, as the PHP server fills callback parameters.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.api.oauth import PhpParam
 from app.demo_store import customer_writes, orders
 from app.demo_store.context import RequestContext
 from app.demo_store.customer_query import count_customers, list_filters, select_customers
 from app.demo_store.customers import customer_objects, find_customer, find_customer_by_email
 from app.demo_store.errors import ApiError
 from app.demo_store.listing import Window, paging_headers, trim_fields, window
+from app.demo_store.phpquery import PhpParam, unslashed
 from app.domain.email import is_email
 
 READ = ("HEAD", "GET")
@@ -28,6 +30,29 @@ EDIT = ("POST", "PUT", "PATCH")
 DELETE = ("DELETE",)
 #: Method order the index lists a route's methods in.
 METHOD_ORDER = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
+#: ``get_woocommerce_currency_symbol()``: HTML entities, not characters (section 19.6).
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "USD": "&#36;",
+    "CAD": "&#36;",
+    "AUD": "&#36;",
+    "NZD": "&#36;",
+    "MXN": "&#36;",
+    "BRL": "&#82;&#36;",
+    "EUR": "&euro;",
+    "GBP": "&pound;",
+    "JPY": "&yen;",
+    "CNY": "&yen;",
+    "CHF": "&#67;&#72;&#70;",
+    "INR": "&#8377;",
+    "CZK": "&#75;&#269;",
+    "PLN": "&#122;&#322;",
+    "SEK": "&#107;&#114;",
+    "NOK": "&#107;&#114;",
+    "DKK": "DKK",
+    "HUF": "&#70;&#116;",
+    "ILS": "&#8362;",
+    "ZAR": "&#82;",
+}
 
 
 @dataclass(frozen=True)
@@ -90,9 +115,27 @@ class Route:
         return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", self.pattern)
 
 
+def _php_json(value: Any) -> Any:
+    """What ``json_encode`` makes of a PHP array.
+
+    ``[]`` when empty (whatever it held before), a list when its keys are 0, 1, 2…, else an
+    object.
+    """
+    if isinstance(value, dict):
+        items = {key: _php_json(item) for key, item in value.items()}
+        if list(items) == [str(number) for number in range(len(items))]:
+            return list(items.values())
+        return items
+    return value
+
+
 def _trimmed(call: Call, data: dict[str, Any]) -> dict[str, Any] | list[Any]:
+    """``fields=`` applied to one object; trimmed to nothing, it is ``[]`` (section 19.4)."""
     fields = call.text("fields")
-    return trim_fields(data, fields) if fields else data
+    if not fields:
+        return data
+    trimmed: dict[str, Any] | list[Any] = _php_json(trim_fields(data, fields))
+    return trimmed
 
 
 def _paging(
@@ -105,13 +148,14 @@ def _paging(
         home_url=ctx.settings.home_url,
         ssl=ctx.settings.ssl,
         request_path=call.request_path,
-        params=call.params,
+        # The recorded store's Link shows the query as sent, without WordPress' slashes.
+        params=unslashed(call.params),
     )
 
 
 def get_customers(ctx: RequestContext, call: Call) -> Answer:
     """``GET /customers``: one page in WordPress' order, ties in a per-query arbitrary order."""
-    friendly = ctx.settings.friendly_parameter_errors
+    friendly = ctx.settings.friendly_errors
     filters = list_filters(ctx, call.params)
     # The server passes ``page`` (default 1) into the filters, overriding any filter[page].
     page = call.args.get("page", "1")
@@ -138,7 +182,7 @@ def get_customers_count(ctx: RequestContext, call: Call) -> Answer:
             "You do not have permission to read the customers count",
         )
     filters = list_filters(ctx, call.params)
-    win = window(filters, filters.get("page"), friendly=ctx.settings.friendly_parameter_errors)
+    win = window(filters, filters.get("page"), friendly=ctx.settings.friendly_errors)
     return Answer({"count": count_customers(ctx, filters, win)})
 
 
@@ -181,19 +225,55 @@ def delete_customer(ctx: RequestContext, call: Call) -> Answer:
 
 
 def get_customer_orders(ctx: RequestContext, call: Call) -> Answer:
-    """``GET /customers/<id>/orders``: paged like the orders list, ``page`` ignored."""
+    """``GET /customers/<id>/orders``: paged like the orders list, ``page`` ignored.
+
+    Always empty on an HPOS store (the orders list reads the posts table).
+    """
     customer_id = customer_writes.readable_customer_id(ctx, call.args.get("id"))
     filters = call.filters
     win = window(filters, None, posts=True)
     found, total = orders.customer_orders(ctx, customer_id, filters, win)
-    headers = _paging(ctx, call, total, win, len(found))
+    headers = paging_headers(
+        total=total,
+        win=win,
+        item_count=len(found),
+        home_url=ctx.settings.home_url,
+        ssl=ctx.settings.ssl,
+        request_path=call.request_path,
+        params=call.params,
+        posts=True,
+    )
     return Answer({"orders": [_trimmed(call, order) for order in found]}, headers=headers)
 
 
 def get_customer_downloads(ctx: RequestContext, call: Call) -> Answer:
     """``GET /customers/<id>/downloads``."""
     customer_id = customer_writes.readable_customer_id(ctx, call.args.get("id"))
-    return Answer({"downloads": orders.customer_downloads(ctx, customer_id)})
+    downloads: list[Any] = orders.customer_downloads(ctx, customer_id)
+    fields = call.text("fields")
+    if fields:
+        # The store trims the list itself: its "fields" are the indexes 0, 1…, so any real
+        # field name leaves nothing (section 19.4).
+        numbered = {str(number): download for number, download in enumerate(downloads)}
+        return Answer({"downloads": _php_json(trim_fields(numbered, fields))})
+    return Answer({"downloads": downloads})
+
+
+def get_orders_count(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /orders/count``: 0 on an HPOS store."""
+    if not ctx.caller.can("read_private_shop_orders"):
+        raise ApiError(
+            401,
+            "woocommerce_api_user_cannot_read_orders_count",
+            "You do not have permission to read the orders count",
+        )
+    return Answer({"count": orders.order_count(ctx, call.filters)})
+
+
+def get_order(ctx: RequestContext, call: Call) -> Answer:
+    """``GET /orders/<id>``: 404 on an HPOS store (the post is only a placeholder)."""
+    order = orders.single_order(ctx, call.args.get("id"))
+    return Answer({"order": _trimmed(call, order)})
 
 
 def bulk(ctx: RequestContext, call: Call) -> Answer:
@@ -226,7 +306,7 @@ def index_body(ctx: RequestContext, routes: tuple[Route, ...]) -> dict[str, Any]
             "meta": {
                 "timezone": "UTC",
                 "currency": settings.currency,
-                "currency_format": "$",
+                "currency_format": CURRENCY_SYMBOLS.get(settings.currency, settings.currency),
                 "currency_position": "left",
                 "thousand_separator": ",",
                 "decimal_separator": ".",
@@ -260,4 +340,6 @@ ROUTES: tuple[Route, ...] = (
     Route(r"/customers/(?P<id>\d+)/orders", READ, get_customer_orders),
     Route(r"/customers/(?P<id>\d+)/downloads", READ, get_customer_downloads),
     Route("/customers/bulk", EDIT, bulk, accepts_data=True),
+    Route("/orders/count", READ, get_orders_count),
+    Route(r"/orders/(?P<id>\d+)", READ, get_order),
 )

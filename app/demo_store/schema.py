@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 BILLING_FIELDS = (
     "first_name",
@@ -36,15 +36,12 @@ _ADDRESS_COLUMNS = ",\n".join(
     + [f"    shipping_{name} TEXT NOT NULL DEFAULT ''" for name in SHIPPING_FIELDS]
 )
 
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS settings (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS users (
+#: Emails are not unique: WordPress has no such index, and an update with an empty email leaves
+#: several users with "" (section 19.3). Schema version 1 had them unique.
+_USERS_TABLE = f"""CREATE TABLE IF NOT EXISTS {{name}} (
     id INTEGER PRIMARY KEY,
     login TEXT NOT NULL COLLATE NOCASE UNIQUE,
-    email TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    email TEXT NOT NULL COLLATE NOCASE,
     nicename TEXT NOT NULL COLLATE NOCASE,
     display_name TEXT NOT NULL COLLATE NOCASE,
     url TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
@@ -55,13 +52,22 @@ CREATE TABLE IF NOT EXISTS users (
     first_name TEXT NOT NULL DEFAULT '',
     last_name TEXT NOT NULL DEFAULT '',
 {_ADDRESS_COLUMNS}
-);
-CREATE INDEX IF NOT EXISTS users_by_role ON users (role, registered, id);
+);"""
+_USERS_INDEXES = """CREATE INDEX IF NOT EXISTS users_by_role ON users (role, registered, id);
 CREATE INDEX IF NOT EXISTS users_by_registered ON users (registered, id);
 CREATE INDEX IF NOT EXISTS users_by_last_update ON users (last_update, id);
 CREATE INDEX IF NOT EXISTS users_by_nicename ON users (nicename);
 CREATE INDEX IF NOT EXISTS users_by_display_name ON users (display_name);
+CREATE INDEX IF NOT EXISTS users_by_email ON users (email);
+"""
 
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+{_USERS_TABLE.format(name="users")}
+{_USERS_INDEXES}
 CREATE TABLE IF NOT EXISTS api_keys (
     id INTEGER PRIMARY KEY,
     user_id INTEGER NOT NULL,
@@ -152,6 +158,20 @@ CREATE INDEX IF NOT EXISTS download_permissions_by_user ON download_permissions 
 """
 
 
+def _drop_unique_emails(conn: sqlite3.Connection) -> None:
+    """Version 1 to 2: rebuild ``users`` without the unique email constraint.
+
+    SQLite cannot drop a constraint in place; rows and ids are kept.
+    """
+    conn.executescript(
+        "BEGIN IMMEDIATE;"
+        + _USERS_TABLE.format(name="users_v2")
+        + "INSERT INTO users_v2 SELECT * FROM users;"
+        "DROP TABLE users;"
+        "ALTER TABLE users_v2 RENAME TO users;" + _USERS_INDEXES + "COMMIT;"
+    )
+
+
 class Database:
     """One SQLite file shared by the server's threads.
 
@@ -168,8 +188,11 @@ class Database:
         self._lock = threading.Lock()
         self._closed = False
         conn = self.connection()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
         # executescript commits on its own; the statements are idempotent.
         conn.executescript(SCHEMA)
+        if version == 1:
+            _drop_unique_emails(conn)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def connection(self) -> sqlite3.Connection:

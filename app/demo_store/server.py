@@ -63,8 +63,13 @@ class StoreConfig:
         burn_cpu: spend the costs as CPU work instead of sleeping.
         tie_seed: seed of the order of tied rows in lists (``StoreSettings.tie_seed``); pass the
             seed a failing test reports to replay its walks.
-        friendly_parameter_errors: answer 400 instead of a real store's 500 crash for
-            parameters that crash one (``StoreSettings.friendly_parameter_errors``).
+        currency: the shop currency (its symbol is reported HTML-escaped, e.g. ``&#36;``).
+        friendly_errors: where a real store crashes with its "critical error" 500, answer a
+            demo-store error saying what was wrong instead (default off: crash like a store).
+        legacy_api_disabled: a store without the legacy API (WooCommerce 9 without the Legacy
+            REST API plugin): every ``/wc-api/...`` request is 404 ``woocommerce_api_disabled``.
+        hpos: orders in WooCommerce's HPOS tables, which the legacy API cannot see: customer
+            order lists are empty, ``orders/count`` is 0, ``orders/<id>`` is 404.
     """
 
     host: str = "127.0.0.1"
@@ -79,7 +84,10 @@ class StoreConfig:
     site_url: str | None = None
     allow_remote: bool = False
     tie_seed: int = 0
-    friendly_parameter_errors: bool = False
+    currency: str = "USD"
+    friendly_errors: bool = False
+    legacy_api_disabled: bool = False
+    hpos: bool = False
     request_cost_ms: float = 0.0
     customer_cost_ms: float = 0.0
     php_workers: int = 0
@@ -166,7 +174,10 @@ class DemoStore:
             ssl=ssl_context is not None,
             generate_password=config.generate_password,
             tie_seed=config.tie_seed,
-            friendly_parameter_errors=config.friendly_parameter_errors,
+            currency=config.currency,
+            friendly_errors=config.friendly_errors,
+            legacy_api_disabled=config.legacy_api_disabled,
+            hpos=config.hpos,
         )
         app: WSGIApp = StoreApp(self.settings, self.db)
         self.costs: CostMiddleware | None = None

@@ -1,10 +1,22 @@
 """The demo store's WSGI application: one request from raw HTTP to a WooCommerce answer.
 
-Processing follows the PHP server's ``serve_request``: method override, authentication before
-routing (so an unauthenticated request to an unknown route gets the authentication error),
-dispatch, the body decoded only for routes that take data, JSONP applied after the handler ran,
-and HEAD answered without a body. Nothing a client sends can make it answer a traceback: an
-unexpected failure is logged and answered as a JSON 500.
+This module owns the request pipeline, modelled on WordPress' request handling and the PHP
+server's ``serve_request``:
+
+1. the raw request line, as PHP and WordPress see it (:mod:`app.demo_store.phpquery`): magic
+   quotes on ``$_GET`` and on ``REQUEST_URI``, the route taken undecoded from ``REQUEST_URI``;
+2. WordPress' rewrite rules: ``/wc-api/v1..3`` is the legacy API, any other ``/wc-api/…`` is the
+   payment-callback endpoint (400 ``-1``), the rest is not the store's business (404 page);
+3. a store without the legacy API answers ``woocommerce_api_disabled`` to all of it;
+4. the method override (``?_method`` upper-cased, the header used verbatim), authentication
+   before routing (an unauthenticated request to an unknown route gets the authentication
+   error), an unsupported method refused after it, dispatch on the decoded route, the body
+   decoded only for routes that take data;
+5. JSONP applied after the handler ran (an invalid callback is still used as the wrapper),
+   HEAD answered without a body.
+
+Nothing a client sends makes it answer a traceback: an unexpected failure is logged and answered
+as a real store's "critical error" 500 (or, with ``friendly_errors``, a demo-store error).
 """
 
 from __future__ import annotations
@@ -13,41 +25,81 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote_plus
+from urllib.parse import quote
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from app.api.oauth import PhpParam, php_query_params
 from app.demo_store import phpjson
 from app.demo_store.auth import Authenticator, Credentials
 from app.demo_store.context import Caller, RequestContext, StoreSettings
-from app.demo_store.errors import ApiError, no_route
+from app.demo_store.errors import (
+    ApiError,
+    JsonpHandling,
+    StoreError,
+    api_disabled,
+    auth_error,
+    critical_error,
+    no_route,
+)
+from app.demo_store.phpquery import (
+    PhpParam,
+    add_slashes,
+    parse_query,
+    php_empty,
+    slashed,
+    urldecode,
+)
 from app.demo_store.routes import ROUTES, Answer, Call, Route
 from app.demo_store.schema import Database
 
 log = logging.getLogger("app.demo_store")
 
-#: Larger request bodies are refused before they are read (a PHP host has a similar cap).
+#: Larger request bodies are not read: like PHP past ``post_max_size``, the store sees no body
+#: (or, with ``friendly_errors``, answers 413).
 MAX_BODY_BYTES = 10 * 1024 * 1024
 SUPPORTED_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
 JSON_TYPE = "application/json; charset=UTF-8"
 JSONP_TYPE = "application/javascript; charset=UTF-8"
-_JSONP_CALLBACK = re.compile(r"^[A-Za-z0-9_.]+$")
-#: WordPress' rewrite rules: ``wc-api/vN`` with an optional slash is the index, and anything
-#: after ``wc-api/vN`` is the route (so ``/wc-api/v3customers`` routes "customers" and fails).
-_API_INDEX = re.compile(r"^/wc-api/v[1-3]/?$")
-_API_PATH = re.compile(r"^/wc-api/v(?P<version>[1-3])(?P<route>.*)$", re.DOTALL)
-_SANITIZE_KEY = re.compile(r"[^a-z0-9_-]")
+HTML_TYPE = "text/html; charset=UTF-8"
+#: PHP's ``\W`` without the ``u`` flag: any byte but ASCII letters, digits and ``_``.
+_JSONP_INVALID = re.compile(rb"[^A-Za-z0-9_]")
+#: WordPress' rewrite rules for the legacy API (matched on the path without its outer slashes).
+_API_INDEX = re.compile(r"^wc-api/v([1-3])/?$")
+_API_ROUTE = re.compile(r"^wc-api/v(?P<version>[1-3])(?P<route>.*)$", re.DOTALL)
+#: WooCommerce's ``wc-api`` endpoint (payment callbacks): anything else under ``/wc-api/``.
+_CALLBACK_ENDPOINT = re.compile(r"^wc-api/.+$", re.DOTALL)
 _NOT_FOUND_PAGE = (
     b"<!DOCTYPE html><html><head><title>Page not found</title></head>"
     b"<body><h1>Oops! That page can&rsquo;t be found.</h1></body></html>"
 )
 
 
+@dataclass(frozen=True)
+class ApiRequest:
+    """A legacy API request as WordPress hands it to WooCommerce.
+
+    Attributes:
+        version: the API version in the URL (1, 2 or 3).
+        route: ``$this->path``: the route exactly as it stood in the (slashed) ``REQUEST_URI``,
+            still percent-encoded, outer slashes trimmed (``/customers/email/a%252Bb@x.com``).
+        params: ``$_GET`` after magic quotes.
+    """
+
+    version: str
+    route: str
+    params: dict[str, PhpParam]
+
+    @property
+    def dispatch_path(self) -> str:
+        """The route the dispatcher matches: decoded once (``urldecode``)."""
+        return urldecode(self.route)
+
+
 class StoreApp:
-    """A WSGI application serving ``/wc-api/v3`` of one demo store."""
+    """A WSGI application serving the legacy API of one demo store."""
 
     def __init__(self, settings: StoreSettings, db: Database) -> None:
         self.settings = settings
@@ -61,115 +113,143 @@ class StoreApp:
             response = self._respond(request)
         except Exception:
             log.exception("demo store failed on %s %s", request.method, request.full_path)
-            response = _json_response(
-                ApiError(
-                    500,
-                    "demo_store_internal_error",
-                    "The demo store failed to answer this request; see its log.",
-                ).envelope(),
-                500,
-            )
+            response = self._crash_response(request)
         finally:
             self.db.release()
         return response(environ, start_response)
 
-    def _respond(self, request: Request) -> Response:
-        route_path = self._route_path(request)
-        if route_path is None:
-            return Response(_NOT_FOUND_PAGE, 404, content_type="text/html; charset=UTF-8")
-        query = request.query_string.decode("utf-8", "replace")
-        params = php_query_params(parse_qsl(query, keep_blank_values=True))
-        method = self._effective_method(request, params)
-        try:
-            answer = self._serve(request, route_path, method, params)
-        except ApiError as error:
-            answer = Answer(error.envelope(), error.status, list(error.headers.items()))
-        return self._finish(request, method, params, answer)
+    def _crash_response(self, request: Request) -> Response:
+        if self.settings.friendly_errors:
+            body = ApiError(
+                500,
+                "demo_store_internal_error",
+                "The demo store failed to answer this request; see its log.",
+            ).envelope()
+        else:
+            body = critical_error().body()
+        response = _json_response(body, 500)
+        if request.method == "HEAD":
+            response.set_data(b"")
+        return response
 
-    def _route_path(self, request: Request) -> str | None:
-        """The API route of the request, or None when it is not an API request."""
-        path = request.path
+    # -- the raw request ------------------------------------------------------------------
+
+    def _request_uri(self, request: Request) -> str:
+        """``$_SERVER['REQUEST_URI']``: path and query as sent, undecoded (not yet slashed)."""
+        environ = request.environ
+        raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+        if not raw:
+            query = environ.get("QUERY_STRING", "")
+            raw = quote(request.path) + (f"?{query}" if query else "")
+        # The WSGI server hands the request line over as latin-1 text of its bytes.
+        return raw.encode("latin-1", "replace").decode("utf-8", "replace")
+
+    def _relative_path(self, path: str) -> str | None:
+        """The path inside the site, outer slashes trimmed, or None outside the site."""
         home_path = self.settings.home_path
         if home_path:
             if not path.startswith(home_path):
                 return None
-            path = path[len(home_path) :] or "/"
-        match = _API_PATH.match(path)
+            path = path[len(home_path) :]
+        return path.strip("/")
+
+    def _api_request(self, request_uri: str) -> ApiRequest | Response | None:
+        """What the rewrite rules make of the request: an API request, an answer, or None."""
+        raw_path, _, raw_query = request_uri.partition("?")
+        params = slashed(parse_query(raw_query))
+        relative = self._relative_path(add_slashes(raw_path))
+        if relative is None:
+            return None
+        index = _API_INDEX.match(relative)
+        if index:
+            return ApiRequest(index.group(1), "/", params)
+        match = _API_ROUTE.match(relative)
         if match:
-            if match.group("version") != "3":
-                return "\0"  # v1 and v2 are other APIs, not served here
-            return "/" if _API_INDEX.match(path) else match.group("route")
-        version = request.args.get("wc-api-version")
-        route = request.args.get("wc-api-route")
-        if path == "/" and version == "3" and route is not None:
-            return re.sub(r"[^a-zA-Z0-9_/-]", "", route) or "/"
+            return ApiRequest(match.group("version"), match.group("route"), params)
+        if _CALLBACK_ENDPOINT.match(relative) or not php_empty(params.get("wc-api")):
+            # No payment gateway answers this callback: WooCommerce says 400 and dies with -1.
+            return Response(b"-1", 400, content_type=HTML_TYPE)
+        version, route = params.get("wc-api-version"), params.get("wc-api-route")
+        if relative == "" and version in ("1", "2", "3") and isinstance(route, str):
+            # Without pretty permalinks; the plugin keeps only [a-zA-Z0-9_/-] of the route.
+            return ApiRequest(version, re.sub(r"[^a-zA-Z0-9_/-]", "", route) or "/", params)
         return None
 
-    def _raw_route(self, request: Request) -> str:
-        """The route as sent, undecoded, as WordPress takes it from ``REQUEST_URI``.
+    # -- the pipeline ---------------------------------------------------------------------
 
-        WordPress trims the slashes around the request path before matching its rewrite rules,
-        so a trailing slash is not part of the route (a client that signs it is refused).
-        """
-        environ = request.environ
-        raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or quote(request.path)
-        # The WSGI server hands the request line over as latin-1 text of its bytes.
-        path = raw.split("?", 1)[0].encode("latin-1", "replace").decode("utf-8", "replace")
-        home_path = self.settings.home_path
-        if home_path and path.startswith(home_path):
-            path = path[len(home_path) :]
-        match = _API_PATH.match(path)
-        return match.group("route").rstrip("/") if match else ""
+    def _respond(self, request: Request) -> Response:
+        found = self._api_request(self._request_uri(request))
+        if found is None:
+            return Response(_NOT_FOUND_PAGE, 404, content_type=HTML_TYPE)
+        if isinstance(found, Response):
+            return found
+        api = found
+        if self.settings.legacy_api_disabled:
+            return self._finish(request, request.method, api.params, api_disabled())
+        method = self._effective_method(request, api.params)
+        try:
+            answer: Answer | StoreError = self._serve(request, api, method)
+        except StoreError as error:
+            answer = error
+        return self._finish(request, method, api.params, answer)
 
     @staticmethod
     def _effective_method(request: Request, params: Mapping[str, PhpParam]) -> str:
-        override = params.get("_method")
-        if not isinstance(override, str) or not override:
-            override = request.headers.get("X-HTTP-Method-Override", "")
-        if override:
-            return _SANITIZE_KEY.sub("", override.lower()).upper()
-        return request.method.upper()
+        """``?_method`` upper-cased (an empty one too), else the override header as sent."""
+        if "_method" in params:
+            override = params["_method"]
+            # strtoupper() of an array is null, which no route answers.
+            return _ascii_upper(override) if isinstance(override, str) else ""
+        header = request.headers.get("X-HTTP-Method-Override")
+        if header is not None:
+            return header  # used verbatim: "put" is not a method the server knows
+        return _ascii_upper(request.method)
 
-    def _serve(
-        self, request: Request, route_path: str, method: str, params: Mapping[str, PhpParam]
-    ) -> Answer:
-        if route_path == "/":
+    def _serve(self, request: Request, api: ApiRequest, method: str) -> Answer:
+        if api.version != "3":
+            self._refuse_older_versions(request, api)
+        if api.route == "/":
             caller = Caller(0)
         else:
             basic = None
             if request.authorization and request.authorization.type == "basic":
                 basic = (
-                    request.authorization.username or "",
-                    request.authorization.password or "",
+                    add_slashes(request.authorization.username or ""),
+                    add_slashes(request.authorization.password or ""),
                 )
             caller = self._authenticator.authenticate(
                 Credentials(
                     method=method,
-                    route=route_path,
-                    params=params,
+                    route=api.dispatch_path,
+                    params=api.params,
                     basic=basic,
-                    signed_route=self._raw_route(request),
+                    signed_route=api.route,
                 )
             )
+        if api.version != "3":
+            raise no_route()  # v1 and v2 are other APIs, not served by the demo store
         if method not in SUPPORTED_METHODS:
             raise ApiError(400, "woocommerce_api_unsupported_method", "Unsupported request method")
         routed_method = "GET" if method == "HEAD" else method
+        path = api.dispatch_path
         for route in ROUTES:
-            match = route.match(route_path)
+            match = route.match(path)
             if match and routed_method in route.methods:
-                return self._call(request, route, match, params, caller)
+                return self._call(request, route, match, api, caller)
         raise no_route()
 
+    def _refuse_older_versions(self, request: Request, api: ApiRequest) -> None:
+        """v1/v2 keep their own authentication; over HTTPS without any key they say so."""
+        has_query_key = not php_empty(api.params.get("consumer_key"))
+        has_basic = bool(request.authorization and request.authorization.username)
+        if self.settings.ssl and not has_query_key and not has_basic:
+            raise auth_error(404, "Consumer key is missing.")
+
     def _call(
-        self,
-        request: Request,
-        route: Route,
-        match: re.Match[str],
-        params: Mapping[str, PhpParam],
-        caller: Caller,
+        self, request: Request, route: Route, match: re.Match[str], api: ApiRequest, caller: Caller
     ) -> Answer:
         args: dict[str, PhpParam] = dict(match.groupdict())
-        args.update(params)  # query-string values override path values, as in PHP
+        args.update(api.params)  # query-string values override path values, as in PHP
         data: Any = None
         if route.accepts_data:
             data = self._json_body(request)
@@ -180,27 +260,31 @@ class StoreApp:
         call = Call(
             args={name: _urldecode_deep(value) for name, value in args.items()},
             data=data,
-            params=params,
+            params=api.params,
             request_path=request.path,
         )
         context = RequestContext(self.settings, self.db, caller)
         return route.handler(context, call)
 
-    @staticmethod
-    def _json_body(request: Request) -> Any:
+    def _json_body(self, request: Request) -> Any:
+        """``json_decode($body, true)``; None for no body, a body too large, or invalid JSON."""
         too_large = ApiError(
             413,
             "demo_store_request_too_large",
             f"The request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB.",
         )
         if (request.content_length or 0) > MAX_BODY_BYTES:
-            raise too_large
+            if self.settings.friendly_errors:
+                raise too_large
+            return None
         try:
             raw = request.stream.read(MAX_BODY_BYTES + 1)
         except (HTTPException, OSError, ValueError):
             return None  # a body that cannot be read (e.g. broken chunking) is no body
         if len(raw) > MAX_BODY_BYTES:
-            raise too_large
+            if self.settings.friendly_errors:
+                raise too_large
+            return None
         try:
             data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
             # PHP's decoder refuses unpaired UTF-16 surrogates; Python lets them through.
@@ -210,36 +294,59 @@ class StoreApp:
         return data
 
     def _finish(
-        self, request: Request, method: str, params: Mapping[str, PhpParam], answer: Answer
+        self,
+        request: Request,
+        method: str,
+        params: Mapping[str, PhpParam],
+        answer: Answer | StoreError,
     ) -> Response:
+        """Write the answer: JSON, or JSONP when ``_jsonp`` is given; no body for HEAD."""
+        if isinstance(answer, Answer):
+            body, status, headers = answer.body, answer.status, list(answer.headers)
+            jsonp = JsonpHandling.WRAP
+        else:
+            body, status, jsonp = answer.body(), answer.status, answer.jsonp
+            headers = list(answer.headers.items())
         callback = params.get("_jsonp")
-        if callback is not None:
-            if not isinstance(callback, str) or not _JSONP_CALLBACK.match(callback):
+        if callback is None or jsonp is JsonpHandling.IGNORE:
+            response = _json_response(body, status)
+        elif jsonp is JsonpHandling.TYPE_ONLY:
+            response = Response(phpjson.dumps(body), status, content_type=JSONP_TYPE)
+        else:
+            # PHP prints an array parameter as "Array"; a callback with anything but letters,
+            # digits and "_" turns the answer into an error, still wrapped in that callback.
+            name = (callback if isinstance(callback, str) else "Array").encode("utf-8")
+            if isinstance(callback, str) and _JSONP_INVALID.search(name):
+                status = 400
                 body = [
                     {
                         "code": "woocommerce_api_jsonp_callback_invalid",
                         "0": "The JSONP callback function is invalid",
                     }
                 ]
-                response = Response(phpjson.dumps(body), 400, content_type=JSONP_TYPE)
-            else:
-                payload = b"/**/" + callback.encode() + b"(" + phpjson.dumps(answer.body) + b")"
-                response = Response(payload, answer.status, content_type=JSONP_TYPE)
+            payload = b"/**/" + name + b"(" + phpjson.dumps(body) + b")"
+            response = Response(payload, status, content_type=JSONP_TYPE)
             response.headers["X-Content-Type-Options"] = "nosniff"
-        else:
-            response = _json_response(answer.body, answer.status)
-        for name, value in answer.headers:
+        for name_, value in headers:
             if "\r" in value or "\n" in value:
                 continue  # PHP's header() refuses a value with a line break and sends nothing
             # PHP sends header text as raw UTF-8 bytes; WSGI header strings are Latin-1.
-            response.headers.add(name, value.encode("utf-8").decode("latin-1"))
-        if method == "HEAD":
+            response.headers.add(name_, value.encode("utf-8").decode("latin-1"))
+        if method == "HEAD" or request.method == "HEAD":
             response.set_data(b"")
         return response
 
 
 def _json_response(body: Any, status: int) -> Response:
     return Response(phpjson.dumps(body), status, content_type=JSON_TYPE)
+
+
+def _ascii_upper(text: str) -> str:
+    """PHP's ``strtoupper``: ASCII letters only."""
+    return text.translate(_ASCII_UPPER)
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -250,5 +357,5 @@ def _refuse_constant(name: str) -> Any:
 def _urldecode_deep(value: PhpParam) -> PhpParam:
     """The API's extra ``urldecode`` of every argument (``+`` becomes a space)."""
     if isinstance(value, dict):
-        return {key: unquote_plus(item) for key, item in value.items()}
-    return unquote_plus(value)
+        return {key: urldecode(item) for key, item in value.items()}
+    return urldecode(value)

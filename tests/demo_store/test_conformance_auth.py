@@ -222,12 +222,35 @@ def test_case_06_oauth_parameters_are_ignored_on_https(https_shop: Shop) -> None
     assert answer.headers["WWW-Authenticate"].startswith(CHALLENGE_START)
 
 
-def test_keys_are_compared_case_insensitively(https_shop: Shop) -> None:
-    """Section 12.2 (plugin): key and secret are lower-cased before use, so case is tolerated."""
+def test_upper_cased_keys_are_refused(https_shop: Shop) -> None:
+    """Section 19.2: an upper-cased consumer key is an unknown key (401 "Consumer key is
+    invalid.", no challenge) with Basic auth and query keys alike."""
     store = https_shop.store
     shouting = ApiKey(store.consumer_key.upper(), store.consumer_secret.upper(), "read_write")
-    assert https_client(https_shop, shouting).get("/customers").status_code == 200
-    assert https_client(https_shop, shouting, auth="query").get("/customers").status_code == 200
+    for auth in ("basic", "query"):
+        answer = https_client(https_shop, shouting, auth=auth).get("/customers")
+        assert_auth_error(answer, 401, "Consumer key is invalid.")
+        assert "WWW-Authenticate" not in answer.headers
+
+
+def test_upper_cased_secret_is_refused(https_shop: Shop) -> None:
+    """Section 19.2: the secret is compared exactly: the right key with an upper-cased secret
+    is a wrong secret (Basic: with the challenge)."""
+    store = https_shop.store
+    shouting = ApiKey(store.consumer_key, store.consumer_secret.upper(), "read_write")
+    basic = https_client(https_shop, shouting).get("/customers")
+    assert_auth_error(basic, 401, SECRET_INVALID_BASIC)
+    assert basic.headers["WWW-Authenticate"].startswith(CHALLENGE_START)
+    query = https_client(https_shop, shouting, auth="query").get("/customers")
+    assert_auth_error(query, 401, "Consumer secret is invalid.")
+
+
+def test_upper_cased_key_is_refused_over_oauth(http_shop: Shop) -> None:
+    """Section 19.2: the same for OAuth (a correct signature with the upper-cased key)."""
+    store = http_shop.store
+    shouting = ApiKey(store.consumer_key.upper(), store.consumer_secret, "read_write")
+    answer = StoreHttp(store, shouting).get("/customers/count")
+    assert_auth_error(answer, 401, "Consumer key is invalid.")
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
 """Conformance of the demo store's transport and routing: section 16 cases 21-32 (section 1).
 
 Every numbered case has its own test named after it. The extra tests pin further rules of
-section 1: case-insensitive routes, query values overriding path values, method override
-details (query only, lower case, OAuth signing with the overridden method), JSONP executing the
-request before checking the callback, PHP's JSON escaping, no CORS headers, the non-pretty
-permalink route and the unchecked Content-Type.
+section 1, as corrected by what real stores do (section 19): case-insensitive routes, trailing
+slashes trimmed (200 over HTTPS, a broken signature over HTTP), query values overriding path
+values, method override details (``?_method`` upper-cased, the header used verbatim, OAuth
+signing with the overridden method), JSONP callbacks of letters, digits and ``_`` only, JSONP
+executing the request before checking the callback, PHP's JSON escaping, no CORS headers, the
+non-pretty permalink route and the unchecked Content-Type.
 """
 
 from __future__ import annotations
@@ -123,15 +125,43 @@ def test_case_25_bulk_is_not_readable_and_count_not_writable(
     assert_no_route(https_shop.client.request(method, route, json=body))
 
 
-@pytest.mark.parametrize("route", ["/customers/abc", "/customers/"])
-def test_case_26_non_numeric_id_and_trailing_slash(https_shop: Shop, route: str) -> None:
-    """Case 26: GET /customers/abc -> 404 no_route; GET /customers/ (trailing slash) -> 404."""
-    assert_no_route(https_shop.client.get(route))
+def test_case_26_non_numeric_id(https_shop: Shop) -> None:
+    """Case 26: GET /customers/abc -> 404 no_route."""
+    assert_no_route(https_shop.client.get("/customers/abc"))
 
 
 @pytest.mark.parametrize(
-    "route",
-    ["/customers/1.5", "/customers/-1", "/customers/count/", "/customers/email/", "/customer"],
+    ("route", "body_key"),
+    [("/customers/", "customers"), ("/customers/count/", "count"), ("/customers/email/", None)],
+)
+def test_trailing_slash_is_trimmed_over_https(
+    https_shop: Shop, route: str, body_key: str | None
+) -> None:
+    """Section 19.2: WordPress trims the slashes around the path before routing, so
+    ``/customers/`` and ``/customers/count/`` answer 200 over HTTPS (``/customers/email/`` is
+    ``/customers/email``: no route)."""
+    answer = https_shop.client.get(route)
+    if body_key is None:
+        assert_no_route(answer)
+    else:
+        assert answer.status_code == 200, answer.text
+        assert body_key in answer.json()
+
+
+@pytest.mark.parametrize("route", ["/customers/", "/customers/count/"])
+def test_trailing_slash_breaks_the_oauth_signature(http_shop: Shop, route: str) -> None:
+    """Section 19.2: over HTTP the client signs the slash it sends, the store signs the trimmed
+    route: 401 "Invalid signature - provided signature does not match."."""
+    assert_error(
+        http_shop.client.get(route),
+        401,
+        "woocommerce_api_authentication_error",
+        "Invalid signature - provided signature does not match.",
+    )
+
+
+@pytest.mark.parametrize(
+    "route", ["/customers/1.5", "/customers/-1", "/customers/email", "/customer"]
 )
 def test_near_miss_routes_do_not_match(https_shop: Shop, route: str) -> None:
     """Sections 1.1/2: a route matches the whole path or not at all."""
@@ -348,9 +378,8 @@ def test_method_override_header_over_oauth(http_shop: Shop) -> None:
     assert answer.json() == {"message": "Permanently deleted customer"}
 
 
-def test_method_override_values_are_case_insensitive(https_shop: Shop) -> None:
-    """Section 1.2 (plugin): the override is lower-cased/sanitised, then upper-cased, for
-    ``_method`` and for the header alike."""
+def test_query_method_override_is_upper_cased(https_shop: Shop) -> None:
+    """Section 1.2: ``?_method=patch`` is upper-cased to PATCH."""
     answer = https_shop.client.request(
         "POST",
         f"/customers/{https_shop.c1}",
@@ -360,12 +389,28 @@ def test_method_override_values_are_case_insensitive(https_shop: Shop) -> None:
     assert answer.status_code == 200, answer.text
     assert answer.json()["customer"]["first_name"] == "Lower"
 
-    tmp = make_customer(https_shop, "lowercase-header@example.com")
+
+@pytest.mark.parametrize("override", ["put", "delete", "Patch"])
+def test_method_override_header_is_used_verbatim(https_shop: Shop, override: str) -> None:
+    """Section 19.4: the header is not upper-cased, so ``X-HTTP-Method-Override: put`` is an
+    unknown method: 400 unsupported_method, and nothing changes (or is deleted)."""
+    tmp = make_customer(https_shop, f"header-{override.lower()}@example.com")
     answer = https_shop.client.request(
-        "POST", f"/customers/{tmp}", headers={"X-HTTP-Method-Override": "delete"}
+        "POST",
+        f"/customers/{tmp}",
+        json={"customer": {"last_name": "Changed"}},
+        headers={"X-HTTP-Method-Override": override},
     )
-    assert answer.status_code == 200, answer.text
-    assert answer.json() == {"message": "Permanently deleted customer"}
+    assert_error(answer, 400, "woocommerce_api_unsupported_method", "Unsupported request method")
+    kept = get_customer(https_shop, tmp)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["customer"]["last_name"] == ""
+
+
+def test_empty_query_method_is_an_unknown_method(https_shop: Shop) -> None:
+    """``?_method=`` is set (to nothing): no method is "", so 400 unsupported_method."""
+    answer = https_shop.client.get("/customers/count", [("_method", "")])
+    assert_error(answer, 400, "woocommerce_api_unsupported_method", "Unsupported request method")
 
 
 def test_query_method_wins_over_the_header(https_shop: Shop) -> None:
@@ -436,25 +481,28 @@ def test_case_31_jsonp(https_shop: Shop) -> None:
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_case_32_jsonp_bad_callback(https_shop: Shop) -> None:
-    """Case 32: GET /customers/count?_jsonp=bad-name -> 400 (plugin: the bare JSON body with
-    the message under key "0")."""
-    answer = https_shop.client.get("/customers/count", [("_jsonp", "bad-name")])
+@pytest.mark.parametrize("callback", ["bad-name", "a.b", "jQuery.cb_1", "caf\u00e9"])
+def test_case_32_jsonp_bad_callback(https_shop: Shop, callback: str) -> None:
+    """Case 32 as real stores answer (section 19.4): a callback with anything but letters,
+    digits and ``_`` (a dot too) -> 400, the error (message under key "0") still wrapped in
+    that callback."""
+    answer = https_shop.client.get("/customers/count", [("_jsonp", callback)])
     assert answer.status_code == 400
     assert answer.headers["Content-Type"] == JSONP_TYPE
-    assert answer.json() == [
-        {
-            "code": "woocommerce_api_jsonp_callback_invalid",
-            "0": "The JSONP callback function is invalid",
-        }
-    ]
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.content == (
+        b"/**/"
+        + callback.encode()
+        + b'([{"code":"woocommerce_api_jsonp_callback_invalid",'
+        + b'"0":"The JSONP callback function is invalid"}])'
+    )
 
 
-def test_jsonp_callback_may_contain_dots(https_shop: Shop) -> None:
-    """Section 1.5 (plugin ``wp_check_jsonp_callback``): letters, digits, ``_`` and ``.``."""
-    answer = https_shop.client.get("/customers/count", [("_jsonp", "jQuery.cb_1")])
+def test_empty_jsonp_callback_wraps_in_nothing(https_shop: Shop) -> None:
+    """``?_jsonp=`` is set, and an empty name has no bad character: ``/**/({…})``, 200."""
+    answer = https_shop.client.get("/customers/count", [("_jsonp", "")])
     assert answer.status_code == 200
-    assert answer.content == b'/**/jQuery.cb_1({"count":2})'
+    assert answer.content == b'/**/({"count":2})'
 
 
 def test_jsonp_wraps_errors_with_their_status(https_shop: Shop) -> None:

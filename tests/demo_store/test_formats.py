@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.demo_store import phpjson
-from app.demo_store.errors import ApiError
+from app.demo_store.errors import ApiError, StoreError
 from app.demo_store.listing import Window, paging_headers, trim_fields, window
 from app.demo_store.sanitize import is_valid_username, nicename, sanitize_user, wc_clean
 from app.demo_store.wcformat import absint, format_money, parse_datetime, php_intval
@@ -91,10 +91,10 @@ def test_window_reading() -> None:
     assert window({"limit": "-1"}, "3") == Window(-1, 0)
     assert window({"limit": "5", "offset": "3"}, "9") == Window(5, 3)
     # A size PHP reads as 0 crashes a real store (section 19.4); the friendly option says 400.
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(StoreError) as crashed:
         window({"limit": "abc"}, None)
-    assert error.value.status == 500
-    assert error.value.envelope()["code"] == "internal_server_error"
+    assert crashed.value.status == 500
+    assert crashed.value.body()["code"] == "internal_server_error"
     with pytest.raises(ApiError) as error:
         window({"limit": "abc"}, None, friendly=True)
     assert error.value.status == 400

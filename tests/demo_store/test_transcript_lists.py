@@ -35,8 +35,9 @@ import requests
 from app.demo_store import DemoStore, StoreConfig
 from tests.support.store_http import StoreHttp
 
-#: A copy of shared/reference/transcripts/legacy-v3-wc-3.5.3.jsonl (README beside it).
-TRANSCRIPT = Path(__file__).parent / "data" / "legacy-v3-wc-3.5.3.jsonl"
+#: A copy of shared/reference/transcripts/legacy-v3-wc-3.5.3.jsonl (README beside it), shared
+#: with the replay of the other groups (test_transcript_replay.py).
+TRANSCRIPT = Path(__file__).parents[1] / "data" / "transcripts" / "legacy-v3-wc-3.5.3.jsonl"
 GROUPS = ("list", "count", "order")
 TOKEN = "tok5e1"
 SORT_SET = ["kilo0", "alpha1", "echo2", "zulu3", "bravo4", "mike5", "delta6", "hotel7"]

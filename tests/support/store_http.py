@@ -2,8 +2,10 @@
 
 It signs requests with the project's OAuth functions (pinned by the 12.6 vectors) or uses Basic
 or query-string keys over HTTPS, and lets a test bend every part of a request (timestamp, nonce,
-signature method, parameter order) to reach the store's error paths. The real client lives in
-app/api (issue 3); tests of the store should not depend on it.
+signature method, parameter order) to reach the store's error paths. It signs the path exactly
+as it goes on the wire (percent-encoding as ``requests`` sends it, a trailing slash kept), the
+way a real store builds its base string (section 19.2); the store verifies with its own code.
+The real client lives in app/api (issue 3); tests of the store should not depend on it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 
@@ -46,6 +48,13 @@ class StoreHttp:
         query = urlencode(list(pairs), quote_via=quote, safe="[]")
         return f"{self.store.api_url}{route}" + (f"?{query}" if query else "")
 
+    def wire_route(self, route: str) -> str:
+        """The route as ``requests`` will put it on the wire (it percent-encodes what is not
+        allowed in a path and leaves ``+``, ``'``, ``@`` and existing ``%XX`` alone)."""
+        prepared = requests.Request("GET", f"{self.store.api_url}{route}").prepare()
+        api_path = urlsplit(self.store.api_url).path
+        return urlsplit(prepared.url or "").path[len(api_path) :]
+
     def oauth_pairs(
         self,
         method: str,
@@ -68,7 +77,7 @@ class StoreHttp:
         sent = [*pairs, *oauth_params]
         to_sign = [*signed_pairs, *oauth_params] if signed_pairs is not None else sent
         params = oauth.php_query_params(to_sign)
-        base_uri = oauth.signature_base_uri(self.store.api_url, route)
+        base_uri = oauth.signature_base_uri(self.store.api_url, self.wire_route(route))
         text = oauth.string_to_sign(method, base_uri, params)
         method_name = (
             signature_method if signature_method in oauth.SIGNATURE_METHODS else "HMAC-SHA256"
