@@ -112,10 +112,23 @@ def _auth_error(message: str, status: int) -> AuthError:
     return AuthError(text, code=code, status=status, detail=detail)
 
 
+#: The code of WordPress' "critical error" answer when PHP dies mid-request.
+CRASH_CODE = "internal_server_error"
+
+
 def error_from_envelope(status: int, body: object) -> AppError:
     """The error for a store's error answer (``body`` is the decoded JSON)."""
     errors = body.get("errors") if isinstance(body, Mapping) else None
     first = errors[0] if isinstance(errors, list) and errors else errors
+    if isinstance(body, Mapping) and body.get("code") == CRASH_CODE and status >= 500:
+        # WordPress' fatal-error handler: PHP died, and no API envelope was written (19.4).
+        return ServerError(
+            "The store's server failed while answering (WordPress reported a critical error). "
+            "This is usually temporary; if it keeps happening, the store's error log says why.",
+            code=CRASH_CODE,
+            status=status,
+            detail=f"store said: {store_message(body.get('message', ''))}",
+        )
     if not isinstance(first, Mapping):
         return ProtocolError(
             f"The store answered with an error the app does not understand (HTTP {status}).",

@@ -27,7 +27,7 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 from app import __version__
 from app.api import oauth
 from app.api.connection import AuthMode, StoreConnection
-from app.api.errors import error_for_non_json, error_from_envelope
+from app.api.errors import CRASH_CODE, error_for_non_json, error_from_envelope
 from app.errors import (
     AppError,
     AuthError,
@@ -385,6 +385,9 @@ class Transport:
             error = error_from_envelope(status, body)
             if isinstance(error, RateLimitedError):
                 error.retry_after = retry_after
+            if error.code == CRASH_CODE and not repeatable:
+                # PHP died somewhere in the write: part of it may have been saved (19.4).
+                return self._raise_unclear(error)
             raise error
         return ApiResponse(status, response.headers, body)
 

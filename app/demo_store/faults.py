@@ -11,6 +11,7 @@ case that makes blind retries of writes dangerous.
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import re
 import socket
@@ -20,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from app.demo_store.errors import CRITICAL_ERROR_BODY
 
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
@@ -34,6 +37,8 @@ class Fault(StrEnum):
     RESET = "reset"
     TRUNCATED = "truncated"
     SLOW = "slow"
+    #: PHP died mid-request: WordPress' "critical error" 500 in JSON (reference 19.4).
+    CRASH = "crash"
 
 
 _STATUS_TEXT = {
@@ -192,6 +197,16 @@ class FaultMiddleware:
         raise ConnectionAbortedError("fault injected: connection dropped")
 
     def _error_page(self, fault: Fault, start_response: Any) -> Iterable[bytes]:
+        if fault is Fault.CRASH:
+            body = json.dumps(CRITICAL_ERROR_BODY, separators=(",", ":")).encode()
+            start_response(
+                "500 Internal Server Error",
+                [
+                    ("Content-Type", "application/json; charset=UTF-8"),
+                    ("Content-Length", str(len(body))),
+                ],
+            )
+            return [body]
         status = _STATUS_TEXT[fault]
         page = (
             f"<!DOCTYPE html><html><head><title>{status}</title></head>"

@@ -831,3 +831,35 @@ def test_search_query_parameters_are_sorted_and_encoded() -> None:
         ("filter[q]", "a%2Bb@example.com"),
         ("filter[role]", "all"),
     ]
+
+
+# -- WordPress' critical error (PHP died mid-request, reference 19.4) ------------------------------
+
+
+def test_a_read_that_crashes_the_store_is_retried(harness: Callable[..., Harness]) -> None:
+    h = harness(customers=3)
+    h.store.faults.schedule(Fault.CRASH, method="GET", path="/customers/count", count=2)
+    assert h.client.count_customers() == 3
+    assert h.store.faults.injected[Fault.CRASH] == 2
+
+
+def test_a_read_that_keeps_crashing_says_so_without_html(harness: Callable[..., Harness]) -> None:
+    h = harness(customers=3, max_retries=1)
+    h.store.faults.schedule(Fault.CRASH, method="GET", path="/customers/count", count=5)
+    with pytest.raises(ServerError) as failure:
+        h.client.count_customers()
+    assert "critical error" in failure.value.message
+    assert "<" not in failure.value.message
+    assert "<p>" not in failure.value.detail
+
+
+def test_a_create_that_crashes_after_saving_is_found_not_sent_again(
+    harness: Callable[..., Harness],
+) -> None:
+    """PHP may die after the customer was saved: the write is unclear, so the client looks
+    the email up instead of creating the customer a second time."""
+    h = harness(customers=0)
+    h.store.faults.schedule(Fault.CRASH, method="POST", path="/customers$", after_handler=True)
+    result = h.client.create_customer({"email": "crash.saved@example.com", "first_name": "C"})
+    assert result.recovered
+    assert h.emails_in_store("crash.saved@example.com") == 1
