@@ -251,7 +251,8 @@ def test_clear_forgets_scheduled_faults(store: DemoStore) -> None:
 
 def test_fault_rate_one_makes_every_request_faulty(start_store: StoreFactory) -> None:
     """``fault_rate=1.0``: every request gets a fault: no answer, a cut-short answer, an error
-    page, or (``slow``) an answer held back at least ``slow_seconds``."""
+    page, WordPress' critical error, or (``slow``) an answer held back at least
+    ``slow_seconds``."""
     store = start_store(fault_rate=1.0)
     store.faults.slow_seconds = 0.05
     requests_sent = 12
@@ -263,6 +264,9 @@ def test_fault_rate_one_makes_every_request_faulty(start_store: StoreFactory) ->
             continue
         if answer.status_code == 200:
             assert time.perf_counter() - started >= store.faults.slow_seconds
+        elif answer.headers["Content-Type"].startswith("application/json"):
+            assert answer.status_code == 500
+            assert answer.json()["code"] == "internal_server_error"  # Fault.CRASH
         else:
             assert answer.status_code in ERROR_PAGES.values()
             assert answer.headers["Content-Type"].startswith("text/html")
