@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.api.client import CustomerPage, CustomerQuery, WooClient
 from app.api.connection import StoreConnection
@@ -988,3 +992,62 @@ def test_a_failing_large_window_is_asked_again_in_smaller_pieces(make_rig: RigFa
     kept = json.loads(rig.cache.meta("page_plan") or "{}")
     assert kept["ceiling"] is not None
     assert kept["page_size"] <= 150
+
+
+# -- a busy store with heavy ties --------------------------------------------------------------
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    changes=st.integers(0, 12),
+    page_size=st.sampled_from([None, 30, 100]),
+    quick_after=st.booleans(),
+)
+def test_syncs_of_a_busy_store_with_heavy_ties_end_with_exactly_its_customers(
+    make_rig: RigFactory, seed: int, changes: int, page_size: int | None, quick_after: bool
+) -> None:
+    """The seed registers customers in bursts sharing seconds and the store orders ties
+    differently in every request (reference 19.1); meanwhile customers are created (in one
+    second, as a bulk import does) and deleted between the sync's requests. Whatever the
+    interleaving, the syncs end with the cache holding exactly the store's customers, and no
+    sync claims completeness it did not prove."""
+    rig = make_rig(customers=260, connection={"page_size": page_size}, tie_seed=seed % 1000)
+    rng = random.Random(seed)
+    lock = threading.Lock()
+    left = [changes]
+    made = [0]
+    real_request = rig.transport.request
+
+    def busy(method: str, route: str, params: Any = (), **options: Any) -> ApiResponse:
+        with lock:
+            if left[0] and route == "/customers" and rng.random() < 0.6:
+                left[0] -= 1
+                if rng.random() < 0.5:
+                    made[0] += 1
+                    login = f"busy{made[0]}"
+                    rig.store.create_user(login, f"{login}.{seed}@x.example", "customer")
+                else:  # anyone but the administrator, who owns the API key
+                    victims = sorted(i for i in rig.census() if i != 1)
+                    rig.delete(victims[rng.randrange(len(victims))])
+        return real_request(method, route, params, **options)
+
+    rig.transport.request = busy  # type: ignore[method-assign]
+    first = rig.engine.sync(SyncMode.FULL)
+    if not first.complete:
+        assert first.removed == 0, "an unproven walk removes nothing"
+    if quick_after:
+        left[0] = changes
+        with rig.store.db.write() as conn:  # a bulk edit: many customers stamped in one second
+            conn.execute(
+                "UPDATE users SET last_update = ? WHERE id % 3 = 0",
+                (int(time.time()) + 60,),
+            )
+        rig.engine.sync(SyncMode.QUICK)
+    settle = rig.engine.sync(SyncMode.FULL)  # the store is quiet again
+    assert settle.complete
+    assert_complete(rig, settle)
