@@ -5,140 +5,71 @@ demo store running as a separate process (so it does not share a GIL with the cl
 
 (a) the official WooCommerce Python client as its users configure it for the legacy API
     (``API(url, key, secret, wp_api=False, version="v3")``), one page after another with
-    ``filter[limit]=100`` until ``X-WC-TotalPages``;
-(b) plain ``requests``, OAuth-signed with ``app.api.oauth``, the same page size and the same
-    number of pages in flight as ours (a thread pool, one session per thread): the server-bound
-    floor;
-(c) ours: ``WooClient(StoreConnection(...)).list_customers()``.
+    ``filter[limit]=100`` until ``X-WC-TotalPages``, in the store's default order (it loses
+    customers to the seed's ties, section 19.1; timed all the same);
+(b) plain ``requests``, OAuth-signed with ``app.api.oauth``, in id order, the same page size and
+    the same number of pages in flight as (c) (a thread pool, one session per thread): the
+    server-bound floor;
+(c) ours with a fixed plan of 100 per window: ``WooClient(...).list_customers(page_size=100)``,
+    seams checked and the count compared (the overhead of a complete walk; the learnt window
+    sizes are measured by bench_paging).
 
 A real store takes 100-300 ms per page (PHP and the network), while a zero-latency demo store
 mostly measures its own CPU, so both are measured: the store is restarted with
 ``--latency-ms 0`` and ``--latency-ms 150`` (same database, seeded once). Each variant runs three
-times per setting, in rotating order, and must return all 10,000 distinct customers; the rows
-are medians, with the ratios (a)/(c) (goal at least 3x) and (c)/(b) (goal at most 1.15x).
+times per setting, in rotating order; (b) and (c) must return all 10,000 distinct customers. The
+rows are medians, with the ratios (a)/(c) (goal at least 3x) and (c)/(b) (goal at most 1.15x).
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-import select
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from pathlib import Path
 from urllib.parse import quote
 
 import requests
-from woocommerce import API
 
 from app.api import oauth
 from app.api.client import WooClient
-from app.api.connection import StoreConnection
 from tests.benchmarks.report import Row
+from tests.benchmarks.store_process import (
+    REQUEST_TIMEOUT,
+    StoreProcess,
+    checked,
+    official_loop,
+    store_process,
+)
 
 CUSTOMERS = 10_000
 SEED = 5
 PAGE_SIZE = 100
 LATENCIES_MS = (0, 150)
 REPEATS = 3
-STARTUP_TIMEOUT = 120.0
-REQUEST_TIMEOUT = 60.0
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class StoreProcess:
-    """Where the store process serves, and its read/write key pair."""
-
-    base_url: str
-    consumer_key: str
-    consumer_secret: str
-
-    @property
-    def api_url(self) -> str:
-        """The v3 API root."""
-        return f"{self.base_url}/wc-api/v3"
+#: The one total order (section 19.1): the floor walks in it, as ours does.
+ID_ORDER = [("filter[orderby]", "ID"), ("filter[order]", "ASC")]
 
 
 Fetch = Callable[[StoreProcess], list[int]]
 
 
-@contextmanager
-def store_process(latency_ms: int, db: Path) -> Iterator[StoreProcess]:
-    """``python -m app.demo_store`` with this latency over ``db``; always stopped afterwards."""
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "app.demo_store",
-            "--customers",
-            str(CUSTOMERS),
-            "--seed",
-            str(SEED),
-            "--latency-ms",
-            str(latency_ms),
-            "--db",
-            str(db),
-        ],
-        cwd=PROJECT_ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        text=True,
+def start_store(latency_ms: int, db: Path) -> AbstractContextManager[StoreProcess]:
+    """The store with this latency over ``db``."""
+    return store_process(
+        db, "--customers", str(CUSTOMERS), "--seed", str(SEED), "--latency-ms", str(latency_ms)
     )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], STARTUP_TIMEOUT)
-        line = process.stdout.readline() if ready else ""
-        if not line:
-            raise RuntimeError(f"the demo store did not start (exit code {process.poll()})")
-        info = json.loads(line)
-        yield StoreProcess(info["base_url"], info["consumer_key"], info["consumer_secret"])
-    finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-
-
-def checked(variant: str, ids: list[int]) -> list[int]:
-    """``ids`` when they are all the store's customers, each once; raises otherwise."""
-    if len(ids) != CUSTOMERS or len(set(ids)) != CUSTOMERS:
-        raise RuntimeError(
-            f"{variant}: got {len(ids)} customers ({len(set(ids))} distinct), expected {CUSTOMERS}"
-        )
-    return ids
 
 
 def fetch_official(store: StoreProcess) -> list[int]:
-    """(a) The official client, sequentially, 100 per page until X-WC-TotalPages."""
-    wcapi = API(
-        url=store.base_url,
-        consumer_key=store.consumer_key,
-        consumer_secret=store.consumer_secret,
-        wp_api=False,
-        version="v3",
-        timeout=REQUEST_TIMEOUT,
-    )
-    ids: list[int] = []
-    page, pages = 1, 1
-    while page <= pages:
-        response = wcapi.get("customers", params={"filter[limit]": str(PAGE_SIZE), "page": page})
-        if response.status_code != 200:
-            raise RuntimeError(f"official client, page {page}: {response.status_code}")
-        ids.extend(customer["id"] for customer in response.json()["customers"])
-        pages = int(response.headers["X-WC-TotalPages"])
-        page += 1
-    return checked("official client", ids)
+    """(a) The official client, sequentially, 100 per page in the store's default order."""
+    return official_loop(store, PAGE_SIZE)
 
 
 def signed_url(store: StoreProcess, route: str, pairs: list[tuple[str, str]]) -> str:
@@ -158,8 +89,8 @@ def signed_url(store: StoreProcess, route: str, pairs: list[tuple[str, str]]) ->
 
 
 def our_concurrency(store: StoreProcess) -> int:
-    """How many pages our client keeps in flight by default."""
-    return StoreConnection(store.base_url, store.consumer_key, store.consumer_secret).concurrency
+    """How many windows our client keeps in flight with a fixed plan."""
+    return store.connection().concurrency
 
 
 def fetch_plain(store: StoreProcess) -> list[int]:
@@ -178,7 +109,7 @@ def fetch_plain(store: StoreProcess) -> list[int]:
         return current
 
     def fetch(page: int) -> tuple[list[int], int]:
-        pairs = [("filter[limit]", str(PAGE_SIZE)), ("page", str(page))]
+        pairs = [*ID_ORDER, ("filter[limit]", str(PAGE_SIZE)), ("page", str(page))]
         response = session().get(signed_url(store, "/customers", pairs), timeout=REQUEST_TIMEOUT)
         if response.status_code != 200:
             raise RuntimeError(f"plain requests, page {page}: {response.status_code}")
@@ -193,17 +124,17 @@ def fetch_plain(store: StoreProcess) -> list[int]:
     finally:
         for opened in sessions:
             opened.close()
-    return checked("plain requests", ids)
+    return checked("plain requests", ids, CUSTOMERS)
 
 
 def fetch_ours(store: StoreProcess) -> list[int]:
-    """(c) Our client, as the app configures it by default."""
-    client = WooClient(StoreConnection(store.base_url, store.consumer_key, store.consumer_secret))
+    """(c) Our client's complete walk, with a fixed plan of 100 per window."""
+    client = WooClient(store.connection())
     try:
-        customers = client.list_customers()
+        customers = client.list_customers(page_size=PAGE_SIZE)
     finally:
         client.close()
-    return checked("ours", [customer.id for customer in customers])
+    return checked("ours", [customer.id for customer in customers], CUSTOMERS)
 
 
 VARIANTS: dict[str, Fetch] = {
@@ -270,7 +201,7 @@ def run() -> list[Row]:
         db = Path(folder) / "store.sqlite3"
         for latency_ms in LATENCIES_MS:
             print(f"store latency {latency_ms} ms:", file=sys.stderr, flush=True)
-            with store_process(latency_ms, db) as store:
+            with start_store(latency_ms, db) as store:
                 medians = measure(store)
                 rows += rows_for(latency_ms, our_concurrency(store), medians)
     return rows
