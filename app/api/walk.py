@@ -9,8 +9,8 @@ customers across pages on real stores, because MySQL orders tied rows differentl
   row early, so its first row must be the previous window's last: a customer deleted or added
   behind the walk shifts the rows and is caught at the next seam;
 * keeps going until a window comes back short at the end of the list (customers created
-  meanwhile are appended, since new ids are higher), then asks the store's count for the
-  *same* query and looks at its end once more;
+  meanwhile are appended, since new ids are higher), then looks at its end once more, an
+  answer that also carries the store's count for the *same* query (``X-WC-Total``);
 * is complete only when every seam met, ids rose throughout, the end still held and the
   customers collected equal that count. Otherwise it fetches the tail (only customers created
   since) or walks again, a few times, and then says how many customers it could not account
@@ -302,13 +302,16 @@ class CustomerWalk:
             attempt = _Attempt(number, start, before)
             yield from self._pass(attempt)
             consistent = attempt.consistent()
-            store_count = self._count()
             grown = False
             if consistent:
-                # Asked after the count: a customer deleted behind the walk or created after
-                # its end since the last window shows here, so the count cannot be balanced
-                # out by one of each unseen.
-                consistent, grown = self._end_still_holds(*attempt.end())
+                # One closing look at the end, which also brings the store's count for the
+                # same query: a customer deleted behind the walk or created after its end since
+                # the last window shows here, so the count cannot be balanced out by one of
+                # each unseen.
+                consistent, grown, total = self._end_still_holds(*attempt.end())
+                store_count = total if total is not None else self._count()
+            else:
+                store_count = self._count()
             if consistent and not grown and len(self.ids) == store_count:
                 break
             log.info(
@@ -327,18 +330,20 @@ class CustomerWalk:
                 self.ids = set()
         self.proof = WalkProof(len(self.ids), store_count, consistent and not grown, number)
 
-    def _end_still_holds(self, end: int, last: int | None) -> tuple[bool, bool]:
-        """Check the walk's end again: (nothing shifted behind it, customers follow it now).
+    def _end_still_holds(self, end: int, last: int | None) -> tuple[bool, bool, int | None]:
+        """Look at the walk's end again: (nothing shifted, customers follow, the store's count).
 
         The row before ``end`` must still be ``last``; rows after it are customers created
-        since the walk passed.
+        since the walk passed. The answer's ``X-WC-Total`` is the count of the same query,
+        taken at the same moment.
         """
         closing = self._fetch_window(end, 1)
+        self.requests += 1
         ids = [_row_id(row) for row in closing.rows]
         expected = [last] if closing.overlap and last is not None else []
         if ids[: closing.overlap] != expected:
-            return False, False
-        return True, len(ids) > closing.overlap
+            return False, False, closing.total
+        return True, len(ids) > closing.overlap, closing.total
 
     # -- one pass ---------------------------------------------------------------------------------
 
@@ -385,13 +390,14 @@ class CustomerWalk:
                         self._cancel.raise_if_cancelled()  # nothing is handed over once cancelled
                     window = self._record(attempt, fetched)
                     end_of_list = start + len(window.items) >= window.total
-                    plan.record_success(
-                        len(fetched.rows),
-                        fetched.seconds,
-                        asked=size + fetched.overlap,
-                        end_of_list=end_of_list,
-                        in_flight=in_flight,
-                    )
+                    if window.items:  # an empty look past the end says nothing about sizes
+                        plan.record_success(
+                            len(fetched.rows),
+                            fetched.seconds,
+                            asked=size + fetched.overlap,
+                            end_of_list=end_of_list,
+                            in_flight=in_flight,
+                        )
                     if next_start is None:
                         self._check_listed(window)
                         next_start = start + size
@@ -417,7 +423,9 @@ class CustomerWalk:
             return None
         total = max(attempt.totals, default=0)
         if next_start < total:
-            return next_start, self.plan.next_page_size(total - next_start)
+            # One more than the total says is left: the last window then comes back short and
+            # shows the end, with no extra request to find it.
+            return next_start, self.plan.next_page_size(total - next_start + 1)
         if running:
             return None
         # Everything the total promised came back. Unless a window ended short at the end of

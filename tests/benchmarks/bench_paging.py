@@ -123,8 +123,7 @@ def fetch_adaptive(store: StoreProcess, memory: PlanMemory | None) -> Walk:
         client.close()
     if walk.proof is None or not walk.proof.complete:
         raise RuntimeError(f"adaptive: the walk did not prove itself complete: {walk.proof}")
-    # The count and the closing look are part of the walk's cost, and are counted.
-    requests = walk.requests + 2
+    requests = walk.requests  # the closing look (and the store's count) included
     checked("adaptive", ids, CUSTOMERS)
     return Walk(ids, requests, planner.memory())
 

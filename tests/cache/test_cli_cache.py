@@ -151,7 +151,9 @@ def test_a_sync_that_cannot_prove_itself_removes_nothing_and_fails(
     from app.api.walk import CustomerWalk
 
     assert cli("--store-url", store.base_url, "sync").code == 0
-    monkeypatch.setattr(CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False))
+    monkeypatch.setattr(
+        CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False, None)
+    )
     result = cli("--store-url", store.base_url, "sync", "--full")
     assert result.code == 1
     assert "could not be accounted for" in result.err

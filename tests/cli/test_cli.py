@@ -282,7 +282,9 @@ def test_a_list_that_cannot_prove_itself_says_so_and_fails(
     command warns and exits 1 instead of presenting them as the store's complete list."""
     from app.api.walk import CustomerWalk
 
-    monkeypatch.setattr(CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False))
+    monkeypatch.setattr(
+        CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False, None)
+    )
     result = cli("customers", "list", "--json")
     assert result.code == 1
     assert "may be incomplete" in result.err

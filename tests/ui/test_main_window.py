@@ -1182,7 +1182,9 @@ def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check
     start_and_wait(qtbot, window)
     assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
     # From now on the store seems to change under every walk (a busy store during a sale).
-    monkeypatch.setattr(CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False))
+    monkeypatch.setattr(
+        CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False, None)
+    )
     with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
         window.full_sync()
     assert window.banner.isVisible()
