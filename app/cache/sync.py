@@ -218,11 +218,14 @@ class SyncEngine:
         plan = self.client.walk_plan(self._remembered_plan(_PLAN_KEY))
         walk = self.client.walk_customers(scope, plan=plan, cancel=cancel, resume=resume)
         checkpoint = _Checkpoint(*(resume[:2] if resume else (0, None)))
-        attempt = 1
+        attempt, walked = 1, 0
         with self._remembering(plan, _PLAN_KEY):
             for window in walk:
                 if window.attempt != attempt:
-                    attempt, windows = window.attempt, 0  # walking again: progress starts over
+                    attempt = window.attempt
+                    if window.start == 0:
+                        # Walking again (the store changed under the last walk): progress restarts.
+                        windows, walked = 0, 0
                 checkpoint.add(window.attempt, window.start, [c.id for c in window.items])
                 stored = self.cache.upsert_customers(
                     window.items,
@@ -235,18 +238,20 @@ class SyncEngine:
                 )
                 self._report_change(stored, [])
                 fetched += len(window.items)
+                walked += len(window.items)
                 windows += 1
                 if newest is not None:
                     watermark = newest.result()
                     self.cache.set_meta({"full_sync_watermark": watermark})
                     newest = None
-                left = max(window.total - fetched, 0)
+                left = max(window.total - walked, 0)
+                again = "Checking again (the store changed meanwhile): " if attempt > 1 else ""
                 report(
                     SyncProgress(
                         "customers",
                         windows,
                         windows + -(-left // max(plan.page_size, 1)),
-                        f"Fetched {fetched:,} of {window.total:,} customers",
+                        f"{again}Fetched {walked:,} of {window.total:,} customers",
                     )
                 )
         assert walk.proof is not None
@@ -314,7 +319,7 @@ class SyncEngine:
             "unaccounted": proof.unaccounted,
         }
         if not proof.complete:
-            log.warning(
+            log.info(  # the report says so to the user; this is for the log file
                 "the walk could not be proven complete: %d collected, the store counts %d",
                 proof.collected,
                 proof.store_count,
