@@ -98,15 +98,8 @@ class SyncReport:
     def describe_changes(self) -> str:
         """What the sync changed in the cache, in words ("3 new or changed, 1 removed")."""
         if not self.changed and not self.removed:
-            text = "nothing changed"
-        else:
-            text = f"{self.changed:,} new or changed, {self.removed:,} removed"
-        if self.unaccounted:
-            text += (
-                f"; {self.unaccounted:,} customer{'s' if self.unaccounted != 1 else ''} could "
-                "not be accounted for (the store changed while it was read): run a full check"
-            )
-        return text
+            return "nothing changed"
+        return f"{self.changed:,} new or changed, {self.removed:,} removed"
 
 
 ProgressCallback = Callable[[SyncProgress], None]
