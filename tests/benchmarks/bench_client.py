@@ -175,7 +175,8 @@ def rows_for(latency_ms: int, concurrency: int, medians: dict[str, float]) -> li
             "",
         ),
         Row(
-            f"{setting}: (c) ours, WooClient.list_customers, fixed 100 per window, median of {REPEATS}",
+            f"{setting}: (c) ours, WooClient.list_customers, fixed 100 per window, "
+            f"median of {REPEATS}",
             f"{ours:.2f} s",
             "",
         ),
