@@ -966,7 +966,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             screen = self.screen().availableGeometry()
-            self.resize(min(1280, screen.width()), min(800, screen.height()))
+            # resize() sets the inside of the window: leave room for the window manager's
+            # title bar and borders, or the status bar ends up below a small screen's edge.
+            self.resize(min(1280, screen.width() * 19 // 20), min(800, screen.height() * 9 // 10))
         state = self._settings.value("window/state")
         if state is not None:
             self.restoreState(state)
