@@ -321,8 +321,10 @@ class CustomerWalk:
                 store_count,
                 "seams met" if consistent else "seams did not meet",
             )
-            if consistent and (grown or store_count > len(self.ids)):
-                # Only customers created after the walk passed the end: fetch the tail.
+            if consistent and grown:
+                # Only customers created after the walk passed the end: fetch the tail. (A
+                # count above what was seen with nothing new at the end means a customer came
+                # into the list behind the walk, e.g. by a role change: walk again.)
                 start, before = attempt.end()
                 continue
             if number < self._attempts:

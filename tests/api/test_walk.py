@@ -229,3 +229,21 @@ def test_whatever_changes_a_complete_walk_holds_exactly_the_stores_ids(
         assert walk.ids == store.last_answered
     else:
         assert walk.proof.unaccounted >= 1
+
+
+def test_a_customer_joining_the_list_behind_the_walk_makes_it_walk_again() -> None:
+    """A count above what was seen, with nothing new at the end: someone came into the list
+    among the rows already walked (an administrator turned customer). Fetching the tail would
+    find nothing; only a new walk can see them."""
+    store = ListStore(list(range(10, 40)))
+
+    def joins(s: ListStore) -> None:
+        s.ids.append(3)  # a low id: it sorts before every row already walked
+
+    store.changes = [lambda s: None] * 2 + [joins]
+    walk = walk_of(store)
+    run(walk)
+    assert walk.proof is not None
+    assert walk.proof.complete
+    assert 3 in walk.ids
+    assert walk.proof.attempts == 2
