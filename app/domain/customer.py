@@ -107,6 +107,9 @@ class Customer:
     (no such field) and when the store sends the epoch for a customer it never stamped.
     ``total_spent`` counts paid orders only, while ``orders_count`` counts orders of every status.
     ``id`` 0 is the stand-in customer the store embeds in a guest's order.
+    ``stats_known`` is False when the store's API has no source for ``orders_count``,
+    ``total_spent`` and the last order (the modern wc/v3 API): those then hold placeholders
+    (0 and None) that must not be shown as facts.
     """
 
     id: int
@@ -124,6 +127,7 @@ class Customer:
     avatar_url: str = ""
     billing: BillingAddress = field(default_factory=BillingAddress)
     shipping: Address = field(default_factory=Address)
+    stats_known: bool = field(default=True, compare=False)
 
     @classmethod
     def from_api(cls, data: Mapping[str, object]) -> Customer:
