@@ -222,7 +222,8 @@ def order_from_rest(data: Mapping[str, object]) -> Order:
     and ``payment_method_title``, ``paid`` from ``date_paid_gmt`` being set, ``customer_note``.
     ``subtotal`` is the sum of the line subtotals (what the legacy API sends); the shipping
     methods are the shipping lines' titles. ``view_order_url`` has no wc/v3 source and stays
-    empty. ``source`` keeps the object as sent.
+    empty. ``source`` stays empty, so :meth:`Order.to_api` writes the app's (legacy) shape,
+    the one the cache keeps and reads back with :meth:`Order.from_api`.
 
     Raises:
         ValueError: if ``data`` is not an object or has no usable (positive) ``id``.
@@ -257,7 +258,6 @@ def order_from_rest(data: Mapping[str, object]) -> Order:
         customer_id=parse_id(data.get("customer_id")) or 0,
         line_items=items,
         shipping_lines=shipping_lines,
-        source=dict(data),
     )
 
 
@@ -265,7 +265,8 @@ def download_from_rest(data: Mapping[str, object]) -> Download:
     """Read a wc/v3 download (section 10) as the app's :class:`Download`.
 
     ``"unlimited"`` downloads read as None (as legacy ``""``), ``"never"`` expiring access as
-    None (as legacy null); the expiry comes from ``access_expires_gmt``.
+    None (as legacy null); the expiry comes from ``access_expires_gmt``. As for orders,
+    ``source`` stays empty: :meth:`Download.to_api` writes the legacy shape the cache reads.
 
     Raises:
         ValueError: if ``data`` is not an object.
@@ -286,5 +287,4 @@ def download_from_rest(data: Mapping[str, object]) -> Download:
         file_name=text(file.get("name")),
         file_url=text(file.get("file")),
         download_url=text(data.get("download_url")),
-        source=dict(data),
     )

@@ -404,6 +404,23 @@ def test_find_by_an_address_the_email_parameter_refuses(store: RecordedStore) ->
     assert store.session.sent[-1].param("search") == "bad address@example.com"
 
 
+def test_find_by_email_falls_back_to_search_when_the_store_refuses_it(
+    store: RecordedStore,
+) -> None:
+    store.add("odd@example.com")
+    store.session.queue.append(
+        error(
+            400,
+            "rest_invalid_param",
+            "Invalid parameter(s): email",
+            params={"email": "Invalid email address."},
+        )
+    )
+    found = make_client(store).find_customer_by_email("odd@example.com")
+    assert found is not None
+    assert store.session.sent[-1].param("search") == "odd@example.com"
+
+
 def test_customer_page_uses_page_and_per_page(store: RecordedStore) -> None:
     page = make_client(store).customer_page(2, page_size=2)
     assert [c.id for c in page.customers] == [4, 5]
