@@ -148,7 +148,10 @@ class RestClient(WooClient):
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
         """
-        index = self.index_transport.request("GET", "/", cancel=cancel, sign=False).body
+        # The indexes list every route (hundreds of kilobytes); ``_fields`` trims any REST
+        # answer, and a store that ignored it would only send more.
+        fields = [("_fields", "name,description,url,home,timezone_string,namespaces")]
+        index = self.index_transport.request("GET", "/", fields, cancel=cancel, sign=False).body
         if not isinstance(index, Mapping):
             raise ProtocolError("The store's REST index is not what WordPress sends.")
         namespaces = index.get("namespaces")
@@ -158,7 +161,8 @@ class RestClient(WooClient):
                 "address and that WooCommerce is active.",
                 detail=f"namespaces: {namespaces!r}"[:300],
             )
-        self.index_transport.request("GET", "/wc/v3", cancel=cancel, sign=False)
+        namespace = [("_fields", "namespace")]
+        self.index_transport.request("GET", "/wc/v3", namespace, cancel=cancel, sign=False)
         return StoreInfo(
             name=str(index.get("name", "")),
             description=str(index.get("description", "")),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from woocommerce.oauth import OAuth
 
 from app.api.client import CustomerQuery, StoreInfo
 from app.api.rest_client import RestClient, rest_query_params
@@ -27,7 +30,15 @@ from app.errors import (
     UnclearWriteError,
     ValidationError,
 )
-from tests.api.rest_recorded import RecordedSession, Reply, Sent, error, recorded_transport
+from tests.api.rest_recorded import (
+    KEY,
+    SECRET,
+    RecordedSession,
+    Reply,
+    Sent,
+    error,
+    recorded_transport,
+)
 
 ROOT = "/wp-json/wc/v3"
 
@@ -344,6 +355,41 @@ def test_store_info_without_wc_v3_or_system_status(store: RecordedStore) -> None
         error(403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
     ]
     assert make_client(store).store_info().wc_version == ""
+
+
+def test_rate_limit_is_waited_out(store: RecordedStore) -> None:
+    store.session.queue.append(
+        Reply(429, {"code": "too_many_requests", "message": "Slow down"}, {"Retry-After": "2"})
+    )
+    assert make_client(store).count_customers() == 5
+    assert len(store.session.sent) == 2
+
+
+def test_walk_over_http_is_signed_as_the_official_client_signs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+
+    store = RecordedStore(12)
+    client = make_client(store, url="http://shop.example.com")
+    urls: list[str] = []
+    original = client.transport.url_and_auth
+
+    def spy(*args: Any, **kwargs: Any) -> tuple[str, tuple[str, str] | None]:
+        url, basic = original(*args, **kwargs)
+        urls.append(url)
+        return url, basic
+
+    monkeypatch.setattr(client.transport, "url_and_auth", spy)
+    census = client.customer_ids(plan=client.walk_plan(page_size=5, concurrency=1))
+    assert census.proof.complete
+    assert urls
+    for url in urls:
+        parts = urlsplit(url)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        signature = params.pop("oauth_signature")
+        base = f"http://shop.example.com{parts.path}"
+        signer = OAuth(base, KEY, SECRET, version="wc/v3", method="GET")
+        assert signer.generate_oauth_signature(OrderedDict(params), base) == signature
 
 
 def test_count_reads_x_wp_total_of_a_one_row_page(store: RecordedStore) -> None:
