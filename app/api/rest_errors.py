@@ -159,6 +159,20 @@ def rest_error_from_body(status: int, body: object) -> AppError:
             status=status,
             detail=detail,
         )
+    if status == 401:  # e.g. WordPress' own ``invalid_username`` (section 16.2)
+        return AuthError(
+            f"The store did not accept the credentials: {message}",
+            code=code,
+            status=status,
+            detail=detail,
+        )
+    if status == 403:
+        return PermissionDeniedError(
+            f"The store does not allow this API key to do this: {message}",
+            code=code,
+            status=status,
+            detail=detail,
+        )
     if status == 429:
         return RateLimitedError(
             "The store asked to slow down.", code=code, status=status, detail=detail

@@ -122,6 +122,9 @@ def test_success_is_no_error() -> None:
             "trashing",
         ),
         (429, "too_many", "Slow down", RateLimitedError, "slow down"),
+        (401, "invalid_username", "Unknown username.", AuthError, "credentials"),
+        (403, "rest_forbidden", "Sorry, you are not allowed.", PermissionDeniedError, "allow"),
+        (400, "rest_invalid_json", "Invalid JSON body passed.", ValidationError, "refused"),
     ],
 )
 def test_catalogue(status: int, code: str, message: str, kind: type[Exception], words: str) -> None:
