@@ -70,12 +70,6 @@ def auth_error(
     message: str, status: int, code: str = "woocommerce_api_authentication_error"
 ) -> AuthError:
     """The error for a store's authentication message (the legacy and wc/v3 APIs share them)."""
-    return _auth_error(message, status, code)
-
-
-def _auth_error(
-    message: str, status: int, code: str = "woocommerce_api_authentication_error"
-) -> AuthError:
     lowered = message.lower()
     detail = f"store said: {message}"
     if "does not have read permissions" in lowered:
@@ -150,7 +144,7 @@ def error_from_envelope(status: int, body: object) -> AppError:
     message = store_message(first.get("message", ""))
     detail = f"store said: {message}"
     if code == "woocommerce_api_authentication_error":
-        return _auth_error(message, status)
+        return auth_error(message, status)
     if code == "woocommerce_api_user_cannot_create_customer" and status == 400:
         # The plugin's "This resource cannot be created.": the save failed, not a permission.
         return ServerError(
