@@ -749,3 +749,14 @@ def test_batch_answer_with_missing_results_is_a_protocol_error(store: RecordedSt
     store.session.queue.append(Reply(200, {"create": []}))
     with pytest.raises(ProtocolError):
         make_client(store).bulk_save([{"email": "x1@example.com"}])
+
+
+def test_a_list_answer_that_is_no_array_is_a_protocol_error(store: RecordedStore) -> None:
+    store.session.queue.append(Reply(200, {"customers": []}, {"X-WP-Total": "5"}))
+    with pytest.raises(ProtocolError, match="no list"):
+        make_client(store).list_customers(page_size=10)
+
+
+def test_orders_of_a_customer_without_any(store: RecordedStore) -> None:
+    assert make_client(store).customer_orders(999) == []
+    assert len(store.session.sent) == 1
