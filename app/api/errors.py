@@ -51,6 +51,9 @@ _FIELD_ERRORS: Mapping[str, tuple[str, str]] = {
     ),
 }
 
+#: The same table for other API flavours (the wc/v3 reader adds its own codes).
+FIELD_ERRORS = _FIELD_ERRORS
+
 _NOT_FOUND = {
     "woocommerce_api_invalid_customer",
     "woocommerce_api_invalid_customer_id",
@@ -63,10 +66,12 @@ def store_message(message: object) -> str:
     return " ".join(html.unescape(_TAG.sub("", str(message))).split())
 
 
-def _auth_error(message: str, status: int) -> AuthError:
+def auth_error(
+    message: str, status: int, code: str = "woocommerce_api_authentication_error"
+) -> AuthError:
+    """The error for a store's authentication message (the legacy and wc/v3 APIs share them)."""
     lowered = message.lower()
     detail = f"store said: {message}"
-    code = "woocommerce_api_authentication_error"
     if "does not have read permissions" in lowered:
         return PermissionDeniedError(
             "This API key may only write. Create a key with Read or Read/Write permission in "
@@ -139,7 +144,7 @@ def error_from_envelope(status: int, body: object) -> AppError:
     message = store_message(first.get("message", ""))
     detail = f"store said: {message}"
     if code == "woocommerce_api_authentication_error":
-        return _auth_error(message, status)
+        return auth_error(message, status)
     if code == "woocommerce_api_user_cannot_create_customer" and status == 400:
         # The plugin's "This resource cannot be created.": the save failed, not a permission.
         return ServerError(

@@ -1,4 +1,4 @@
-"""OAuth 1.0a one-legged signatures exactly as WooCommerce's legacy v3 API verifies them.
+"""OAuth 1.0a one-legged signatures exactly as WooCommerce's legacy v3 and wc/v3 APIs verify them.
 
 The store and the client must agree byte for byte, and WooCommerce departs from RFC 5849 in
 several ways (see wc-api-v3-behavior.md section 12.4): it signs what PHP parsed out of the query
@@ -6,7 +6,9 @@ string, so ``filter[a]=1&filter[b]=2`` is one top-level key whose inner entries 
 which they were sent; values are decoded once more and re-encoded PHP's ``rawurlencode`` way
 (``/`` becomes ``%2F``); the HMAC key is the consumer secret plus ``&``. The demo store verifies
 with these functions and the client signs with them, so the two cannot drift apart; the section
-12.6 test vectors pin them to what real stores compute.
+12.6 test vectors pin them to what real stores compute. The modern API (``/wp-json/wc/v3``)
+signs the same way with its own base URI and without the extra decoding of values
+(wc-rest-v3-behavior.md sections 16.4 and 16.8): ``string_to_sign(decode_values=False)``.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def rfc3986(value: str) -> str:
     return quote(value.encode("utf-8"), safe="")
 
 
-def _normalize(value: str) -> str:
+def _normalize_decoded(value: str) -> str:
     """Decode once, re-encode RFC 3986, then double-encode every ``%`` (WooCommerce's rule)."""
     return quote(unquote_to_bytes(value), safe="").replace("%", "%25")
 
@@ -81,12 +83,27 @@ def signature_base_uri(api_url: str, route: str) -> str:
     return rfc3986(api_url.rstrip("/") + route)
 
 
-def string_to_sign(method: str, base_uri: str, params: Mapping[str, PhpParam]) -> str:
+def _encode_twice(value: str) -> str:
+    """Encode RFC 3986, then double-encode every ``%`` (the modern API's rule: no decoding)."""
+    return quote(value.encode("utf-8"), safe="").replace("%", "%25")
+
+
+def string_to_sign(
+    method: str,
+    base_uri: str,
+    params: Mapping[str, PhpParam],
+    *,
+    decode_values: bool = True,
+) -> str:
     """Build WooCommerce's string to sign from PHP-shaped parameters.
 
     ``params`` must not contain ``oauth_signature``. Top-level keys are sorted byte-wise
     (PHP ``strcmp``); entries of an array parameter stay in the order they were sent.
+    ``decode_values`` is the legacy API's extra decoding of every value before encoding it;
+    the modern ``/wp-json/wc/v3`` API encodes values as PHP parsed them (section 16.4 of
+    wc-rest-v3-behavior.md). The two agree for any value without a ``%``.
     """
+    _normalize = _normalize_decoded if decode_values else _encode_twice
     pieces: list[str] = []
     for key in sorted(params, key=lambda k: k.encode("utf-8")):
         value = params[key]

@@ -5,6 +5,10 @@ Every attempt is signed anew (OAuth nonces are single-use). Idempotent requests 
 connection failures, truncated answers, 5xx and 429 with exponential backoff and jitter,
 honouring ``Retry-After``. Writes are never retried blindly: when a write's answer is lost the
 caller gets :class:`~app.errors.UnclearWriteError` and decides (a create checks by email first).
+
+Which API it speaks is an :class:`ApiFlavor`: the API root below the store's address, how an
+answer's error body is read, and how OAuth values are signed. The default is the legacy v3 API;
+:data:`app.api.rest_transport.REST_API` is the modern ``/wp-json/wc/v3`` one.
 """
 
 from __future__ import annotations
@@ -53,6 +57,41 @@ def api_value(value: str) -> str:
     more brings the exact value through.
     """
     return quote_plus(value, safe="@:,*")
+
+
+#: Reads an answer's decoded body: the error it stands for, or None for a success.
+ErrorReader = Callable[[int, Any], AppError | None]
+#: Reads an answer that is not JSON: (status, content type, text) -> the error.
+NonJsonReader = Callable[[int, str, str], AppError]
+
+
+def legacy_error(status: int, body: Any) -> AppError | None:
+    """The legacy v3 reader: ``{"errors":[…]}`` bodies, also the ones 2.4.0 sent with 200."""
+    if status >= 400 or (isinstance(body, dict) and set(body) == {"errors"}):
+        return error_from_envelope(status, body)
+    return None
+
+
+@dataclass(frozen=True)
+class ApiFlavor:
+    """What differs between the WooCommerce APIs at the transport level.
+
+    Attributes:
+        root_path: the API root below the store's address (``/wc-api/v3``).
+        read_error: the error an answer's decoded body stands for, or None.
+        read_non_json: the error for an answer that is not JSON.
+        decode_signed_values: whether OAuth values are decoded once more before signing
+            (the legacy rule; the modern API signs them as parsed).
+    """
+
+    root_path: str = "/wc-api/v3"
+    read_error: ErrorReader = legacy_error
+    read_non_json: NonJsonReader = error_for_non_json
+    decode_signed_values: bool = True
+
+
+#: The legacy v3 API (``/wc-api/v3``), the default.
+LEGACY_API = ApiFlavor()
 
 
 class CancelToken:
@@ -112,8 +151,12 @@ class Transport:
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
+        flavor: ApiFlavor = LEGACY_API,
     ) -> None:
         self.connection = connection
+        self.flavor = flavor
+        #: The API root every route is below (``https://shop.example.com/wc-api/v3``).
+        self.api_url = connection.url + flavor.root_path
         self._sleep = sleep
         self._random = rng or random.Random()
         self._clock = clock
@@ -175,8 +218,13 @@ class Transport:
                 ("oauth_nonce", secrets.token_hex(16)),
                 ("oauth_signature_method", "HMAC-SHA256"),
             ]
-            base_uri = oauth.signature_base_uri(connection.api_url, path)
-            text = oauth.string_to_sign(method, base_uri, oauth.php_query_params(pairs))
+            base_uri = oauth.signature_base_uri(self.api_url, path)
+            text = oauth.string_to_sign(
+                method,
+                base_uri,
+                oauth.php_query_params(pairs),
+                decode_values=self.flavor.decode_signed_values,
+            )
             signature = oauth.signature(text, connection.consumer_secret, "HMAC-SHA256")
             pairs.append(("oauth_signature", signature))
         elif mode is AuthMode.QUERY:
@@ -187,7 +235,7 @@ class Transport:
         else:
             basic = (connection.consumer_key, connection.consumer_secret)
         query = "&".join(f"{quote(k, safe='[]')}={quote(v, safe='')}" for k, v in pairs)
-        url = connection.api_url + path
+        url = self.api_url + path
         return (f"{url}?{query}" if query else url), basic
 
     # -- sending -----------------------------------------------------------------------------
@@ -366,7 +414,7 @@ class Transport:
         try:
             body = response.json()
         except ValueError:
-            error = error_for_non_json(status, content_type, response.text)
+            error = self.flavor.read_non_json(status, content_type, response.text)
             if isinstance(error, RateLimitedError):
                 error.retry_after = retry_after
             if isinstance(error, ServerError) and not repeatable:
@@ -380,15 +428,15 @@ class Transport:
                 )
                 error.retryable = repeatable
             raise error from None
-        # WooCommerce 2.4.0 answered some authentication errors with status 200.
-        if status >= 400 or (isinstance(body, dict) and set(body) == {"errors"}):
-            error = error_from_envelope(status, body)
-            if isinstance(error, RateLimitedError):
-                error.retry_after = retry_after
-            if error.code == CRASH_CODE and not repeatable:
+        # WooCommerce 2.4.0 answered some authentication errors with status 200 (legacy_error).
+        failure = self.flavor.read_error(status, body)
+        if failure is not None:
+            if isinstance(failure, RateLimitedError):
+                failure.retry_after = retry_after
+            if failure.code == CRASH_CODE and not repeatable:
                 # PHP died somewhere in the write: part of it may have been saved (19.4).
-                return self._raise_unclear(error)
-            raise error
+                return self._raise_unclear(failure)
+            raise failure
         return ApiResponse(status, response.headers, body)
 
     @staticmethod

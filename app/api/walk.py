@@ -21,6 +21,11 @@ How large the windows are and how many are in flight is a plan's decision: a fix
 back fast and whole, smaller ones after a timeout or a PHP limit, the failed window asked again
 in pieces). The walk yields windows as they arrive so a sync can store each one at once;
 consumers that keep a list must start over when :attr:`WalkWindow.attempt` changes.
+
+What the list request looks like is a :class:`ListStyle`: the legacy API's by default
+(``filter[offset]``/``filter[limit]``, ``X-WC-Total``, ``{"customers": […]}``); the modern
+wc/v3 API's (``offset``/``per_page`` up to 100, ``orderby=id&order=asc``, ``X-WP-Total``, a bare
+array) is :data:`app.api.rest_client.REST_LIST`.
 """
 
 from __future__ import annotations
@@ -52,6 +57,58 @@ WALK_ATTEMPTS = 3
 Fetch = Callable[[list[tuple[str, str]]], ApiResponse]
 #: Turns a list answer's items into the walk's items (customers, or bare ids); each has an id.
 Parse = Callable[[list[Any]], list[Any]]
+
+
+def legacy_ordered_params(query: CustomerQuery) -> list[tuple[str, str]]:
+    """The legacy list parameters of ``query`` in the total order (``filter[orderby]=ID``)."""
+    return _ordered(query).params()
+
+
+@dataclass(frozen=True)
+class ListStyle:
+    """How one API's list request names a window, the total order and the store's count.
+
+    Attributes:
+        offset_param: the parameter of a window's first row (0-based).
+        limit_param: the parameter of a window's row count.
+        total_header: the header holding the count of the whole query.
+        items_key: the key of the list in the answer's object, or None for a bare array.
+        ordered_params: the query's parameters, ordered by id ascending.
+        max_rows: the most rows one request may ask for, overlap row included (None: no limit).
+    """
+
+    offset_param: str = "filter[offset]"
+    limit_param: str = "filter[limit]"
+    total_header: str = "X-WC-Total"
+    items_key: str | None = "customers"
+    ordered_params: Callable[[Any], list[tuple[str, str]]] = legacy_ordered_params
+    max_rows: int | None = None
+
+    def items(self, body: object) -> list[Any]:
+        """The list of rows in an answer's body.
+
+        Raises:
+            ProtocolError: the body holds no list where this API puts it.
+        """
+        if self.items_key is None:
+            items = body
+        else:
+            items = body.get(self.items_key) if isinstance(body, Mapping) else None
+        if not isinstance(items, list):
+            detail = str(body)[:300]
+            raise ProtocolError("The store's answer holds no list of customers.", detail=detail)
+        return items
+
+    def window_size(self, start: int, size: int) -> int:
+        """``size`` trimmed so that the window and its overlap row fit one request."""
+        if self.max_rows is None:
+            return size
+        overlap = 1 if start > 0 else 0
+        return max(1, min(size, self.max_rows - overlap))
+
+
+#: The legacy v3 API's lists.
+LEGACY_LIST = ListStyle()
 
 
 class WalkPlan(Protocol):
@@ -260,6 +317,7 @@ class CustomerWalk:
         extra: Mapping[str, str] | None = None,
         resume: tuple[int, int, Collection[int]] | None = None,
         attempts: int = WALK_ATTEMPTS,
+        style: ListStyle = LEGACY_LIST,
     ) -> None:
         """Prepare a walk.
 
@@ -274,11 +332,13 @@ class CustomerWalk:
             resume: (position, id of the row before it, ids of the rows before it) of an
                 interrupted walk of the same query, to carry on from.
             attempts: walks made before giving up on a proof.
+            style: the API's list parameters, count header and answer shape.
         """
         self._fetch = fetch
         self._parse = parse
         self._count = count
-        self._params = [*_ordered(query).params(), *sorted((extra or {}).items())]
+        self._style = style
+        self._params = [*style.ordered_params(query), *sorted((extra or {}).items())]
         self.plan = plan
         self._adapts = isinstance(plan, PagePlanner)
         self._workers = plan.limits.max_concurrency if isinstance(plan, PagePlanner) else 0
@@ -373,7 +433,7 @@ class CustomerWalk:
                         break
                     if self._cancel is not None:
                         self._cancel.raise_if_cancelled()
-                    start, size = asked
+                    start, size = asked[0], self._style.window_size(*asked)
                     future = pool.submit(self._fetch_window, start, size)
                     running[future] = (start, size, len(running) + 1)
                     if next_start is not None and start >= next_start:
@@ -463,14 +523,15 @@ class CustomerWalk:
         overlap = 1 if start > 0 else 0
         params = [
             *self._params,
-            ("filter[limit]", str(size + overlap)),
-            ("filter[offset]", str(start - overlap)),
+            (self._style.limit_param, str(size + overlap)),
+            (self._style.offset_param, str(start - overlap)),
         ]
         began = time.perf_counter()
         answer = self._fetch(params)
         seconds = time.perf_counter() - began
-        rows = self._parse(_items(answer.body))
-        return _Fetched(start, size, overlap, rows, answer.header_int("X-WC-Total"), seconds)
+        rows = self._parse(self._style.items(answer.body))
+        total = answer.header_int(self._style.total_header)
+        return _Fetched(start, size, overlap, rows, total, seconds)
 
     def _record(self, attempt: _Attempt, fetched: _Fetched) -> WalkWindow:
         """Note what a window showed (on the walking thread) and hand over its new rows."""
@@ -498,14 +559,6 @@ class CustomerWalk:
 def _ordered(query: CustomerQuery) -> CustomerQuery:
     """The same customers in the total order."""
     return replace(query, orderby=TOTAL_ORDER[0], order=TOTAL_ORDER[1], meta_key="")
-
-
-def _items(body: object) -> list[Any]:
-    items = body.get("customers") if isinstance(body, Mapping) else None
-    if not isinstance(items, list):
-        detail = str(body)[:300]
-        raise ProtocolError("The store's answer holds no list of customers.", detail=detail)
-    return items
 
 
 def _row_id(row: object) -> int:

@@ -107,6 +107,9 @@ class Customer:
     (no such field) and when the store sends the epoch for a customer it never stamped.
     ``total_spent`` counts paid orders only, while ``orders_count`` counts orders of every status.
     ``id`` 0 is the stand-in customer the store embeds in a guest's order.
+    ``stats_known`` is False when the store's API has no source for ``orders_count``,
+    ``total_spent`` and the last order (the modern wc/v3 API): those then hold placeholders
+    (0 and None) that must not be shown as facts.
     """
 
     id: int
@@ -124,6 +127,7 @@ class Customer:
     avatar_url: str = ""
     billing: BillingAddress = field(default_factory=BillingAddress)
     shipping: Address = field(default_factory=Address)
+    stats_known: bool = field(default=True, compare=False)
 
     @classmethod
     def from_api(cls, data: Mapping[str, object]) -> Customer:
@@ -154,13 +158,17 @@ class Customer:
             avatar_url=text(data.get("avatar_url")),
             billing=BillingAddress.from_api(data.get("billing_address")),
             shipping=Address.from_api(data.get("shipping_address")),
+            # Every legacy store sends the count; a customer from the modern API, written back
+            # by to_api (the cache keeps that shape), has null there: its stats stay unknown.
+            stats_known="orders_count" not in data or data["orders_count"] is not None,
         )
 
     def to_api(self) -> dict[str, object]:
         """The customer object in the API's shape and key order (the inverse of from_api).
 
         Scripts get what the store's documentation describes, and an object printed with
-        ``--json`` can be edited and sent back as an update.
+        ``--json`` can be edited and sent back as an update. Unknown stats (``stats_known``
+        False) are written as null, so they read back as unknown.
         """
         return {
             "id": self.id,
@@ -173,8 +181,8 @@ class Customer:
             "role": self.role,
             "last_order_id": self.last_order_id,
             "last_order_date": api_datetime(self.last_order_date),
-            "orders_count": self.orders_count,
-            "total_spent": money_text(self.total_spent),
+            "orders_count": self.orders_count if self.stats_known else None,
+            "total_spent": money_text(self.total_spent) if self.stats_known else None,
             "avatar_url": self.avatar_url,
             "billing_address": self.billing.to_api(),
             "shipping_address": self.shipping.to_api(),

@@ -1,0 +1,626 @@
+"""A client for one store's customers over the modern REST API (``/wp-json/wc/v3``).
+
+:class:`RestClient` has the public methods and return types of the legacy
+:class:`~app.api.client.WooClient` and speaks wc/v3 (wc-rest-v3-behavior.md, section 19.1 maps
+every operation): bare JSON bodies, ``X-WP-Total`` counts, ``email=`` lookups, ``force=true``
+deletes, ``/customers/batch``, a customer's orders from ``/orders?customer=``. Lists are walked
+as the legacy ones (:mod:`app.api.walk`, in the :data:`REST_LIST` style: ``orderby=id``,
+``offset``/``per_page`` with at most 100 rows a request). Every write passes the write gate, and
+a batch refuses more than the gate does, because wc/v3 batch items skip validation (section
+9.3): an update whose email is not a valid address would blank the customer's email, and a
+non-integer id is cast (``"12abc"`` deletes customer 12), so such items are never sent.
+
+What wc/v3 cannot tell is left unknown: customers carry no order statistics
+(``Customer.stats_known`` is False), and the store information has no currency or options.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
+
+from app.api.client import (
+    BulkOutcome,
+    CustomerPage,
+    CustomerQuery,
+    SaveResult,
+    StoreInfo,
+    WooClient,
+)
+from app.api.connection import MAX_PAGE_SIZE, StoreConnection
+from app.api.page_plan import PagePlanner, PlanLimits, PlanMemory
+from app.api.parallel import parallel_keyed
+from app.api.rest_errors import rest_error_from_body
+from app.api.rest_transport import REST_API, REST_INDEX, TOTAL_HEADER, TOTAL_PAGES_HEADER
+from app.api.transport import ApiResponse, CancelToken, Transport
+from app.api.walk import CustomerWalk, FixedPlan, ListStyle, WalkPlan
+from app.domain.customer import Customer, unapplied_changes
+from app.domain.email import is_email
+from app.domain.order import Download, Order
+from app.domain.rest_customer import (
+    customer_from_rest,
+    download_from_rest,
+    order_from_rest,
+    rest_payload,
+)
+from app.domain.write_gate import check_payload, refusal
+from app.errors import (
+    AppError,
+    AuthError,
+    ConfigurationError,
+    NotFoundError,
+    ProtocolError,
+    UnclearWriteError,
+    ValidationError,
+)
+
+log = logging.getLogger("app.api")
+
+_T = TypeVar("_T")
+
+#: Legacy ``filter[orderby]`` values and their wc/v3 ``orderby`` (section 4.1).
+_ORDERBY = {"id": "id", "registered": "registered_date", "display_name": "name", "name": "name"}
+#: Legacy ``filter[...]`` entries wc/v3 has no parameter for (section 19.1).
+_UNSUPPORTED = frozenset({"created_at_min", "created_at_max", "updated_at_min", "updated_at_max"})
+
+
+def rest_query_params(query: CustomerQuery, *, ordered: bool = False) -> list[tuple[str, str]]:
+    """``query`` as wc/v3 list parameters, sorted by name.
+
+    ``search`` is a substring search in wc/v3 (an exact one in legacy). ``ordered`` replaces
+    the order with ``orderby=id&order=asc``, the one order that pages without skips (4.5).
+
+    Raises:
+        ConfigurationError: an order or filter wc/v3 does not offer (``meta_key``,
+            ``created_at_min``...).
+    """
+    params = {key: value for key, value in query.extra.items()}
+    unsupported = sorted(_UNSUPPORTED & set(params))
+    if unsupported or (query.meta_key and not ordered):
+        names = ", ".join(unsupported or ["orderby_meta_key"])
+        raise ConfigurationError(f"The store's REST API (wc/v3) cannot filter by {names}.")
+    if query.role != "customer":
+        params["role"] = query.role
+    if query.search:
+        params["search"] = query.search
+    if ordered:
+        params["orderby"], params["order"] = "id", "asc"
+    else:
+        if query.orderby:
+            orderby = _ORDERBY.get(query.orderby.lower())
+            if orderby is None:
+                raise ConfigurationError(
+                    f"The store's REST API (wc/v3) cannot order customers by {query.orderby}."
+                )
+            params["orderby"] = orderby
+        if query.order:
+            params["order"] = query.order.lower()
+    return sorted(params.items())
+
+
+#: The wc/v3 customer list as a walk sees it (section 4).
+REST_LIST = ListStyle(
+    offset_param="offset",
+    limit_param="per_page",
+    total_header=TOTAL_HEADER,
+    items_key=None,
+    ordered_params=lambda query: rest_query_params(query, ordered=True),
+    max_rows=MAX_PAGE_SIZE,
+)
+#: A learning plan's bounds on wc/v3: a window and its overlap row within ``per_page`` 100.
+REST_PLAN_LIMITS = PlanLimits(start_page_size=MAX_PAGE_SIZE - 1, max_page_size=MAX_PAGE_SIZE - 1)
+
+
+class RestClient(WooClient):
+    """A wc/v3 client for one store's customers; safe to use from several threads.
+
+    Every method of :class:`WooClient` that talks to the store is answered the wc/v3 way here;
+    the ones built only on others (``list_customers``, ``customer_ids``, ``bulk_save``) are
+    inherited.
+    """
+
+    def __init__(
+        self,
+        connection: StoreConnection,
+        transport: Transport | None = None,
+        *,
+        index_transport: Transport | None = None,
+    ) -> None:
+        super().__init__(connection, transport or Transport(connection, flavor=REST_API))
+        self.index_transport = index_transport or Transport(connection, flavor=REST_INDEX)
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        super().close()
+        self.index_transport.close()
+
+    # -- store ------------------------------------------------------------------------------
+
+    def store_info(self, cancel: CancelToken | None = None) -> StoreInfo:
+        """Name, address and time zone from ``/wp-json/``, after checking wc/v3 is offered.
+
+        The WooCommerce version comes from ``system_status`` (section 13.3) when the key's user
+        may read it, else it stays empty. The REST index says nothing about the currency or
+        the shop's SSL and password options: those stay empty/False (unknown).
+
+        Raises:
+            ProtocolError: the store's REST index does not list the wc/v3 namespace.
+        """
+        # The indexes list every route (hundreds of kilobytes); ``_fields`` trims any REST
+        # answer, and a store that ignored it would only send more.
+        fields = [("_fields", "name,description,url,home,timezone_string,namespaces")]
+        index = self.index_transport.request("GET", "/", fields, cancel=cancel, sign=False).body
+        if not isinstance(index, Mapping):
+            raise ProtocolError("The store's REST index is not what WordPress sends.")
+        namespaces = index.get("namespaces")
+        if not isinstance(namespaces, list) or "wc/v3" not in namespaces:
+            raise ProtocolError(
+                "The store does not offer WooCommerce's REST API (wc/v3). Check the store "
+                "address and that WooCommerce is active.",
+                detail=f"namespaces: {namespaces!r}"[:300],
+            )
+        namespace = [("_fields", "namespace")]
+        self.index_transport.request("GET", "/wc/v3", namespace, cancel=cancel, sign=False)
+        return StoreInfo(
+            name=str(index.get("name", "")),
+            description=str(index.get("description", "")),
+            url=str(index.get("home") or index.get("url") or ""),
+            wc_version=self._wc_version(cancel),
+            api_version="wc/v3",
+            ssl_enabled=False,
+            generate_password=False,
+            currency="",
+            timezone=str(index.get("timezone_string", "")),
+        )
+
+    def _wc_version(self, cancel: CancelToken | None) -> str:
+        params = [("_fields", "environment.version")]
+        try:
+            body = self.transport.request("GET", "/system_status", params, cancel=cancel).body
+        except (AuthError, NotFoundError, ValidationError, ProtocolError) as error:
+            log.info("WooCommerce version not readable: %s", error.log_text())
+            return ""
+        environment = body.get("environment") if isinstance(body, Mapping) else None
+        version = environment.get("version") if isinstance(environment, Mapping) else None
+        return version if isinstance(version, str) else ""
+
+    # -- reading customers ----------------------------------------------------------------------
+
+    def count_customers(
+        self, query: CustomerQuery | None = None, cancel: CancelToken | None = None
+    ) -> int:
+        """How many customers match: ``X-WP-Total`` of a one-row page (section 4.7).
+
+        The query's order does not matter to a count: it is replaced by the id order, so any
+        query a walk accepts can be counted.
+        """
+        ordered = rest_query_params(query or CustomerQuery(), ordered=True)
+        params = [*ordered, ("per_page", "1")]
+        answer = self.transport.request("GET", "/customers", params, cancel=cancel)
+        total = answer.header_int(TOTAL_HEADER)
+        if total is None:
+            raise ProtocolError("The store's answer holds no customer count (X-WP-Total).")
+        return total
+
+    def get_customer(self, customer_id: int, cancel: CancelToken | None = None) -> Customer:
+        """One customer by id.
+
+        Raises:
+            NotFoundError: if the store has no such customer.
+        """
+        route = f"/customers/{_integer_id(customer_id)}"
+        return _parse(customer_from_rest, self.transport.request("GET", route, cancel=cancel).body)
+
+    def find_customer_by_email(
+        self, email: str, cancel: CancelToken | None = None
+    ) -> Customer | None:
+        """The customer with this email (compared case-insensitively), or None.
+
+        Asks ``email=`` with ``role=all`` (section 4.4), every role, exact. An address the
+        store's ``email`` parameter refuses (it can still be stored, e.g. by an import plugin)
+        is looked for with the substring search, keeping exact matches only.
+        """
+        wanted = email.strip()
+        search = [("per_page", str(MAX_PAGE_SIZE)), ("role", "all"), ("search", wanted)]
+        params = search
+        if is_email(wanted):
+            params = [("email", wanted), ("per_page", str(MAX_PAGE_SIZE)), ("role", "all")]
+        try:
+            answer = self.transport.request("GET", "/customers", params, cancel=cancel)
+        except ValidationError:
+            if params is search:
+                raise
+            # The store's email check is stricter than WordPress' is_email: search instead.
+            answer = self.transport.request("GET", "/customers", search, cancel=cancel)
+        customers = [_parse(customer_from_rest, item) for item in _list(answer.body)]
+        matches = [c for c in customers if c.email.casefold() == wanted.casefold()]
+        return min(matches, key=lambda c: c.id) if matches else None
+
+    def customer_page(
+        self,
+        number: int,
+        query: CustomerQuery | None = None,
+        *,
+        page_size: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> CustomerPage:
+        """One page of customers (1-based) in the query's own order; only for a glimpse."""
+        size = page_size or self.connection.page_size or MAX_PAGE_SIZE
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        params = [
+            *rest_query_params(query or CustomerQuery()),
+            ("page", str(number)),
+            ("per_page", str(size)),
+        ]
+        answer = self.transport.request("GET", "/customers", params, cancel=cancel)
+        return _customer_page(number, answer)
+
+    def customer_window(
+        self,
+        query: CustomerQuery,
+        offset: int,
+        size: int,
+        *,
+        cancel: CancelToken | None = None,
+    ) -> CustomerPage:
+        """``size`` (1 to 100) customers from position ``offset`` of the query's order."""
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        params = [*rest_query_params(query), ("offset", str(offset)), ("per_page", str(size))]
+        answer = self.transport.request("GET", "/customers", params, cancel=cancel)
+        return _customer_page(offset // size + 1, answer)
+
+    def walk_plan(
+        self,
+        memory: PlanMemory | None = None,
+        *,
+        page_size: int | None = None,
+        concurrency: int | None = None,
+    ) -> WalkPlan:
+        """How a walk sizes its windows: as :meth:`WooClient.walk_plan`, within ``per_page`` 100.
+
+        Raises:
+            ConfigurationError: a page size outside 1 to 100.
+        """
+        size = self.connection.page_size if page_size is None else page_size
+        if size is None:
+            return PagePlanner(memory, REST_PLAN_LIMITS)
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
+        value = self.connection.concurrency if concurrency is None else concurrency
+        if value < 1:
+            raise ConfigurationError("At least one request must be allowed at a time.")
+        return FixedPlan(size, value)
+
+    def walk_customers(
+        self,
+        query: CustomerQuery | None = None,
+        *,
+        page_size: int | None = None,
+        concurrency: int | None = None,
+        plan: WalkPlan | None = None,
+        cancel: CancelToken | None = None,
+        resume: tuple[int, int, Collection[int]] | None = None,
+    ) -> CustomerWalk:
+        """A complete walk over every matching customer, in id order (see :mod:`app.api.walk`)."""
+        return self._walk(
+            query,
+            lambda items: [_parse(customer_from_rest, item) for item in items],
+            plan or self.walk_plan(page_size=page_size, concurrency=concurrency),
+            cancel=cancel,
+            resume=resume,
+        )
+
+    def walk_customer_ids(
+        self,
+        query: CustomerQuery | None = None,
+        *,
+        plan: WalkPlan | None = None,
+        cancel: CancelToken | None = None,
+    ) -> CustomerWalk:
+        """A census: the same complete walk, trimmed to ids (``_fields=id``)."""
+        return self._walk(
+            query, _ids_of, plan or self.walk_plan(), cancel=cancel, extra={"_fields": "id"}
+        )
+
+    def _walk(
+        self,
+        query: CustomerQuery | None,
+        parse: Callable[[list[Any]], list[Any]],
+        plan: WalkPlan,
+        *,
+        cancel: CancelToken | None,
+        resume: tuple[int, int, Collection[int]] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> CustomerWalk:
+        wanted = query or CustomerQuery()
+        rest_query_params(wanted, ordered=True)  # refuse what wc/v3 cannot filter, up front
+
+        def fetch(params: list[tuple[str, str]]) -> ApiResponse:
+            return self.transport.request("GET", "/customers", params, cancel=cancel)
+
+        return CustomerWalk(
+            fetch,
+            parse,
+            lambda: self.count_customers(wanted, cancel),
+            wanted,
+            plan=plan,
+            cancel=cancel,
+            extra=extra,
+            resume=resume,
+            style=REST_LIST,
+        )
+
+    # -- a customer's orders and downloads -------------------------------------------------------
+
+    def customer_orders(self, customer_id: int, cancel: CancelToken | None = None) -> list[Order]:
+        """All of a customer's orders, of every status, newest (highest id) first.
+
+        ``/orders?customer=ID`` pages of 100 by ``page`` (section 11), ordered by id, which has
+        no ties; an order met twice (one placed meanwhile shifts the pages) is kept once. An
+        unknown customer has no orders (wc/v3 does not check that the customer exists).
+        """
+        size = MAX_PAGE_SIZE
+        base = [
+            ("customer", str(_integer_id(customer_id))),
+            ("order", "desc"),
+            ("orderby", "id"),
+            ("per_page", str(size)),
+        ]
+
+        def fetch(page: int) -> tuple[list[Order], int]:
+            params = [*base, ("page", str(page))]
+            answer = self.transport.request("GET", "/orders", params, cancel=cancel)
+            orders = [_parse(order_from_rest, item) for item in _list(answer.body)]
+            pages = answer.header_int(TOTAL_PAGES_HEADER)
+            return orders, pages if pages is not None else 1
+
+        first, pages = fetch(1)
+        collected = {1: first}
+        for page, (orders, _) in parallel_keyed(
+            fetch, range(2, pages + 1), self.connection.concurrency, cancel
+        ):
+            collected[page] = orders
+        result: list[Order] = []
+        seen: set[int] = set()
+        for page in sorted(collected):
+            for order in collected[page]:
+                if order.id not in seen:
+                    seen.add(order.id)
+                    result.append(order)
+        return result
+
+    def customer_downloads(
+        self, customer_id: int, cancel: CancelToken | None = None
+    ) -> list[Download]:
+        """The files a customer may still download (one unpaged list).
+
+        Raises:
+            NotFoundError: if the store has no such customer.
+        """
+        route = f"/customers/{_integer_id(customer_id)}/downloads"
+        answer = self.transport.request("GET", route, cancel=cancel)
+        return [_parse(download_from_rest, item) for item in _list(answer.body)]
+
+    # -- writing customers --------------------------------------------------------------------
+
+    def create_customer(
+        self, payload: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> SaveResult:
+        """Create a customer from a create payload (``CustomerDraft.to_create_payload()``).
+
+        The payload is in the app's (legacy) shape and passes the write gate; it is sent in the
+        wc/v3 shape. When the answer is lost, the customer is looked up by email before trying
+        again, so a retry never creates a duplicate.
+
+        Raises:
+            ValidationError: the write gate refused the payload (nothing was sent), or the
+                store refused it.
+        """
+        check_payload(payload, creating=True)
+        body = rest_payload(payload, creating=True)
+        email = str(payload.get("email", "")).strip()
+        attempts = self.connection.max_retries + 1
+        sent_at = time.time()
+        for attempt in range(attempts):
+            try:
+                answer = self.transport.request("POST", "/customers", json_body=body, cancel=cancel)
+            except UnclearWriteError:
+                found = self.find_customer_by_email(email, cancel) if email else None
+                if found is not None:
+                    if found.created_at is not None and found.created_at.timestamp() < (
+                        sent_at - _RECENT
+                    ):
+                        raise _email_taken() from None
+                    log.info("create of %s: answer lost, found the customer by email", email)
+                    return SaveResult(found, tuple(unapplied_changes(payload, found)), True)
+                if attempt == attempts - 1:
+                    raise
+                continue
+            customer = _parse(customer_from_rest, answer.body)
+            return SaveResult(customer, tuple(unapplied_changes(payload, customer)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def update_customer(
+        self, customer_id: int, changes: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> SaveResult:
+        """Send only ``changes`` (``update_payload(before, after)``) as a partial wc/v3 update.
+
+        Unlike the legacy API, wc/v3 refuses an email another customer has (400) instead of
+        silently keeping the old one; what it kept anyway is still reported.
+
+        Raises:
+            ValidationError: the write gate or the store refused the changes.
+            NotFoundError: the store has no such customer.
+        """
+        check_payload(changes, creating=False)
+        route = f"/customers/{_integer_id(customer_id)}"
+        body = rest_payload(changes, creating=False)
+        answer = self.transport.request("PUT", route, json_body=body, cancel=cancel)
+        customer = _parse(customer_from_rest, answer.body)
+        return SaveResult(customer, tuple(unapplied_changes(changes, customer)))
+
+    def delete_customer(self, customer_id: int, cancel: CancelToken | None = None) -> None:
+        """Delete a customer for good (``force=true``; their orders become guest orders).
+
+        Raises:
+            NotFoundError: if the store has no such customer.
+        """
+        route = f"/customers/{_integer_id(customer_id)}"
+        attempts = self.connection.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                self.transport.request(
+                    "DELETE", route, [("force", "true")], idempotent=False, cancel=cancel
+                )
+                return
+            except UnclearWriteError:
+                try:
+                    self.get_customer(customer_id, cancel)
+                except NotFoundError:
+                    return  # the lost answer was a success
+                if attempt == attempts - 1:
+                    raise
+
+    def _bulk_chunk(
+        self, indexed: list[tuple[int, Mapping[str, Any]]], cancel: CancelToken | None
+    ) -> list[BulkOutcome]:
+        """One ``/customers/batch`` request: creates and updates, results merged by position."""
+        results: dict[int, BulkOutcome] = {}
+        pending = []
+        for index, item in indexed:
+            creating = not item.get("id")
+            refused = refusal(item, creating=creating) or _batch_refusal(item, creating)
+            if refused is None:
+                pending.append((index, item))
+            else:
+                results[index] = BulkOutcome(index, None, refused, creating)
+        attempts = self.connection.max_retries + 1 if pending else 0
+        for attempt in range(attempts):
+            creates = [(i, item) for i, item in pending if not item.get("id")]
+            updates = [(i, item) for i, item in pending if item.get("id")]
+            body: dict[str, list[dict[str, object]]] = {}
+            if creates:
+                body["create"] = [rest_payload(item, creating=True) for _, item in creates]
+            if updates:
+                body["update"] = [
+                    {"id": item["id"], **rest_payload(item, creating=False)} for _, item in updates
+                ]
+            try:
+                answer = self.transport.request(
+                    "POST", "/customers/batch", json_body=body, cancel=cancel
+                )
+            except UnclearWriteError:
+                pending = self._resolve_lost_bulk(pending, results, cancel)
+                if not pending:
+                    break
+                if attempt == attempts - 1:
+                    raise
+                continue
+            for key, group in (("create", creates), ("update", updates)):
+                elements = _group(answer.body, key, len(group))
+                for (index, item), element in zip(group, elements, strict=True):
+                    results[index] = _bulk_outcome(index, item, element)
+            break
+        return [results[index] for index, _ in indexed]
+
+
+#: How far the store's clock may be behind ours when judging a found customer as ours.
+_RECENT = 15 * 60
+
+
+def _email_taken() -> ValidationError:
+    return ValidationError(
+        "A customer with this email address already exists in the store.",
+        field="email",
+        code="registration-error-email-exists",
+    )
+
+
+def _integer_id(value: object) -> int:
+    """A customer id to put in a route: a positive integer, nothing a store would cast."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"{value!r} is not a customer id.")
+    return value
+
+
+def _batch_refusal(item: Mapping[str, Any], creating: bool) -> ValidationError | None:
+    """What the write gate lets through but a wc/v3 batch would destroy (section 9.3)."""
+    if creating:
+        return None
+    customer_id = item.get("id")
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int) or customer_id < 1:
+        return ValidationError(
+            f"Id: {customer_id!r} is not a customer id (a whole number).",
+            field="id",
+            detail="refused before sending: a batch casts ids, '12abc' would act on 12",
+        )
+    email = item.get("email")
+    if isinstance(email, str) and not is_email(email):
+        return ValidationError(
+            "Email: This is not a valid email address.",
+            field="email",
+            detail="refused before sending: a batch update would blank the customer's email",
+        )
+    return None
+
+
+def _group(body: object, key: str, expected: int) -> list[Any]:
+    if expected == 0:
+        return []
+    elements = body.get(key) if isinstance(body, Mapping) else None
+    if not isinstance(elements, list) or len(elements) != expected:
+        count = len(elements) if isinstance(elements, list) else 0
+        raise ProtocolError(
+            f"The store answered {count} results for {expected} customers ({key}).",
+            detail=str(body)[:300],
+        )
+    return elements
+
+
+def _bulk_outcome(index: int, item: Mapping[str, Any], element: object) -> BulkOutcome:
+    created = not item.get("id")
+    if isinstance(element, Mapping) and isinstance(element.get("error"), Mapping):
+        error: AppError = rest_error_from_body(400, element["error"])
+        return BulkOutcome(index, None, error, created)
+    if not isinstance(element, Mapping):
+        return BulkOutcome(index, None, ProtocolError("The store's batch answer is damaged."))
+    customer = _parse(customer_from_rest, element)
+    return BulkOutcome(index, customer, None, created, tuple(unapplied_changes(item, customer)))
+
+
+def _parse(parser: Callable[[Mapping[str, Any]], _T], data: object) -> _T:
+    try:
+        return parser(data)  # type: ignore[arg-type]
+    except (ValueError, TypeError) as error:
+        raise ProtocolError(
+            "The store sent an object the app cannot read.", detail=f"{error}: {str(data)[:300]}"
+        ) from error
+
+
+def _list(body: object) -> list[Any]:
+    if not isinstance(body, list):
+        raise ProtocolError("The store's answer holds no list.", detail=str(body)[:300])
+    return body
+
+
+def _ids_of(items: list[Any]) -> list[int]:
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise ProtocolError("The store's customer ids are not numbers.")
+    return [i for i in ids if isinstance(i, int)]
+
+
+def _customer_page(number: int, answer: ApiResponse) -> CustomerPage:
+    customers = tuple(_parse(customer_from_rest, c) for c in _list(answer.body))
+    total = answer.header_int(TOTAL_HEADER)
+    pages = answer.header_int(TOTAL_PAGES_HEADER)
+    return CustomerPage(
+        number,
+        customers,
+        total if total is not None else len(customers),
+        pages if pages is not None else 1,
+    )
