@@ -70,6 +70,8 @@ class StoreConfig:
             REST API plugin): every ``/wc-api/...`` request is 404 ``woocommerce_api_disabled``.
         hpos: orders in WooCommerce's HPOS tables, which the legacy API cannot see: customer
             order lists are empty, ``orders/count`` is 0, ``orders/<id>`` is 404.
+        api: the REST APIs served: ``both`` (default), ``legacy`` (no WooCommerce routes under
+            ``/wp-json``) or ``modern`` (``/wc-api`` answers ``woocommerce_api_disabled``).
     """
 
     host: str = "127.0.0.1"
@@ -88,6 +90,7 @@ class StoreConfig:
     friendly_errors: bool = False
     legacy_api_disabled: bool = False
     hpos: bool = False
+    api: str = "both"
     request_cost_ms: float = 0.0
     customer_cost_ms: float = 0.0
     php_workers: int = 0
@@ -178,6 +181,7 @@ class DemoStore:
             friendly_errors=config.friendly_errors,
             legacy_api_disabled=config.legacy_api_disabled,
             hpos=config.hpos,
+            api=config.api,
         )
         app: WSGIApp = StoreApp(self.settings, self.db)
         self.costs: CostMiddleware | None = None
