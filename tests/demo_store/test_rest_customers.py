@@ -479,3 +479,26 @@ def test_downloads(store: DemoStore) -> None:
     assert "unlimited" in {item["downloads_remaining"] for item in downloads}
     assert "never" in {item["access_expires"] for item in downloads}
     assert "X-WP-Total" not in wc.get(f"customers/{row[0]}/downloads").headers
+
+
+def test_meta_data_and_shipping_phone(store: DemoStore) -> None:
+    wc = official(store)
+    created = wc.post(
+        "customers",
+        {
+            "email": "meta@example.org",
+            "shipping": {"phone": "+49 30 1234"},
+            "meta_data": [{"key": "k", "value": {"a": [1, 2]}}],
+        },
+    ).json()
+    assert created["shipping"]["phone"] == "+49 30 1234"
+    meta = {entry["key"]: entry["value"] for entry in created["meta_data"]}
+    assert meta == {"k": {"a": [1, 2]}, "default_password_nag": "1"}
+    updated = wc.put(
+        f"customers/{created['id']}", {"meta_data": [{"key": "k", "value": None}]}
+    ).json()
+    assert [entry["key"] for entry in updated["meta_data"]] == ["default_password_nag"]
+    with_password = wc.post("customers", {"email": "pw@example.org", "password": "x-Y-z-123"})
+    assert with_password.json()["meta_data"] == []
+    # Read keys see the same customer; meta_data is there for administrator keys only.
+    assert "meta_data" in official(store, store.keys["read"]).get("customers/2").json()

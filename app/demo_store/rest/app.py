@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from app.demo_store.context import StoreSettings
+from app.demo_store.rest import usermeta
 from app.demo_store.rest.customers import ROUTES as CUSTOMER_ROUTES
+from app.demo_store.rest.customers import SENT_EMAILS_TABLE
 from app.demo_store.rest.index import PUBLIC_ROUTES, WC_INDEX_ROUTES
 from app.demo_store.rest.orders import ROUTES as ORDER_ROUTES
 from app.demo_store.rest.pipeline import RestApp, RestSite
@@ -24,6 +26,9 @@ def modern_api(settings: StoreSettings, db: Database) -> RestApp:
         wc_routes=wc_routes,
         legacy_api=settings.api != "modern" and not settings.legacy_api_disabled,
     )
+    with db.write() as conn:
+        usermeta.create_table(conn)
+        conn.execute(SENT_EMAILS_TABLE)
     routes = list(PUBLIC_ROUTES)
     if wc_routes:
         routes += WC_INDEX_ROUTES + CUSTOMER_ROUTES + ORDER_ROUTES

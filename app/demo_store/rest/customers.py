@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.demo_store.customer_writes import password_hash
+from app.demo_store.rest import usermeta
 from app.demo_store.rest.errors import RestError, invalid_id, invalid_params
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute, is_true, link_header
 from app.demo_store.sanitize import nicename, sanitize_text_field, sanitize_user
@@ -39,7 +40,7 @@ BILLING_KEYS = (
     "email",
     "phone",
 )
-#: The store keeps no shipping phone column: it is always answered as "" (and not stored).
+#: The shipping phone lives in ``user_meta`` (the legacy schema has no column for it).
 SHIPPING_KEYS = tuple(key for key in BILLING_KEYS if key != "email")
 ROLES = (
     "all",
@@ -93,7 +94,9 @@ def _avatar(email: str) -> str:
     return f"https://secure.gravatar.com/avatar/{digest}?s=96&d=mm&r=g"
 
 
-def customer_object(req: RestRequest, row: sqlite3.Row, paying: bool) -> dict[str, Any]:
+def customer_object(
+    req: RestRequest, row: sqlite3.Row, paying: bool, meta: list[sqlite3.Row]
+) -> dict[str, Any]:
     """The v3 customer (§3.1), keys in the emitted order, with ``_links`` + ``targetHints``."""
     base = f"{req.site.home_url}/wp-json/wc/v3/customers"
     admin = req.caller is not None and req.caller.role == "administrator"
@@ -111,13 +114,14 @@ def customer_object(req: RestRequest, row: sqlite3.Row, paying: bool) -> dict[st
         "username": row["login"],
         "billing": {key: row[f"billing_{key}"] for key in BILLING_KEYS},
         "shipping": {
-            key: "" if key == "phone" else row[f"shipping_{key}"] for key in SHIPPING_KEYS
+            key: usermeta.shipping_phone(meta) if key == "phone" else row[f"shipping_{key}"]
+            for key in SHIPPING_KEYS
         },
         "is_paying_customer": paying,
         "avatar_url": _avatar(row["email"]),
     }
-    if admin:
-        customer["meta_data"] = []
+    if admin:  # meta_data only for administrator keys (§3.1)
+        customer["meta_data"] = usermeta.meta_data(meta)
     customer["_links"] = {
         "self": [
             {
@@ -143,8 +147,10 @@ def _paying(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
 
 
 def _objects(req: RestRequest, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
-    paying = _paying(req.db.connection(), [row["id"] for row in rows])
-    return [customer_object(req, row, row["id"] in paying) for row in rows]
+    ids = [row["id"] for row in rows]
+    paying = _paying(req.db.connection(), ids)
+    meta = usermeta.meta_of(req.db.connection(), ids)
+    return [customer_object(req, row, row["id"] in paying, meta[row["id"]]) for row in rows]
 
 
 def _find(req: RestRequest, customer_id: int) -> sqlite3.Row | None:
@@ -422,6 +428,14 @@ def _changes(p: dict[str, Any]) -> dict[str, str]:
     return columns
 
 
+def _write_meta(conn: sqlite3.Connection, user_id: int, p: dict[str, Any]) -> None:
+    """The shipping phone and ``meta_data`` of a create or update."""
+    shipping = p.get("shipping")
+    if isinstance(shipping, dict) and "phone" in shipping:
+        usermeta.set_meta(conn, user_id, usermeta.SHIPPING_PHONE, _text(shipping["phone"]))
+    usermeta.apply_meta_data(conn, user_id, p.get("meta_data"))
+
+
 def _billing_email_bad(p: dict[str, Any]) -> bool:
     billing = p.get("billing")
     if not isinstance(billing, dict) or "email" not in billing:
@@ -490,7 +504,8 @@ def _create(req: RestRequest, p: dict[str, Any]) -> int:
             )
     else:
         username = _generated_username(conn, email)
-    password = _text(p.get("password")) or secrets.token_urlsafe(18)
+    given_password = _text(p.get("password"))
+    password = given_password or secrets.token_urlsafe(18)
     now = int(time.time())
     with req.db.write() as wconn:
         cursor = wconn.execute(
@@ -503,6 +518,10 @@ def _create(req: RestRequest, p: dict[str, Any]) -> int:
         if changes:
             sets = ", ".join(f"{column} = ?" for column in changes)
             wconn.execute(f"UPDATE users SET {sets} WHERE id = ?", [*changes.values(), user_id])
+        _write_meta(wconn, user_id, p)
+        if not given_password:
+            # WordPress nags users whose password was generated for them (§3.6).
+            usermeta.set_meta(wconn, user_id, "default_password_nag", "1")
         # WooCommerce sends the "New account" e-mail on every REST and batch create (§6.2).
         wconn.execute(SENT_EMAILS_TABLE)
         wconn.execute(
@@ -566,6 +585,7 @@ def _update(req: RestRequest, customer_id: int, p: dict[str, Any], blank_bad_ema
     sets = ", ".join(f"{column} = ?" for column in changes)
     with req.db.write() as conn:
         conn.execute(f"UPDATE users SET {sets} WHERE id = ?", [*changes.values(), customer_id])
+        _write_meta(conn, customer_id, p)
 
 
 def update_customer(req: RestRequest, url: dict[str, str]) -> RestAnswer:
@@ -606,6 +626,7 @@ def _delete(req: RestRequest, customer_id: int, reassign: int = 0) -> dict[str, 
         )
         conn.execute("DELETE FROM api_keys WHERE user_id = ?", (customer_id,))
         conn.execute("DELETE FROM users WHERE id = ?", (customer_id,))
+        usermeta.delete_user_meta(conn, customer_id)
     return snapshot
 
 
