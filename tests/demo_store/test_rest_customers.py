@@ -502,3 +502,15 @@ def test_meta_data_and_shipping_phone(store: DemoStore) -> None:
     assert with_password.json()["meta_data"] == []
     # Read keys see the same customer; meta_data is there for administrator keys only.
     assert "meta_data" in official(store, store.keys["read"]).get("customers/2").json()
+
+
+def test_a_reused_id_does_not_inherit_meta(store: DemoStore) -> None:
+    wc = official(store)
+    first = wc.post("customers", {"email": "first@example.org", "shipping": {"phone": "1"}}).json()
+    # The legacy API deletes users without knowing the modern API's meta table.
+    with store.db.write() as conn:
+        conn.execute("DELETE FROM users WHERE id = ?", (first["id"],))
+    second = wc.post("customers", {"email": "second@example.org", "password": "pw-123-XyZ"})
+    assert second.json()["id"] == first["id"]
+    assert second.json()["shipping"]["phone"] == ""
+    assert second.json()["meta_data"] == []

@@ -514,6 +514,7 @@ def _create(req: RestRequest, p: dict[str, Any]) -> int:
             (username, email, nicename(username), username, password_hash(password), now, now),
         )
         user_id = int(cursor.lastrowid or 0)
+        usermeta.delete_user_meta(wconn, user_id)  # left by a deleted user of the same id
         changes = _changes(p)
         if changes:
             sets = ", ".join(f"{column} = ?" for column in changes)

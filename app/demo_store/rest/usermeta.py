@@ -5,6 +5,10 @@ shipping phone (writable in v3 only), ``default_password_nag`` on customers crea
 password, and the ``meta_data`` entries clients write. Values are kept as JSON so they keep
 their structure (``{"a":[1,2]}`` round-trips). Keys WooCommerce keeps out of ``meta_data``
 (``billing_*``, ``shipping_*``, …) are stored here too but never listed.
+
+Rows carry the user's login as well as the id: SQLite may hand a deleted user's id to the next
+new user (the legacy API deletes users without knowing this table), and a new user must not
+inherit the old one's meta.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 TABLE = """CREATE TABLE IF NOT EXISTS user_meta (
     id INTEGER PRIMARY KEY,
     user_id INTEGER NOT NULL,
+    login TEXT NOT NULL,
     meta_key TEXT NOT NULL,
     meta_value TEXT NOT NULL
 );
@@ -46,7 +51,9 @@ def meta_of(conn: sqlite3.Connection, user_ids: Iterable[int]) -> dict[int, list
         return found
     marks = ",".join("?" * len(ids))
     for row in conn.execute(
-        f"SELECT * FROM user_meta WHERE user_id IN ({marks}) ORDER BY id", ids
+        "SELECT m.* FROM user_meta m JOIN users u ON u.id = m.user_id AND u.login = m.login"
+        f" WHERE m.user_id IN ({marks}) ORDER BY m.id",
+        ids,
     ).fetchall():
         found[row["user_id"]].append(row)
     return found
@@ -70,8 +77,18 @@ def meta_data(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     ]
 
 
+def _drop_stale(conn: sqlite3.Connection, user_id: int) -> None:
+    """Forget meta of an earlier user who had this id."""
+    conn.execute(
+        "DELETE FROM user_meta WHERE user_id = ?"
+        " AND login IS NOT (SELECT login FROM users WHERE id = ?)",
+        (user_id, user_id),
+    )
+
+
 def set_meta(conn: sqlite3.Connection, user_id: int, key: str, value: Any) -> None:
     """Add or update ``key`` (the first entry of that key)."""
+    _drop_stale(conn, user_id)
     row = conn.execute(
         "SELECT id FROM user_meta WHERE user_id = ? AND meta_key = ? ORDER BY id LIMIT 1",
         (user_id, key),
@@ -79,8 +96,9 @@ def set_meta(conn: sqlite3.Connection, user_id: int, key: str, value: Any) -> No
     text = json.dumps(value)
     if row is None:
         conn.execute(
-            "INSERT INTO user_meta (user_id, meta_key, meta_value) VALUES (?, ?, ?)",
-            (user_id, key, text),
+            "INSERT INTO user_meta (user_id, login, meta_key, meta_value)"
+            " SELECT id, login, ?, ? FROM users WHERE id = ?",
+            (key, text, user_id),
         )
     else:
         conn.execute("UPDATE user_meta SET meta_value = ? WHERE id = ?", (text, row[0]))
@@ -90,6 +108,7 @@ def apply_meta_data(conn: sqlite3.Connection, user_id: int, entries: object) -> 
     """A request's ``meta_data``: by ``id`` if given, else by key; a null value deletes (§7)."""
     if not isinstance(entries, list):
         return
+    _drop_stale(conn, user_id)
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
             continue
@@ -113,5 +132,5 @@ def apply_meta_data(conn: sqlite3.Connection, user_id: int, entries: object) -> 
 
 
 def delete_user_meta(conn: sqlite3.Connection, user_id: int) -> None:
-    """Drop a deleted user's meta."""
+    """Drop a user's meta (on delete, and for a new user that got a deleted user's id)."""
     conn.execute("DELETE FROM user_meta WHERE user_id = ?", (user_id,))
