@@ -120,3 +120,26 @@ def test_api_modern_has_no_legacy_api(start_store: StoreFactory) -> None:
         }
     }
     assert official(store).get("customers").status_code == 200
+
+
+def test_order_date_bounds_are_exclusive(start_store: StoreFactory) -> None:
+    store = start_store(customers=20)
+    wc = official(store)
+    newest = wc.get("orders", params={"orderby": "modified", "per_page": 1}).json()[0]
+    stamp = newest["date_modified_gmt"]
+    same = wc.get("orders", params={"modified_after": stamp, "include": newest["id"]})
+    assert same.json() == []
+    earlier = wc.get(
+        "orders", params={"modified_after": f"{stamp[:-2]}00+00:00", "include": newest["id"]}
+    )
+    if stamp.endswith("00"):
+        assert earlier.json() == []
+    else:
+        assert [order["id"] for order in earlier.json()] == [newest["id"]]
+    bad = wc.get("orders", params={"modified_after": stamp[:10]}).json()
+    assert bad["data"]["params"] == {"modified_after": "Invalid date."}
+    assert bad["data"]["details"]["modified_after"]["code"] == "rest_invalid_date"
+    shifted = wc.get(
+        "orders", params={"before": f"{stamp}+02:00", "include": newest["id"], "dates_are_gmt": "1"}
+    )
+    assert shifted.status_code == 200

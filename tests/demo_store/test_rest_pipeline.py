@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from woocommerce.oauth import OAuth
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
@@ -208,3 +209,42 @@ def test_https_basic_and_query_keys(
     assert error(unknown) == CANNOT_LIST
     alone = _https(https_store, tls_certificate, f"{path}?consumer_key={key.consumer_key}")
     assert error(alone) == CANNOT_LIST
+
+
+def test_jsonp_envelope_and_head(store: DemoStore) -> None:
+    wc = official(store)
+    wrapped = wc.get("customers/2", params={"_jsonp": "cb"})
+    assert wrapped.headers["Content-Type"] == "application/javascript; charset=UTF-8"
+    assert wrapped.text.startswith("/**/cb({")
+    assert wrapped.text.endswith("})")
+    invalid = wc.get("customers/2", params={"_jsonp": "a(b)"})
+    assert invalid.status_code == 400
+    assert invalid.json() == {
+        "code": "rest_callback_invalid",
+        "message": "Invalid JSONP callback function.",
+    }
+    envelope = wc.get("customers/999999", params={"_envelope": "1"})
+    assert envelope.status_code == 200
+    assert envelope.json()["status"] == 404
+    assert envelope.json()["body"]["code"] == "woocommerce_rest_invalid_id"
+    head = wc.get("customers", params={"_method": "HEAD", "per_page": 1})
+    assert head.content == b""
+    assert int(head.headers["X-WP-Total"]) > 0
+
+
+def test_oauth_timestamp_window(store: DemoStore) -> None:
+    key = store.keys["read_write"]
+    url = f"{store.base_url}/wp-json/wc/v3/customers"
+    for shift, status in ((-800, 200), (-1000, 401), (1000, 401)):
+        shifted = OAuth(
+            url,
+            key.consumer_key,
+            key.consumer_secret,
+            version="wc/v3",
+            method="GET",
+            oauth_timestamp=int(time.time()) + shift,
+        ).get_oauth_url()
+        answer = requests.get(shifted, timeout=20)
+        assert answer.status_code == status, (shift, answer.text)
+        if status == 401:
+            assert error(answer)[2] == "Invalid timestamp."

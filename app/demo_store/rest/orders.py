@@ -4,13 +4,15 @@ This module owns the v3 order list and object. It reads the orders table whateve
 order storage: with ``hpos`` the legacy API sees no orders while this route sees them all
 (§17.5). Implemented filters: ``customer`` (unknown → ``[]``, no existence check), ``status``
 (default ``any``), ``include``/``exclude``, paging, ``order``/``orderby`` (``date`` sorts by
-date then id, so pages are stable). Date filters (``after``, ``modified_after``, …) are not
-implemented yet and are ignored like unknown parameters.
+date then id, so pages are stable), and the exclusive date bounds ``after``/``before``
+(creation) and ``modified_after``/``modified_before`` (the demo site's timezone is UTC, so
+``dates_are_gmt`` changes nothing and explicit offsets are honoured).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +47,38 @@ _STATUS_MESSAGE = (
     "is not one of any, trash, auto-draft, pending, processing, on-hold, completed, cancelled, "
     "refunded, failed, and checkout-draft."
 )
+
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{2}:\d{2})?$"
+)
+#: Date filters and the column each bounds (exclusively).
+_DATE_BOUNDS = {
+    "after": ("orders.created_at", ">"),
+    "before": ("orders.created_at", "<"),
+    "modified_after": ("orders.updated_at", ">"),
+    "modified_before": ("orders.updated_at", "<"),
+}
+
+
+def parse_rfc3339(value: object) -> int | None:
+    """Unix seconds of an RFC 3339 date-time (no zone: UTC, the site's zone); None if invalid."""
+    if not isinstance(value, str):
+        return None
+    match = _RFC3339.match(value)
+    if match is None:
+        return None
+    zone = match.group(8) or "Z"
+    offset = 0
+    if zone not in ("Z", "z"):
+        sign = 1 if zone[0] == "+" else -1
+        offset = sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    try:
+        year, month, day, hour, minute, second = (int(match.group(n)) for n in range(1, 7))
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
+    return int(moment.timestamp()) - offset
 
 
 def _date(timestamp: int | None) -> str | None:
@@ -244,6 +278,14 @@ def list_orders(req: RestRequest, _: dict[str, str]) -> RestAnswer:
             "rest_invalid_type",
             None,
         )
+    bounds: dict[str, int] = {}
+    for name in _DATE_BOUNDS:
+        if name in p:
+            moment = parse_rfc3339(p[name])
+            if moment is None:
+                problems[name] = ("Invalid date.", "rest_invalid_date", None)
+            else:
+                bounds[name] = moment
     if problems:
         raise invalid_params(problems)
     _require(
@@ -273,6 +315,10 @@ def list_orders(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     if exclude:
         where.append(f"orders.id NOT IN ({','.join('?' * len(exclude))})")
         args.extend(exclude)
+    for name, moment in bounds.items():
+        column, operator = _DATE_BOUNDS[name]
+        where.append(f"{column} {operator} ?")
+        args.append(moment)
     where_sql = "WHERE " + " AND ".join(where)
     order_sql = _ORDERBY[orderby].format(d="DESC" if order == "desc" else "ASC")
     conn = req.db.connection()

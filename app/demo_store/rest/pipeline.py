@@ -30,8 +30,9 @@ from app.demo_store.rest.errors import RestError, no_route
 from app.demo_store.schema import Database
 
 JSON_TYPE = "application/json; charset=UTF-8"
-#: Answered instead of the customer routes by a store without WooCommerce's REST routes.
-WC_NAMESPACES = ("wc/v3",)
+JSONP_TYPE = "application/javascript; charset=UTF-8"
+#: WordPress accepts JSONP callbacks made of word characters and dots only.
+_JSONP_INVALID = re.compile(r"[^\w.]", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -270,10 +271,24 @@ class RestApp:
                 envelope_headers[name] = int(value) if value.isdigit() else value
             body, status = {"body": body, "status": status, "headers": envelope_headers}, 200
             headers = [h for h in headers if h not in extra]
-        payload = b"" if request.method == "HEAD" or method == "HEAD" else phpjson.dumps(body)
-        if "_pretty" in query and payload:
+        payload = phpjson.dumps(body)
+        if "_pretty" in query:
             payload = json.dumps(body, indent=4).replace("/", "\\/").encode("ascii")
-        response = Response(payload, status, content_type=JSON_TYPE)
+        content_type = JSON_TYPE
+        callback = query.get("_jsonp")
+        if isinstance(callback, str):
+            if _JSONP_INVALID.search(callback):
+                # The check runs before the request is served; its error has no "data".
+                status = 400
+                payload = phpjson.dumps(
+                    {"code": "rest_callback_invalid", "message": "Invalid JSONP callback function."}
+                )
+            else:
+                content_type = JSONP_TYPE
+                payload = b"/**/" + callback.encode() + b"(" + payload + b")"
+        if request.method == "HEAD" or method == "HEAD":
+            payload = b""
+        response = Response(payload, status, content_type=content_type)
         for name, value in headers:
             response.headers.add(name, value)
         return response
