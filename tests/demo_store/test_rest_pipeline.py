@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -13,6 +14,7 @@ from woocommerce.oauth import OAuth
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
 from tests.demo_store.rest_support import anonymous, error, official, signed_url
+from tests.support.store_http import StoreHttp
 
 NO_ROUTE = (404, "rest_no_route", "No route was found matching the URL and request method.")
 CANNOT_LIST = (401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
@@ -248,3 +250,19 @@ def test_oauth_timestamp_window(store: DemoStore) -> None:
         assert answer.status_code == status, (shift, answer.text)
         if status == 401:
             assert error(answer)[2] == "Invalid timestamp."
+
+
+def test_a_nonce_spent_on_wc_v3_is_spent_on_the_legacy_api(store: DemoStore) -> None:
+    url = signed_url(store, "customers")
+    assert requests.get(url, timeout=20).status_code == 200
+    nonce = parse_qs(urlsplit(url).query)["oauth_nonce"][0]
+    legacy = StoreHttp(store).get("/customers", nonce=nonce)
+    assert legacy.status_code == 401
+    assert legacy.json() == {
+        "errors": [
+            {
+                "code": "woocommerce_api_authentication_error",
+                "message": "Invalid nonce - nonce has already been used.",
+            }
+        ]
+    }
