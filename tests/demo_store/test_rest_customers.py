@@ -514,3 +514,17 @@ def test_a_reused_id_does_not_inherit_meta(store: DemoStore) -> None:
     assert second.json()["id"] == first["id"]
     assert second.json()["shipping"]["phone"] == ""
     assert second.json()["meta_data"] == []
+
+
+def test_create_without_password_when_the_store_generates_none(start_store: StoreFactory) -> None:
+    store = start_store(customers=0, generate_password=False)
+    wc = official(store)
+    assert error(wc.post("customers", {"email": "nopw@example.org"})) == (
+        400,
+        "registration-error-missing-password",
+        "Please enter an account password.",
+    )
+    assert (
+        wc.post("customers", {"email": "pw@example.org", "password": "pw-XyZ-123"}).status_code
+        == 201
+    )

@@ -25,6 +25,7 @@ def modern_api(settings: StoreSettings, db: Database) -> RestApp:
         hpos=settings.hpos,
         wc_routes=wc_routes,
         legacy_api=settings.api != "modern" and not settings.legacy_api_disabled,
+        generate_password=settings.generate_password,
     )
     with db.write() as conn:
         usermeta.create_table(conn)

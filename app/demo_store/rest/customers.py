@@ -505,6 +505,11 @@ def _create(req: RestRequest, p: dict[str, Any]) -> int:
     else:
         username = _generated_username(conn, email)
     given_password = _text(p.get("password"))
+    if not given_password and not req.site.generate_password:
+        # The message the legacy reference records for the same WooCommerce function.
+        raise RestError(
+            400, "registration-error-missing-password", "Please enter an account password."
+        )
     password = given_password or secrets.token_urlsafe(18)
     now = int(time.time())
     with req.db.write() as wconn:

@@ -48,6 +48,7 @@ class RestSite:
     hpos: bool
     wc_routes: bool  # False: WooCommerce's REST routes are missing (``--api legacy``)
     legacy_api: bool
+    generate_password: bool = True
 
 
 @dataclass
