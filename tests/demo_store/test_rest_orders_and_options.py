@@ -143,3 +143,18 @@ def test_order_date_bounds_are_exclusive(start_store: StoreFactory) -> None:
         "orders", params={"before": f"{stamp}+02:00", "include": newest["id"], "dates_are_gmt": "1"}
     )
     assert shifted.status_code == 200
+
+
+def test_order_lines_and_legacy_totals_agree(start_store: StoreFactory) -> None:
+    store = start_store(customers=20)
+    customer, _count = _busiest_customer(store)
+    modern = official(store).get("orders", params={"customer": customer, "per_page": 100}).json()
+    legacy = StoreHttp(store).get(f"/customers/{customer}/orders").json()["orders"]
+    by_id = {order["id"]: order for order in legacy}
+    for order in modern:
+        old = by_id[order["id"]]
+        assert order["total"] == old["total"]
+        assert order["number"] == old["order_number"]
+        assert len(order["shipping_lines"]) == len(old["shipping_lines"])
+        assert len(order["coupon_lines"]) == len(old["coupon_lines"])
+        assert order["date_created_gmt"] + "Z" == old["created_at"]

@@ -198,10 +198,52 @@ def order_object(req: RestRequest, row: sqlite3.Row, items: list[sqlite3.Row]) -
             }
             for item in items
         ],
-        "tax_lines": [],
-        "shipping_lines": [],
+        "tax_lines": (
+            [
+                {
+                    "id": row["tax_line_id"],
+                    "rate_code": row["tax_rate_code"],
+                    "rate_id": 1,
+                    "label": "Tax",
+                    "compound": False,
+                    "tax_total": _money(item_tax),
+                    "shipping_tax_total": _money(row["tax_cents"] - item_tax),
+                    "meta_data": [],
+                }
+            ]
+            if row["tax_line_id"]
+            else []
+        ),
+        "shipping_lines": (
+            [
+                {
+                    "id": row["shipping_line_id"],
+                    "method_title": row["shipping_method_title"],
+                    "method_id": row["shipping_method_id"],
+                    "instance_id": "",
+                    "total": _money(row["shipping_cents"]),
+                    "total_tax": _money(row["tax_cents"] - item_tax),
+                    "taxes": [],
+                    "meta_data": [],
+                }
+            ]
+            if row["shipping_line_id"]
+            else []
+        ),
         "fee_lines": [],
-        "coupon_lines": [],
+        "coupon_lines": (
+            [
+                {
+                    "id": row["coupon_line_id"],
+                    "code": row["coupon_code"],
+                    "discount": _money(row["discount_cents"]),
+                    "discount_tax": "0.00",
+                    "meta_data": [],
+                }
+            ]
+            if row["coupon_line_id"]
+            else []
+        ),
         "refunds": [],
         "payment_url": (
             f"{req.site.home_url}/checkout/order-pay/{row['id']}/"
