@@ -26,6 +26,7 @@ from app.demo_store.context import StoreSettings
 from app.demo_store.costs import CostMiddleware, HostCosts, WSGIApp
 from app.demo_store.customer_writes import password_hash
 from app.demo_store.faults import FaultInjector, FaultMiddleware
+from app.demo_store.rest.app import API_CHOICES
 from app.demo_store.schema import Database
 from app.demo_store.seed import seed_store
 from app.demo_store.wsgi import StoreApp
@@ -145,6 +146,8 @@ class DemoStore:
                 "machine only (pass allow_remote to override)"
             )
         host_costs = config.host_costs  # checks the cost options before anything is created
+        if config.api not in API_CHOICES:
+            raise ValueError(f"api must be one of {', '.join(API_CHOICES)}, not {config.api!r}")
         self.config = config
         self._temp_dir: Path | None = None
         if config.db_path is None:

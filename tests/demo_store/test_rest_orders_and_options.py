@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
 from tests.demo_store.rest_support import anonymous, error, official
@@ -158,3 +160,16 @@ def test_order_lines_and_legacy_totals_agree(start_store: StoreFactory) -> None:
         assert len(order["shipping_lines"]) == len(old["shipping_lines"])
         assert len(order["coupon_lines"]) == len(old["coupon_lines"])
         assert order["date_created_gmt"] + "Z" == old["created_at"]
+
+
+def test_namespace_index_publishes_the_list_arguments(start_store: StoreFactory) -> None:
+    store = start_store(customers=1)
+    route = anonymous(store, "/wp-json/wc/v3").json()["routes"]["/wc/v3/customers"]
+    per_page = route["endpoints"][0]["args"]["per_page"]
+    assert (per_page["default"], per_page["minimum"], per_page["maximum"]) == (10, 1, 100)
+    assert route["endpoints"][1]["args"]["email"]["required"] is True
+
+
+def test_an_unknown_api_choice_is_refused(start_store: StoreFactory) -> None:
+    with pytest.raises(ValueError, match="api must be one of"):
+        start_store(customers=0, api="rest")

@@ -11,9 +11,18 @@ from app.demo_store.rest.orders import ROUTES as ORDER_ROUTES
 from app.demo_store.rest.pipeline import RestApp, RestSite
 from app.demo_store.schema import Database
 
+#: The values of ``StoreSettings.api`` / ``--api``.
+API_CHOICES = ("legacy", "modern", "both")
+
 
 def modern_api(settings: StoreSettings, db: Database) -> RestApp:
-    """The ``/wp-json`` application; with ``api="legacy"`` only WordPress' own index exists."""
+    """The ``/wp-json`` application; with ``api="legacy"`` only WordPress' own index exists.
+
+    Raises:
+        ValueError: for an ``api`` other than ``legacy``, ``modern`` or ``both``.
+    """
+    if settings.api not in API_CHOICES:
+        raise ValueError(f"api must be one of {', '.join(API_CHOICES)}, not {settings.api!r}")
     wc_routes = settings.api != "legacy"
     site = RestSite(
         home_url=settings.home_url,

@@ -11,11 +11,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.demo_store.rest.customers import ROLES
 from app.demo_store.rest.errors import RestError
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute
 
 WC_NAMESPACES = ["wc/v3", "wc-admin", "wc-analytics", "wc/store", "wc/store/v1", "wc/v1", "wc/v2"]
 WP_NAMESPACES = ["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"]
+
+
+#: The list arguments a client reads from the index (§4.1), e.g. ``per_page.maximum``.
+LIST_ARGS: dict[str, Any] = {
+    "context": {"default": "view", "type": "string", "enum": ["view", "edit"], "required": False},
+    "page": {"default": 1, "type": "integer", "minimum": 1, "required": False},
+    "per_page": {
+        "default": 10,
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "required": False,
+    },
+    "search": {"type": "string", "required": False},
+    "exclude": {"default": [], "type": "array", "items": {"type": "integer"}, "required": False},
+    "include": {"default": [], "type": "array", "items": {"type": "integer"}, "required": False},
+    "offset": {"type": "integer", "required": False},
+    "order": {"default": "asc", "type": "string", "enum": ["asc", "desc"], "required": False},
+    "orderby": {
+        "default": "name",
+        "type": "string",
+        "enum": ["id", "include", "name", "registered_date"],
+        "required": False,
+    },
+    "email": {"type": "string", "format": "email", "required": False},
+    "role": {"default": "customer", "type": "string", "enum": list(ROLES), "required": False},
+}
+CREATE_ARGS: dict[str, Any] = {"email": {"type": "string", "required": True}}
 
 
 def site_index(req: RestRequest, _: dict[str, str]) -> RestAnswer:
@@ -66,6 +95,11 @@ def namespace_index(req: RestRequest, _: dict[str, str]) -> RestAnswer:
             "methods": methods,
             "endpoints": [{"methods": methods, "args": {}}],
         }
+        if path == "/wc/v3/customers":
+            entry["endpoints"] = [
+                {"methods": ["GET"], "args": LIST_ARGS},
+                {"methods": ["POST"], "args": CREATE_ARGS},
+            ]
         if "(?P" not in path:  # routes with placeholders have no _links (§13.2)
             entry["_links"] = {"self": [{"href": f"{home}/wp-json{path}"}]}
         routes[path] = entry
