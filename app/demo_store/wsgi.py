@@ -1,7 +1,8 @@
 """The demo store's WSGI application: one request from raw HTTP to a WooCommerce answer.
 
-This module owns the request pipeline, modelled on WordPress' request handling and the PHP
-server's ``serve_request``:
+This module owns the legacy API's request pipeline, modelled on WordPress' request handling and
+the PHP server's ``serve_request``; requests to ``{home}/wp-json/…`` and ``?rest_route=`` are
+handed to the modern API (:mod:`app.demo_store.rest`) before any of it:
 
 1. the raw request line, as PHP and WordPress see it (:mod:`app.demo_store.phpquery`): magic
    quotes on ``$_GET`` and on ``REQUEST_URI``, the route taken undecoded from ``REQUEST_URI``;
@@ -100,7 +101,7 @@ class ApiRequest:
 
 
 class StoreApp:
-    """A WSGI application serving the legacy API of one demo store."""
+    """A WSGI application serving one demo store: the legacy API here, the modern one in rest."""
 
     def __init__(self, settings: StoreSettings, db: Database) -> None:
         self.settings = settings
