@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="HPOS order storage: the legacy API sees no orders (customer stats stay right)",
     )
     parser.add_argument(
+        "--api",
+        choices=("legacy", "modern", "both"),
+        default="both",
+        help="REST APIs to serve: legacy /wc-api/v3 only (/wp-json/wc/v3 is rest_no_route), "
+        "modern /wp-json/wc/v3 only (/wc-api is woocommerce_api_disabled), or both (default)",
+    )
+    parser.add_argument(
         "--allow-remote", action="store_true", help="permit a host other than loopback"
     )
     costs = parser.add_argument_group(
@@ -155,6 +162,7 @@ def store_config(options: argparse.Namespace) -> StoreConfig:
         friendly_errors=options.friendly_errors,
         legacy_api_disabled=options.legacy_api_disabled,
         hpos=options.hpos,
+        api=options.api,
     )
 
 

@@ -45,6 +45,9 @@ class StoreSettings:
         hpos: orders are kept in WooCommerce's HPOS tables, which the legacy API does not read:
             a customer's orders list is empty, ``orders/count`` is 0 and ``orders/<id>`` is 404,
             while the customer's order figures and downloads stay right (section 19.5).
+        api: which REST APIs the store serves: ``both`` (default), ``legacy`` (no WooCommerce
+            routes under ``/wp-json``: ``rest_no_route``) or ``modern`` (``/wc-api`` answers
+            ``woocommerce_api_disabled``, as a 9.x store without the Legacy REST API plugin).
     """
 
     home_url: str
@@ -54,6 +57,7 @@ class StoreSettings:
     friendly_errors: bool = False
     legacy_api_disabled: bool = False
     hpos: bool = False
+    api: str = "both"
     name: str = "Demo Store"
     description: str = "A WooCommerce-compatible store that runs inside Woo Customers"
     currency: str = "USD"

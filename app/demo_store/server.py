@@ -26,6 +26,7 @@ from app.demo_store.context import StoreSettings
 from app.demo_store.costs import CostMiddleware, HostCosts, WSGIApp
 from app.demo_store.customer_writes import password_hash
 from app.demo_store.faults import FaultInjector, FaultMiddleware
+from app.demo_store.rest.app import API_CHOICES
 from app.demo_store.schema import Database
 from app.demo_store.seed import seed_store
 from app.demo_store.wsgi import StoreApp
@@ -70,6 +71,8 @@ class StoreConfig:
             REST API plugin): every ``/wc-api/...`` request is 404 ``woocommerce_api_disabled``.
         hpos: orders in WooCommerce's HPOS tables, which the legacy API cannot see: customer
             order lists are empty, ``orders/count`` is 0, ``orders/<id>`` is 404.
+        api: the REST APIs served: ``both`` (default), ``legacy`` (no WooCommerce routes under
+            ``/wp-json``) or ``modern`` (``/wc-api`` answers ``woocommerce_api_disabled``).
     """
 
     host: str = "127.0.0.1"
@@ -88,6 +91,7 @@ class StoreConfig:
     friendly_errors: bool = False
     legacy_api_disabled: bool = False
     hpos: bool = False
+    api: str = "both"
     request_cost_ms: float = 0.0
     customer_cost_ms: float = 0.0
     php_workers: int = 0
@@ -142,6 +146,8 @@ class DemoStore:
                 "machine only (pass allow_remote to override)"
             )
         host_costs = config.host_costs  # checks the cost options before anything is created
+        if config.api not in API_CHOICES:
+            raise ValueError(f"api must be one of {', '.join(API_CHOICES)}, not {config.api!r}")
         self.config = config
         self._temp_dir: Path | None = None
         if config.db_path is None:
@@ -178,6 +184,7 @@ class DemoStore:
             friendly_errors=config.friendly_errors,
             legacy_api_disabled=config.legacy_api_disabled,
             hpos=config.hpos,
+            api=config.api,
         )
         app: WSGIApp = StoreApp(self.settings, self.db)
         self.costs: CostMiddleware | None = None

@@ -1,7 +1,8 @@
 """The demo store's WSGI application: one request from raw HTTP to a WooCommerce answer.
 
-This module owns the request pipeline, modelled on WordPress' request handling and the PHP
-server's ``serve_request``:
+This module owns the legacy API's request pipeline, modelled on WordPress' request handling and
+the PHP server's ``serve_request``; requests to ``{home}/wp-json/…`` and ``?rest_route=`` are
+handed to the modern API (:mod:`app.demo_store.rest`) before any of it:
 
 1. the raw request line, as PHP and WordPress see it (:mod:`app.demo_store.phpquery`): magic
    quotes on ``$_GET`` and on ``REQUEST_URI``, the route taken undecoded from ``REQUEST_URI``;
@@ -52,6 +53,7 @@ from app.demo_store.phpquery import (
     slashed,
     urldecode,
 )
+from app.demo_store.rest.app import modern_api
 from app.demo_store.routes import ROUTES, Answer, Call, Route
 from app.demo_store.schema import Database
 
@@ -99,12 +101,13 @@ class ApiRequest:
 
 
 class StoreApp:
-    """A WSGI application serving the legacy API of one demo store."""
+    """A WSGI application serving one demo store: the legacy API here, the modern one in rest."""
 
     def __init__(self, settings: StoreSettings, db: Database) -> None:
         self.settings = settings
         self.db = db
         self._authenticator = Authenticator(settings, db)
+        self._rest = modern_api(settings, db)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         """Answer one request."""
@@ -177,14 +180,31 @@ class StoreApp:
 
     # -- the pipeline ---------------------------------------------------------------------
 
+    def _rest_route(self, request_uri: str) -> str | None:
+        """The REST route of a ``/wp-json/...`` or ``?rest_route=`` request, else None."""
+        raw_path, _, raw_query = request_uri.partition("?")
+        relative = self._relative_path(raw_path)
+        if relative is None:
+            return None
+        if relative == "wp-json" or relative.startswith("wp-json/"):
+            return "/" + urldecode(relative[len("wp-json") :].lstrip("/"))
+        route = parse_query(raw_query).get("rest_route")
+        if relative in ("", "index.php") and isinstance(route, str):
+            return route or "/"
+        return None
+
     def _respond(self, request: Request) -> Response:
-        found = self._api_request(self._request_uri(request))
+        request_uri = self._request_uri(request)
+        rest_route = self._rest_route(request_uri)
+        if rest_route is not None:
+            return self._rest.respond(request, request_uri, rest_route)
+        found = self._api_request(request_uri)
         if found is None:
             return Response(_NOT_FOUND_PAGE, 404, content_type=HTML_TYPE)
         if isinstance(found, Response):
             return found
         api = found
-        if self.settings.legacy_api_disabled:
+        if self.settings.legacy_api_disabled or self.settings.api == "modern":
             return self._finish(request, request.method, api.params, api_disabled())
         method = self._effective_method(request, api.params)
         try:

@@ -207,3 +207,18 @@ def test_tie_seed_and_friendly_errors_options() -> None:
             assert stop(process) == 0
     assert orders[0] == orders[1]
     assert orders[0] != sorted(orders[0])
+
+
+def test_api_option() -> None:
+    """``--api legacy`` leaves WooCommerce's routes out of ``/wp-json``; ``--api modern`` answers
+    ``/wc-api`` as a 9.x store without the Legacy REST API plugin."""
+    with running_store("--customers", "1", "--api", "legacy") as (process, info):
+        answer = requests.get(f"{info['base_url']}/wp-json/wc/v3/customers", timeout=5)
+        assert answer.json()["code"] == "rest_no_route"
+        assert stop(process) == 0
+    with running_store("--customers", "1", "--api", "modern") as (process, info):
+        answer = requests.get(f"{info['base_url']}/wc-api/v3/", timeout=5)
+        assert answer.json()["errors"]["code"] == "woocommerce_api_disabled"
+        modern = requests.get(f"{info['base_url']}/wp-json/wc/v3/customers", timeout=5)
+        assert modern.json()["code"] == "woocommerce_rest_cannot_view"
+        assert stop(process) == 0
