@@ -56,6 +56,8 @@ class StoreInfo:
     generate_password: bool
     currency: str
     timezone: str
+    #: Which API the app uses for this store, in words (set by app.api.choice).
+    api_used: str = ""
 
 
 @dataclass(frozen=True)

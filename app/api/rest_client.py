@@ -360,8 +360,12 @@ class RestClient(WooClient):
         """All of a customer's orders, of every status, newest (highest id) first.
 
         ``/orders?customer=ID`` pages of 100 by ``page`` (section 11), ordered by id, which has
-        no ties; an order met twice (one placed meanwhile shifts the pages) is kept once. An
-        unknown customer has no orders (wc/v3 does not check that the customer exists).
+        no ties; an order met twice (one placed meanwhile shifts the pages) is kept once.
+        wc/v3 answers an unknown customer with no orders, so an empty answer is checked
+        against the customer, as the legacy route does it.
+
+        Raises:
+            NotFoundError: if the store has no such customer.
         """
         size = MAX_PAGE_SIZE
         base = [
@@ -391,6 +395,8 @@ class RestClient(WooClient):
                 if order.id not in seen:
                     seen.add(order.id)
                     result.append(order)
+        if not result:
+            self.get_customer(customer_id, cancel)  # NotFoundError for an unknown customer
         return result
 
     def customer_downloads(

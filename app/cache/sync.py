@@ -39,7 +39,7 @@ from app.api.walk import WalkPlan, WalkProof
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
-from app.errors import AppError, NotFoundError
+from app.errors import AppError, ConfigurationError, NotFoundError
 
 log = logging.getLogger("app.cache")
 
@@ -360,8 +360,14 @@ class SyncEngine:
         )
 
     def _newest_update(self, scope: CustomerQuery, cancel: CancelToken | None) -> int | None:
-        """The newest ``last_update`` in the store right now (the next quick sync starts here)."""
-        page = self.client.customer_page(1, _by_last_update(scope), page_size=1, cancel=cancel)
+        """The newest ``last_update`` in the store now (the next quick sync starts there).
+
+        None when the store's API cannot order by it (wc/v3).
+        """
+        try:
+            page = self.client.customer_page(1, _by_last_update(scope), page_size=1, cancel=cancel)
+        except ConfigurationError:
+            return None
         if not page.customers or page.customers[0].last_update is None:
             return None
         return int(page.customers[0].last_update.timestamp())
@@ -392,7 +398,12 @@ class SyncEngine:
         offset = 0
         report(SyncProgress("customers", 0, None, "Fetching changed customers…"))
         while True:
-            window = self.client.customer_window(query, offset, size, cancel=cancel)
+            try:
+                window = self.client.customer_window(query, offset, size, cancel=cancel)
+            except ConfigurationError:
+                # The API has no such order (wc/v3, reference 14.1): only a full sync is sure.
+                log.info("the store's API cannot list by last_update; a full sync is needed")
+                return None
             updates = [c.last_update for c in window.customers]
             if any(u is None for u in updates):
                 return None

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from app import APP_NAME, __version__
+from app.api.choice import ApiChoice
 from app.api.connection import AuthMode
 
 
@@ -39,6 +40,12 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         choices=[mode.value for mode in AuthMode],
         default=default(None),
         help="how to authenticate (default: Basic over HTTPS, OAuth over HTTP)",
+    )
+    group.add_argument(
+        "--api",
+        choices=[choice.value for choice in ApiChoice],
+        default=default(None),
+        help="which of the store's APIs to use (default auto: detected per feature)",
     )
     group.add_argument(
         "--ca-bundle",

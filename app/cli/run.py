@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
+from app.api.choice import ApiChoice, open_client, open_client_on_first_use, store_info
 from app.api.client import WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
 from app.cache.database import cache_path, ensure_cache_dir
@@ -87,9 +88,10 @@ def run_cli(
     warning = access.connection.security_warning()
     if warning:
         err.write(f"warning: {warning}\n")
-    client = WooClient(access.connection)
     cache: CustomerCache | None = None
+    client: WooClient | None = None
     try:
+        client = open_client_on_first_use(access.connection, ApiChoice(options.api or "auto"))
         if key == ("sync", "run"):
             cache = CustomerCache.open(paths.cache_dir, access.identity)
             return sync_command(options, client, cache, console)
@@ -102,7 +104,8 @@ def run_cli(
     finally:
         if cache is not None:
             cache.close()
-        client.close()
+        if client is not None:
+            client.close()
         access.close()
 
 
@@ -189,9 +192,9 @@ def _connect(
         warning = connection.security_warning()
         if warning:
             console.err.write(f"warning: {warning}\n")
-        client = WooClient(connection)
+        client = open_client(connection, ApiChoice(options.api or "auto"))
         try:
-            info = client.store_info()
+            info = store_info(client)
             count = client.count_customers()
         finally:
             client.close()
@@ -213,7 +216,8 @@ def _connect(
         )
     else:
         console.out.write(
-            f"Connected to {info.name or url} (WooCommerce {info.wc_version}, {count} customers);"
+            f"Connected to {info.name or url} (WooCommerce {info.wc_version}, {count} customers, "
+            f"{info.api_used});"
             f" saved as “{name}”, the store to use from now on.\n"
         )
     return EXIT_OK

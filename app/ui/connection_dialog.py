@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.choice import open_client, store_info
 from app.api.client import StoreInfo, WooClient
 from app.api.connection import AuthMode, StoreConnection
 from app.errors import AppError, ConfigurationError
@@ -62,9 +63,10 @@ class _ConnectionTest(QRunnable):
         self._signals = signals
 
     def run(self) -> None:
-        client = WooClient(self._connection)
+        client: WooClient | None = None
         try:
-            info = client.store_info()
+            client = open_client(self._connection)
+            info = store_info(client)
             client.count_customers()  # the index needs no keys: this proves they work
             self._signals.finished.emit(info, None)
         except AppError as error:
@@ -72,7 +74,8 @@ class _ConnectionTest(QRunnable):
         except Exception as error:  # a bug must not vanish in a pool thread
             self._signals.finished.emit(None, AppError(f"The test failed: {error}"))
         finally:
-            client.close()
+            if client is not None:
+                client.close()
 
 
 class ConnectionDialog(QDialog):
@@ -233,7 +236,8 @@ class ConnectionDialog(QDialog):
             auth = AuthMode.AUTO
         self.test_result.setText(
             f"✓ Connected to {info.name or 'the store'} (WooCommerce {info.wc_version}), "
-            f"authenticating with {auth.name.title() if auth is not AuthMode.OAUTH else 'OAuth'}."
+            f"authenticating with {auth.name.title() if auth is not AuthMode.OAUTH else 'OAuth'}, "
+            f"through the {info.api_used}."
         )
 
     @Slot()

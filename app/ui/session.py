@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.api.client import WooClient
+from app.api.choice import open_client
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
 from app.cli.store_access import DEMO_IDENTITY
@@ -69,7 +69,9 @@ def open_session(
     """Open a store: its cache (for the GUI thread), its worker service and its model."""
     identity = identity or connection.url
     cache = CustomerCache.open(cache_dir, identity)
-    service = StoreService(lambda: WooClient(connection), cache_dir, identity)
+    # Detection asks the store's public indexes: it runs in the worker, when the service first
+    # needs a client.
+    service = StoreService(lambda: open_client(connection), cache_dir, identity)
     model = CustomerTableModel(cache)
     return StoreSession(title or identity, connection, cache, service, model, demo)
 

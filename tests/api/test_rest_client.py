@@ -758,5 +758,13 @@ def test_a_list_answer_that_is_no_array_is_a_protocol_error(store: RecordedStore
 
 
 def test_orders_of_a_customer_without_any(store: RecordedStore) -> None:
-    assert make_client(store).customer_orders(999) == []
-    assert len(store.session.sent) == 1
+    """wc/v3 answers an unknown customer with no orders (section 11.1); an empty answer is
+    checked against the customer, so a customer without orders and an unknown id differ."""
+    known = store.add("no.orders@example.com")
+    assert make_client(store).customer_orders(known["id"]) == []
+    assert [s.path.removeprefix(ROOT) for s in store.session.sent] == [
+        "/orders",
+        f"/customers/{known['id']}",
+    ]
+    with pytest.raises(NotFoundError):
+        make_client(store).customer_orders(999)
