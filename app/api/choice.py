@@ -120,6 +120,8 @@ class LegacyWithModernOrders(WooClient):
 
 def describe_client(client: WooClient) -> str:
     """Which API a client uses, in words for the connection dialog and ``store info``."""
+    if isinstance(client, _DetectedOnFirstUse):
+        client = client.resolved()
     if isinstance(client, LegacyWithModernOrders):
         return "legacy REST API v3 (/wc-api/v3), orders from the REST API (/wp-json/wc/v3)"
     if isinstance(client, RestClient):
@@ -168,10 +170,14 @@ class _DetectedOnFirstUse:
         self._choice = choice
         self._client: WooClient | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def resolved(self) -> WooClient:
+        """The client, detecting the store's APIs the first time."""
         if self._client is None:
             self._client = open_client(self.connection, self._choice)
-        return getattr(self._client, name)
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.resolved(), name)
 
     def close(self) -> None:
         """Release the client's connections, if one was made."""
