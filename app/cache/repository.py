@@ -80,8 +80,8 @@ class CustomerRow(NamedTuple):
     username: str
     city: str
     country: str
-    orders_count: int
-    total_spent: Decimal
+    orders_count: int | None  # None: the store's API does not give it
+    total_spent: Decimal | None
     last_order_date: datetime | None
     created_at: datetime | None
 
@@ -113,8 +113,8 @@ def _customer_row(values: Sequence[Any]) -> CustomerRow:
         username,
         city,
         country,
-        orders,
-        Decimal(cents).scaleb(-2),
+        orders if orders >= 0 else None,
+        Decimal(cents).scaleb(-2) if cents >= 0 else None,
         _datetime(last_order),
         _datetime(created),
     )
@@ -138,8 +138,9 @@ def _column_values(customer: Customer, document: str, confirmed_at: int) -> tupl
         _timestamp(c.last_update),
         c.last_order_id,
         _timestamp(c.last_order_date),
-        c.orders_count,
-        int((c.total_spent * 100).to_integral_value()),
+        # -1: a figure the store's API does not give (the columns take no NULL).
+        c.orders_count if c.stats_known else -1,
+        int((c.total_spent * 100).to_integral_value()) if c.stats_known else -1,
         document,
         confirmed_at,
         fold(c.display_name),

@@ -66,8 +66,8 @@ def customer_rows(customers: list[Customer]) -> list[list[object]]:
             c.username,
             c.billing.city or c.shipping.city,
             c.billing.country or c.shipping.country,
-            c.orders_count,
-            _money(c.total_spent),
+            c.orders_count if c.stats_known else Customer.UNKNOWN_FIGURE,
+            _money(c.total_spent) if c.stats_known else Customer.UNKNOWN_FIGURE,
             _date(c.last_order_date),
         ]
         for c in customers
@@ -105,9 +105,15 @@ def print_customer(customer: Customer, console: Console) -> None:
             ("Username", customer.username),
             ("Role", customer.role or ""),
             ("Registered", _date(customer.created_at)),
-            ("Orders", customer.orders_count),
-            ("Total spent", _money(customer.total_spent)),
-            ("Average order", _money(customer.average_order_value)),
+            *(
+                [
+                    ("Orders", customer.orders_count),
+                    ("Total spent", _money(customer.total_spent)),
+                    ("Average order", _money(customer.average_order_value)),
+                ]
+                if customer.stats_known
+                else [("Orders", "not given by the store's REST API")]
+            ),
             ("Last order", _date(customer.last_order_date)),
             ("Billing", _address_line(billing.to_api())),
             ("Phone", billing.phone),

@@ -129,6 +129,9 @@ class Customer:
     shipping: Address = field(default_factory=Address)
     stats_known: bool = field(default=True, compare=False)
 
+    #: How a figure the store's API cannot give is shown (never as 0).
+    UNKNOWN_FIGURE: ClassVar[str] = "–"
+
     @classmethod
     def from_api(cls, data: Mapping[str, object]) -> Customer:
         """Read a customer object of any store version; unknown keys are ignored.

@@ -60,8 +60,8 @@ def customer_cells(customer: Customer) -> tuple[str, ...]:
     return (
         str(customer.id),
         *(fields[name] for name in EXPORT_FIELDS),
-        str(customer.orders_count),
-        money_text(customer.total_spent),
+        str(customer.orders_count) if customer.stats_known else "",
+        money_text(customer.total_spent) if customer.stats_known else "",
         _iso_date(customer.last_order_date),
         _iso_date(customer.created_at),
     )

@@ -688,6 +688,8 @@ def _raw(values: CustomerRow, column: int) -> str | int | Decimal | datetime | N
 
 def _display(values: CustomerRow, column: int) -> object:
     value = values[column + 1]
+    if value is None and column in _NUMERIC:
+        return Customer.UNKNOWN_FIGURE  # the store's API does not give it (wc/v3): not 0
     if column in _DATES:
         return format_date(value if isinstance(value, datetime) else None)
     if isinstance(value, Decimal):
@@ -697,6 +699,8 @@ def _display(values: CustomerRow, column: int) -> object:
 
 def _tooltip(values: CustomerRow, column: int) -> str | None:
     value = values[column + 1]
+    if value is None and column in _NUMERIC:
+        return "The store's REST API does not give this figure."
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, str) and len(value) > TOOLTIP_MIN_CHARS:

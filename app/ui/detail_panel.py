@@ -325,9 +325,18 @@ class DetailPanel(QWidget):
         self._phone.setText(phone)
         self._phone.setVisible(bool(phone))
         self._registered.setText(f"Customer since {_date(customer.created_at)}")
-        self._stats["orders"].setText(str(customer.orders_count))
-        self._stats["spent"].setText(_money(customer.total_spent))
-        self._stats["average"].setText(_money(customer.average_order_value))
+        known = customer.stats_known
+        unknown = Customer.UNKNOWN_FIGURE
+        self._stats["orders"].setText(str(customer.orders_count) if known else unknown)
+        self._stats["spent"].setText(_money(customer.total_spent) if known else unknown)
+        self._stats["average"].setText(_money(customer.average_order_value) if known else unknown)
+        for name in ("orders", "spent", "average"):
+            self._stats[name].setToolTip(
+                ""
+                if known
+                else "The store's REST API does not give this figure; the Orders "
+                "tab lists the customer's orders."
+            )
         self._stats["last"].setText(_date(customer.last_order_date))
         while self._profile_form.rowCount():
             self._profile_form.removeRow(0)

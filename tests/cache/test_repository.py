@@ -7,6 +7,7 @@ leave nothing behind (no search row, no orders, no downloads).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -519,3 +520,16 @@ def test_downloads_are_none_until_fetched_then_in_the_stores_order(cache: Custom
     cache.store_downloads(1, [], 102)
     assert cache.downloads(1) == []
     assert cache.orders(1) == [order(5, 1, 1)]
+
+
+def test_figures_the_store_does_not_give_stay_unknown(cache: CustomerCache) -> None:
+    """A wc/v3 customer carries no order figures: the cache keeps them unknown, never 0."""
+    unknown = dataclasses.replace(make_customer(7), stats_known=False)
+    cache.upsert_customers([unknown, make_customer(8)], 1_700_000_000)
+    rows = cache.customer_rows([7, 8])
+    assert (rows[7].orders_count, rows[7].total_spent) == (None, None)
+    assert rows[8].orders_count is not None
+    stored = cache.customer(7)
+    assert stored is not None
+    assert stored.stats_known is False
+    assert cache.customer(8).stats_known is True  # type: ignore[union-attr]
