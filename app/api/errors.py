@@ -173,8 +173,9 @@ def error_from_envelope(status: int, body: object) -> AppError:
         return ValidationError(text, field=field, code=code, status=status, detail=detail)
     if code in ("woocommerce_api_no_route", "woocommerce_api_disabled"):
         return ProtocolError(
-            "The store does not offer the WooCommerce REST API this app uses (legacy API v3). "
-            "Check the store address, and that the Legacy REST API is enabled in WooCommerce.",
+            "The store does not offer WooCommerce's legacy REST API (/wc-api/v3): WooCommerce 9 "
+            "and later need the WooCommerce Legacy REST API plugin for it. The app uses the "
+            "store's REST API (/wp-json/wc/v3) instead when it is offered.",
             code=code,
             status=status,
             detail=detail,
@@ -208,8 +209,8 @@ def error_for_non_json(status: int, content_type: str, text: str) -> AppError:
         )
     if status == 404:
         return ProtocolError(
-            "There is no WooCommerce API at this address. Check the store address, and that "
-            "the Legacy REST API is enabled in WooCommerce.",
+            "There is no WooCommerce API at this address. Check the store address, that "
+            'WooCommerce is active and that WordPress permalinks are not set to "Plain".',
             status=status,
             detail=detail,
         )

@@ -145,7 +145,7 @@ class ConnectionDialog(QDialog):
         form.addRow("Name:", self.name)
         hint = QLabel(
             "Create keys in WordPress under WooCommerce > Settings > Advanced > REST API "
-            "(Read/Write), and enable the Legacy REST API."
+            "(Read/Write). The app finds which of the store's APIs to use."
         )
         hint.setWordWrap(True)
         hint.setEnabled(False)
