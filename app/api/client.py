@@ -14,14 +14,22 @@ import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from app.api.connection import MAX_PAGE_SIZE, StoreConnection
 from app.api.errors import error_from_envelope
-from app.api.page_plan import PagePlanner, PlanMemory
+from app.api.page_plan import PagePlanner, PlanLimits, PlanMemory
 from app.api.parallel import parallel_keyed
 from app.api.transport import ApiResponse, CancelToken, Transport, api_value
-from app.api.walk import CustomerWalk, FixedPlan, WalkPlan, WalkProof, WalkWindow
+from app.api.walk import (
+    LEGACY_LIST,
+    CustomerWalk,
+    FixedPlan,
+    ListStyle,
+    WalkPlan,
+    WalkProof,
+    WalkWindow,
+)
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
 from app.domain.email import is_email
 from app.domain.order import Download, Order
@@ -171,7 +179,23 @@ class CustomerQuery:
 
 
 class WooClient:
-    """A client for one store's customers; safe to use from several threads."""
+    """A client for one store's customers; safe to use from several threads.
+
+    The class attributes say how this API's lists look; the wc/v3 client
+    (:class:`app.api.rest_client.RestClient`) sets its own and shares the walks.
+    """
+
+    #: How a list request names a window, the total order and the count.
+    list_style: ClassVar[ListStyle] = LEGACY_LIST
+    #: The parameter that trims a census's answers to ids.
+    census_fields: ClassVar[tuple[str, str]] = ("fields", "id")
+    #: A learning plan's bounds on this API (None: the planner's own).
+    plan_limits: ClassVar[PlanLimits | None] = None
+
+    @staticmethod
+    def read_customer(data: Mapping[str, Any]) -> Customer:
+        """One customer object of this API's shape, as the app's Customer."""
+        return Customer.from_api(data)
 
     def __init__(self, connection: StoreConnection, transport: Transport | None = None) -> None:
         self.connection = connection
@@ -305,7 +329,7 @@ class WooClient:
         """
         size = self.connection.page_size if page_size is None else page_size
         if size is None:
-            return PagePlanner(memory)
+            return PagePlanner(memory, self.plan_limits)
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
         return FixedPlan(size, _concurrency(concurrency, self.connection))
@@ -328,7 +352,7 @@ class WooClient:
         """
         return self._walk(
             query,
-            lambda items: [_parse(Customer.from_api, item) for item in items],
+            lambda items: [_parse(self.read_customer, item) for item in items],
             plan or self.walk_plan(page_size=page_size, concurrency=concurrency),
             cancel=cancel,
             resume=resume,
@@ -341,13 +365,13 @@ class WooClient:
         plan: WalkPlan | None = None,
         cancel: CancelToken | None = None,
     ) -> CustomerWalk:
-        """A census: the same complete walk, trimmed to ids (``fields=id``)."""
+        """A census: the same complete walk, trimmed to ids (:attr:`census_fields`)."""
         return self._walk(
             query,
             _ids_of,
             plan or self.walk_plan(),
             cancel=cancel,
-            extra={"fields": "id"},
+            extra=dict([self.census_fields]),
         )
 
     def _walk(
@@ -374,6 +398,7 @@ class WooClient:
             cancel=cancel,
             extra=extra,
             resume=resume,
+            style=self.list_style,
         )
 
     def customer_ids(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from app.api.client import (
@@ -30,12 +30,12 @@ from app.api.client import (
     WooClient,
 )
 from app.api.connection import MAX_PAGE_SIZE, StoreConnection
-from app.api.page_plan import PagePlanner, PlanLimits, PlanMemory
+from app.api.page_plan import PlanLimits
 from app.api.parallel import parallel_keyed
 from app.api.rest_errors import rest_error_from_body
 from app.api.rest_transport import REST_API, REST_INDEX, TOTAL_HEADER, TOTAL_PAGES_HEADER
 from app.api.transport import ApiResponse, CancelToken, Transport
-from app.api.walk import CustomerWalk, FixedPlan, ListStyle, WalkPlan
+from app.api.walk import ListStyle
 from app.domain.customer import Customer, unapplied_changes
 from app.domain.email import is_email
 from app.domain.order import Download, Order
@@ -116,10 +116,20 @@ REST_PLAN_LIMITS = PlanLimits(start_page_size=MAX_PAGE_SIZE - 1, max_page_size=M
 class RestClient(WooClient):
     """A wc/v3 client for one store's customers; safe to use from several threads.
 
-    Every method of :class:`WooClient` that talks to the store is answered the wc/v3 way here;
-    the ones built only on others (``list_customers``, ``customer_ids``, ``bulk_save``) are
-    inherited.
+    Every method of :class:`WooClient` that talks to the store is answered the wc/v3 way here,
+    except the walks, which are WooClient's reading this class's list style, customer reader,
+    census trim and plan bounds; the ones built only on others (``list_customers``,
+    ``customer_ids``, ``bulk_save``) are inherited.
     """
+
+    list_style = REST_LIST
+    census_fields = ("_fields", "id")
+    plan_limits = REST_PLAN_LIMITS
+
+    @staticmethod
+    def read_customer(data: Mapping[str, Any]) -> Customer:
+        """One wc/v3 customer object as the app's Customer (order figures unknown)."""
+        return customer_from_rest(data)
 
     def __init__(
         self,
@@ -272,87 +282,6 @@ class RestClient(WooClient):
         params = [*rest_query_params(query), ("offset", str(offset)), ("per_page", str(size))]
         answer = self.transport.request("GET", "/customers", params, cancel=cancel)
         return _customer_page(offset // size + 1, answer)
-
-    def walk_plan(
-        self,
-        memory: PlanMemory | None = None,
-        *,
-        page_size: int | None = None,
-        concurrency: int | None = None,
-    ) -> WalkPlan:
-        """How a walk sizes its windows: as :meth:`WooClient.walk_plan`, within ``per_page`` 100.
-
-        Raises:
-            ConfigurationError: a page size outside 1 to 100.
-        """
-        size = self.connection.page_size if page_size is None else page_size
-        if size is None:
-            return PagePlanner(memory, REST_PLAN_LIMITS)
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
-        value = self.connection.concurrency if concurrency is None else concurrency
-        if value < 1:
-            raise ConfigurationError("At least one request must be allowed at a time.")
-        return FixedPlan(size, value)
-
-    def walk_customers(
-        self,
-        query: CustomerQuery | None = None,
-        *,
-        page_size: int | None = None,
-        concurrency: int | None = None,
-        plan: WalkPlan | None = None,
-        cancel: CancelToken | None = None,
-        resume: tuple[int, int, Collection[int]] | None = None,
-    ) -> CustomerWalk:
-        """A complete walk over every matching customer, in id order (see :mod:`app.api.walk`)."""
-        return self._walk(
-            query,
-            lambda items: [_parse(customer_from_rest, item) for item in items],
-            plan or self.walk_plan(page_size=page_size, concurrency=concurrency),
-            cancel=cancel,
-            resume=resume,
-        )
-
-    def walk_customer_ids(
-        self,
-        query: CustomerQuery | None = None,
-        *,
-        plan: WalkPlan | None = None,
-        cancel: CancelToken | None = None,
-    ) -> CustomerWalk:
-        """A census: the same complete walk, trimmed to ids (``_fields=id``)."""
-        return self._walk(
-            query, _ids_of, plan or self.walk_plan(), cancel=cancel, extra={"_fields": "id"}
-        )
-
-    def _walk(
-        self,
-        query: CustomerQuery | None,
-        parse: Callable[[list[Any]], list[Any]],
-        plan: WalkPlan,
-        *,
-        cancel: CancelToken | None,
-        resume: tuple[int, int, Collection[int]] | None = None,
-        extra: Mapping[str, str] | None = None,
-    ) -> CustomerWalk:
-        wanted = query or CustomerQuery()
-        rest_query_params(wanted, ordered=True)  # refuse what wc/v3 cannot filter, up front
-
-        def fetch(params: list[tuple[str, str]]) -> ApiResponse:
-            return self.transport.request("GET", "/customers", params, cancel=cancel)
-
-        return CustomerWalk(
-            fetch,
-            parse,
-            lambda: self.count_customers(wanted, cancel),
-            wanted,
-            plan=plan,
-            cancel=cancel,
-            extra=extra,
-            resume=resume,
-            style=REST_LIST,
-        )
 
     # -- a customer's orders and downloads -------------------------------------------------------
 
@@ -611,13 +540,6 @@ def _list(body: object) -> list[Any]:
     if not isinstance(body, list):
         raise ProtocolError("The store's answer holds no list.", detail=str(body)[:300])
     return body
-
-
-def _ids_of(items: list[Any]) -> list[int]:
-    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise ProtocolError("The store's customer ids are not numbers.")
-    return [i for i in ids if isinstance(i, int)]
 
 
 def _customer_page(number: int, answer: ApiResponse) -> CustomerPage:
