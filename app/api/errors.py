@@ -180,6 +180,11 @@ def error_from_envelope(status: int, body: object) -> AppError:
             status=status,
             detail=detail,
         )
+    return error_by_status(status, code, message, detail)
+
+
+def error_by_status(status: int, code: str, message: str, detail: str) -> AppError:
+    """The error for a store's refusal that no code of its names more exactly (either API)."""
     if status == 429:
         return RateLimitedError(
             "The store asked to slow down.", code=code, status=status, detail=detail

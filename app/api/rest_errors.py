@@ -16,6 +16,7 @@ from app.api.errors import (
     CRASH_CODE,
     FIELD_ERRORS,
     auth_error,
+    error_by_status,
     error_for_non_json,
     error_from_envelope,
     store_message,
@@ -26,7 +27,6 @@ from app.errors import (
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
-    RateLimitedError,
     ServerError,
     ValidationError,
 )
@@ -173,20 +173,7 @@ def rest_error_from_body(status: int, body: object) -> AppError:
             status=status,
             detail=detail,
         )
-    if status == 429:
-        return RateLimitedError(
-            "The store asked to slow down.", code=code, status=status, detail=detail
-        )
-    if status >= 500:
-        return ServerError(
-            f"The store failed to do this: {message}", code=code, status=status, detail=detail
-        )
-    return ValidationError(
-        f"The store refused this: {message}" if message else "The store refused this request.",
-        code=code,
-        status=status,
-        detail=detail,
-    )
+    return error_by_status(status, code, message, detail)
 
 
 def rest_error(status: int, body: object) -> AppError | None:
