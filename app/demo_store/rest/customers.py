@@ -23,6 +23,7 @@ from typing import Any
 from app.demo_store.customer_writes import password_hash
 from app.demo_store.rest import usermeta
 from app.demo_store.rest.errors import RestError, invalid_id, invalid_params
+from app.demo_store.rest.params import check_per_page, int_list, is_integer
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute, is_true, link_header
 from app.demo_store.sanitize import nicename, sanitize_text_field, sanitize_user
 from app.demo_store.ties import salts_for, tie_break_sql
@@ -61,7 +62,6 @@ ORDERBY = {
 PAID_STATUSES = ("processing", "completed")
 #: Local parts WooCommerce replaces by the domain when it makes a username (§6.2).
 _GENERIC_LOCAL_PARTS = ("sales", "hello", "mail", "contact", "info")
-_INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 _EMAIL = re.compile(r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$")
 BATCH_LIMIT = 100
 CRITICAL_ERROR = (
@@ -174,34 +174,6 @@ def _require(req: RestRequest, capability: str, code: str, message: str) -> None
         raise RestError(403, code, message)
 
 
-def _int_list(value: Any) -> list[int] | None:
-    if value is None or value == "":
-        return []
-    items = (
-        value.split(",")
-        if isinstance(value, str)
-        else list(value.values())
-        if isinstance(value, dict)
-        else value
-    )
-    if not isinstance(items, list):
-        return None
-    result: list[int] = []
-    for item in items:
-        if isinstance(item, bool) or not (
-            isinstance(item, int) or (isinstance(item, str) and _INTEGER.match(item))
-        ):
-            return None
-        result.append(int(item))
-    return result
-
-
-def _is_integer(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, str) and bool(_INTEGER.match(value))
-    )
-
-
 def _check_context(params: dict[str, Any], problems: dict[str, tuple[str, str, Any]]) -> None:
     context = params.get("context", "view")
     if context not in ("view", "edit"):
@@ -214,31 +186,20 @@ def list_customers(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     problems: dict[str, tuple[str, str, Any]] = {}
     _check_context(p, problems)
     page = p.get("page", 1)
-    if not _is_integer(page):
+    if not is_integer(page):
         problems["page"] = ("page is not of type integer.", "rest_invalid_type", {"param": "page"})
     elif int(page) < 1:
         problems["page"] = ("page must be greater than or equal to 1", "rest_out_of_bounds", None)
     per_page = p.get("per_page", 10)
-    if not _is_integer(per_page):
-        problems["per_page"] = (
-            "per_page is not of type integer.",
-            "rest_invalid_type",
-            {"param": "per_page"},
-        )
-    elif not 1 <= int(per_page) <= 100:
-        problems["per_page"] = (
-            "per_page must be between 1 (inclusive) and 100 (inclusive)",
-            "rest_out_of_bounds",
-            None,
-        )
+    check_per_page(per_page, problems)
     offset = p.get("offset")
-    if offset is not None and not _is_integer(offset):
+    if offset is not None and not is_integer(offset):
         problems["offset"] = (
             "offset is not of type integer.",
             "rest_invalid_type",
             {"param": "offset"},
         )
-    include, exclude = _int_list(p.get("include")), _int_list(p.get("exclude"))
+    include, exclude = int_list(p.get("include")), int_list(p.get("exclude"))
     for name, ids in (("exclude", exclude), ("include", include)):
         if ids is None:
             problems[name] = (
@@ -648,7 +609,7 @@ def delete_customer(req: RestRequest, url: dict[str, str]) -> RestAnswer:
             {"param": "force"},
         )
     reassign = p.get("reassign", 0)
-    if not _is_integer(reassign):
+    if not is_integer(reassign):
         problems["reassign"] = (
             "reassign is not of type integer.",
             "rest_invalid_type",

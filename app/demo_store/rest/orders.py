@@ -17,8 +17,9 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from app.demo_store.rest.customers import _int_list, _is_integer, _require
+from app.demo_store.rest.customers import _require
 from app.demo_store.rest.errors import invalid_params
+from app.demo_store.rest.params import check_per_page, int_list, is_integer
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute, link_header
 from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
 
@@ -266,22 +267,11 @@ def list_orders(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     p = req.params
     problems: dict[str, tuple[str, str, Any]] = {}
     page, per_page = p.get("page", 1), p.get("per_page", 10)
-    if not _is_integer(page) or int(page) < 1:
+    if not is_integer(page) or int(page) < 1:
         problems["page"] = ("page must be greater than or equal to 1", "rest_out_of_bounds", None)
-    if not _is_integer(per_page):
-        problems["per_page"] = (
-            "per_page is not of type integer.",
-            "rest_invalid_type",
-            {"param": "per_page"},
-        )
-    elif not 1 <= int(per_page) <= 100:
-        problems["per_page"] = (
-            "per_page must be between 1 (inclusive) and 100 (inclusive)",
-            "rest_out_of_bounds",
-            None,
-        )
+    check_per_page(per_page, problems)
     customer = p.get("customer")
-    if customer is not None and not _is_integer(customer):
+    if customer is not None and not is_integer(customer):
         problems["customer"] = (
             "customer is not of type integer.",
             "rest_invalid_type",
@@ -313,7 +303,7 @@ def list_orders(req: RestRequest, _: dict[str, str]) -> RestAnswer:
             "rest_not_in_enum",
             None,
         )
-    include, exclude = _int_list(p.get("include")), _int_list(p.get("exclude"))
+    include, exclude = int_list(p.get("include")), int_list(p.get("exclude"))
     if include is None or exclude is None:
         problems["include" if include is None else "exclude"] = (
             "is not of type integer.",
@@ -339,7 +329,7 @@ def list_orders(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     per_page, page = int(per_page), int(page)
     offset = p.get("offset")
     skip = (page - 1) * per_page
-    if isinstance(offset, str | int) and _is_integer(offset) and int(offset):
+    if isinstance(offset, str | int) and is_integer(offset) and int(offset):
         skip = abs(int(offset))
     where, args = [], []  # type: tuple[list[str], list[Any]]
     if customer is not None:
