@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.demo_store.customer_writes import password_hash
-from app.demo_store.emails import SENT_EMAILS_TABLE
+from app.demo_store.emails import SENT_EMAILS_TABLE as SENT_EMAILS_TABLE
 from app.demo_store.rest import usermeta
 from app.demo_store.rest.errors import RestError, invalid_id, invalid_params
 from app.demo_store.rest.params import check_per_page, int_list, is_integer
