@@ -153,6 +153,7 @@ def _initial_session(
     options: argparse.Namespace, paths: AppPaths, secrets: SecretStore
 ) -> tuple[StoreSession, str | None]:
     """The store to open, and a problem to tell the user if the asked-for one cannot be."""
+    from app.api.choice import effective_choice
     from app.cli.store_access import resolve_connection
     from app.errors import ConfigurationError
     from app.profiles import ProfileStore
@@ -171,7 +172,20 @@ def _initial_session(
     connection, _source = resolved
     profile = profiles.load().find(connection.url)
     title = profile.name if profile is not None else connection.url
-    return open_session(connection, paths.cache_dir, title=title), None
+    api = effective_choice(
+        getattr(options, "api", None), profile.api if profile is not None else None
+    )
+    if profile is None:
+        return open_session(connection, paths.cache_dir, title=title, api=api), None
+    session = open_session(
+        connection,
+        paths.cache_dir,
+        title=title,
+        api=api,
+        detected=profile.detected,
+        remember=lambda detection: profiles.save_detection(connection.url, detection),
+    )
+    return session, None
 
 
 def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[str] = ()) -> int:

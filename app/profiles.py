@@ -1,8 +1,11 @@
 """Saved store profiles (settings without secrets) and where their secrets live.
 
-Profiles are a small JSON file in the config folder: name, store URL, authentication mode and
-an optional certificate to trust. Secrets never go there: they live in the OS keychain through
-``keyring``; where no keychain exists, a 0600 file is used only when the user agreed to it.
+Profiles are a small JSON file in the config folder: name, store URL, authentication mode, an
+optional certificate to trust, which API to use (``auto`` unless the user chose one) and what the
+store offered when its APIs were last detected (so a start needs no detection requests). Files
+written before the last two existed load as ``auto`` with nothing detected. Secrets never go
+there: they live in the OS keychain through ``keyring``; where no keychain exists, a 0600 file is
+used only when the user agreed to it.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ import json
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.api.connection import AuthMode, normalize_store_url
 from app.errors import ConfigurationError
 
@@ -33,6 +37,8 @@ class StoreProfile:
     url: str
     auth: AuthMode = AuthMode.AUTO
     ca_bundle: str | None = None
+    api: ApiChoice = ApiChoice.AUTO
+    detected: SavedDetection | None = None
 
 
 @dataclass
@@ -129,6 +135,8 @@ class ProfileStore:
                     url=normalize_store_url(str(entry["url"])),
                     auth=AuthMode(entry.get("auth", "auto")),
                     ca_bundle=entry.get("ca_bundle"),
+                    api=_api_choice(entry.get("api")),
+                    detected=_detection(entry.get("detected")),
                 )
                 for entry in raw.get("stores", [])
             ]
@@ -148,11 +156,54 @@ class ProfileStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "current": profiles.current,
-            "stores": [{**asdict(p), "auth": str(p.auth)} for p in profiles.stores],
+            "stores": [_entry(p) for p in profiles.stores],
         }
         temporary = self.path.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(data, indent=2), encoding="utf-8")
         temporary.replace(self.path)
+
+    def save_detection(self, url: str, detection: SavedDetection) -> None:
+        """Keep what the store at ``url`` offered with its profile (none saved: nothing to do)."""
+        profiles = self.load()
+        profile = profiles.find(url)
+        if profile is None:
+            return
+        profiles.put(replace(profile, detected=detection), make_current=False)
+        self.save(profiles)
+
+
+def _entry(profile: StoreProfile) -> dict[str, object]:
+    entry: dict[str, object] = {
+        **asdict(profile),
+        "auth": str(profile.auth),
+        "api": str(profile.api),
+    }
+    detected = profile.detected
+    entry["detected"] = (
+        None
+        if detected is None
+        else {"legacy": detected.apis.legacy, "modern": detected.apis.modern, "at": detected.at}
+    )
+    return entry
+
+
+def _api_choice(value: object) -> ApiChoice:
+    """The saved API choice; missing (an older file) or unknown means ``auto``."""
+    try:
+        return ApiChoice(str(value)) if value else ApiChoice.AUTO
+    except ValueError:
+        log.warning("unknown API choice %r in the store profiles; using auto", value)
+        return ApiChoice.AUTO
+
+
+def _detection(value: object) -> SavedDetection | None:
+    """The saved detection; missing or damaged means none (the store is detected again)."""
+    if not isinstance(value, dict):
+        return None
+    legacy, modern, at = value.get("legacy"), value.get("modern"), value.get("at")
+    if not isinstance(legacy, bool) or not isinstance(modern, bool) or not isinstance(at, str):
+        return None
+    return SavedDetection(StoreApis(legacy=legacy, modern=modern), at)
 
 
 class SecretStore(Protocol):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.api.choice import ApiChoice, SavedDetection, StoreApis
+from app.api.connection import AuthMode
 from app.profiles import (
     FileSecrets,
     Profiles,
@@ -92,3 +94,57 @@ def test_connecting_a_saved_store_without_a_name_keeps_its_name() -> None:
     assert profiles.unique_name(None, "http://outlet.test") == "Outlet"
     assert profiles.unique_name("Second", "http://outlet.test") == "Second"
     assert profiles.unique_name(None, "https://other.example") == "other.example"
+
+
+# -- the API choice and the saved detection -----------------------------------------------------
+
+
+def test_the_api_choice_and_the_detection_survive_a_round_trip(tmp_path: Path) -> None:
+    detected = SavedDetection(StoreApis(legacy=False, modern=True), "2026-12-24T10:00:00+00:00")
+    profiles = Profiles(
+        [
+            StoreProfile("Shop", "https://shop.example", api=ApiChoice.MODERN, detected=detected),
+            StoreProfile("Outlet", "http://outlet.test"),
+        ],
+        current="Shop",
+    )
+    store = ProfileStore(tmp_path / "stores.json")
+    store.save(profiles)
+    assert store.load() == profiles
+
+
+def test_an_older_profiles_file_loads_as_automatic_with_nothing_detected(tmp_path: Path) -> None:
+    path = tmp_path / "stores.json"
+    path.write_text(
+        '{"current": "Shop", "stores": [{"name": "Shop", "url": "https://shop.example",'
+        ' "auth": "basic", "ca_bundle": null}]}',
+        encoding="utf-8",
+    )
+    loaded = ProfileStore(path).load()
+    assert loaded.stores == [StoreProfile("Shop", "https://shop.example", AuthMode.BASIC)]
+    assert loaded.stores[0].api is ApiChoice.AUTO
+    assert loaded.stores[0].detected is None
+
+
+def test_an_unknown_api_or_a_damaged_detection_falls_back_instead_of_losing_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "stores.json"
+    path.write_text(
+        '{"current": null, "stores": [{"name": "Shop", "url": "https://shop.example",'
+        ' "api": "graphql", "detected": {"legacy": "yes"}}]}',
+        encoding="utf-8",
+    )
+    (profile,) = ProfileStore(path).load().stores
+    assert (profile.api, profile.detected) == (ApiChoice.AUTO, None)
+
+
+def test_saving_a_detection_changes_only_that_store(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path / "stores.json")
+    store.save(_two_stores())
+    detected = SavedDetection(StoreApis(legacy=True, modern=True), "2026-12-24T10:00:00+00:00")
+    store.save_detection("http://outlet.test", detected)
+    store.save_detection("https://unknown.example", detected)  # no such profile: ignored
+    loaded = store.load()
+    assert loaded.current == "Shop"
+    assert [p.detected for p in loaded.stores] == [None, detected]

@@ -12,15 +12,25 @@ then builds the client the choice calls for:
   the legacy route sees none on a store with HPOS order storage (reference 19.5);
 * neither: a refusal that says what the owner can do.
 
-``--api legacy|modern`` (:class:`ApiChoice`) overrides the detection. A store that cannot be
-reached is given the legacy client, as before detection existed: requests then fail with the
-usual network error, and the next connection detects again.
+``--api legacy|modern`` (:class:`ApiChoice`) overrides the detection, and so does a store
+profile's setting (:func:`effective_choice`: the flag, then the profile, then ``auto``). A store
+that cannot be reached is given the legacy client, as before detection existed: requests then
+fail with the usual network error, and the next connection detects again.
+
+Detection costs two requests, so its result is saved with the store's profile
+(:class:`SavedDetection`) and :func:`open_store_client` starts from it without asking again. It
+detects anew when nothing is saved, and when a request fails in a way that says the API in use
+is gone (:func:`api_gone`: the legacy API switched off, or no wc/v3 route): then it detects once
+more, saves the answer, says which API is used now, and repeats the request once (such a
+refusal comes before the store does anything, so a write is not repeated twice).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, cast
 
@@ -49,6 +59,42 @@ class StoreApis:
 
     legacy: bool
     modern: bool
+
+
+@dataclass(frozen=True)
+class SavedDetection:
+    """What a store offered and when that was asked (saved with its profile).
+
+    Attributes:
+        apis: the APIs the store's indexes said it offers.
+        at: when, as an ISO 8601 UTC timestamp.
+    """
+
+    apis: StoreApis
+    at: str
+
+    @classmethod
+    def now(cls, apis: StoreApis) -> SavedDetection:
+        """A detection made just now."""
+        return cls(apis, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+#: Store error codes that say the API a request went to is not there (any more): the legacy
+#: API switched off or its plugin removed (reference 17.2), no wc/v3 route (reference 1.6).
+API_GONE_CODES = frozenset({"woocommerce_api_disabled", "rest_no_route"})
+
+
+def api_gone(error: AppError) -> bool:
+    """Whether a failure says the API the request used is gone (worth detecting again)."""
+    return error.code in API_GONE_CODES
+
+
+def effective_choice(flag: str | None, profile: ApiChoice | str | None) -> ApiChoice:
+    """The API choice that applies: ``--api`` first, then the store profile's, then ``auto``."""
+    for wanted in (flag, profile):
+        if wanted:
+            return ApiChoice(wanted)
+    return ApiChoice.AUTO
 
 
 #: The refusal for a store that offers neither API.
@@ -120,7 +166,7 @@ class LegacyWithModernOrders(WooClient):
 
 def describe_client(client: WooClient) -> str:
     """Which API a client uses, in words for the connection dialog and ``store info``."""
-    if isinstance(client, _DetectedOnFirstUse):
+    if isinstance(client, _DetectedOnFirstUse | _SavedDetectionClient):
         client = client.resolved()
     if isinstance(client, LegacyWithModernOrders):
         return "legacy REST API v3 (/wc-api/v3), orders from the REST API (/wp-json/wc/v3)"
@@ -153,6 +199,15 @@ def open_client(
     except NetworkError as error:
         log.info("API detection deferred (%s): using the legacy client", error.log_text())
         return WooClient(connection)
+    return client_for(connection, apis)
+
+
+def client_for(connection: StoreConnection, apis: StoreApis) -> WooClient:
+    """The client for what a store offers (detected now, or saved earlier).
+
+    Raises:
+        ProtocolError: the store offers neither API.
+    """
     if apis.legacy and apis.modern:
         return LegacyWithModernOrders(connection)
     if apis.modern:
@@ -194,3 +249,100 @@ def open_client_on_first_use(
     the store nothing at all, not even its public indexes.
     """
     return cast(WooClient, _DetectedOnFirstUse(connection, choice))
+
+
+class _SavedDetectionClient:
+    """The client of :func:`open_store_client`: from the saved detection, detecting on need."""
+
+    def __init__(
+        self,
+        connection: StoreConnection,
+        choice: ApiChoice,
+        saved: SavedDetection | None,
+        remember: Callable[[SavedDetection], None] | None,
+        tell: Callable[[str], None] | None,
+    ) -> None:
+        self.connection = connection
+        self._choice = choice
+        self._saved = saved
+        self._remember = remember
+        self._tell = tell
+        self._client: WooClient | None = None
+
+    def resolved(self) -> WooClient:
+        """The client: forced, from the saved detection, or detected now (and saved)."""
+        if self._client is None:
+            if self._choice is not ApiChoice.AUTO:
+                self._client = open_client(self.connection, self._choice)
+            elif self._saved is not None:
+                self._client = client_for(self.connection, self._saved.apis)
+            else:
+                self._client = self._detect()
+        return self._client
+
+    def _detect(self) -> WooClient:
+        try:
+            apis = detect_apis(self.connection)
+        except NetworkError as error:
+            log.info("API detection deferred (%s): using the legacy client", error.log_text())
+            return WooClient(self.connection)
+        self._saved = SavedDetection.now(apis)
+        if self._remember is not None:
+            self._remember(self._saved)
+        return client_for(self.connection, apis)
+
+    def _detect_again(self, error: AppError) -> bool:
+        """After ``error`` said the API is gone: detect, and whether the client changed."""
+        if self._choice is not ApiChoice.AUTO or self._client is None:
+            return False
+        before = describe_client(self._client)
+        log.info("the API in use seems gone (%s): detecting again", error.log_text())
+        old = self._client
+        self._client = self._detect()
+        after = describe_client(self._client)
+        if after == before:
+            old.close()
+            return False
+        old.close()
+        if self._tell is not None:
+            self._tell(f"The store no longer offers the {before}; the app now uses the {after}.")
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self.resolved(), name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return value(*args, **kwargs)
+            except AppError as error:
+                if not api_gone(error) or not self._detect_again(error):
+                    raise
+            return getattr(self.resolved(), name)(*args, **kwargs)
+
+        return call
+
+    def close(self) -> None:
+        """Release the client's connections, if one was made."""
+        if self._client is not None:
+            self._client.close()
+
+
+def open_store_client(
+    connection: StoreConnection,
+    choice: ApiChoice = ApiChoice.AUTO,
+    saved: SavedDetection | None = None,
+    *,
+    remember: Callable[[SavedDetection], None] | None = None,
+    tell: Callable[[str], None] | None = None,
+) -> WooClient:
+    """A client that asks the store nothing until used, and with ``saved`` not even then.
+
+    With ``auto``, a saved detection is used as it is (no index requests); without one the
+    store is detected on first use and ``remember`` is given the result to save. When a request
+    fails because the API in use is gone (:func:`api_gone`), the store is detected again, the
+    new result remembered, ``tell`` hears which API is used now, and the request is repeated
+    once. A forced choice (``legacy``, ``modern``) never detects.
+    """
+    return cast(WooClient, _SavedDetectionClient(connection, choice, saved, remember, tell))

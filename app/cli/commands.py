@@ -26,6 +26,7 @@ from app.api.choice import store_info as describe_store
 from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
 from app.domain.customer import Customer
+from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
 from app.domain.write_gate import normalize_payload, payload_problems
 
@@ -254,6 +255,7 @@ def customers_create(options: argparse.Namespace, client: WooClient, console: Co
     payload = _sendable(_read_object(options.data, console.inp), console, creating=True)
     if payload is None:
         return EXIT_USAGE
+    console.err.write(f"warning: {new_account_emails_warning(1, before='creating')}\n")
     return _report_save(client.create_customer(payload), console)
 
 

@@ -9,7 +9,13 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
-from app.api.choice import ApiChoice, open_client, open_client_on_first_use, store_info
+from app.api.choice import (
+    ApiChoice,
+    SavedDetection,
+    effective_choice,
+    open_store_client,
+    store_info,
+)
 from app.api.client import WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
 from app.cache.database import cache_path, ensure_cache_dir
@@ -91,7 +97,7 @@ def run_cli(
     cache: CustomerCache | None = None
     client: WooClient | None = None
     try:
-        client = open_client_on_first_use(access.connection, ApiChoice(options.api or "auto"))
+        client = _client(options, access.connection, profiles, err, demo=access.demo is not None)
         if key == ("sync", "run"):
             cache = CustomerCache.open(paths.cache_dir, access.identity)
             return sync_command(options, client, cache, console)
@@ -107,6 +113,37 @@ def run_cli(
         if client is not None:
             client.close()
         access.close()
+
+
+def _client(
+    options: argparse.Namespace,
+    connection: StoreConnection,
+    profiles: ProfileStore,
+    err: TextIO,
+    *,
+    demo: bool,
+) -> WooClient:
+    """The command's client: ``--api``, else the store profile's choice, else ``auto``.
+
+    A saved store starts from the detection saved with it (no index requests) and saves a new
+    one when it detects; nothing is asked of the store until the command needs it.
+    """
+    profile = None if demo else profiles.load().find(connection.url)
+    choice = effective_choice(options.api, profile.api if profile is not None else None)
+
+    def remember(detection: SavedDetection) -> None:
+        profiles.save_detection(connection.url, detection)
+
+    def tell(text: str) -> None:
+        err.write(f"note: {text}\n")
+
+    return open_store_client(
+        connection,
+        choice,
+        profile.detected if profile is not None else None,
+        remember=remember if profile is not None else None,
+        tell=tell,
+    )
 
 
 def _run_offline(
@@ -192,16 +229,25 @@ def _connect(
         warning = connection.security_warning()
         if warning:
             console.err.write(f"warning: {warning}\n")
-        client = open_client(connection, ApiChoice(options.api or "auto"))
+        saved = profiles.load()
+        existing = saved.find(url)
+        api = ApiChoice(options.api) if options.api else None
+        if api is None:
+            api = existing.api if existing is not None else ApiChoice.AUTO
+        # Connecting tests the store: its APIs are detected afresh and the answer saved.
+        detections: list[SavedDetection] = []
+        client = open_store_client(connection, api, remember=detections.append)
         try:
             info = store_info(client)
             count = client.count_customers()
         finally:
             client.close()
-        saved = profiles.load()
         name = saved.unique_name(options.name, url, strict=True)
         ca_bundle = str(options.ca_bundle.resolve()) if options.ca_bundle else None
-        saved.put(StoreProfile(name, url, auth, ca_bundle))
+        detected = detections[-1] if detections else None
+        if detected is None and existing is not None:
+            detected = existing.detected
+        saved.put(StoreProfile(name, url, auth, ca_bundle, api=api, detected=detected))
         secrets.put(url, keys[0], keys[1])
         profiles.save(saved)
     except ConfigurationError as error:

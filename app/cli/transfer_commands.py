@@ -28,7 +28,7 @@ from app.cli.commands import EXIT_FAILED, EXIT_OK, Console, UsageError, print_js
 from app.cli.output import counted
 from app.importer.exporting import export_view
 from app.importer.mapping import TARGET_LABELS, ColumnMapping, MappingError
-from app.importer.planning import PlanOptions, lookup_for_import, plan_all
+from app.importer.planning import PlanOptions, lookup_for_import, new_account_warning, plan_all
 from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, detect_format, open_csv
 from app.importer.records import FileFormat, Outcome, RowResult, Totals
 from app.importer.running import (
@@ -80,12 +80,20 @@ def import_command(
         SyncEngine(client, cache).sync(SyncMode.AUTO)
         lookup = lookup_for_import(cache, client)
         plan, planned = plan_all(rows, mapping, lookup, plan_options)
+    # WooCommerce e-mails every customer created: said on stderr, in the dry run and before
+    # anything is sent (stdout and --json stay what scripts read).
+    warning = new_account_warning(planned, plan_options)
     if options.dry_run:
         results = planned_results(plan)
         if report is not None:
             write_report(report, results, file_format.delimiter, planned=True)
         _print_summary(path, file_format, mapping, planned, results, None, report, console)
+        if warning:
+            console.err.write(f"warning: {warning}\n")
         return EXIT_OK
+    if warning:
+        console.err.write(f"warning: {warning}\n")
+        console.err.flush()
     folder = report.parent if report is not None else imports_folder(paths)
     result = run_import(
         plan,
@@ -258,6 +266,8 @@ def _print_summary(
                 "mapping": mapping.to_json(),
                 "dry_run": run is None,
                 **totals.as_dict(),
+                # One "New account" e-mail per customer created (or, in a dry run, to create).
+                "new_account_emails": totals.created,
                 "not_sent": run.not_sent if run else 0,
                 "cancelled": run.cancelled if run else False,
                 "stopped": run.stopped_by.message if run and run.stopped_by else None,

@@ -27,6 +27,7 @@ from typing import Any
 
 from app.demo_store.context import RequestContext
 from app.demo_store.customers import customer_objects, find_customer
+from app.demo_store.emails import record_new_account_email
 from app.demo_store.errors import ApiError, StoreError, crash
 from app.demo_store.sanitize import (
     is_valid_username,
@@ -228,6 +229,8 @@ def _insert_user(
         (login, email, nicename(login), login, password_hash(password), now, now),
     )
     assert cursor.lastrowid is not None
+    # wc_create_new_customer sends the "New account" e-mail, through this API as through wc/v3.
+    record_new_account_email(conn, cursor.lastrowid, email, now)
     return cursor.lastrowid
 
 

@@ -28,6 +28,7 @@ from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer
 from app.domain.email import is_email
+from app.domain.new_accounts import new_account_emails_warning
 from app.domain.validation import (
     FIELD_LABELS,
     FieldProblem,
@@ -199,6 +200,14 @@ def plan_rows(
         if cancel is not None:
             cancel.raise_if_cancelled()
         yield from planner.plan_chunk(chunk)
+
+
+def new_account_warning(totals: Totals, options: PlanOptions) -> str:
+    """The dry run's warning about the e-mails the plan's creates make WooCommerce send.
+
+    "" when the plan creates nobody (updates send no e-mail).
+    """
+    return new_account_emails_warning(totals.created, password_link=options.generate_password)
 
 
 def plan_all(

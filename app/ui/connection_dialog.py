@@ -1,8 +1,10 @@
 """Connecting a store: address, keys, a connection test, saved stores to switch between.
 
 The test runs on a pool thread (the GUI thread never touches the network) and reports the
-store's name, WooCommerce version and the authentication used. Secrets go to the OS keychain;
-without one, the user is asked before they are kept in a file only they can read.
+store's name, WooCommerce version, the authentication and the API used; it detects the store's
+APIs afresh, and the store is saved with that answer and the API chosen in the "API" combo.
+Secrets go to the OS keychain; without one, the user is asked before they are kept in a file only
+they can read.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.choice import open_client, store_info
+from app.api.choice import ApiChoice, SavedDetection, open_store_client, store_info
 from app.api.client import StoreInfo, WooClient
 from app.api.connection import AuthMode, StoreConnection
 from app.errors import AppError, ConfigurationError
@@ -39,6 +41,11 @@ _AUTH_LABELS = {
     AuthMode.QUERY: "Keys in the query string (HTTPS, when the host drops the login header)",
     AuthMode.OAUTH: "OAuth 1.0a signatures",
 }
+_API_LABELS = {
+    ApiChoice.AUTO: "Automatic (recommended)",
+    ApiChoice.LEGACY: "Legacy REST API (/wc-api/v3)",
+    ApiChoice.MODERN: "REST API (/wp-json/wc/v3)",
+}
 
 
 @dataclass(frozen=True)
@@ -48,31 +55,36 @@ class ConnectionChoice:
     connection: StoreConnection | None
     name: str
     demo: bool = False
+    api: ApiChoice = ApiChoice.AUTO
+    detected: SavedDetection | None = None
 
 
 class _TestSignals(QObject):
     """Carries a connection test's result from the pool thread to the dialog."""
 
-    finished = Signal(object, object)  # StoreInfo | None, AppError | None
+    finished = Signal(object, object, object)  # StoreInfo | None, AppError | None, detection
 
 
 class _ConnectionTest(QRunnable):
-    def __init__(self, connection: StoreConnection, signals: _TestSignals) -> None:
+    def __init__(self, connection: StoreConnection, api: ApiChoice, signals: _TestSignals) -> None:
         super().__init__()
         self._connection = connection
+        self._api = api
         self._signals = signals
 
     def run(self) -> None:
         client: WooClient | None = None
+        # Nothing saved is passed: a test always detects the store's APIs afresh.
+        detections: list[SavedDetection] = []
         try:
-            client = open_client(self._connection)
+            client = open_store_client(self._connection, self._api, remember=detections.append)
             info = store_info(client)
             client.count_customers()  # the index needs no keys: this proves they work
-            self._signals.finished.emit(info, None)
+            self._signals.finished.emit(info, None, detections[-1] if detections else None)
         except AppError as error:
-            self._signals.finished.emit(None, error)
+            self._signals.finished.emit(None, error, None)
         except Exception as error:  # a bug must not vanish in a pool thread
-            self._signals.finished.emit(None, AppError(f"The test failed: {error}"))
+            self._signals.finished.emit(None, AppError(f"The test failed: {error}"), None)
         finally:
             if client is not None:
                 client.close()
@@ -101,6 +113,8 @@ class ConnectionDialog(QDialog):
         self._secret_for = secret_for
         self._signals = _TestSignals(self)
         self._signals.finished.connect(self._on_test_finished)
+        #: What the last successful test detected, for the URL it tested (saved with the store).
+        self._detected: tuple[str, SavedDetection] | None = None
 
         self.saved = QComboBox()
         self.saved.setObjectName("savedStores")
@@ -122,6 +136,14 @@ class ConnectionDialog(QDialog):
         self.auth.setObjectName("authMode")
         for mode, label in _AUTH_LABELS.items():
             self.auth.addItem(label, mode)
+        self.api = QComboBox()
+        self.api.setObjectName("apiChoice")
+        for choice, label in _API_LABELS.items():
+            self.api.addItem(label, choice)
+        self.api.setToolTip(
+            "Which of the store's APIs the app uses. Automatic finds out what the store offers "
+            "and uses the legacy API for customers where it exists (it gives order figures)."
+        )
         self.certificate = QLineEdit()
         self.certificate.setObjectName("certificateFile")
         self.certificate.setPlaceholderText("Only for a store with a self-signed certificate")
@@ -141,6 +163,7 @@ class ConnectionDialog(QDialog):
         form.addRow("Consumer key:", self.key)
         form.addRow("Consumer secret:", self.secret)
         form.addRow("Authentication:", self.auth)
+        form.addRow("API:", self.api)
         form.addRow("Trust certificate:", certificate_row)
         form.addRow("Name:", self.name)
         hint = QLabel(
@@ -199,6 +222,7 @@ class ConnectionDialog(QDialog):
         self.url.setText(profile.url)
         self.name.setText(profile.name)
         self.auth.setCurrentIndex(max(self.auth.findData(profile.auth), 0))
+        self.api.setCurrentIndex(max(self.api.findData(profile.api), 0))
         self.certificate.setText(profile.ca_bundle or "")
         keys = self._secret_for(profile.url)
         self.key.setText(keys[0] if keys else "")
@@ -221,15 +245,25 @@ class ConnectionDialog(QDialog):
             return
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
-        QThreadPool.globalInstance().start(_ConnectionTest(connection, self._signals))
+        QThreadPool.globalInstance().start(
+            _ConnectionTest(connection, self.api_choice(), self._signals)
+        )
 
-    @Slot(object, object)
-    def _on_test_finished(self, info: StoreInfo | None, error: AppError | None) -> None:
+    def api_choice(self) -> ApiChoice:
+        """The API chosen in the combo."""
+        return ApiChoice(self.api.currentData())
+
+    @Slot(object, object, object)
+    def _on_test_finished(
+        self, info: StoreInfo | None, error: AppError | None, detected: SavedDetection | None
+    ) -> None:
         self.test_button.setEnabled(True)
         if error is not None:
             self.test_result.setText(f"✗ {error.message}")
             return
         assert info is not None
+        if detected is not None:
+            self._detected = (self.url.text().strip(), detected)
         try:
             auth = self.connection().effective_auth
         except ConfigurationError:
@@ -252,7 +286,14 @@ class ConnectionDialog(QDialog):
             answer = QMessageBox.question(self, "Unencrypted connection", f"{warning}\n\nContinue?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.chosen.emit(ConnectionChoice(connection, self.name.text().strip()))
+        detected = None
+        if self._detected is not None and self._detected[0] == self.url.text().strip():
+            detected = self._detected[1]
+        self.chosen.emit(
+            ConnectionChoice(
+                connection, self.name.text().strip(), api=self.api_choice(), detected=detected
+            )
+        )
         self.accept()
 
     @Slot()
@@ -265,9 +306,15 @@ def remember(profiles: Profiles, choice: ConnectionChoice) -> StoreProfile:
     """The profile to save for a chosen connection (named by the user or by the host)."""
     assert choice.connection is not None
     connection = choice.connection
+    saved = profiles.find(connection.url)
+    detected = choice.detected
+    if detected is None and saved is not None:
+        detected = saved.detected  # not tested this time: what was detected before still holds
     return StoreProfile(
         profiles.unique_name(choice.name or None, connection.url),
         connection.url,
         connection.auth,
         str(connection.ca_bundle) if connection.ca_bundle else None,
+        api=choice.api,
+        detected=detected,
     )

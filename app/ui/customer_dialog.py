@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.customer import Customer, UnappliedChange, update_payload
+from app.domain.new_accounts import new_account_emails_warning
 from app.domain.validation import (
     FIELD_LABELS,
     FieldProblem,
@@ -225,6 +226,19 @@ class CustomerDialog(QDialog):
         self._buttons.accepted.connect(self._on_save_requested)
         self._buttons.rejected.connect(self.reject)
 
+        #: In create mode, what saving sets off in WooCommerce (an e-mail to the customer).
+        self.emails_note: QLabel | None = None
+        if customer is None:
+            self.emails_note = _plain_label(
+                "⚠ "
+                + new_account_emails_warning(
+                    1, password_link=generate_password, before="creating them"
+                ),
+                self,
+            )
+            self.emails_note.setObjectName("newAccountEmailNote")
+            self.emails_note.setWordWrap(True)
+
         footer = QHBoxLayout()
         footer.addWidget(self._busy)
         footer.addWidget(self._status, 1)
@@ -234,6 +248,8 @@ class CustomerDialog(QDialog):
             layout.addLayout(self._build_header(customer))
         layout.addWidget(self._banner)
         layout.addWidget(self.tabs, 1)
+        if self.emails_note is not None:
+            layout.addWidget(self.emails_note)
         layout.addLayout(footer)
 
         if customer is not None:

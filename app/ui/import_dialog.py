@@ -38,16 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.new_accounts import new_account_emails
 from app.errors import AppError, CancelledError
 from app.importer.jobs import FilePlan, PlanProgress
 from app.importer.mapping import TARGET_LABELS, TARGETS, ColumnMapping, MappingMemory
-from app.importer.planning import PlanOptions
+from app.importer.planning import PlanOptions, new_account_warning
 from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, Preview, read_preview
 from app.importer.records import FileFormat
 from app.importer.running import ImportFiles, RunProgress, RunResult, write_report
 from app.models.import_model import ImportPreviewModel, ProblemRowsFilter
 from app.services.store_service import StoreService
 from app.ui.detail_panel import plain_label
+from app.ui.message_boxes import ask_to_confirm
 from app.ui.table_view import TableView
 
 log = logging.getLogger("app.ui.import")
@@ -109,6 +111,8 @@ class ImportDialog(QDialog):
         self.plan: FilePlan | None = None
         self.run_result: RunResult | None = None
         self._request: int | None = None
+        #: The open "New account" e-mails confirmation, while it waits for an answer.
+        self.emails_confirmation: QMessageBox | None = None
 
         self.steps = QStackedWidget()
         self.steps.setObjectName("importSteps")
@@ -247,6 +251,10 @@ class ImportDialog(QDialog):
         summary = QHBoxLayout()
         summary.addWidget(self.totals_label, 1)
         summary.addWidget(self.problems_only)
+        self.emails_note = plain_label()
+        self.emails_note.setObjectName("newAccountEmailsNote")
+        self.emails_note.setWordWrap(True)
+        self.emails_note.hide()
 
         self.preview_model = ImportPreviewModel(self)
         self.preview_filter = ProblemRowsFilter(self)
@@ -277,6 +285,7 @@ class ImportDialog(QDialog):
         layout.addLayout(options)
         layout.addWidget(self.check_progress)
         layout.addLayout(summary)
+        layout.addWidget(self.emails_note)
         layout.addWidget(split, 1)
         return page
 
@@ -391,7 +400,7 @@ class ImportDialog(QDialog):
             self._memory.remember(self.mapping)
             self._go(Step.CHECK)
         elif self.step is Step.CHECK:
-            self._send()
+            self._confirm_send()
 
     # -- step 1: the file ----------------------------------------------------------------------
 
@@ -554,6 +563,9 @@ class ImportDialog(QDialog):
         self.preview_table.resizeColumnsToContents()
         self.row_details.setText("Select a row to see what will happen to it.")
         self.totals_label.setText(plan.totals.describe(planned=True))
+        warning = new_account_warning(plan.totals, self._options())
+        self.emails_note.setText(f"⚠ {warning}")
+        self.emails_note.setVisible(bool(warning))
         if plan.totals.failed and not self.problems_only.isChecked():
             self.totals_label.setText(
                 self.totals_label.text() + " Correct cells in place, then check again."
@@ -592,6 +604,25 @@ class ImportDialog(QDialog):
         self.row_details.setText("\n".join(lines))
 
     # -- step 4: sending -----------------------------------------------------------------------
+
+    def _confirm_send(self) -> None:
+        """Send; when the plan creates customers, only once the user accepted their e-mails."""
+        assert self.plan is not None
+        warning = new_account_warning(self.plan.totals, self._options())
+        if not warning:
+            self._send()
+            return
+        created = self.plan.totals.created
+        self.emails_confirmation = ask_to_confirm(
+            self,
+            name="confirmNewAccountEmails",
+            title="Import customers",
+            question=f"Create {created:,} customer{'s' if created != 1 else ''} and let "
+            f"WooCommerce send {new_account_emails(created)}?",
+            explanation=warning,
+            action="Import and send",
+            confirmed=self._send,
+        )
 
     def _send(self) -> None:
         assert self.plan is not None

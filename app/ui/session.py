@@ -7,12 +7,14 @@ is started here and stopped with the session.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.api.choice import open_client
+from app.api.choice import ApiChoice, SavedDetection, open_store_client
+from app.api.client import WooClient
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
 from app.cli.store_access import DEMO_IDENTITY
@@ -21,6 +23,8 @@ from app.services.store_service import StoreService
 
 if TYPE_CHECKING:
     from app.demo_store import DemoStore
+
+log = logging.getLogger("app.ui")
 
 
 @dataclass
@@ -65,15 +69,30 @@ def open_session(
     identity: str | None = None,
     title: str = "",
     demo: DemoStore | None = None,
+    api: ApiChoice = ApiChoice.AUTO,
+    detected: SavedDetection | None = None,
+    remember: Callable[[SavedDetection], None] | None = None,
 ) -> StoreSession:
-    """Open a store: its cache (for the GUI thread), its worker service and its model."""
+    """Open a store: its cache (for the GUI thread), its worker service and its model.
+
+    ``api`` is the store profile's choice; with ``auto`` the client starts from ``detected``
+    (saved with the profile) and hands a new detection to ``remember`` (from the worker thread).
+    """
     identity = identity or connection.url
     cache = CustomerCache.open(cache_dir, identity)
-    # Detection asks the store's public indexes: it runs in the worker, when the service first
-    # needs a client.
-    service = StoreService(lambda: open_client(connection), cache_dir, identity)
+
+    def client() -> WooClient:
+        # Detection, when needed, asks the store's public indexes: it runs in the worker, when
+        # the service first needs a client.
+        return open_store_client(connection, api, detected, remember=remember, tell=_log_api_switch)
+
+    service = StoreService(client, cache_dir, identity)
     model = CustomerTableModel(cache)
     return StoreSession(title or identity, connection, cache, service, model, demo)
+
+
+def _log_api_switch(text: str) -> None:
+    log.warning("%s", text)
 
 
 def open_demo_session(data_dir: Path, cache_dir: Path) -> StoreSession:

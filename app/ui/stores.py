@@ -85,7 +85,18 @@ class StoreDirectory:
         )
         profiles.current = profile.name
         self._profile_file.save(profiles)
-        return open_session(connection, self._paths.cache_dir, title=profile.name)
+        return self.session_for(profile, connection)
+
+    def session_for(self, profile: StoreProfile, connection: StoreConnection) -> StoreSession:
+        """A saved store's session: its API choice and saved detection, new ones saved."""
+        return open_session(
+            connection,
+            self._paths.cache_dir,
+            title=profile.name,
+            api=profile.api,
+            detected=profile.detected,
+            remember=lambda detection: self._profile_file.save_detection(profile.url, detection),
+        )
 
     def forget(self, name: str) -> ForgottenStore:
         """Remove a saved store's profile, keys and cache from this computer.
@@ -118,7 +129,7 @@ class StoreDirectory:
             self._keep_secrets(parent, connection)
             profiles.put(profile)
             self._profile_file.save(profiles)
-            opened(open_session(connection, self._paths.cache_dir, title=profile.name))
+            opened(self.session_for(profile, connection))
 
         dialog.chosen.connect(chosen)
         dialog.open()

@@ -647,3 +647,17 @@ def test_screenshots(qtbot: QtBot, create_dialog: DialogMaker, edit_dialog: Dial
     edit.show_saving()
     edit.show_store_error(NetworkError("The store could not be reached."))
     shoot(edit, "edit_banner")
+
+
+def test_creating_says_woocommerce_will_email_the_customer_and_editing_does_not(
+    create_dialog: DialogMaker, edit_dialog: DialogMaker
+) -> None:
+    created = create_dialog()
+    note = created.findChild(QLabel, "newAccountEmailNote")
+    assert note is not None
+    assert note.isVisible()
+    assert "WooCommerce will send 1 “New account” e-mail" in note.text()
+    assert "link to set a password" in note.text()
+    assert "Settings → Emails → “New account”" in note.text()
+    edited = edit_dialog()
+    assert edited.findChild(QLabel, "newAccountEmailNote") is None

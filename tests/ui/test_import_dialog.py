@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.demo_store import DemoStore
+from app.demo_store.emails import sent_emails
 from app.importer.records import Outcome
 from app.ui.import_dialog import ImportDialog, Step
 from app.ui.main_window import MainWindow
@@ -27,6 +28,7 @@ from tests.ui.test_main_window import (
     LONG,
     SHORT,
     WindowFactory,
+    button,
     row_count,
     screenshot,
     start_and_wait,
@@ -86,10 +88,18 @@ def check(qtbot: QtBot, dialog: ImportDialog) -> None:
     assert dialog.plan is not None
 
 
+def start_import(dialog: ImportDialog) -> None:
+    """Click Import and accept the "New account" e-mails (asked when the plan creates some)."""
+    dialog.next_button.click()
+    box = dialog.emails_confirmation
+    if box is not None and box.isVisible():
+        button(box, "Import and send").click()
+
+
 def run(qtbot: QtBot, dialog: ImportDialog) -> None:
     """Start the import and wait for its result."""
     with qtbot.waitSignal(dialog.finished_import, timeout=LONG):
-        dialog.next_button.click()
+        start_import(dialog)
     assert dialog.step is Step.DONE
     assert dialog.run_result is not None
 
@@ -308,7 +318,7 @@ def test_an_import_stopped_midway_accounts_for_every_row(
     check(qtbot, dialog)
     service = dialog._service
     with qtbot.waitSignal(service.import_progress, timeout=LONG):
-        dialog.next_button.click()
+        start_import(dialog)
     assert dialog.step is Step.SENDING
     screenshot(dialog, "import_4_sending")
     with qtbot.waitSignal(dialog.finished_import, timeout=LONG):
@@ -356,3 +366,46 @@ def test_an_import_cut_short_by_the_app_closing_is_reported_at_the_next_start(
     again.show()
     start_and_wait(qtbot, again)
     assert not any("The import of" in text for text in banner_texts(again))  # told once
+
+
+def test_the_dry_run_and_the_confirmation_say_how_many_emails_woocommerce_will_send(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    """Three rows to create: the check step says WooCommerce will send three "New account"
+    e-mails and where to switch them off; Import asks first (Cancel sends nothing), and once
+    accepted the store sends one e-mail per customer created."""
+    store = start_store(customers=10)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    dialog = window.transfers.open_import(samples.write_excel_semicolon_cp1252(tmp_path))
+    assert dialog is not None
+    dialog.next_button.click()
+    check(qtbot, dialog)
+    assert dialog.plan is not None
+    assert dialog.plan.totals.created == 3
+    note = dialog.emails_note
+    assert note.isVisible()
+    assert "WooCommerce will send 3 “New account” e-mails" in note.text()
+    assert "Settings → Emails → “New account”" in note.text()
+    screenshot(dialog, "import_3_check_emails")
+
+    dialog.next_button.click()
+    box = dialog.emails_confirmation
+    assert box is not None
+    assert box.isVisible()
+    assert "3 “New account” e-mails" in box.text()
+    assert "switch off" in box.informativeText()
+    screenshot(box, "import_confirm_emails")
+    button(box, "Cancel").click()
+    assert dialog.step is Step.CHECK
+    assert sent_email_count(store) == 0
+
+    run(qtbot, dialog)
+    assert dialog.run_result is not None
+    assert dialog.run_result.totals.created == 3
+    assert sent_email_count(store) == 3
+
+
+def sent_email_count(store: DemoStore) -> int:
+    """The "New account" e-mails the store has sent (recorded by the demo store)."""
+    return len(sent_emails(store.db.connection()))

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.demo_store.customer_writes import password_hash
+from app.demo_store.emails import SENT_EMAILS_TABLE as SENT_EMAILS_TABLE
 from app.demo_store.rest import usermeta
 from app.demo_store.rest.errors import RestError, invalid_id, invalid_params
 from app.demo_store.rest.params import check_per_page, int_list, is_integer
@@ -69,13 +70,6 @@ CRITICAL_ERROR = (
     '"https://wordpress.org/documentation/article/faq-troubleshooting/">'
     "Learn more about troubleshooting WordPress.</a></p>"
 )
-SENT_EMAILS_TABLE = """CREATE TABLE IF NOT EXISTS sent_emails (
-    id INTEGER PRIMARY KEY,
-    user_id INTEGER NOT NULL,
-    recipient TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    sent_at INTEGER NOT NULL
-)"""
 
 
 def is_email(value: str) -> bool:
