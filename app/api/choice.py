@@ -166,7 +166,7 @@ class LegacyWithModernOrders(WooClient):
 
 def describe_client(client: WooClient) -> str:
     """Which API a client uses, in words for the connection dialog and ``store info``."""
-    if isinstance(client, _DetectedOnFirstUse | _SavedDetectionClient):
+    if isinstance(client, _SavedDetectionClient):
         client = client.resolved()
     if isinstance(client, LegacyWithModernOrders):
         return "legacy REST API v3 (/wc-api/v3), orders from the REST API (/wp-json/wc/v3)"
@@ -215,40 +215,6 @@ def client_for(connection: StoreConnection, apis: StoreApis) -> WooClient:
     if apis.legacy:
         return WooClient(connection)
     raise ProtocolError(NO_API_MESSAGE)
-
-
-class _DetectedOnFirstUse:
-    """Stands in for the client until something is asked of the store, then detects."""
-
-    def __init__(self, connection: StoreConnection, choice: ApiChoice) -> None:
-        self.connection = connection
-        self._choice = choice
-        self._client: WooClient | None = None
-
-    def resolved(self) -> WooClient:
-        """The client, detecting the store's APIs the first time."""
-        if self._client is None:
-            self._client = open_client(self.connection, self._choice)
-        return self._client
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.resolved(), name)
-
-    def close(self) -> None:
-        """Release the client's connections, if one was made."""
-        if self._client is not None:
-            self._client.close()
-
-
-def open_client_on_first_use(
-    connection: StoreConnection, choice: ApiChoice = ApiChoice.AUTO
-) -> WooClient:
-    """A client that detects the store's APIs only when first used (:func:`open_client`).
-
-    A command refused before it reaches the store (the write gate, a usage error) then asks
-    the store nothing at all, not even its public indexes.
-    """
-    return cast(WooClient, _DetectedOnFirstUse(connection, choice))
 
 
 class _SavedDetectionClient:

@@ -18,7 +18,7 @@ from app.api.choice import (
     describe_client,
     detect_apis,
     open_client,
-    open_client_on_first_use,
+    open_store_client,
     store_info,
 )
 from app.api.client import CustomerQuery, WooClient
@@ -136,7 +136,7 @@ def test_a_client_detecting_on_first_use_asks_nothing_until_used(
     """The command line's client: a command refused before it reaches the store sends
     nothing; once used, it is the detected client, and says so."""
     store = start_store(customers=4, api="modern")
-    client = open_client_on_first_use(connection_to(store))
+    client = open_store_client(connection_to(store))
     try:
         assert client.connection.url == store.base_url  # no request yet
         assert describe_client(client) == "REST API (/wp-json/wc/v3)"
