@@ -575,8 +575,9 @@ class RestClient(WooClient):
     def newest_orders_watermark(self, cancel: CancelToken | None = None) -> OrdersWatermark | None:
         """The most recent order change now (where the next :meth:`orders_changed_since` starts).
 
-        One page of the newest changes, so the orders sharing the newest second are all named
-        (the next scan need not look at them again). None when the store has no orders.
+        The orders sharing the newest second are all named (a page of the newest, and that
+        second by id when it fills the page), so the next scan need not look at them again.
+        None when the store has no orders.
         """
         params = [
             *_ORDER_STAMP_FIELDS,
@@ -589,10 +590,17 @@ class RestClient(WooClient):
         newest = max((stamp for _, _, stamp in stamps if stamp is not None), default=None)
         if newest is None:
             return None
-        ids = frozenset(order_id for order_id, _, stamp in stamps if stamp == newest)
-        if len(ids) == len(stamps) == MAX_PAGE_SIZE:
-            ids = frozenset()  # the second may hold more than a page: look at all of it again
-        return OrdersWatermark(newest, ids)
+        ids = {order_id for order_id, _, stamp in stamps if stamp == newest}
+        number = 0
+        while len(ids) == len(stamps) == MAX_PAGE_SIZE * max(number, 1):
+            # The newest second fills pages: name every order in it, by id.
+            number += 1
+            group = self._order_stamp_page("any", newest - 1, newest + 1, "id", number, cancel)
+            if number == 1:
+                ids, stamps = set(), []
+            ids |= {order_id for order_id, _, stamp in group if stamp == newest}
+            stamps += group
+        return OrdersWatermark(newest, frozenset(ids))
 
     def orders_changed_since(
         self, watermark: OrdersWatermark | None, cancel: CancelToken | None = None

@@ -456,3 +456,24 @@ def test_a_customer_deleted_between_the_scan_and_its_fetch_is_removed(
     assert report.removed == 1
     assert doomed not in rig.cache.all_ids()
     assert_complete(rig, report)
+
+
+def test_a_full_sync_names_every_order_of_the_newest_second_beyond_a_page(
+    make_rig: Callable[..., Rig],
+) -> None:
+    """The seed's newest second can hold more than a page of orders: the watermark a full
+    sync takes names them all, so the next quick sync looks at none of them again."""
+    rig = make_rig(customers=450)
+    stamp = int(time.time()) + 3600
+    rig.sql(
+        "UPDATE orders SET updated_at = ? WHERE id IN (SELECT id FROM orders ORDER BY id"
+        " LIMIT 150)",
+        (stamp,),
+    )
+    synced(rig)
+    mark = json.loads(rig.cache.meta("orders_watermark") or "{}")
+    assert mark["stamp"] == stamp
+    assert len(mark["orders"]) == 150
+    report = rig.engine.sync(SyncMode.QUICK)
+    assert rig.transport.fetched_by_id() == set()
+    assert report.fetched == 0
