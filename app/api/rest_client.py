@@ -10,6 +10,12 @@ a batch refuses more than the gate does, because wc/v3 batch items skip validati
 9.3): an update whose email is not a valid address would blank the customer's email, and a
 non-integer id is cast (``"12abc"`` deletes customer 12), so such items are never sent.
 
+For incremental syncs (section 14.2), which wc/v3 offers no modified-since filter for: a stamp
+scan (:meth:`RestClient.walk_customer_stamps`, the census walk trimmed to
+``id,date_modified_gmt``), customers by id (:meth:`RestClient.customers_by_ids`, ``include``
+chunks of 100, every id returned or reported missing), and the customers whose orders changed
+since a watermark (:meth:`RestClient.orders_changed_since`, ``orders?modified_after``).
+
 What wc/v3 cannot tell is left unknown: customers carry no order statistics
 (``Customer.stats_known`` is False), and the store information has no currency or options.
 """
