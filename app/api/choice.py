@@ -175,6 +175,19 @@ def describe_client(client: WooClient) -> str:
     return "legacy REST API v3 (/wc-api/v3)"
 
 
+def stamp_scanner(client: WooClient) -> RestClient | None:
+    """The client a quick sync scans wc/v3 stamps with, or None to use legacy ``last_update``.
+
+    The one place that decides how a quick sync finds changes: where customers come from the
+    legacy API (the legacy client, and :class:`LegacyWithModernOrders`) its ``last_update``
+    ordering does; where only wc/v3 serves them, which cannot filter or order customers by a
+    change (reference 14.1), a scan of every customer's ``date_modified_gmt`` does.
+    """
+    if isinstance(client, _DetectedOnFirstUse):
+        client = client.resolved()
+    return client if isinstance(client, RestClient) else None
+
+
 def store_info(client: WooClient, cancel: CancelToken | None = None) -> StoreInfo:
     """The store's info, saying which API the app uses for it."""
     return replace(client.store_info(cancel), api_used=describe_client(client))

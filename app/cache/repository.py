@@ -357,6 +357,13 @@ class CustomerCache:
         """Every cached customer id."""
         return {row[0] for row in self._conn.execute("SELECT id FROM customers")}
 
+    def update_stamps(self) -> dict[int, int | None]:
+        """Every cached customer's ``last_update`` (Unix seconds, None when the store sent none).
+
+        What a wc/v3 quick sync compares the store's ``date_modified_gmt`` scan with.
+        """
+        return dict(self._conn.execute("SELECT id, last_update FROM customers"))
+
     def ids_confirmed_since(self, moment: int) -> list[int]:
         """Customers the store has confirmed at or after ``moment``, by id."""
         return [
