@@ -164,10 +164,16 @@ class LegacyWithModernOrders(WooClient):
         return self._orders.customer_orders(customer_id, cancel)
 
 
+def underlying_client(client: WooClient) -> WooClient:
+    """The client that does the work: a lazy one (:func:`open_store_client`) resolved."""
+    if isinstance(client, _SavedDetectionClient):
+        return client.resolved()
+    return client
+
+
 def describe_client(client: WooClient) -> str:
     """Which API a client uses, in words for the connection dialog and ``store info``."""
-    if isinstance(client, _SavedDetectionClient):
-        client = client.resolved()
+    client = underlying_client(client)
     if isinstance(client, LegacyWithModernOrders):
         return "legacy REST API v3 (/wc-api/v3), orders from the REST API (/wp-json/wc/v3)"
     if isinstance(client, RestClient):
@@ -183,8 +189,7 @@ def stamp_scanner(client: WooClient) -> RestClient | None:
     ordering does; where only wc/v3 serves them, which cannot filter or order customers by a
     change (reference 14.1), a scan of every customer's ``date_modified_gmt`` does.
     """
-    if isinstance(client, _DetectedOnFirstUse):
-        client = client.resolved()
+    client = underlying_client(client)
     return client if isinstance(client, RestClient) else None
 
 

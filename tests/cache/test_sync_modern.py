@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from app.api.choice import open_client, open_client_on_first_use, stamp_scanner
+from app.api.choice import open_client, open_store_client, stamp_scanner
 from app.api.client import CustomerQuery, WooClient
 from app.api.connection import StoreConnection
 from app.api.rest_client import RestClient
@@ -198,7 +198,7 @@ def test_the_quick_path_is_chosen_by_the_api_that_serves_customers(
         open_client(StoreConnection(s.base_url, s.consumer_key, s.consumer_secret))
         for s in (modern, both)
     ]
-    lazy = open_client_on_first_use(
+    lazy = open_store_client(
         StoreConnection(modern.base_url, modern.consumer_key, modern.consumer_secret)
     )
     try:
