@@ -113,6 +113,8 @@ class StoreService(QObject):
         online_changed(bool): False after a NetworkError; True after a success or any answer
             from the store. Emitted only when the state changes (it starts as online).
         busy_changed(bool): whether any request is in flight.
+        notice(str): something the store owner should know that is no failure, e.g. that the
+            store stopped offering the API in use and the app switched to the other one.
     """
 
     sync_progress = Signal(object)
@@ -131,6 +133,7 @@ class StoreService(QObject):
     failed = Signal(int, str, object)
     online_changed = Signal(bool)
     busy_changed = Signal(bool)
+    notice = Signal(str)
 
     #: Requests to the worker (queued into the worker thread; carries a Request).
     _request_posted = Signal(object)

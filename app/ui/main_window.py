@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         service.store_info_loaded.connect(self._on_service_store_info_loaded)
         service.failed.connect(self._on_service_failed)
         service.online_changed.connect(self._on_service_online_changed)
+        service.notice.connect(self._on_service_notice)
         self.transfers.attach(service)
         self.demo_bar.setVisible(session.is_demo)
         self.setWindowTitle(f"{session.title} – {APP_NAME}")
@@ -910,6 +911,10 @@ class MainWindow(QMainWindow):
                 self.quick_sync()  # back: catch up with what changed meanwhile
         else:
             self._reconnect_timer.start()
+
+    @Slot(str)
+    def _on_service_notice(self, text: str) -> None:
+        self.banner.show_info(text)
 
     @Slot()
     def _on_reconnect_timer_timeout(self) -> None:

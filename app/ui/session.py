@@ -84,15 +84,16 @@ def open_session(
     def client() -> WooClient:
         # Detection, when needed, asks the store's public indexes: it runs in the worker, when
         # the service first needs a client.
-        return open_store_client(connection, api, detected, remember=remember, tell=_log_api_switch)
+        return open_store_client(connection, api, detected, remember=remember, tell=tell)
+
+    def tell(text: str) -> None:
+        # From the worker thread: the signal is queued to the window.
+        log.warning("%s", text)
+        service.notice.emit(text)
 
     service = StoreService(client, cache_dir, identity)
     model = CustomerTableModel(cache)
     return StoreSession(title or identity, connection, cache, service, model, demo)
-
-
-def _log_api_switch(text: str) -> None:
-    log.warning("%s", text)
 
 
 def open_demo_session(data_dir: Path, cache_dir: Path) -> StoreSession:
