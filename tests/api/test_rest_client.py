@@ -19,7 +19,7 @@ import pytest
 from woocommerce.oauth import OAuth
 
 from app.api.client import CustomerQuery, StoreInfo
-from app.api.rest_client import RestClient, rest_query_params
+from app.api.rest_client import FigureSource, RestClient, rest_query_params
 from app.api.rest_transport import REST_INDEX
 from app.domain.customer import BillingAddress, CustomerDraft, Figures, update_payload
 from app.errors import (
@@ -801,3 +801,104 @@ def test_orders_of_a_customer_without_any(store: RecordedStore) -> None:
     ]
     with pytest.raises(NotFoundError):
         make_client(store).customer_orders(999)
+
+
+# -- order figures (section 19.3) ----------------------------------------------------------------
+
+
+def _no_route() -> Reply:
+    return error(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+
+def test_figures_fall_back_to_wc_v2_when_wc_v1_is_gone(store: RecordedStore) -> None:
+    """The index lists wc/v1, but it answers rest_no_route: wc/v2 it is, from then on."""
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/wc/v1/customers":
+            return _no_route()
+        if sent.path == "/wp-json/wc/v2/customers":
+            assert sent.param("_fields") == "id,orders_count,total_spent"
+            assert (sent.param("per_page"), sent.param("role")) == ("100", "all")
+            ids = [int(i) for i in (sent.param("include") or "").split(",")]
+            rows = [{"id": i, "orders_count": 1, "total_spent": "22.49"} for i in ids]
+            return listing(rows, len(rows), 100)
+        return store.route(sent)
+
+    store.session.route = route
+    client = make_client(store)
+    found = client.get_customer(3)
+    assert found.figures is Figures.EXACT
+    assert (found.orders_count, found.total_spent) == (1, Decimal("22.49"))
+    assert found.last_order_id is None  # wc/v2 does not say
+    assert found.last_order_known is False
+    assert client.figure_sources()[0] is FigureSource.V2
+    assert FigureSource.V1 not in client.figure_sources()
+    client.get_customer(2)
+    paths = [s.path for s in store.session.sent]
+    assert paths.count("/wp-json/wc/v1/customers") == 1
+    assert paths.count("/wp-json/wc/v2/customers") == 2
+    assert paths.count("/wp-json/") == 1  # the namespaces are read once
+
+
+def test_figures_from_analytics_are_approximate(store: RecordedStore) -> None:
+    """Rows are keyed by ``user_id``; the site-time date is moved to UTC by ``gmt_offset``."""
+    index = {**INDEX, "gmt_offset": 2, "namespaces": ["wc/v3", "wc-analytics", "wp/v2"]}
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/":
+            return Reply(200, index)
+        if sent.path == "/wp-json/wc-analytics/reports/customers":
+            assert sent.param("users") == "2,3"
+            rows = [
+                {"user_id": 2, "orders_count": 1, "total_spend": 45, "date_last_order": None},
+                {
+                    "user_id": 3,
+                    "orders_count": 2,
+                    "total_spend": 49.99,
+                    "date_last_order": "2026-12-05 20:25:20",
+                },
+            ]
+            return listing(rows, 2, 100)
+        return store.route(sent)
+
+    store.session.route = route
+    page = make_client(store).customer_page(1, CustomerQuery(role="all"), page_size=2)
+    two, three = page.customers
+    assert two.figures is three.figures is Figures.APPROXIMATE
+    assert (two.orders_count, two.total_spent) == (1, Decimal("45.00"))
+    assert three.last_order_date == datetime(2026, 12, 5, 18, 25, 20, tzinfo=UTC)
+    assert three.last_order_id is None
+
+
+def test_without_a_source_or_the_right_to_read_it_figures_stay_unknown(
+    store: RecordedStore,
+) -> None:
+    """Analytics refuses a key whose user may not view reports: unknown, never zeros."""
+    index = {**INDEX, "namespaces": ["wc/v3", "wc-analytics"]}
+    asked: list[str] = []
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/":
+            return Reply(200, index)
+        if sent.path.startswith("/wp-json/wc-analytics/"):
+            asked.append(sent.path)
+            return error(403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        return store.route(sent)
+
+    store.session.route = route
+    client = make_client(store)
+    assert client.get_customer(2).figures is Figures.UNKNOWN
+    assert client.get_customer(3).figures is Figures.UNKNOWN
+    assert len(asked) == 1
+    assert client.figure_sources() == ()
+    no_source = RecordedStore(2)
+    plain = no_source.route
+
+    def bare(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/":
+            return Reply(200, {**INDEX, "namespaces": ["wc/v3", "wp/v2"]})
+        return plain(sent)
+
+    no_source.session.route = bare
+    assert make_client(no_source).get_customer(2).figures is Figures.UNKNOWN
+    assert [s.path for s in no_source.session.sent] == [f"{ROOT}/customers/2", "/wp-json/"]
