@@ -10,23 +10,32 @@ a batch refuses more than the gate does, because wc/v3 batch items skip validati
 9.3): an update whose email is not a valid address would blank the customer's email, and a
 non-integer id is cast (``"12abc"`` deletes customer 12), so such items are never sent.
 
+wc/v3 customers carry no order figures (section 3.7). Every customer this client reads gets
+them from the first source the store offers (section 19.3), one request per 100 customers
+(:meth:`RestClient.complete_customers`): ``wc/v1`` customers (exact, the legacy figures with the
+last order), else ``wc/v2`` (exact, no last order), else WooCommerce Analytics' customers report
+(approximate: it counts unpaid orders and can lag, section 14.3), else none (``Figures.UNKNOWN``,
+shown as a dash). The sources are read once from the ``/wp-json/`` namespaces, and a source that
+answers ``rest_no_route`` or refuses the key is dropped for the next. The store information has
+no currency or options.
+
 For incremental syncs (section 14.2), which wc/v3 offers no modified-since filter for: a stamp
 scan (:meth:`RestClient.walk_customer_stamps`, the census walk trimmed to
 ``id,date_modified_gmt``), customers by id (:meth:`RestClient.customers_by_ids`, ``include``
 chunks of 100, every id returned or reported missing), and the customers whose orders changed
 since a watermark (:meth:`RestClient.orders_changed_since`, ``orders?modified_after``).
-
-What wc/v3 cannot tell is left unknown: customers carry no order statistics
-(``Customer.stats_known`` is False), and the store information has no currency or options.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from app.api.client import (
@@ -44,8 +53,16 @@ from app.api.rest_errors import rest_error_from_body
 from app.api.rest_transport import REST_API, REST_INDEX, TOTAL_HEADER, TOTAL_PAGES_HEADER
 from app.api.transport import ApiResponse, CancelToken, Transport
 from app.api.walk import CustomerWalk, ListStyle, WalkPlan, WalkProof
-from app.domain.customer import Customer, unapplied_changes
+from app.domain.customer import Customer, Figures, unapplied_changes
 from app.domain.email import is_email
+from app.domain.figures import (
+    OrderFigures,
+    figures_from_analytics,
+    figures_from_v1,
+    figures_from_v2,
+    site_offset,
+    with_figures,
+)
 from app.domain.order import Download, Order
 from app.domain.rest_customer import (
     customer_from_rest,
@@ -58,7 +75,9 @@ from app.domain.write_gate import check_payload, refusal
 from app.errors import (
     AppError,
     AuthError,
+    CancelledError,
     ConfigurationError,
+    NetworkError,
     NotFoundError,
     ProtocolError,
     UnclearWriteError,
@@ -122,6 +141,23 @@ REST_LIST = ListStyle(
 REST_PLAN_LIMITS = PlanLimits(start_page_size=MAX_PAGE_SIZE - 1, max_page_size=MAX_PAGE_SIZE - 1)
 
 
+class FigureSource(StrEnum):
+    """Where a wc/v3 store's order figures come from (its REST namespace), best first.
+
+    Section 19.3: wc/v1 customers carry the legacy figures and the last order, wc/v2 the
+    figures without it, Analytics approximations (unpaid orders counted, may lag).
+    """
+
+    V1 = "wc/v1"
+    V2 = "wc/v2"
+    ANALYTICS = "wc-analytics"
+
+    @property
+    def precision(self) -> Figures:
+        """How far this source's figures can be trusted."""
+        return Figures.APPROXIMATE if self is FigureSource.ANALYTICS else Figures.EXACT
+
+
 class RestClient(WooClient):
     """A wc/v3 client for one store's customers; safe to use from several threads.
 
@@ -149,6 +185,9 @@ class RestClient(WooClient):
     ) -> None:
         super().__init__(connection, transport or Transport(connection, flavor=REST_API))
         self.index_transport = index_transport or Transport(connection, flavor=REST_INDEX)
+        self._figures_lock = threading.Lock()
+        self._figure_sources: list[FigureSource] | None = None  # None: not detected yet
+        self._utc_offset: timedelta | None = None
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -205,6 +244,125 @@ class RestClient(WooClient):
         version = environment.get("version") if isinstance(environment, Mapping) else None
         return version if isinstance(version, str) else ""
 
+    # -- order figures (section 19.3) -------------------------------------------------------
+
+    def figure_sources(self, cancel: CancelToken | None = None) -> tuple[FigureSource, ...]:
+        """The figure sources this store offers, best first (:class:`FigureSource`).
+
+        Read once per client from the ``/wp-json/`` namespaces (with the site's UTC offset,
+        which Analytics' dates need); a source later found gone is left out.
+        """
+        with self._figures_lock:
+            if self._figure_sources is None:
+                self._figure_sources, self._utc_offset = self._detect_sources(cancel)
+            return tuple(self._figure_sources)
+
+    def _detect_sources(
+        self, cancel: CancelToken | None
+    ) -> tuple[list[FigureSource], timedelta | None]:
+        fields = [("_fields", "namespaces,gmt_offset")]
+        try:
+            index = self.index_transport.request("GET", "/", fields, cancel=cancel, sign=False)
+        except (NetworkError, CancelledError):
+            raise
+        except AppError as error:
+            # Try them all: a source that is not there answers rest_no_route.
+            log.info("REST index unreadable, trying every figure source: %s", error.log_text())
+            return list(FigureSource), None
+        body = index.body if isinstance(index.body, Mapping) else {}
+        namespaces = body.get("namespaces")
+        offered = namespaces if isinstance(namespaces, list) else []
+        sources = [source for source in FigureSource if source in offered]
+        log.info("order figures from: %s", ", ".join(sources) or "nowhere (unknown)")
+        return sources, site_offset(body.get("gmt_offset"))
+
+    def _drop_source(self, source: FigureSource) -> None:
+        with self._figures_lock:
+            if self._figure_sources is not None and source in self._figure_sources:
+                self._figure_sources.remove(source)
+
+    def complete_customers(
+        self, customers: Sequence[Customer], cancel: CancelToken | None = None
+    ) -> list[Customer]:
+        """wc/v3 customers with their order figures, one request per 100 customers.
+
+        Each customer gets the figures of the best source the store offers, with that source's
+        precision (:class:`FigureSource`); one the source does not know (deleted meanwhile, a
+        guest) and every one on a store without a source keeps ``Figures.UNKNOWN``. Figures a
+        customer already has (exact or approximate) are kept.
+        """
+        wanted = sorted({c.id for c in customers if c.id > 0 and not c.stats_known})
+        found: dict[int, tuple[OrderFigures, Figures]] = {}
+        for start in range(0, len(wanted), MAX_PAGE_SIZE):
+            found.update(self._figures_of(wanted[start : start + MAX_PAGE_SIZE], cancel))
+        completed = []
+        for customer in customers:
+            if customer.id in found:
+                figures, precision = found[customer.id]
+                customer = with_figures(customer, figures, precision)
+            completed.append(customer)
+        return completed
+
+    def _figures_of(
+        self, ids: list[int], cancel: CancelToken | None
+    ) -> dict[int, tuple[OrderFigures, Figures]]:
+        """The figures of up to 100 customers from the best source that answers."""
+        for source in self.figure_sources(cancel):
+            try:
+                figures = self._ask_source(source, ids, cancel)
+            except (ProtocolError, NotFoundError, AuthError) as error:
+                gone = isinstance(error, NotFoundError | AuthError) or error.code == "rest_no_route"
+                if not gone:
+                    raise
+                # PermissionDeniedError: e.g. a key whose user may not view reports.
+                log.info("order figures: %s unavailable (%s)", source, error.log_text())
+                self._drop_source(source)
+                continue
+            precision = source.precision
+            return {customer_id: (item, precision) for customer_id, item in figures.items()}
+        return {}
+
+    def _ask_source(
+        self, source: FigureSource, ids: list[int], cancel: CancelToken | None
+    ) -> dict[int, OrderFigures]:
+        include = ",".join(map(str, ids))
+        read: Callable[[object], tuple[int, OrderFigures] | None]
+        if source == FigureSource.ANALYTICS:
+            route = "/wc-analytics/reports/customers"
+            params = [
+                ("_fields", "user_id,orders_count,total_spend,date_last_order"),
+                ("per_page", str(MAX_PAGE_SIZE)),
+                ("users", include),
+            ]
+            offset = self._utc_offset
+
+            def read(item: object) -> tuple[int, OrderFigures] | None:
+                return figures_from_analytics(item, offset)
+
+        else:
+            fields = "id,orders_count,total_spent"
+            read = figures_from_v2
+            if source == FigureSource.V1:
+                fields, read = fields + ",last_order", figures_from_v1
+            route = f"/{source}/customers"
+            params = [
+                ("_fields", fields),
+                ("include", include),
+                ("per_page", str(MAX_PAGE_SIZE)),
+                ("role", "all"),
+            ]
+        answer = self.index_transport.request("GET", route, params, cancel=cancel)
+        wanted = set(ids)
+        figures: dict[int, OrderFigures] = {}
+        for item in _list(answer.body):
+            entry = read(item)
+            if entry is not None and entry[0] in wanted:
+                figures[entry[0]] = entry[1]
+        return figures
+
+    def _complete(self, customer: Customer, cancel: CancelToken | None) -> Customer:
+        return self.complete_customers([customer], cancel)[0]
+
     # -- reading customers ----------------------------------------------------------------------
 
     def count_customers(
@@ -229,6 +387,10 @@ class RestClient(WooClient):
         Raises:
             NotFoundError: if the store has no such customer.
         """
+        return self._complete(self._bare_customer(customer_id, cancel), cancel)
+
+    def _bare_customer(self, customer_id: int, cancel: CancelToken | None) -> Customer:
+        """One customer as wc/v3 has it (no figures): for existence checks."""
         route = f"/customers/{_integer_id(customer_id)}"
         return _parse(customer_from_rest, self.transport.request("GET", route, cancel=cancel).body)
 
@@ -255,7 +417,7 @@ class RestClient(WooClient):
             answer = self.transport.request("GET", "/customers", search, cancel=cancel)
         customers = [_parse(customer_from_rest, item) for item in _list(answer.body)]
         matches = [c for c in customers if c.email.casefold() == wanted.casefold()]
-        return min(matches, key=lambda c: c.id) if matches else None
+        return self._complete(min(matches, key=lambda c: c.id), cancel) if matches else None
 
     def customer_page(
         self,
@@ -275,7 +437,11 @@ class RestClient(WooClient):
             ("per_page", str(size)),
         ]
         answer = self.transport.request("GET", "/customers", params, cancel=cancel)
-        return _customer_page(number, answer)
+        return self._completed_page(_customer_page(number, answer), cancel)
+
+    def _completed_page(self, page: CustomerPage, cancel: CancelToken | None) -> CustomerPage:
+        customers = tuple(self.complete_customers(page.customers, cancel))
+        return dataclasses.replace(page, customers=customers)
 
     def customer_window(
         self,
@@ -290,7 +456,7 @@ class RestClient(WooClient):
             raise ConfigurationError(f"The page size must be between 1 and {MAX_PAGE_SIZE}.")
         params = [*rest_query_params(query), ("offset", str(offset)), ("per_page", str(size))]
         answer = self.transport.request("GET", "/customers", params, cancel=cancel)
-        return _customer_page(offset // size + 1, answer)
+        return self._completed_page(_customer_page(offset // size + 1, answer), cancel)
 
     # -- a customer's orders and downloads -------------------------------------------------------
 
@@ -334,7 +500,7 @@ class RestClient(WooClient):
                     seen.add(order.id)
                     result.append(order)
         if not result:
-            self.get_customer(customer_id, cancel)  # NotFoundError for an unknown customer
+            self._bare_customer(customer_id, cancel)  # NotFoundError for an unknown customer
         return result
 
     def customer_downloads(
@@ -384,7 +550,7 @@ class RestClient(WooClient):
                 if attempt == attempts - 1:
                     raise
                 continue
-            customer = _parse(customer_from_rest, answer.body)
+            customer = self._complete(_parse(customer_from_rest, answer.body), cancel)
             return SaveResult(customer, tuple(unapplied_changes(payload, customer)))
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -404,7 +570,7 @@ class RestClient(WooClient):
         route = f"/customers/{_integer_id(customer_id)}"
         body = rest_payload(changes, creating=False)
         answer = self.transport.request("PUT", route, json_body=body, cancel=cancel)
-        customer = _parse(customer_from_rest, answer.body)
+        customer = self._complete(_parse(customer_from_rest, answer.body), cancel)
         return SaveResult(customer, tuple(unapplied_changes(changes, customer)))
 
     def delete_customer(self, customer_id: int, cancel: CancelToken | None = None) -> None:
@@ -423,7 +589,7 @@ class RestClient(WooClient):
                 return
             except UnclearWriteError:
                 try:
-                    self.get_customer(customer_id, cancel)
+                    self._bare_customer(customer_id, cancel)
                 except NotFoundError:
                     return  # the lost answer was a success
                 if attempt == attempts - 1:
@@ -469,7 +635,20 @@ class RestClient(WooClient):
                 for (index, item), element in zip(group, elements, strict=True):
                     results[index] = _bulk_outcome(index, item, element)
             break
-        return [results[index] for index, _ in indexed]
+        return self._completed_outcomes([results[index] for index, _ in indexed], cancel)
+
+    def _completed_outcomes(
+        self, outcomes: list[BulkOutcome], cancel: CancelToken | None
+    ) -> list[BulkOutcome]:
+        """Batch results whose customers carry their figures (one request for the chunk)."""
+        saved = [outcome.customer for outcome in outcomes if outcome.customer is not None]
+        completed = {c.id: c for c in self.complete_customers(saved, cancel)}
+        return [
+            outcome
+            if outcome.customer is None
+            else dataclasses.replace(outcome, customer=completed[outcome.customer.id])
+            for outcome in outcomes
+        ]
 
     # -- incremental sync (reference 14.2) --------------------------------------------------------
 
@@ -520,7 +699,8 @@ class RestClient(WooClient):
     ) -> CustomersById:
         """Full customers by id: ``include=<up to 100 ids>&role=all&orderby=include``.
 
-        Chunks of 100 go several at a time. Every id asked for is either returned or reported
+        Chunks of 100 go several at a time, each with its customers' order figures
+        (:meth:`complete_customers`). Every id asked for is either returned or reported
         missing (the store has no such user: deleted meanwhile). A chunk answered with fewer
         customers than its ``X-WP-Total`` (a host capping ``per_page``) has the rest asked
         again, so a capped answer never passes for a deletion.
@@ -536,7 +716,8 @@ class RestClient(WooClient):
         missing: set[int] = set()
 
         def fetch(index: int) -> tuple[list[Customer], set[int]]:
-            return self._included(chunks[index], cancel)
+            customers, absent = self._included(chunks[index], cancel)
+            return self.complete_customers(customers, cancel), absent
 
         for _, (customers, absent) in parallel_keyed(
             fetch, range(len(chunks)), self.connection.concurrency, cancel

@@ -125,11 +125,22 @@ def _migrate_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX customers_by_role ON customers (role)")
 
 
+def _migrate_to_v4(conn: sqlite3.Connection) -> None:
+    """Keep how far a customer's order figures can be trusted (``Figures``).
+
+    Rows written before knew two cases: the store's own figures, or none (-1 in the figure
+    columns, a wc/v3 customer), which stay unknown until the next sync brings them.
+    """
+    conn.execute("ALTER TABLE customers ADD COLUMN figures TEXT NOT NULL DEFAULT 'exact'")
+    conn.execute("UPDATE customers SET figures = 'unknown' WHERE orders_count < 0")
+
+
 #: Schema migrations: entry N brings a file from user_version N to N + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _SCHEMA_V1),
     _migrate_to_v2,
     _migrate_to_v3,
+    _migrate_to_v4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from app.cache.database import CacheFile, open_cache
 from app.cache.search import fold, search_clause, search_rows
-from app.domain.customer import Customer
+from app.domain.customer import Customer, Figures
 from app.domain.order import Download, Order
 
 log = logging.getLogger("app.cache")
@@ -84,11 +84,12 @@ class CustomerRow(NamedTuple):
     total_spent: Decimal | None
     last_order_date: datetime | None
     created_at: datetime | None
+    figures: Figures = Figures.EXACT  # how far orders_count and total_spent can be trusted
 
 
 _ROW_COLUMNS = (
     "id, display_name, email, username, city, country, orders_count, total_spent_cents,"
-    " last_order_date, created_at"
+    " last_order_date, created_at, figures"
 )
 
 
@@ -105,7 +106,19 @@ def _one_step(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> A
 
 
 def _customer_row(values: Sequence[Any]) -> CustomerRow:
-    (customer_id, name, email, username, city, country, orders, cents, last_order, created) = values
+    (
+        customer_id,
+        name,
+        email,
+        username,
+        city,
+        country,
+        orders,
+        cents,
+        last_order,
+        created,
+        figures,
+    ) = values
     return CustomerRow(
         customer_id,
         name,
@@ -117,7 +130,25 @@ def _customer_row(values: Sequence[Any]) -> CustomerRow:
         Decimal(cents).scaleb(-2) if cents >= 0 else None,
         _datetime(last_order),
         _datetime(created),
+        _precision(figures),
     )
+
+
+def _precision(value: str) -> Figures:
+    """A ``figures`` column value; one this app does not know (a newer app's) trusts nothing."""
+    try:
+        return Figures(value)
+    except ValueError:
+        return Figures.UNKNOWN
+
+
+def _stored_customer(document: str, figures: str) -> Customer:
+    """A cached customer: its API object and how far its order figures can be trusted."""
+    customer = Customer.from_api(json.loads(document))
+    precision = _precision(figures)
+    if customer.figures is Figures.UNKNOWN or precision is Figures.EXACT:
+        return customer
+    return customer.with_changes(figures=precision)
 
 
 def _column_values(customer: Customer, document: str, confirmed_at: int) -> tuple[object, ...]:
@@ -144,6 +175,7 @@ def _column_values(customer: Customer, document: str, confirmed_at: int) -> tupl
         document,
         confirmed_at,
         fold(c.display_name),
+        c.figures.value,
     )
 
 
@@ -286,7 +318,7 @@ class CustomerCache:
             changed: list[tuple[Customer, str]] = []
             unchanged: list[tuple[int, int]] = []  # (confirmed_at, id) for the UPDATE
             for c, document in zip(customers, documents, strict=True):
-                if held.get(c.id) == document:
+                if held.get(c.id) == (document, c.figures.value):
                     unchanged.append((confirmed_at, c.id))
                 else:
                     changed.append((c, document))
@@ -294,8 +326,8 @@ class CustomerCache:
             conn.executemany(
                 "INSERT OR REPLACE INTO customers (id, email, first_name, last_name, display_name,"
                 " username, role, company, city, country, created_at, last_update, last_order_id,"
-                " last_order_date, orders_count, total_spent_cents, data, confirmed_at, name_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " last_order_date, orders_count, total_spent_cents, data, confirmed_at, name_key,"
+                " figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_column_values(c, document, confirmed_at) for c, document in changed],
             )
             conn.executemany(
@@ -320,15 +352,16 @@ class CustomerCache:
         return values
 
     @staticmethod
-    def _documents(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
-        """The stored API objects (JSON text) of the held customers among ``ids``."""
-        found: dict[int, str] = {}
+    def _documents(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """The stored API objects (JSON text) and figure precisions of held customers."""
+        found: dict[int, tuple[str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            found.update(
-                conn.execute(f"SELECT id, data FROM customers WHERE id IN ({marks})", chunk)
-            )
+            for customer_id, data, figures in conn.execute(
+                f"SELECT id, data, figures FROM customers WHERE id IN ({marks})", chunk
+            ):
+                found[customer_id] = (data, figures)
         return found
 
     def delete_customers(
@@ -414,10 +447,10 @@ class CustomerCache:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for customer_id, data in self._conn.execute(
-                f"SELECT id, data FROM customers WHERE id IN ({marks})", chunk
+            for customer_id, data, figures in self._conn.execute(
+                f"SELECT id, data, figures FROM customers WHERE id IN ({marks})", chunk
             ):
-                found[customer_id] = Customer.from_api(json.loads(data))
+                found[customer_id] = _stored_customer(data, figures)
         return found
 
     def customer_rows(self, ids: Sequence[int]) -> dict[int, CustomerRow]:
@@ -451,11 +484,12 @@ class CustomerCache:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for email, data in self._conn.execute(
-                f"SELECT email, data FROM customers WHERE email IN ({marks}) ORDER BY id", chunk
+            for email, data, figures in self._conn.execute(
+                f"SELECT email, data, figures FROM customers WHERE email IN ({marks}) ORDER BY id",
+                chunk,
             ):
                 if email.lower() not in found:
-                    found[email.lower()] = Customer.from_api(json.loads(data))
+                    found[email.lower()] = _stored_customer(data, figures)
         return found
 
     def customer(self, customer_id: int) -> Customer | None:

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from app.api.choice import store_info as describe_store
 from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
-from app.domain.customer import Customer
+from app.domain.customer import Customer, Figures
 from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
 from app.domain.write_gate import normalize_payload, payload_problems
@@ -57,6 +57,19 @@ def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
 
+#: How ``customers show`` says a figure is WooCommerce Analytics' approximation (§14.3).
+APPROXIMATE_SOURCE = "approximate: WooCommerce Analytics, which counts unpaid orders"
+
+
+def _figure(customer: Customer, text: str) -> str:
+    """An order figure as shown: ``≈`` before an approximate one, a dash for an unknown one."""
+    if not customer.stats_known:
+        return Customer.UNKNOWN_FIGURE
+    if customer.figures is Figures.APPROXIMATE and text:
+        return f"≈ {text}"
+    return text
+
+
 def customer_rows(customers: list[Customer]) -> list[list[object]]:
     """Table rows of customers (the columns of :func:`print_customers`)."""
     return [
@@ -67,9 +80,9 @@ def customer_rows(customers: list[Customer]) -> list[list[object]]:
             c.username,
             c.billing.city or c.shipping.city,
             c.billing.country or c.shipping.country,
-            c.orders_count if c.stats_known else Customer.UNKNOWN_FIGURE,
-            _money(c.total_spent) if c.stats_known else Customer.UNKNOWN_FIGURE,
-            _date(c.last_order_date),
+            _figure(c, str(c.orders_count)),
+            _figure(c, _money(c.total_spent)),
+            _figure(c, _date(c.last_order_date)) if c.last_order_known else "–",
         ]
         for c in customers
     ]
@@ -108,14 +121,27 @@ def print_customer(customer: Customer, console: Console) -> None:
             ("Registered", _date(customer.created_at)),
             *(
                 [
-                    ("Orders", customer.orders_count),
-                    ("Total spent", _money(customer.total_spent)),
-                    ("Average order", _money(customer.average_order_value)),
+                    (
+                        "Orders",
+                        _figure(customer, str(customer.orders_count))
+                        + (
+                            f" ({APPROXIMATE_SOURCE})"
+                            if customer.figures is Figures.APPROXIMATE
+                            else ""
+                        ),
+                    ),
+                    ("Total spent", _figure(customer, _money(customer.total_spent))),
+                    ("Average order", _figure(customer, _money(customer.average_order_value))),
                 ]
                 if customer.stats_known
                 else [("Orders", "not given by the store's REST API")]
             ),
-            ("Last order", _date(customer.last_order_date)),
+            (
+                "Last order",
+                _figure(customer, _date(customer.last_order_date))
+                if customer.last_order_known
+                else Customer.UNKNOWN_FIGURE,
+            ),
             ("Billing", _address_line(billing.to_api())),
             ("Phone", billing.phone),
             ("Shipping", _address_line(shipping.to_api())),

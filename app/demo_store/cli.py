@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         "modern /wp-json/wc/v3 only (/wc-api is woocommerce_api_disabled), or both (default)",
     )
     parser.add_argument(
+        "--without-v1-v2",
+        action="store_true",
+        help="no wc/v1 and wc/v2 REST namespaces (their customers carry order figures; a "
+        "WooCommerce after 9.4.2 may drop them): they answer rest_no_route",
+    )
+    parser.add_argument(
         "--allow-remote", action="store_true", help="permit a host other than loopback"
     )
     costs = parser.add_argument_group(
@@ -163,6 +169,7 @@ def store_config(options: argparse.Namespace) -> StoreConfig:
         legacy_api_disabled=options.legacy_api_disabled,
         hpos=options.hpos,
         api=options.api,
+        without_v1_v2=options.without_v1_v2,
     )
 
 

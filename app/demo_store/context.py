@@ -48,6 +48,9 @@ class StoreSettings:
         api: which REST APIs the store serves: ``both`` (default), ``legacy`` (no WooCommerce
             routes under ``/wp-json``: ``rest_no_route``) or ``modern`` (``/wc-api`` answers
             ``woocommerce_api_disabled``, as a 9.x store without the Legacy REST API plugin).
+        without_v1_v2: WooCommerce's older REST namespaces ``wc/v1`` and ``wc/v2`` are gone (a
+            store past 9.4.2 might drop them; UNVERIFIED, wc-rest-v3-behavior.md section 21.2):
+            they are not in the ``/wp-json/`` namespaces and answer ``rest_no_route``.
     """
 
     home_url: str
@@ -58,6 +61,7 @@ class StoreSettings:
     legacy_api_disabled: bool = False
     hpos: bool = False
     api: str = "both"
+    without_v1_v2: bool = False
     name: str = "Demo Store"
     description: str = "A WooCommerce-compatible store that runs inside Woo Customers"
     currency: str = "USD"

@@ -73,6 +73,7 @@ class StoreConfig:
             order lists are empty, ``orders/count`` is 0, ``orders/<id>`` is 404.
         api: the REST APIs served: ``both`` (default), ``legacy`` (no WooCommerce routes under
             ``/wp-json``) or ``modern`` (``/wc-api`` answers ``woocommerce_api_disabled``).
+        without_v1_v2: no ``wc/v1`` and ``wc/v2`` namespaces (``StoreSettings.without_v1_v2``).
     """
 
     host: str = "127.0.0.1"
@@ -92,6 +93,7 @@ class StoreConfig:
     legacy_api_disabled: bool = False
     hpos: bool = False
     api: str = "both"
+    without_v1_v2: bool = False
     request_cost_ms: float = 0.0
     customer_cost_ms: float = 0.0
     php_workers: int = 0
@@ -185,6 +187,7 @@ class DemoStore:
             legacy_api_disabled=config.legacy_api_disabled,
             hpos=config.hpos,
             api=config.api,
+            without_v1_v2=config.without_v1_v2,
         )
         app: WSGIApp = StoreApp(self.settings, self.db)
         self.costs: CostMiddleware | None = None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 from app.domain.parsing import (
@@ -99,6 +100,21 @@ Address.FIELDS = tuple(f.name for f in dataclasses.fields(Address))
 BillingAddress.FIELDS = tuple(f.name for f in dataclasses.fields(BillingAddress))
 
 
+class Figures(StrEnum):
+    """How far a customer's order figures (count, total spent, last order) can be trusted.
+
+    ``EXACT``: the store's own figures, as its legacy API computes them (legacy, wc/v1, wc/v2).
+    ``APPROXIMATE``: WooCommerce Analytics' figures, which count unpaid orders in the total
+    spent and can lag behind the orders (wc-rest-v3-behavior.md section 14.3).
+    ``UNKNOWN``: no source gave them; the fields hold placeholders (0 and None) that must never
+    be shown as facts.
+    """
+
+    EXACT = "exact"
+    APPROXIMATE = "approximate"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     """A customer as the store describes it.
@@ -107,9 +123,9 @@ class Customer:
     (no such field) and when the store sends the epoch for a customer it never stamped.
     ``total_spent`` counts paid orders only, while ``orders_count`` counts orders of every status.
     ``id`` 0 is the stand-in customer the store embeds in a guest's order.
-    ``stats_known`` is False when the store's API has no source for ``orders_count``,
-    ``total_spent`` and the last order (the modern wc/v3 API): those then hold placeholders
-    (0 and None) that must not be shown as facts.
+    ``figures`` says how far ``orders_count``, ``total_spent`` and the last order can be
+    trusted (:class:`Figures`); ``stats_known`` is False when they are placeholders. A last
+    order of None with orders counted means the source did not say (wc/v2 gives no last order).
     """
 
     id: int
@@ -127,7 +143,7 @@ class Customer:
     avatar_url: str = ""
     billing: BillingAddress = field(default_factory=BillingAddress)
     shipping: Address = field(default_factory=Address)
-    stats_known: bool = field(default=True, compare=False)
+    figures: Figures = field(default=Figures.EXACT, compare=False)
 
     #: How a figure the store's API cannot give is shown (never as 0).
     UNKNOWN_FIGURE: ClassVar[str] = "–"
@@ -163,7 +179,11 @@ class Customer:
             shipping=Address.from_api(data.get("shipping_address")),
             # Every legacy store sends the count; a customer from the modern API, written back
             # by to_api (the cache keeps that shape), has null there: its stats stay unknown.
-            stats_known="orders_count" not in data or data["orders_count"] is not None,
+            figures=(
+                Figures.UNKNOWN
+                if "orders_count" in data and data["orders_count"] is None
+                else Figures.EXACT
+            ),
         )
 
     def to_api(self) -> dict[str, object]:
@@ -192,6 +212,21 @@ class Customer:
         }
 
     @property
+    def stats_known(self) -> bool:
+        """Whether the order figures come from a source (exact or approximate), not placeholders."""
+        return self.figures is not Figures.UNKNOWN
+
+    @property
+    def last_order_known(self) -> bool:
+        """Whether the last order fields are facts: a source gave them, or there are no orders.
+
+        wc/v2 counts orders but names no last order; Analytics gives its date but not its id.
+        """
+        if not self.stats_known:
+            return False
+        return self.orders_count == 0 or self.last_order_date is not None
+
+    @property
     def is_guest(self) -> bool:
         """Whether this is the stand-in customer of a guest order (id 0, no account)."""
         return self.id == 0
@@ -210,11 +245,11 @@ class Customer:
 
     @property
     def average_order_value(self) -> Decimal | None:
-        """``total_spent`` per order, rounded to cents; None without orders.
+        """``total_spent`` per order, rounded to cents; None without orders or figures.
 
         An approximation: the store sums paid orders only but counts orders of every status.
         """
-        if self.orders_count <= 0:
+        if not self.stats_known or self.orders_count <= 0:
             return None
         return (self.total_spent / self.orders_count).quantize(_CENT)
 

@@ -8,9 +8,9 @@ payloads (which keep the legacy shape, the one the write gate judges) into wc/v3
 What wc/v3 does not send is left unknown, never invented: a v3 customer has no
 ``orders_count``, ``total_spent``, ``last_order_id`` or ``last_order_date`` (section 3.7). The
 last order fields read as None; ``orders_count`` and ``total_spent`` keep their type's zero
-because the cache stores them as numbers, and the customer says so with ``stats_known=False``
-(nothing may show those zeros as facts). Section 19.3 names where the stats can come from later
-(the wc/v2 list, or the customer's orders). The stats caches in ``meta_data``
+because the cache stores them as numbers, and the customer says so with
+``figures=Figures.UNKNOWN`` (nothing may show those zeros as facts). The client fills them in
+from the sources of section 19.3 (:mod:`app.domain.figures`). The stats caches in ``meta_data``
 (``wc_order_count_*``...) are not read: the reference calls them unreliable.
 """
 
@@ -22,7 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.domain.customer import Address, BillingAddress, Customer
+from app.domain.customer import Address, BillingAddress, Customer, Figures
 from app.domain.order import Download, LineItem, Order, ShippingLine
 from app.domain.parsing import (
     format_datetime,
@@ -91,7 +91,7 @@ def customer_from_rest(data: Mapping[str, object]) -> Customer:
     """Read a wc/v3 customer object (section 3.1) as the app's :class:`Customer`.
 
     Dates come from the ``*_gmt`` fields (the others are site time without a zone).
-    ``last_order_id``/``last_order_date`` are None and ``stats_known`` is False: wc/v3 has no
+    ``last_order_id``/``last_order_date`` are None and ``figures`` is UNKNOWN: wc/v3 has no
     ``orders_count``, ``total_spent`` or last order, so those fields are unknown here (their
     zeros are placeholders, see the module's notes).
 
@@ -116,7 +116,7 @@ def customer_from_rest(data: Mapping[str, object]) -> Customer:
         avatar_url=text(data.get("avatar_url")),
         billing=BillingAddress.from_api(data.get("billing")),
         shipping=Address.from_api(data.get("shipping")),
-        stats_known=False,
+        figures=Figures.UNKNOWN,
     )
 
 

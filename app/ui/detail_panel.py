@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.countries import country_name, states_of
-from app.domain.customer import Address, BillingAddress, Customer
+from app.domain.customer import Address, BillingAddress, Customer, Figures
+from app.domain.figures import OrderFigures, figures_from_orders, with_figures
 from app.domain.order import Download, Order
 from app.models.customer_model import format_amount, format_date
 from app.models.orders_model import (
@@ -82,6 +83,18 @@ def _money(value: Decimal | None) -> str:
 
 def _date(value: datetime | None) -> str:
     return format_date(value) or "–"
+
+
+#: What the panel says under figures that are not the store's own.
+APPROXIMATE_NOTE = (
+    "≈ Approximate: from WooCommerce Analytics, which counts unpaid orders and may lag behind "
+    "the store. The exact figures show once the Orders tab has loaded the orders."
+)
+DERIVED_NOTE = "Figures worked out from the customer's orders as loaded in the Orders tab."
+UNKNOWN_TIP = (
+    "The store's REST API does not give this figure (no wc/v1, wc/v2 or Analytics "
+    "access); the Orders tab lists the customer's orders."
+)
 
 
 class AddressView(QWidget):
@@ -244,6 +257,13 @@ class DetailPanel(QWidget):
             stats.addWidget(value, 0, column)
             stats.addWidget(caption, 1, column)
             self._stats[key] = value
+        self._figures_note = plain_label(selectable=False)
+        self._figures_note.setObjectName("figuresNote")
+        self._figures_note.setWordWrap(True)
+        self._figures_note.hide()
+        stats.addWidget(self._figures_note, 2, 0, 1, 4)
+        #: Exact figures derived from the loaded orders of the customer shown (section 11.4).
+        self._orders_figures: OrderFigures | None = None
         stats_frame = QFrame()
         stats_frame.setFrameShape(QFrame.Shape.StyledPanel)
         stats_frame.setLayout(stats)
@@ -325,19 +345,9 @@ class DetailPanel(QWidget):
         self._phone.setText(phone)
         self._phone.setVisible(bool(phone))
         self._registered.setText(f"Customer since {_date(customer.created_at)}")
-        known = customer.stats_known
-        unknown = Customer.UNKNOWN_FIGURE
-        self._stats["orders"].setText(str(customer.orders_count) if known else unknown)
-        self._stats["spent"].setText(_money(customer.total_spent) if known else unknown)
-        self._stats["average"].setText(_money(customer.average_order_value) if known else unknown)
-        for name in ("orders", "spent", "average"):
-            self._stats[name].setToolTip(
-                ""
-                if known
-                else "The store's REST API does not give this figure; the Orders "
-                "tab lists the customer's orders."
-            )
-        self._stats["last"].setText(_date(customer.last_order_date))
+        if changed:
+            self._orders_figures = None
+        self._show_figures()
         while self._profile_form.rowCount():
             self._profile_form.removeRow(0)
         for label, value in (
@@ -368,6 +378,10 @@ class DetailPanel(QWidget):
             self._orders_stack.show_busy()
             return
         self._orders_for = customer_id
+        # Every order of the customer: exact figures, should the store's be approximate or
+        # missing (section 11.4).
+        self._orders_figures = figures_from_orders(orders)
+        self._show_figures()
         self.orders_model.set_orders(orders)
         self.order_lines_model.set_order(orders[0] if orders else None)
         if orders:
@@ -375,6 +389,42 @@ class DetailPanel(QWidget):
         self._orders_stack.show_rows(len(orders))
         if self._downloads_for == customer_id:  # downloads shown first: name their products
             self.downloads_model.name_products(_product_names(orders))
+
+    def _show_figures(self) -> None:
+        """The four figures, marked ≈ when approximate, a dash when unknown."""
+        customer = self._customer
+        if customer is None:
+            return
+        note = ""
+        if customer.figures is not Figures.EXACT and self._orders_figures is not None:
+            customer = with_figures(customer, self._orders_figures, Figures.EXACT)
+            note = DERIVED_NOTE
+        elif customer.figures is Figures.APPROXIMATE:
+            note = APPROXIMATE_NOTE
+        known = customer.stats_known
+        mark = "≈ " if customer.figures is Figures.APPROXIMATE else ""
+        unknown = Customer.UNKNOWN_FIGURE
+        values = {
+            "orders": str(customer.orders_count),
+            "spent": _money(customer.total_spent),
+            "average": _money(customer.average_order_value),
+        }
+        tip = note if known else UNKNOWN_TIP
+        for name, text in values.items():
+            shown = unknown if not known else text if text == "–" else mark + text
+            self._stats[name].setText(shown)
+            self._stats[name].setToolTip(tip)
+        last = self._stats["last"]
+        if customer.last_order_known:
+            last.setText(mark + _date(customer.last_order_date) if customer.orders_count else "–")
+            last.setToolTip("")
+        else:
+            last.setText(unknown)
+            last.setToolTip(
+                UNKNOWN_TIP if not known else "The store does not say when the last order was."
+            )
+        self._figures_note.setText(note)
+        self._figures_note.setVisible(bool(note))
 
     def show_downloads(
         self,

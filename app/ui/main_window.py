@@ -639,7 +639,9 @@ class MainWindow(QMainWindow):
         if customer is None:
             return
         orders = customer.orders_count
-        if orders == 0:
+        if not customer.stats_known:  # a REST-only store without a figures source
+            kept = "Any orders they have are kept in the store as guest orders."
+        elif orders == 0:
             kept = "They have no orders."
         elif orders == 1:
             kept = "Their order is kept in the store as a guest order."

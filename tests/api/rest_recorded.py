@@ -109,6 +109,11 @@ class RecordedSession:
     def close(self) -> None:
         """Nothing to release."""
 
+    @property
+    def v3(self) -> list[Sent]:
+        """The requests sent to the wc/v3 root (not the index or the figure sources)."""
+        return [sent for sent in self.sent if sent.path.startswith("/wp-json/wc/v3")]
+
 
 def recorded_transport(
     session: RecordedSession,

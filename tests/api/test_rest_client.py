@@ -11,6 +11,7 @@ import copy
 import re
 from collections import OrderedDict
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,9 +19,9 @@ import pytest
 from woocommerce.oauth import OAuth
 
 from app.api.client import CustomerQuery, StoreInfo
-from app.api.rest_client import RestClient, rest_query_params
+from app.api.rest_client import FigureSource, RestClient, rest_query_params
 from app.api.rest_transport import REST_INDEX
-from app.domain.customer import BillingAddress, CustomerDraft, update_payload
+from app.domain.customer import BillingAddress, CustomerDraft, Figures, update_payload
 from app.errors import (
     AuthError,
     ConfigurationError,
@@ -37,6 +38,7 @@ from tests.api.rest_recorded import (
     Reply,
     Sent,
     error,
+    listing,
     recorded_transport,
 )
 
@@ -88,6 +90,8 @@ class RecordedStore:
             self.add(f"c{number}@example.com")
         self.orders: list[dict[str, Any]] = []
         self.downloads: dict[int, list[dict[str, Any]]] = {}
+        #: wc/v1 figures by id: (orders_count, total_spent, last order id).
+        self.figures: dict[int, tuple[int, str, int | None]] = {}
         self.session = RecordedSession(self.route)
 
     def add(self, email: str, **fields: Any) -> dict[str, Any]:
@@ -100,6 +104,8 @@ class RecordedStore:
     def route(self, sent: Sent) -> Reply:
         if sent.path == "/wp-json/":
             return Reply(200, INDEX)
+        if sent.path == "/wp-json/wc/v1/customers":
+            return self.v1_figures(sent)
         if sent.path == "/wp-json/wc/v3":
             return Reply(200, {"namespace": "wc/v3", "routes": {}})
         path = sent.path.removeprefix(ROOT)
@@ -161,6 +167,25 @@ class RecordedStore:
         return Reply(
             200, copy.deepcopy(page), {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
         )
+
+    def v1_figures(self, sent: Sent) -> Reply:
+        """wc/v1 customers trimmed to their figures (section 11.4), from ``self.figures``."""
+        wanted = [int(i) for i in (sent.param("include") or "").split(",") if i]
+        assert sent.param("_fields") == "id,orders_count,total_spent,last_order"
+        assert sent.param("role") == "all"
+        rows = []
+        for customer_id in wanted:
+            if customer_id in self.customers:
+                count, spent, last = self.figures.get(customer_id, (0, "0.00", None))
+                rows.append(
+                    {
+                        "id": customer_id,
+                        "last_order": {"id": last, "date": "2026-12-05T18:25:20" if last else None},
+                        "orders_count": count,
+                        "total_spent": spent,
+                    }
+                )
+        return listing(rows, len(rows), 100)
 
     def one(self, sent: Sent, customer_id: int) -> Reply:
         found = self.customers.get(customer_id)
@@ -407,9 +432,17 @@ def test_count_reads_x_wp_total_of_a_one_row_page(store: RecordedStore) -> None:
 
 def test_get_customer_and_not_found(store: RecordedStore) -> None:
     client = make_client(store)
+    store.figures[2] = (2, "49.99", 14)
     found = client.get_customer(2)
     assert found.email == "c1@example.com"
-    assert found.stats_known is False
+    assert found.figures is Figures.EXACT  # from wc/v1 (section 11.4)
+    assert (found.orders_count, found.total_spent, found.last_order_id) == (
+        2,
+        Decimal("49.99"),
+        14,
+    )
+    figures = store.session.sent[-1]
+    assert (figures.path, figures.param("include")) == ("/wp-json/wc/v1/customers", "2")
     with pytest.raises(NotFoundError):
         client.get_customer(999)
     with pytest.raises(ConfigurationError):
@@ -421,7 +454,7 @@ def test_find_by_email_is_exact_every_role_and_encodes_plus(store: RecordedStore
     store.add("admin@example.com", role="administrator")
     client = make_client(store)
     assert client.find_customer_by_email("FRANK+TAG@example.com ") is not None
-    sent = store.session.sent[-1]
+    sent = store.session.v3[-1]
     assert sent.param("role") == "all"
     assert sent.param("email") == "FRANK+TAG@example.com"
     admin = client.find_customer_by_email("admin@example.com")
@@ -436,7 +469,7 @@ def test_find_by_email_over_oauth_sends_plus_encoded() -> None:
     client = make_client(store, url="http://shop.example.com")
     assert client.find_customer_by_email("frank+tag@example.com") is not None
     # The session saw the decoded value: the raw query carried %2B, never a bare +.
-    assert store.session.sent[-1].param("email") == "frank+tag@example.com"
+    assert store.session.v3[-1].param("email") == "frank+tag@example.com"
     url, _ = client.transport.url_and_auth(
         "GET", "/customers", [("email", "frank+tag@example.com")]
     )
@@ -447,7 +480,7 @@ def test_find_by_an_address_the_email_parameter_refuses(store: RecordedStore) ->
     store.add("bad address@example.com")
     client = make_client(store)
     assert client.find_customer_by_email("bad address@example.com") is not None
-    assert store.session.sent[-1].param("search") == "bad address@example.com"
+    assert store.session.v3[-1].param("search") == "bad address@example.com"
 
 
 def test_find_by_email_falls_back_to_search_when_the_store_refuses_it(
@@ -464,7 +497,7 @@ def test_find_by_email_falls_back_to_search_when_the_store_refuses_it(
     )
     found = make_client(store).find_customer_by_email("odd@example.com")
     assert found is not None
-    assert store.session.sent[-1].param("search") == "odd@example.com"
+    assert store.session.v3[-1].param("search") == "odd@example.com"
 
 
 def test_customer_page_uses_page_and_per_page(store: RecordedStore) -> None:
@@ -585,7 +618,7 @@ def test_create_sends_the_v3_shape_and_reads_201(store: RecordedStore) -> None:
     assert result.customer.email == "zoe@example.com"
     assert result.customer.billing.city == "São Paulo"
     assert result.unapplied == ()
-    sent = store.session.sent[-1]
+    sent = store.session.v3[-1]
     assert sent.method == "POST"
     city = {k: v for k, v in BillingAddress(city="São Paulo").to_api().items() if k != "email"}
     assert sent.json == {"email": "zoe@example.com", "first_name": "Zoë", "billing": city}
@@ -640,7 +673,7 @@ def test_update_is_partial_and_refuses_another_customers_email(store: RecordedSt
     after = before.with_changes(first_name="Alicia")
     result = client.update_customer(2, update_payload(before, after))
     assert result.customer.first_name == "Alicia"
-    sent = store.session.sent[-1]
+    sent = store.session.v3[-1]
     assert (sent.method, sent.path, sent.json) == (
         "PUT",
         f"{ROOT}/customers/2",
@@ -659,7 +692,7 @@ def test_delete_forces_and_maps_unknown(store: RecordedStore) -> None:
     client = make_client(store)
     client.delete_customer(3)
     assert 3 not in store.customers
-    assert store.session.sent[-1].param("force") == "true"
+    assert store.session.v3[-1].param("force") == "true"
     with pytest.raises(NotFoundError):
         client.delete_customer(3)
 
@@ -702,7 +735,7 @@ def test_batch_splits_creates_and_updates_and_merges_by_position(store: Recorded
     assert isinstance(outcomes[2].error, ValidationError)
     assert outcomes[2].error.field == "email"
     assert isinstance(outcomes[3].error, NotFoundError)
-    body = store.session.sent[-1].json
+    body = store.session.v3[-1].json
     assert body["update"] == [{"id": 2, "first_name": "Two"}, {"id": 999, "first_name": "Ghost"}]
     assert body["create"][0] == {"email": "fresh@example.com", "billing": {"city": "Berlin"}}
 
@@ -719,7 +752,7 @@ def test_batch_never_sends_what_it_would_destroy(store: RecordedStore) -> None:
     assert [o.ok for o in outcomes] == [False, False, False, False, True]
     assert all(isinstance(o.error, ValidationError) for o in outcomes[:4])
     assert store.customers[2]["email"] == "c1@example.com"
-    assert store.session.sent[-1].json == {"update": [{"id": 5, "first_name": "Fine"}]}
+    assert store.session.v3[-1].json == {"update": [{"id": 5, "first_name": "Fine"}]}
 
 
 def test_batch_chunks_stay_within_100_items() -> None:
@@ -768,3 +801,104 @@ def test_orders_of_a_customer_without_any(store: RecordedStore) -> None:
     ]
     with pytest.raises(NotFoundError):
         make_client(store).customer_orders(999)
+
+
+# -- order figures (section 19.3) ----------------------------------------------------------------
+
+
+def _no_route() -> Reply:
+    return error(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+
+def test_figures_fall_back_to_wc_v2_when_wc_v1_is_gone(store: RecordedStore) -> None:
+    """The index lists wc/v1, but it answers rest_no_route: wc/v2 it is, from then on."""
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/wc/v1/customers":
+            return _no_route()
+        if sent.path == "/wp-json/wc/v2/customers":
+            assert sent.param("_fields") == "id,orders_count,total_spent"
+            assert (sent.param("per_page"), sent.param("role")) == ("100", "all")
+            ids = [int(i) for i in (sent.param("include") or "").split(",")]
+            rows = [{"id": i, "orders_count": 1, "total_spent": "22.49"} for i in ids]
+            return listing(rows, len(rows), 100)
+        return store.route(sent)
+
+    store.session.route = route
+    client = make_client(store)
+    found = client.get_customer(3)
+    assert found.figures is Figures.EXACT
+    assert (found.orders_count, found.total_spent) == (1, Decimal("22.49"))
+    assert found.last_order_id is None  # wc/v2 does not say
+    assert found.last_order_known is False
+    assert client.figure_sources()[0] is FigureSource.V2
+    assert FigureSource.V1 not in client.figure_sources()
+    client.get_customer(2)
+    paths = [s.path for s in store.session.sent]
+    assert paths.count("/wp-json/wc/v1/customers") == 1
+    assert paths.count("/wp-json/wc/v2/customers") == 2
+    assert paths.count("/wp-json/") == 1  # the namespaces are read once
+
+
+def test_figures_from_analytics_are_approximate(store: RecordedStore) -> None:
+    """Rows are keyed by ``user_id``; the site-time date is moved to UTC by ``gmt_offset``."""
+    index = {**INDEX, "gmt_offset": 2, "namespaces": ["wc/v3", "wc-analytics", "wp/v2"]}
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/":
+            return Reply(200, index)
+        if sent.path == "/wp-json/wc-analytics/reports/customers":
+            assert sent.param("users") == "2,3"
+            rows = [
+                {"user_id": 2, "orders_count": 1, "total_spend": 45, "date_last_order": None},
+                {
+                    "user_id": 3,
+                    "orders_count": 2,
+                    "total_spend": 49.99,
+                    "date_last_order": "2026-12-05 20:25:20",
+                },
+            ]
+            return listing(rows, 2, 100)
+        return store.route(sent)
+
+    store.session.route = route
+    page = make_client(store).customer_page(1, CustomerQuery(role="all"), page_size=2)
+    two, three = page.customers
+    assert two.figures is three.figures is Figures.APPROXIMATE
+    assert (two.orders_count, two.total_spent) == (1, Decimal("45.00"))
+    assert three.last_order_date == datetime(2026, 12, 5, 18, 25, 20, tzinfo=UTC)
+    assert three.last_order_id is None
+
+
+def test_without_a_source_or_the_right_to_read_it_figures_stay_unknown(
+    store: RecordedStore,
+) -> None:
+    """Analytics refuses a key whose user may not view reports: unknown, never zeros."""
+    index = {**INDEX, "namespaces": ["wc/v3", "wc-analytics"]}
+    asked: list[str] = []
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/":
+            return Reply(200, index)
+        if sent.path.startswith("/wp-json/wc-analytics/"):
+            asked.append(sent.path)
+            return error(403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        return store.route(sent)
+
+    store.session.route = route
+    client = make_client(store)
+    assert client.get_customer(2).figures is Figures.UNKNOWN
+    assert client.get_customer(3).figures is Figures.UNKNOWN
+    assert len(asked) == 1
+    assert client.figure_sources() == ()
+    no_source = RecordedStore(2)
+    plain = no_source.route
+
+    def bare(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/":
+            return Reply(200, {**INDEX, "namespaces": ["wc/v3", "wp/v2"]})
+        return plain(sent)
+
+    no_source.session.route = bare
+    assert make_client(no_source).get_customer(2).figures is Figures.UNKNOWN
+    assert [s.path for s in no_source.session.sent] == [f"{ROOT}/customers/2", "/wp-json/"]

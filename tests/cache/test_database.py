@@ -7,6 +7,7 @@ write) must end either in a working cache plus a notice, or in a CacheError a us
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -20,7 +21,7 @@ import pytest
 from app.cache import database
 from app.cache.database import SCHEMA_VERSION, CacheFile, cache_path, closed_cleanly, open_cache
 from app.cache.repository import CustomerCache, CustomerFilter
-from app.domain.customer import BillingAddress, Customer
+from app.domain.customer import BillingAddress, Customer, Figures
 from app.errors import CacheError
 
 URL = "https://shop.example.com"
@@ -560,3 +561,33 @@ def test_a_cache_file_that_cannot_be_deleted_gives_a_clear_error(cache_dir: Path
     assert caught.value.detail
     # The log goes before the database: what stays still opens.
     assert path.exists()
+
+
+def test_version_3_caches_learn_which_figures_were_unknown(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache written before figures had a precision: -1 figures become unknown, others exact."""
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:3])
+        patch.setattr(database, "SCHEMA_VERSION", 3)
+        old = open_cache(cache_dir, URL)
+        for customer_id, count, cents, orders_count in ((1, 2, 4999, 2), (2, -1, -1, None)):
+            document = Customer(id=customer_id, orders_count=max(count, 0)).to_api()
+            document["orders_count"] = orders_count
+            old.conn.execute(
+                "INSERT INTO customers (id, email, first_name, last_name, display_name, username,"
+                " role, company, city, country, orders_count, total_spent_cents, data,"
+                " confirmed_at) VALUES (?, '', '', '', '', '', 'customer', '', '', '', ?, ?, ?, 1)",
+                (customer_id, count, cents, json.dumps(document)),
+            )
+        old.conn.commit()
+        old.close()
+    cache = CustomerCache.open(cache_dir, URL)
+    try:
+        assert cache.file.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert cache.customer(1).figures is Figures.EXACT  # type: ignore[union-attr]
+        assert cache.customer(2).figures is Figures.UNKNOWN  # type: ignore[union-attr]
+        rows = cache.customer_rows([1, 2])
+        assert (rows[1].figures, rows[2].figures) == (Figures.EXACT, Figures.UNKNOWN)
+    finally:
+        cache.close()

@@ -19,7 +19,7 @@ import pytest
 
 from app.cache import repository
 from app.cache.repository import SORT_COLUMNS, Coverage, CustomerCache, CustomerFilter
-from app.domain.customer import Address, BillingAddress, Customer
+from app.domain.customer import Address, BillingAddress, Customer, Figures
 from app.domain.order import Download, LineItem, Order
 
 URL = "https://repo.example.com"
@@ -524,7 +524,7 @@ def test_downloads_are_none_until_fetched_then_in_the_stores_order(cache: Custom
 
 def test_figures_the_store_does_not_give_stay_unknown(cache: CustomerCache) -> None:
     """A wc/v3 customer carries no order figures: the cache keeps them unknown, never 0."""
-    unknown = dataclasses.replace(make_customer(7), stats_known=False)
+    unknown = dataclasses.replace(make_customer(7), figures=Figures.UNKNOWN)
     cache.upsert_customers([unknown, make_customer(8)], 1_700_000_000)
     rows = cache.customer_rows([7, 8])
     assert (rows[7].orders_count, rows[7].total_spent) == (None, None)
@@ -533,3 +533,27 @@ def test_figures_the_store_does_not_give_stay_unknown(cache: CustomerCache) -> N
     assert stored is not None
     assert stored.stats_known is False
     assert cache.customer(8).stats_known is True  # type: ignore[union-attr]
+
+
+def test_approximate_figures_keep_their_precision_through_the_cache(
+    cache: CustomerCache,
+) -> None:
+    """Analytics' figures read back approximate; exact ones of the same value replace them."""
+    approximate = make_customer(
+        7, orders_count=2, total_spent=Decimal("45.00"), figures=Figures.APPROXIMATE
+    )
+    assert cache.upsert_customers([approximate], 1_700_000_000) == [7]
+    stored = cache.customer(7)
+    assert stored is not None
+    assert stored.figures is Figures.APPROXIMATE
+    assert (stored.orders_count, stored.total_spent) == (2, Decimal("45.00"))
+    assert cache.customer_rows([7])[7].figures is Figures.APPROXIMATE
+    assert cache.customers_by_emails(["user7@example.com"])["user7@example.com"].figures is (
+        Figures.APPROXIMATE
+    )
+    # The same numbers, now exact: only the precision differs, and the row is rewritten.
+    exact = dataclasses.replace(approximate, figures=Figures.EXACT)
+    assert cache.upsert_customers([exact], 1_700_000_001) == [7]
+    assert cache.customer(7).figures is Figures.EXACT  # type: ignore[union-attr]
+    assert cache.customer_rows([7])[7].figures is Figures.EXACT
+    assert cache.upsert_customers([exact], 1_700_000_002) == []

@@ -222,3 +222,18 @@ def test_api_option() -> None:
         modern = requests.get(f"{info['base_url']}/wp-json/wc/v3/customers", timeout=5)
         assert modern.json()["code"] == "woocommerce_rest_cannot_view"
         assert stop(process) == 0
+
+
+def test_without_v1_v2_option() -> None:
+    """``--without-v1-v2`` leaves ``wc/v1`` and ``wc/v2`` out of the index (section 21.2)."""
+    with running_store("--customers", "1", "--api", "modern", "--without-v1-v2") as (
+        process,
+        info,
+    ):
+        home = info["base_url"]
+        namespaces = requests.get(f"{home}/wp-json/", timeout=5).json()["namespaces"]
+        assert "wc/v3" in namespaces
+        assert "wc/v2" not in namespaces
+        gone = requests.get(f"{home}/wp-json/wc/v2/customers", timeout=5)
+        assert (gone.status_code, gone.json()["code"]) == (404, "rest_no_route")
+        assert stop(process) == 0

@@ -57,6 +57,6 @@ def test_the_window_says_which_api_it_switched_to_and_shows_every_customer(
     assert "no longer offers the legacy REST API" in text
     assert "now uses the REST API (/wp-json/wc/v3)" in text
     assert window.banner.isVisible()
-    assert text in window.banner.findChild(QLabel).text()
+    assert text in [label.text() for label in window.banner.findChildren(QLabel)]
     assert window.session.model.rowCount() == 12
     assert [d.apis for d in remembered] == [StoreApis(legacy=False, modern=True)]

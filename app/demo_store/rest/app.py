@@ -1,11 +1,14 @@
-"""Assembles the modern API of one store from its settings (which routes exist, §17.3)."""
+"""Assembles the modern API of one store from its settings (which routes exist, §17.3, §21.2)."""
 
 from __future__ import annotations
 
 from app.demo_store.context import StoreSettings
 from app.demo_store.rest import usermeta
+from app.demo_store.rest.analytics import LOOKUP_TABLE
+from app.demo_store.rest.analytics import ROUTES as ANALYTICS_ROUTES
 from app.demo_store.rest.customers import ROUTES as CUSTOMER_ROUTES
 from app.demo_store.rest.customers import SENT_EMAILS_TABLE
+from app.demo_store.rest.customers_v1_v2 import ROUTES as V1_V2_ROUTES
 from app.demo_store.rest.index import PUBLIC_ROUTES, WC_INDEX_ROUTES
 from app.demo_store.rest.orders import ROUTES as ORDER_ROUTES
 from app.demo_store.rest.pipeline import RestApp, RestSite
@@ -35,11 +38,15 @@ def modern_api(settings: StoreSettings, db: Database) -> RestApp:
         wc_routes=wc_routes,
         legacy_api=settings.api != "modern" and not settings.legacy_api_disabled,
         generate_password=settings.generate_password,
+        v1_v2=not settings.without_v1_v2,
     )
     with db.write() as conn:
         usermeta.create_table(conn)
         conn.execute(SENT_EMAILS_TABLE)
+        conn.execute(LOOKUP_TABLE)
     routes = list(PUBLIC_ROUTES)
     if wc_routes:
-        routes += WC_INDEX_ROUTES + CUSTOMER_ROUTES + ORDER_ROUTES
+        routes += WC_INDEX_ROUTES + CUSTOMER_ROUTES + ORDER_ROUTES + ANALYTICS_ROUTES
+        if site.v1_v2:  # gone from a store without them: rest_no_route (§21.2)
+            routes += V1_V2_ROUTES
     return RestApp(site, db, routes)

@@ -40,10 +40,17 @@ REST_CAPABILITIES: dict[str, frozenset[str]] = {
             "delete_users",
             "read_private_shop_orders",
             "manage_woocommerce",
+            "view_woocommerce_reports",
         }
     ),
     "shop_manager": frozenset(
-        {"list_users", "edit_users", "read_private_shop_orders", "manage_woocommerce"}
+        {
+            "list_users",
+            "edit_users",
+            "read_private_shop_orders",
+            "manage_woocommerce",
+            "view_woocommerce_reports",
+        }
     ),
 }
 OAUTH_REQUIRED = (

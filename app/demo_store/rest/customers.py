@@ -176,6 +176,16 @@ def _check_context(params: dict[str, Any], problems: dict[str, tuple[str, str, A
 
 def list_customers(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     """``GET /customers`` (§4)."""
+    rows, headers = list_rows(req, "/wc/v3/customers")
+    return RestAnswer(_objects(req, rows), headers=headers, is_list=True)
+
+
+def list_rows(req: RestRequest, route: str) -> tuple[list[sqlite3.Row], list[tuple[str, str]]]:
+    """The users a customer list asks for and its paging headers (§4), for any namespace.
+
+    wc/v1, wc/v2 and wc/v3 share the list's parameters and their checks (``V1C`` L227-316);
+    ``route`` names the list in the ``Link`` header.
+    """
     p = req.params
     problems: dict[str, tuple[str, str, Any]] = {}
     _check_context(p, problems)
@@ -276,8 +286,8 @@ def list_customers(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     ).fetchall()
     total_pages = math.ceil(total / per_page)
     headers = [("X-WP-Total", str(total)), ("X-WP-TotalPages", str(total_pages))]
-    headers += link_header(req.site.home_url, "/wc/v3/customers", req.query, link_page, total_pages)
-    return RestAnswer(_objects(req, rows), headers=headers, is_list=True)
+    headers += link_header(req.site.home_url, route, req.query, link_page, total_pages)
+    return rows, headers
 
 
 def _search(raw: str, where: list[str], args: list[Any]) -> None:

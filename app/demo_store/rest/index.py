@@ -4,7 +4,8 @@ The public ``/wp-json/`` index, the public namespace index and ``system_status``
 place a REST client learns the WooCommerce version, §13.3).
 
 A store without WooCommerce's REST routes (``api="legacy"``) lists no ``wc/*`` namespace and
-answers ``rest_no_route`` under them (§13.2, §17.3).
+answers ``rest_no_route`` under them (§13.2, §17.3); one without ``wc/v1`` and ``wc/v2``
+(``without_v1_v2``, §21.2) leaves those two out.
 """
 
 from __future__ import annotations
@@ -50,9 +51,10 @@ CREATE_ARGS: dict[str, Any] = {"email": {"type": "string", "required": True}}
 def site_index(req: RestRequest, _: dict[str, str]) -> RestAnswer:
     """``GET /wp-json/``: public; WooCommerce's namespaces only when its routes exist."""
     home = req.site.home_url
+    wc = [n for n in WC_NAMESPACES if req.site.v1_v2 or n not in ("wc/v1", "wc/v2")]
     namespaces = [
         WP_NAMESPACES[0],
-        *(WC_NAMESPACES if req.site.wc_routes else []),
+        *(wc if req.site.wc_routes else []),
         *WP_NAMESPACES[1:],
     ]
     body: dict[str, Any] = {

@@ -50,6 +50,7 @@ class RestSite:
     wc_routes: bool  # False: WooCommerce's REST routes are missing (``--api legacy``)
     legacy_api: bool
     generate_password: bool = True
+    v1_v2: bool = True  # False: the wc/v1 and wc/v2 namespaces are gone (section 21.2)
 
 
 @dataclass
