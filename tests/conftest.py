@@ -92,9 +92,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses ``store_profile`` once per profile its markers allow."""
     marker = metafunc.definition.get_closest_marker("profiles")
     if "store_profile" not in metafunc.fixturenames:
-        if marker is not None or metafunc.definition.get_closest_marker("wc_v3_figures"):
-            raise pytest.UsageError(f"{metafunc.definition.nodeid}: marked, but uses no profile")
-        return
+        return  # not store-facing (a module-wide marker also reaches such tests)
     names = list(PROFILES)
     if marker is not None:
         if not marker.kwargs.get("reason"):
