@@ -52,7 +52,9 @@ class StoreProfile:
     @property
     def client_type(self) -> type[WooClient]:
         """The client ``open_client`` must detect for a store of this profile."""
-        return {"legacy": WooClient, "modern": RestClient, "both": LegacyWithModernOrders}[self.api]
+        if self.api == "modern":
+            return RestClient
+        return LegacyWithModernOrders if self.api == "both" else WooClient
 
     @property
     def legacy_customers(self) -> bool:

@@ -111,8 +111,11 @@ def _secret_matches(row: sqlite3.Row, secret: str) -> bool:
 
 
 def oauth_pool(credentials: RestCredentials) -> dict[str, PhpParam]:
-    """``$_GET`` + ``$_POST`` unslashed (WooCommerce's ``wp_unslash``: a value is signed as
-    sent, ``o'brien`` not ``o\\'brien``) + the ``oauth_*`` header parameters (which win)."""
+    """``$_GET`` + ``$_POST``, unslashed, + the ``oauth_*`` header parameters (which win).
+
+    WooCommerce ``wp_unslash``es the pool: a value is signed as sent, not as WordPress' magic
+    quotes left it.
+    """
     pool: dict[str, PhpParam] = unslashed({**credentials.query, **credentials.form})
     header = credentials.authorization or ""
     if header[:6].lower() == "oauth ":
