@@ -173,6 +173,13 @@ def test_oauth_nonce_cannot_be_reused(store: DemoStore) -> None:
     assert error(again)[2] == "Invalid nonce - nonce has already been used."
 
 
+def test_oauth_signs_query_values_as_sent_not_magic_quoted(store: DemoStore) -> None:
+    """WooCommerce ``wp_unslash``es ``$_GET`` before checking the signature: a value with a
+    quote is signed as sent (``o'brien``), not as WordPress' magic quotes left it."""
+    answer = requests.get(signed_url(store, "customers?search=o'brien&role=all"), timeout=20)
+    assert answer.status_code == 200, answer.text
+
+
 def test_oauth_basic_and_query_keys_are_ignored_over_http(store: DemoStore) -> None:
     key = store.keys["read_write"]
     basic = anonymous(

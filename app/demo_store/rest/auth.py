@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.demo_store.auth import hash_consumer_key
-from app.demo_store.phpquery import PhpParam, php_empty, rawurldecode, urldecode
+from app.demo_store.phpquery import PhpParam, php_empty, rawurldecode, unslashed, urldecode
 from app.demo_store.rest.errors import auth_error
 from app.demo_store.sanitize import sanitize_text_field
 from app.demo_store.schema import Database
@@ -118,8 +118,12 @@ def _secret_matches(row: sqlite3.Row, secret: str) -> bool:
 
 
 def oauth_pool(credentials: RestCredentials) -> dict[str, PhpParam]:
-    """``$_GET`` + ``$_POST`` + the ``oauth_*`` header parameters (which win)."""
-    pool: dict[str, PhpParam] = {**credentials.query, **credentials.form}
+    """``$_GET`` + ``$_POST``, unslashed, + the ``oauth_*`` header parameters (which win).
+
+    WooCommerce ``wp_unslash``es the pool: a value is signed as sent, not as WordPress' magic
+    quotes left it.
+    """
+    pool: dict[str, PhpParam] = unslashed({**credentials.query, **credentials.form})
     header = credentials.authorization or ""
     if header[:6].lower() == "oauth ":
         for match in _HEADER_PARAM.finditer(header[6:]):
