@@ -7,9 +7,7 @@ the app detects it: ``open_client`` with ``ApiChoice.AUTO``); the profile parame
 added here, so test bodies are written once. Two markers narrow it:
 
 * ``@pytest.mark.profiles("legacy", ..., reason="...")``: the test runs in these profiles only
-  (a test that pins one API's wire behaviour says so, and why);
-* ``@pytest.mark.wc_v3_figures``: the test needs a customer's order figures, which the wc/v3
-  client cannot give yet; it is a strict xfail in the ``modern`` profile (lands with h-figures).
+  (a test that pins one API's wire behaviour says so, and why).
 """
 
 from __future__ import annotations
@@ -75,18 +73,12 @@ PROFILES = {
 #: The GUI's profiles: one per client the window can be given (the other two profiles differ
 #: only below the client, which the client, sync, importer and CLI tests cover in all four).
 GUI_PROFILES = ("legacy", "modern")
-#: Where the wc/v3 client cannot give order figures yet (app/api/rest_client.py).
-FIGURES_XFAIL = pytest.mark.xfail(strict=True, reason="wc/v3 figures: lands with h-figures")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "profiles(*names, reason): run a store-facing test in these store profiles only",
-    )
-    config.addinivalue_line(
-        "markers",
-        "wc_v3_figures: needs order figures; strict xfail in the modern profile until h-figures",
     )
 
 
@@ -103,17 +95,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if unknown or not marker.args:
             raise pytest.UsageError(f"{metafunc.definition.nodeid}: profiles {marker.args}")
         names = [name for name in names if name in marker.args]
-    figures = metafunc.definition.get_closest_marker("wc_v3_figures") is not None
     metafunc.parametrize(
         "store_profile",
-        [
-            pytest.param(
-                PROFILES[name],
-                id=name,
-                marks=[FIGURES_XFAIL] if figures and not PROFILES[name].legacy_customers else [],
-            )
-            for name in names
-        ],
+        [pytest.param(PROFILES[name], id=name) for name in names],
         indirect=True,
     )
 

@@ -581,7 +581,6 @@ def test_orders_beyond_one_page_newest_first(open_shop: Callable[..., Shop]) -> 
     assert {order.customer_id for order in orders} == {customer_id}
 
 
-@pytest.mark.wc_v3_figures
 def test_a_customers_order_figures_count_their_orders(open_shop: Callable[..., Shop]) -> None:
     shop = open_shop(customers=20)
     customer_id = _customer_with_orders(shop.store)

@@ -857,7 +857,6 @@ def test_a_sync_that_runs_out_of_retries_fails_and_can_be_resumed(
 # -- orders and downloads ----------------------------------------------------------------------
 
 
-@pytest.mark.wc_v3_figures  # finds customers with orders by their orders_count
 def test_orders_and_downloads_are_cached_when_fetched(make_rig: RigFactory) -> None:
     rig = make_rig(customers=300)
     rig.engine.sync(SyncMode.FULL)
