@@ -26,6 +26,7 @@ from app.api.choice import store_info as describe_store
 from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
 from app.domain.customer import Customer, Figures
+from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY
 from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
 from app.domain.write_gate import normalize_payload, payload_problems
@@ -58,7 +59,7 @@ def _date(value: Any) -> str:
 
 
 #: How ``customers show`` says a figure is WooCommerce Analytics' approximation (§14.3).
-APPROXIMATE_SOURCE = "approximate: WooCommerce Analytics, which counts unpaid orders"
+APPROXIMATE_SOURCE = f"approximate: {APPROXIMATE_WHY}"
 
 
 def _figure(customer: Customer, text: str) -> str:
@@ -66,7 +67,7 @@ def _figure(customer: Customer, text: str) -> str:
     if not customer.stats_known:
         return Customer.UNKNOWN_FIGURE
     if customer.figures is Figures.APPROXIMATE and text:
-        return f"≈ {text}"
+        return f"{APPROXIMATE_MARK} {text}"
     return text
 
 

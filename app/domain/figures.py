@@ -28,6 +28,14 @@ from app.domain.customer import Customer, Figures
 from app.domain.order import Order
 from app.domain.parsing import parse_datetime, parse_decimal, parse_id, parse_int
 
+#: Put before an approximate figure wherever one is shown (table, detail panel, CLI).
+APPROXIMATE_MARK = "≈"
+#: Why a figure is approximate, and why one is unknown: the one wording every view uses.
+APPROXIMATE_WHY = (
+    "from WooCommerce Analytics, which counts unpaid orders too and may lag behind the store"
+)
+UNKNOWN_WHY = "The store's REST API does not give this figure (no wc/v1, wc/v2 or Analytics access)"
+
 #: Statuses whose totals the store sums into ``total_spent`` (``wc_get_is_paid_statuses``).
 PAID_STATUSES = frozenset({"processing", "completed"})
 #: Statuses that are not orders to the store's count (``status=any`` leaves them out).

@@ -44,7 +44,8 @@ from PySide6.QtCore import (
 )
 
 from app.cache.repository import CustomerFilter, CustomerRow
-from app.domain.customer import Customer
+from app.domain.customer import Customer, Figures
+from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY, UNKNOWN_WHY
 
 log = logging.getLogger("app.ui")
 
@@ -103,6 +104,8 @@ _HEADERS: Final[Mapping[CustomerColumn, str]] = {
 
 _COLUMNS: Final = len(CustomerColumn)
 _NUMERIC: Final = frozenset({CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT})
+#: The columns holding a customer's order figures (which may be approximate).
+_FIGURES: Final = _NUMERIC | {CustomerColumn.LAST_ORDER}
 _DATES: Final = frozenset({CustomerColumn.LAST_ORDER, CustomerColumn.REGISTERED})
 #: Text longer than this is likely cut off in a column of ordinary width, so it gets a tooltip.
 TOOLTIP_MIN_CHARS: Final = 24
@@ -690,17 +693,24 @@ def _display(values: CustomerRow, column: int) -> object:
     value = values[column + 1]
     if value is None and column in _NUMERIC:
         return Customer.UNKNOWN_FIGURE  # the store's API does not give it (wc/v3): not 0
+    approximate = column in _FIGURES and values.figures is Figures.APPROXIMATE
     if column in _DATES:
-        return format_date(value if isinstance(value, datetime) else None)
-    if isinstance(value, Decimal):
-        return format_amount(value)
-    return value  # text, and the order count as an int (the view formats it for the locale)
+        shown = format_date(value if isinstance(value, datetime) else None)
+    elif isinstance(value, Decimal):
+        shown = format_amount(value)
+    elif approximate and isinstance(value, int):
+        shown = QLocale().toString(value)
+    else:
+        return value  # text, and the order count as an int (the view formats it for the locale)
+    return f"{APPROXIMATE_MARK} {shown}" if approximate and shown else shown
 
 
 def _tooltip(values: CustomerRow, column: int) -> str | None:
     value = values[column + 1]
     if value is None and column in _NUMERIC:
-        return "The store's REST API does not give this figure."
+        return f"{UNKNOWN_WHY}."
+    if column in _FIGURES and values.figures is Figures.APPROXIMATE:
+        return f"Approximate: {APPROXIMATE_WHY}."
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, str) and len(value) > TOOLTIP_MIN_CHARS:

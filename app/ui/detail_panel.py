@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.countries import country_name, states_of
 from app.domain.customer import Address, BillingAddress, Customer, Figures
-from app.domain.figures import OrderFigures, figures_from_orders, with_figures
+from app.domain.figures import (
+    APPROXIMATE_MARK,
+    APPROXIMATE_WHY,
+    UNKNOWN_WHY,
+    OrderFigures,
+    figures_from_orders,
+    with_figures,
+)
 from app.domain.order import Download, Order
 from app.models.customer_model import format_amount, format_date
 from app.models.orders_model import (
@@ -87,14 +94,11 @@ def _date(value: datetime | None) -> str:
 
 #: What the panel says under figures that are not the store's own.
 APPROXIMATE_NOTE = (
-    "≈ Approximate: from WooCommerce Analytics, which counts unpaid orders and may lag behind "
-    "the store. The exact figures show once the Orders tab has loaded the orders."
+    f"{APPROXIMATE_MARK} Approximate: {APPROXIMATE_WHY}. The exact figures show once the "
+    "Orders tab has loaded the orders."
 )
 DERIVED_NOTE = "Figures worked out from the customer's orders as loaded in the Orders tab."
-UNKNOWN_TIP = (
-    "The store's REST API does not give this figure (no wc/v1, wc/v2 or Analytics "
-    "access); the Orders tab lists the customer's orders."
-)
+UNKNOWN_TIP = f"{UNKNOWN_WHY}; the Orders tab lists the customer's orders."
 
 
 class AddressView(QWidget):
@@ -402,7 +406,7 @@ class DetailPanel(QWidget):
         elif customer.figures is Figures.APPROXIMATE:
             note = APPROXIMATE_NOTE
         known = customer.stats_known
-        mark = "≈ " if customer.figures is Figures.APPROXIMATE else ""
+        mark = f"{APPROXIMATE_MARK} " if customer.figures is Figures.APPROXIMATE else ""
         unknown = Customer.UNKNOWN_FIGURE
         values = {
             "orders": str(customer.orders_count),

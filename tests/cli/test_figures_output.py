@@ -29,7 +29,7 @@ def _shown(customer: Customer, as_json: bool = False) -> str:
 
 def test_approximate_figures_name_their_source() -> None:
     text = _shown(_customer(Figures.APPROXIMATE, last_order_date=LAST))
-    assert "≈ 3 (approximate: WooCommerce Analytics" in text
+    assert "≈ 3 (approximate: from WooCommerce Analytics" in text
     assert "≈ 45.00" in text
     assert "≈ 15.00" in text
     assert "≈ 2026-12-05" in text

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.cache.repository import CustomerCache, CustomerFilter, CustomerRow
-from app.domain.customer import Address, BillingAddress, Customer
+from app.domain.customer import Address, BillingAddress, Customer, Figures
 from app.models.customer_model import (
     CUSTOMER_ROLE,
     ID_ROLE,
@@ -242,6 +242,30 @@ def test_missing_values_show_empty_and_sort_as_none(cache: CustomerCache) -> Non
         assert model.data(model.index(0, column), SORT_ROLE) is None
     assert model.data(model.index(0, CustomerColumn.NAME)) == "bare@example.com"
     assert model.data(model.index(0, CustomerColumn.TOTAL_SPENT)) == "0.00"
+
+
+def test_figures_say_when_they_are_approximate_or_unknown(cache: CustomerCache) -> None:
+    """Analytics' figures carry the mark and the reason; unknown ones a dash and why."""
+    last = datetime(2026, 3, 4, 12, tzinfo=UTC)
+    base = Customer(id=5, email="a@example.com", orders_count=1234, total_spent=Decimal("45"))
+    approximate = dataclasses.replace(
+        base, last_order_date=last, last_order_id=7, figures=Figures.APPROXIMATE
+    )
+    unknown = dataclasses.replace(base, id=6, email="u@example.com", figures=Figures.UNKNOWN)
+    fill(cache, [approximate, unknown])
+    model = CustomerTableModel(cache)
+    model.set_view(CustomerFilter(role=None, sort="id"))
+    tooltip = Qt.ItemDataRole.ToolTipRole
+    orders = model.index(0, CustomerColumn.ORDERS)
+    assert model.data(orders) == f"≈ {QLocale().toString(1234)}"
+    assert model.data(orders, SORT_ROLE) == 1234
+    assert model.data(model.index(0, CustomerColumn.TOTAL_SPENT)) == "≈ 45.00"
+    assert model.data(model.index(0, CustomerColumn.LAST_ORDER)).startswith("≈ ")
+    assert "Analytics" in model.data(orders, tooltip)
+    for column in (CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT):
+        assert model.data(model.index(1, column)) == "–"
+        assert "does not give this figure" in model.data(model.index(1, column), tooltip)
+    assert model.data(model.index(1, CustomerColumn.LAST_ORDER)) == ""
 
 
 def test_out_of_range_and_unknown_requests_answer_none(cache: CustomerCache) -> None:
