@@ -67,6 +67,16 @@ class StoreSettings:
     currency: str = "USD"
     wc_version: str = "8.3.0"
 
+    @classmethod
+    def version_for(cls, api: str, legacy_api_disabled: bool) -> str:
+        """The WooCommerce version a store serving these APIs runs.
+
+        A store without the legacy API is a 9.x store without the Legacy REST API plugin
+        (9.4.2, the version the reference was checked on); the others keep 8.3.0, whose legacy
+        API is built in (and which may keep orders in HPOS tables, since 8.2).
+        """
+        return "9.4.2" if api == "modern" or legacy_api_disabled else cls.wc_version
+
     @property
     def api_url(self) -> str:
         """The v3 API root, e.g. ``http://127.0.0.1:8080/wc-api/v3``."""

@@ -188,6 +188,7 @@ class DemoStore:
             hpos=config.hpos,
             api=config.api,
             without_v1_v2=config.without_v1_v2,
+            wc_version=StoreSettings.version_for(config.api, config.legacy_api_disabled),
         )
         app: WSGIApp = StoreApp(self.settings, self.db)
         self.costs: CostMiddleware | None = None

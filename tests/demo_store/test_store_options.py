@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import requests
 
+from app.api.connection import StoreConnection
+from app.api.rest_client import RestClient
 from app.demo_store import DemoStore, StoreConfig, cli
 from app.demo_store import orders as orders_module
 from app.demo_store.errors import CRITICAL_ERROR_BODY
@@ -324,3 +326,29 @@ def test_command_line_flags_reach_the_store_config(monkeypatch: pytest.MonkeyPat
     assert (plain.currency, plain.friendly_errors) == ("USD", False)
     assert (plain.legacy_api_disabled, plain.hpos) == (False, False)
     assert json.dumps(cli.build_parser().format_help())  # the help text renders
+
+
+@pytest.mark.parametrize(
+    ("options", "version"),
+    [
+        ({"api": "modern"}, "9.4.2"),
+        ({"legacy_api_disabled": True}, "9.4.2"),
+        ({"api": "both"}, "8.3.0"),
+        ({"api": "both", "hpos": True}, "8.3.0"),
+        ({"api": "legacy"}, "8.3.0"),
+    ],
+)
+def test_a_store_without_the_legacy_api_runs_woocommerce_9(
+    start_store: StoreFactory, options: dict[str, Any], version: str
+) -> None:
+    """Since 9.0 the legacy API is a separate plugin: a store without it is a 9.x store."""
+    store = start_store(**options)
+    assert store.settings.wc_version == version
+    if options.get("api") != "legacy":  # what a client reads (system_status, section 13.3)
+        client = RestClient(
+            StoreConnection(store.base_url, store.consumer_key, store.consumer_secret)
+        )
+        try:
+            assert client.store_info().wc_version == version
+        finally:
+            client.close()
