@@ -61,11 +61,21 @@ class StoreInfo:
     wc_version: str
     api_version: str
     ssl_enabled: bool
-    generate_password: bool
+    #: WooCommerce's "generate password" option; None where the API does not say (wc/v3).
+    generate_password: bool | None
     currency: str
     timezone: str
     #: Which API the app uses for this store, in words (set by app.api.choice).
     api_used: str = ""
+
+    @property
+    def generates_passwords(self) -> bool:
+        """Whether a new customer may come without a password.
+
+        Where the store does not say, WooCommerce's default holds (it generates them); a store
+        that turned that off refuses such a customer with its own clear message.
+        """
+        return self.generate_password is not False
 
 
 @dataclass(frozen=True)

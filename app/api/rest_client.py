@@ -16,8 +16,8 @@ them from the first source the store offers (section 19.3), one request per 100 
 last order), else ``wc/v2`` (exact, no last order), else WooCommerce Analytics' customers report
 (approximate: it counts unpaid orders and can lag, section 14.3), else none (``Figures.UNKNOWN``,
 shown as a dash). The sources are read once from the ``/wp-json/`` namespaces, and a source that
-answers ``rest_no_route`` or refuses the key is dropped for the next. The store information has
-no currency or options.
+answers ``rest_no_route`` or refuses the key is dropped for the next. The store information
+cannot say whether the store generates passwords (``generate_password`` None).
 
 For incremental syncs (section 14.2), which wc/v3 offers no modified-since filter for: a stamp
 scan (:meth:`RestClient.walk_customer_stamps`, the census walk trimmed to
@@ -199,9 +199,9 @@ class RestClient(WooClient):
     def store_info(self, cancel: CancelToken | None = None) -> StoreInfo:
         """Name, address and time zone from ``/wp-json/``, after checking wc/v3 is offered.
 
-        The WooCommerce version comes from ``system_status`` (section 13.3) when the key's user
-        may read it, else it stays empty. The REST index says nothing about the currency or
-        the shop's SSL and password options: those stay empty/False (unknown).
+        The WooCommerce version and the shop currency come from ``system_status`` (section
+        13.3) when the key's user may read it, else they stay empty. HTTPS is the home address'
+        scheme. Whether the store generates passwords is not said by any REST route: None.
 
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
@@ -221,28 +221,34 @@ class RestClient(WooClient):
             )
         namespace = [("_fields", "namespace")]
         self.index_transport.request("GET", "/wc/v3", namespace, cancel=cancel, sign=False)
+        home = str(index.get("home") or index.get("url") or "")
+        version, currency = self._status(cancel)
         return StoreInfo(
             name=str(index.get("name", "")),
             description=str(index.get("description", "")),
-            url=str(index.get("home") or index.get("url") or ""),
-            wc_version=self._wc_version(cancel),
+            url=home,
+            wc_version=version,
             api_version="wc/v3",
-            ssl_enabled=False,
-            generate_password=False,
-            currency="",
+            ssl_enabled=home.lower().startswith("https://"),
+            generate_password=None,
+            currency=currency,
             timezone=str(index.get("timezone_string", "")),
         )
 
-    def _wc_version(self, cancel: CancelToken | None) -> str:
-        params = [("_fields", "environment.version")]
+    def _status(self, cancel: CancelToken | None) -> tuple[str, str]:
+        """(WooCommerce version, shop currency) from ``system_status``; empty when unreadable."""
+        params = [("_fields", "environment.version,settings.currency")]
         try:
             body = self.transport.request("GET", "/system_status", params, cancel=cancel).body
         except (AuthError, NotFoundError, ValidationError, ProtocolError) as error:
             log.info("WooCommerce version not readable: %s", error.log_text())
-            return ""
-        environment = body.get("environment") if isinstance(body, Mapping) else None
-        version = environment.get("version") if isinstance(environment, Mapping) else None
-        return version if isinstance(version, str) else ""
+            return "", ""
+        found = []
+        for section, key in (("environment", "version"), ("settings", "currency")):
+            part = body.get(section) if isinstance(body, Mapping) else None
+            value = part.get(key) if isinstance(part, Mapping) else None
+            found.append(value if isinstance(value, str) else "")
+        return found[0], found[1]
 
     # -- order figures (section 19.3) -------------------------------------------------------
 

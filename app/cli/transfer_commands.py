@@ -74,7 +74,7 @@ def import_command(
         plan_options = PlanOptions(
             update_existing=not options.skip_existing,
             only_fill_empty=options.only_empty,
-            generate_password=store.generate_password,
+            generate_password=store.generates_passwords,
         )
         # Matching is against the cache: bring it up to date first (a quick sync, normally).
         SyncEngine(client, cache).sync(SyncMode.AUTO)

@@ -742,7 +742,7 @@ class MainWindow(QMainWindow):
     def generate_password(self) -> bool:
         """Whether the store makes up passwords for new customers (until it says, yes)."""
         info = getattr(self, "_store_info", None)
-        return bool(info.generate_password) if info is not None else True
+        return info.generates_passwords if info is not None else True
 
     # -- service events ----------------------------------------------------------------------
 

@@ -110,7 +110,10 @@ class RecordedStore:
             return Reply(200, {"namespace": "wc/v3", "routes": {}})
         path = sent.path.removeprefix(ROOT)
         if path == "/system_status":
-            return Reply(200, {"environment": {"version": "9.4.2"}})
+            # As _fields=environment.version,settings.currency trims it (section 13.3).
+            return Reply(
+                200, {"environment": {"version": "9.4.2"}, "settings": {"currency": "EUR"}}
+            )
         if path == "/customers":
             return self.create(sent) if sent.method == "POST" else self.listing(sent)
         if path == "/customers/batch":
@@ -359,11 +362,12 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
         url="https://shop.example.com",
         wc_version="9.4.2",
         api_version="wc/v3",
-        ssl_enabled=False,
-        generate_password=False,
-        currency="",
+        ssl_enabled=True,  # the home address is https
+        generate_password=None,  # no REST route says
+        currency="EUR",
         timezone="UTC",
     )
+    assert info.generates_passwords  # WooCommerce's default where the store does not say
     index = store.session.sent[0]
     assert index.path == "/wp-json/"
     assert index.auth is None

@@ -88,3 +88,15 @@ def test_wc_v3_writes_and_finds_customers(clients: tuple[WooClient, RestClient])
     assert rest.find_customer_by_email("rest.live+tag@example.com") is None
     outcomes = rest.bulk_save([{"email": f"bulk{n}.live@example.com"} for n in range(3)])
     assert [o.ok and o.created for o in outcomes] == [True, True, True]
+
+
+def test_store_info_on_wc_v3_says_what_it_can_and_leaves_the_rest_open(
+    clients: tuple[WooClient, RestClient],
+) -> None:
+    """Currency, version and HTTPS as the legacy index gives them; passwords left unsaid."""
+    legacy, rest = (client.store_info() for client in clients)
+    assert rest.currency == legacy.currency == "USD"
+    assert rest.wc_version == legacy.wc_version
+    assert rest.ssl_enabled is rest.url.startswith("https://")
+    assert rest.generate_password is None
+    assert rest.generates_passwords  # WooCommerce's default: a create may leave it out

@@ -38,6 +38,7 @@ def modern_api(settings: StoreSettings, db: Database) -> RestApp:
         wc_routes=wc_routes,
         legacy_api=settings.api != "modern" and not settings.legacy_api_disabled,
         generate_password=settings.generate_password,
+        currency=settings.currency,
         v1_v2=not settings.without_v1_v2,
     )
     with db.write() as conn:

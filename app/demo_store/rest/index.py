@@ -15,6 +15,7 @@ from typing import Any
 from app.demo_store.rest.customers import ROLES
 from app.demo_store.rest.errors import RestError
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute
+from app.demo_store.routes import CURRENCY_SYMBOLS
 
 WC_NAMESPACES = ["wc/v3", "wc-admin", "wc-analytics", "wc/store", "wc/store/v1", "wc/v1", "wc/v2"]
 WP_NAMESPACES = ["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"]
@@ -125,7 +126,13 @@ def system_status(req: RestRequest, _: dict[str, str]) -> RestAnswer:
                 "wp_version": "6.7.1",
             },
             # api_enabled is only the stored option: true also without the Legacy plugin (§13.3).
-            "settings": {"api_enabled": True, "HPOS_enabled": req.site.hpos},
+            # The symbol is get_woocommerce_currency_symbol()'s HTML entity (addendum).
+            "settings": {
+                "api_enabled": True,
+                "currency": req.site.currency,
+                "currency_symbol": CURRENCY_SYMBOLS.get(req.site.currency, req.site.currency),
+                "HPOS_enabled": req.site.hpos,
+            },
         }
     )
 

@@ -51,6 +51,7 @@ class RestSite:
     legacy_api: bool
     generate_password: bool = True
     v1_v2: bool = True  # False: the wc/v1 and wc/v2 namespaces are gone (section 21.2)
+    currency: str = "USD"
 
 
 @dataclass
