@@ -17,6 +17,22 @@ _LEADING_NUMBER = re.compile(r"^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?
 PHP_INT_MAX = 2**63 - 1
 PHP_INT_MIN = -(2**63)
 
+#: An address' keys as orders and wc/v1 customers write them: state before postcode, unlike
+#: the wc/v2 and wc/v3 customer objects (reference 11.2).
+STATE_FIRST_ADDRESS_KEYS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "email",
+    "phone",
+)
+
 
 def format_datetime(timestamp: int | None) -> str | None:
     """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, as ``format_datetime`` writes it; None stays None."""

@@ -78,23 +78,23 @@ def _count(value: object) -> int | None:
 
 def figures_from_v1(data: object) -> tuple[int, OrderFigures] | None:
     """A ``wc/v1`` customer (or its ``_fields`` trim) as ``(id, figures)``; None if unusable."""
-    found = _customer_id(data)
-    if found is None:
+    counted = figures_from_v2(data)
+    if counted is None:
         return None
-    item, customer_id = found
-    count = _count(item.get("orders_count"))
-    if count is None or "total_spent" not in item:
-        return None
-    last = item.get("last_order")
-    last_id = last_date = None
-    if isinstance(last, Mapping):
-        last_id = parse_id(last.get("id"))
-        last_date = parse_datetime(last.get("date"))  # UTC without a zone (section 3.7)
-    return customer_id, OrderFigures(count, parse_decimal(item["total_spent"]), last_id, last_date)
+    customer_id, figures = counted
+    last = data.get("last_order") if isinstance(data, Mapping) else None
+    if not isinstance(last, Mapping):
+        return counted
+    # UTC without a zone (section 3.7)
+    last_order = parse_id(last.get("id")), parse_datetime(last.get("date"))
+    return customer_id, OrderFigures(figures.orders_count, figures.total_spent, *last_order)
 
 
 def figures_from_v2(data: object) -> tuple[int, OrderFigures] | None:
-    """A ``wc/v2`` customer as ``(id, figures)`` without a last order; None if unusable."""
+    """A ``wc/v2`` customer (or its trim) as ``(id, figures)`` without a last order.
+
+    None if unusable; a ``wc/v1`` customer reads the same way apart from its last order.
+    """
     found = _customer_id(data)
     if found is None:
         return None

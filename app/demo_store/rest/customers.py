@@ -310,7 +310,16 @@ def _search(raw: str, where: list[str], args: list[Any]) -> None:
 
 
 def get_customer(req: RestRequest, url: dict[str, str]) -> RestAnswer:
-    """``GET /customers/<id>`` (§5): permission before existence."""
+    """``GET /customers/<id>`` (§5)."""
+    return RestAnswer(_one(req, customer_to_read(req, url)["id"]))
+
+
+def customer_to_read(req: RestRequest, url: dict[str, str]) -> sqlite3.Row:
+    """The user a ``GET /<namespace>/customers/<id>`` reads, checked as every namespace does.
+
+    ``V1C``'s order: the context, then permission, then existence (404
+    ``woocommerce_rest_invalid_id``).
+    """
     problems: dict[str, tuple[str, str, Any]] = {}
     _check_context(req.params, problems)
     if problems:
@@ -319,9 +328,10 @@ def get_customer(req: RestRequest, url: dict[str, str]) -> RestAnswer:
         req, "list_users", "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
     )
     customer_id = _request_id(req, url)
-    if customer_id <= 0 or _find(req, customer_id) is None:
+    row = _find(req, customer_id) if customer_id > 0 else None
+    if row is None:
         raise invalid_id(404)
-    return RestAnswer(_one(req, customer_id))
+    return row
 
 
 def _request_id(req: RestRequest, url: dict[str, str]) -> int:

@@ -26,32 +26,16 @@ from typing import Any
 from app.demo_store.customers import OrderStats, order_stats
 from app.demo_store.rest.customers import (
     _avatar,
-    _check_context,
     _date,
-    _find,
     _objects,
-    _request_id,
-    _require,
+    customer_to_read,
     list_rows,
 )
-from app.demo_store.rest.errors import invalid_id, invalid_params
 from app.demo_store.rest.pipeline import Handler, RestAnswer, RestRequest, RestRoute
-from app.demo_store.wcformat import format_money
+from app.demo_store.wcformat import STATE_FIRST_ADDRESS_KEYS, format_money
 
-#: v1's address keys, in the order ``V1C`` writes them (state before postcode).
-V1_BILLING_KEYS = (
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "state",
-    "postcode",
-    "country",
-    "email",
-    "phone",
-)
+#: v1's address keys, in the order ``V1C`` writes them (state before postcode, as orders).
+V1_BILLING_KEYS = STATE_FIRST_ADDRESS_KEYS
 V1_SHIPPING_KEYS = V1_BILLING_KEYS[:-2]
 
 
@@ -137,22 +121,8 @@ def _lister(namespace: str, build: Builder) -> Handler:
 
 def _getter(build: Builder) -> Handler:
     def get_customer(req: RestRequest, url: dict[str, str]) -> RestAnswer:
-        """``GET /<namespace>/customers/<id>``: permission before existence, as v3 (§5)."""
-        problems: dict[str, tuple[str, str, Any]] = {}
-        _check_context(req.params, problems)
-        if problems:
-            raise invalid_params(problems)
-        _require(
-            req,
-            "list_users",
-            "woocommerce_rest_cannot_view",
-            "Sorry, you cannot view this resource.",
-        )
-        customer_id = _request_id(req, url)
-        row = _find(req, customer_id) if customer_id > 0 else None
-        if row is None:
-            raise invalid_id(404)
-        return RestAnswer(build(req, [row])[0])
+        """``GET /<namespace>/customers/<id>``: checked as v3 (§5), this namespace's object."""
+        return RestAnswer(build(req, [customer_to_read(req, url)])[0])
 
     return get_customer
 

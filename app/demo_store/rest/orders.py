@@ -22,6 +22,7 @@ from app.demo_store.rest.errors import invalid_params
 from app.demo_store.rest.params import check_per_page, int_list, is_integer
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute, link_header
 from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
+from app.demo_store.wcformat import STATE_FIRST_ADDRESS_KEYS
 
 STATUSES = (
     "any",
@@ -115,19 +116,7 @@ def order_object(req: RestRequest, row: sqlite3.Row, items: list[sqlite3.Row]) -
     """The v3 order (§11.2), keys in the emitted order."""
     base = f"{req.site.home_url}/wp-json/wc/v3"
     item_tax = sum(item["tax_cents"] for item in items)
-    billing_order = (
-        "first_name",
-        "last_name",
-        "company",
-        "address_1",
-        "address_2",
-        "city",
-        "state",
-        "postcode",
-        "country",
-        "email",
-        "phone",
-    )
+    billing_order = STATE_FIRST_ADDRESS_KEYS
     billing = {key: row[f"billing_{key}"] for key in billing_order if key in BILLING_FIELDS}
     shipping = {
         key: row[f"shipping_{key}"] if key in SHIPPING_FIELDS else ""
