@@ -200,8 +200,9 @@ class RestClient(WooClient):
         """Name, address and time zone from ``/wp-json/``, after checking wc/v3 is offered.
 
         The WooCommerce version comes from ``system_status`` (section 13.3) when the key's user
-        may read it, else it stays empty. The REST index says nothing about the currency or
-        the shop's SSL and password options: those stay empty/False (unknown).
+        may read it, else it stays empty. HTTPS is the site address's scheme (WooCommerce's own
+        ``wc_site_is_https``). The REST index says nothing about the currency or the password
+        option: those stay empty/False (unknown).
 
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
@@ -221,13 +222,14 @@ class RestClient(WooClient):
             )
         namespace = [("_fields", "namespace")]
         self.index_transport.request("GET", "/wc/v3", namespace, cancel=cancel, sign=False)
+        url = str(index.get("home") or index.get("url") or "")
         return StoreInfo(
             name=str(index.get("name", "")),
             description=str(index.get("description", "")),
-            url=str(index.get("home") or index.get("url") or ""),
+            url=url,
             wc_version=self._wc_version(cancel),
             api_version="wc/v3",
-            ssl_enabled=False,
+            ssl_enabled=url.lower().startswith("https:"),
             generate_password=False,
             currency="",
             timezone=str(index.get("timezone_string", "")),

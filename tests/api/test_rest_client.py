@@ -359,7 +359,7 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
         url="https://shop.example.com",
         wc_version="9.4.2",
         api_version="wc/v3",
-        ssl_enabled=False,
+        ssl_enabled=True,  # the site's address is https (WooCommerce's wc_site_is_https)
         generate_password=False,
         currency="",
         timezone="UTC",
@@ -368,6 +368,11 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
     assert index.path == "/wp-json/"
     assert index.auth is None
     assert store.session.sent[1].path == "/wp-json/wc/v3"
+
+
+def test_store_info_says_no_https_for_an_http_site(store: RecordedStore) -> None:
+    store.session.queue.append(Reply(200, {**INDEX, "home": "http://shop.example.com"}))
+    assert make_client(store, url="http://shop.example.com").store_info().ssl_enabled is False
 
 
 def test_store_info_without_wc_v3_or_system_status(store: RecordedStore) -> None:

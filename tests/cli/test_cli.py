@@ -318,9 +318,9 @@ def test_global_options_work_before_and_after_the_subcommand(
     assert [c["id"] for c in result.json()] == [c["id"] for c in store_customers(held)]
 
 
-def test_list_of_an_empty_store(start_store: StoreFactory, paths: AppPaths) -> None:
+def test_list_of_an_empty_store(profile_store: StoreFactory, paths: AppPaths) -> None:
     """No customers: ``[]`` with ``--json``; just the header without it."""
-    empty = start_store(customers=0)
+    empty = profile_store(customers=0)
     environ, args = key_environment(empty), ["--store-url", empty.base_url, "customers", "list"]
     as_json = invoke([*args, "--json"], paths, environ, None)
     assert (as_json.code, as_json.json()) == (0, [])
@@ -930,10 +930,10 @@ def test_a_missing_ca_bundle_is_a_usage_error(
 
 
 def test_a_self_signed_https_store_with_its_ca_bundle(
-    start_store: StoreFactory, tls_certificate: tuple[Path, Path], paths: AppPaths
+    profile_store: StoreFactory, tls_certificate: tuple[Path, Path], paths: AppPaths
 ) -> None:
     """``--ca-bundle CERT`` trusts the store's own certificate; Basic auth over HTTPS."""
-    secure = start_store(customers=3, certificate=tls_certificate)
+    secure = profile_store(customers=3, certificate=tls_certificate)
     args = ["--store-url", secure.base_url, "--ca-bundle", str(tls_certificate[0]), "--json"]
     result = invoke(["store", "info", *args], paths, key_environment(secure), None)
     assert result.code == 0, result.err
