@@ -61,7 +61,9 @@ class StoreInfo:
     wc_version: str
     api_version: str
     ssl_enabled: bool
-    generate_password: bool
+    #: Whether the store makes up passwords for new customers; None when it does not say
+    #: (wc/v3): then the store decides per customer, refusing one without a password if not.
+    generate_password: bool | None
     currency: str
     timezone: str
     #: Which API the app uses for this store, in words (set by app.api.choice).

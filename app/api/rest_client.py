@@ -201,8 +201,8 @@ class RestClient(WooClient):
 
         The WooCommerce version comes from ``system_status`` (section 13.3) when the key's user
         may read it, else it stays empty. HTTPS is the site address's scheme (WooCommerce's own
-        ``wc_site_is_https``). The REST index says nothing about the currency or the password
-        option: those stay empty/False (unknown).
+        ``wc_site_is_https``). The REST index says nothing about the currency (empty) or the
+        password option (None: unknown).
 
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
@@ -230,7 +230,7 @@ class RestClient(WooClient):
             wc_version=self._wc_version(cancel),
             api_version="wc/v3",
             ssl_enabled=url.lower().startswith("https:"),
-            generate_password=False,
+            generate_password=None,
             currency="",
             timezone=str(index.get("timezone_string", "")),
         )

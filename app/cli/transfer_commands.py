@@ -74,7 +74,8 @@ def import_command(
         plan_options = PlanOptions(
             update_existing=not options.skip_existing,
             only_fill_empty=options.only_empty,
-            generate_password=store.generate_password,
+            # Unknown (wc/v3): rows without a password go, the store refuses them if it must.
+            generate_password=store.generate_password is not False,
         )
         # Matching is against the cache: bring it up to date first (a quick sync, normally).
         SyncEngine(client, cache).sync(SyncMode.AUTO)

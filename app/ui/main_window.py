@@ -740,9 +740,13 @@ class MainWindow(QMainWindow):
 
     @property
     def generate_password(self) -> bool:
-        """Whether the store makes up passwords for new customers (until it says, yes)."""
+        """Whether the store makes up passwords for new customers.
+
+        Yes until it says, and when it does not say (wc/v3): it then refuses a new customer
+        without one if it must.
+        """
         info = getattr(self, "_store_info", None)
-        return bool(info.generate_password) if info is not None else True
+        return info is None or info.generate_password is not False
 
     # -- service events ----------------------------------------------------------------------
 

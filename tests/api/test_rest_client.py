@@ -360,7 +360,7 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
         wc_version="9.4.2",
         api_version="wc/v3",
         ssl_enabled=True,  # the site's address is https (WooCommerce's wc_site_is_https)
-        generate_password=False,
+        generate_password=None,  # the REST index does not say
         currency="",
         timezone="UTC",
     )

@@ -1,7 +1,8 @@
 """``woo-customers import`` and ``export`` end to end, against demo stores over loopback HTTP.
 
 Commands run in-process as in :mod:`tests.cli.test_cli` (the parser, then ``run_cli`` with
-string buffers); what the store holds is checked with the demo store's own database.
+string buffers); what the store holds is checked with the demo store's own database. Each test
+that talks to a store runs once per store profile.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ Cli = Callable[..., Outcome]
 
 
 @pytest.fixture
-def store(start_store: StoreFactory) -> DemoStore:
-    return start_store(customers=CUSTOMERS)
+def store(profile_store: StoreFactory) -> DemoStore:
+    """A store of the test's profile (every test that talks to a store runs in each)."""
+    return profile_store(customers=CUSTOMERS)
 
 
 def emails_in_store(store: DemoStore) -> list[str]:
