@@ -740,7 +740,11 @@ class MainWindow(QMainWindow):
 
     @property
     def generate_password(self) -> bool:
-        """Whether the store makes up passwords for new customers (until it says, yes)."""
+        """Whether the store makes up passwords for new customers.
+
+        Yes until it says, and when it does not say (wc/v3): it then refuses a new customer
+        without one if it must.
+        """
         info = getattr(self, "_store_info", None)
         return info.generates_passwords if info is not None else True
 

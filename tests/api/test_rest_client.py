@@ -374,6 +374,11 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
     assert store.session.sent[1].path == "/wp-json/wc/v3"
 
 
+def test_store_info_says_no_https_for_an_http_site(store: RecordedStore) -> None:
+    store.session.queue.append(Reply(200, {**INDEX, "home": "http://shop.example.com"}))
+    assert make_client(store, url="http://shop.example.com").store_info().ssl_enabled is False
+
+
 def test_store_info_without_wc_v3_or_system_status(store: RecordedStore) -> None:
     store.session.queue.append(Reply(200, {**INDEX, "namespaces": ["wp/v2"]}))
     with pytest.raises(ProtocolError, match="wc/v3"):

@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,6 @@ from app.domain.customer import Customer
 from app.paths import AppPaths
 from app.profiles import FileSecrets
 from tests.conftest import StoreFactory
-from tests.support.store_http import StoreHttp
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -74,8 +74,8 @@ class Cli:
 
 
 @pytest.fixture
-def store(start_store: StoreFactory) -> DemoStore:
-    return start_store(customers=250, seed=6)
+def store(profile_store: StoreFactory) -> DemoStore:
+    return profile_store(customers=250, seed=6)
 
 
 @pytest.fixture
@@ -87,11 +87,11 @@ def cli(tmp_path: Path, store: DemoStore) -> Cli:
 
 
 def store_ids(store: DemoStore, role: str = "customer") -> set[int]:
-    client = WooClient(StoreConnection(store.base_url, store.consumer_key, store.consumer_secret))
-    try:
-        return set(client.customer_ids(CustomerQuery(role=role)))
-    finally:
-        client.close()
+    """The ids of the store's users of a role (``all``: every user), read from its database
+    (the same in every store profile, whichever API it serves)."""
+    where, params = ("", ()) if role == "all" else ("WHERE role = ?", (role,))
+    rows = store.db.connection().execute(f"SELECT id FROM users {where}", params)
+    return {int(row[0]) for row in rows}
 
 
 # -- sync ------------------------------------------------------------------------------------
@@ -499,12 +499,11 @@ def test_after_sync_the_offline_list_works_with_the_store_stopped(
 def test_an_edit_on_the_store_shows_offline_after_a_quick_sync(cli: Cli, store: DemoStore) -> None:
     assert cli("--store-url", store.base_url, "sync").code == 0
     target = min(store_ids(store))
-    http = StoreHttp(store)
-    try:
-        answer = http.put(f"/customers/{target}", {"customer": {"first_name": "Cliedited"}})
-        assert answer.status_code == 200
-    finally:
-        http.session.close()
+    with store.db.write() as conn:  # edited in WordPress: the name and the user's last update
+        conn.execute(
+            "UPDATE users SET first_name = 'Cliedited', last_update = ? WHERE id = ?",
+            (int(time.time()), target),
+        )
     quick = cli("--store-url", store.base_url, "--json", "sync").json()
     assert quick["mode"] == "quick"
     found = cli(

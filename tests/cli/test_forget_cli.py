@@ -38,9 +38,9 @@ def secrets(paths: AppPaths) -> FileSecrets:
 
 
 @pytest.fixture
-def synced_url(start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets) -> str:
+def synced_url(profile_store: StoreFactory, paths: AppPaths, secrets: FileSecrets) -> str:
     """A store saved with ``store connect`` as "Shop" and synced into its local cache."""
-    store = start_store(customers=CUSTOMERS)
+    store = profile_store(customers=CUSTOMERS)
     connected = _connect(store, paths, secrets, "--name", "Shop")
     assert connected.code == 0, connected.err
     synced = invoke(["sync", "--json"], paths, {}, secrets)
@@ -121,9 +121,9 @@ def test_forget_needs_a_name(paths: AppPaths, capsys: pytest.CaptureFixture[str]
 
 
 def test_forget_keeps_the_other_saved_stores(
-    start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets, synced_url: str
+    profile_store: StoreFactory, paths: AppPaths, secrets: FileSecrets, synced_url: str
 ) -> None:
-    other = start_store(customers=2)
+    other = profile_store(customers=2)
     connected = _connect(other, paths, secrets, "--name", "Outlet")
     assert connected.code == 0, connected.err
     result = invoke(["store", "forget", "Shop", "--yes", "--json"], paths, {}, secrets)
@@ -139,11 +139,11 @@ def test_forget_keeps_the_other_saved_stores(
 
 
 def test_connecting_a_saved_store_again_keeps_one_profile(
-    start_store: StoreFactory, paths: AppPaths, secrets: FileSecrets
+    profile_store: StoreFactory, paths: AppPaths, secrets: FileSecrets
 ) -> None:
     # Keys and cache are per store URL: a second profile of one store would share them, and
     # forgetting either would break the other.
-    store = start_store(customers=CUSTOMERS)
+    store = profile_store(customers=CUSTOMERS)
     first = _connect(store, paths, secrets, "--name", "Shop")
     assert first.code == 0, first.err
     again = _connect(store, paths, secrets)

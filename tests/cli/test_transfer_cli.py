@@ -1,7 +1,8 @@
 """``woo-customers import`` and ``export`` end to end, against demo stores over loopback HTTP.
 
 Commands run in-process as in :mod:`tests.cli.test_cli` (the parser, then ``run_cli`` with
-string buffers); what the store holds is checked with the demo store's own database.
+string buffers); what the store holds is checked with the demo store's own database. Each test
+that talks to a store runs once per store profile.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ Cli = Callable[..., Outcome]
 
 
 @pytest.fixture
-def store(start_store: StoreFactory) -> DemoStore:
-    return start_store(customers=CUSTOMERS)
+def store(profile_store: StoreFactory) -> DemoStore:
+    """A store of the test's profile (every test that talks to a store runs in each)."""
+    return profile_store(customers=CUSTOMERS)
 
 
 def emails_in_store(store: DemoStore) -> list[str]:
@@ -192,6 +194,26 @@ def test_a_german_excel_file_creates_customers(cli: Cli, store: DemoStore, tmp_p
 
     answer = json_of(cli("customers", "get", "a.weiss@example.de", "--json"))
     assert (answer["first_name"], answer["billing_address"]["city"]) == ("Ännchen", "München")
+
+
+def test_a_store_that_needs_passwords_gets_no_customer_without_one(
+    profile_store: StoreFactory, paths: AppPaths, tmp_path: Path
+) -> None:
+    """A store that makes up no passwords: each new customer without one fails with that
+    reason, whether the app knows it up front (the legacy index says) or the store refuses it
+    (wc/v3 does not say); nobody is created."""
+    strict = profile_store(customers=2, generate_password=False)
+    path = samples.write_excel_semicolon_cp1252(tmp_path)
+    outcome = invoke(
+        ["import", str(path), "--store-url", strict.base_url],
+        paths,
+        key_environment(strict),
+        FileSecrets(tmp_path / "s.json"),
+    )
+    assert outcome.code == 0, outcome.err
+    assert "3 rows: 0 created, 0 updated, 0 skipped, 3 failed." in outcome.out
+    assert outcome.out.count("This store requires a password for new customers.") == 3
+    assert len(emails_in_store(strict)) == 3  # the admin and the two customers
 
 
 def test_json_totals_add_up_and_failed_rows_are_reported_not_fatal(
