@@ -44,13 +44,18 @@ from app.ui.customer_dialog import NOTICE_OBJECT_NAME, CustomerDialog
 from app.ui.main_window import MainWindow
 from app.ui.session import open_session
 from app.ui.table_view import TableView
-from tests.conftest import StoreFactory
+from tests.conftest import GUI_PROFILES, StoreFactory, StoreProfile
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
-)
+pytestmark = [
+    pytest.mark.qt_log_ignore(
+        r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+    ),
+    # The tests that start a store of their own (profile_store) run on each client the window
+    # can be given; the embedded demo store's tests (--demo) do not depend on the profile.
+    pytest.mark.profiles(*GUI_PROFILES, reason="the window's clients: legacy and wc/v3"),
+]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 #: Generous upper bounds for waits: a slow machine must not fail a correct test.
@@ -213,6 +218,22 @@ def screenshot(widget: QWidget, name: str) -> Path:
     return target
 
 
+def fill_in_the_password_if_asked(
+    qtbot: QtBot, window: MainWindow, dialog: CustomerDialog, profile: StoreProfile
+) -> None:
+    """Have the dialog generate a password when it asks for one, as a user would.
+
+    It asks when the store does not say it generates passwords: the legacy index says (the demo
+    store does), wc/v3 says nothing, so the window takes the safe side and asks.
+    """
+    assert window.generate_password is profile.legacy_customers
+    if window.generate_password:
+        return
+    assert not dialog.save_button.isEnabled(), "a password is asked for"
+    assert dialog.generate_button is not None
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+
+
 def store_customer(store: DemoStore, customer_id: int) -> dict[str, Any] | None:
     """The store's own record of a user (read from its database, not through the app)."""
     row = (
@@ -373,9 +394,9 @@ def test_the_demo_store_opens_with_every_customer_and_its_status(
 
 
 def test_a_store_url_with_keys_in_the_environment_opens_online(
-    qtbot: QtBot, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = url_window(store)
     start_and_wait(qtbot, window)
     assert row_count(window) == 60
@@ -385,15 +406,15 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     assert not child(window, QLabel, "demoBadge").isVisible()
 
 
-def streaming_window(start_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
+def streaming_window(profile_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
     """A window whose first sync streams 600 customers in several steps (small, slow pages)."""
-    return store_window(start_store(customers=600, latency_ms=60), page_size=50, concurrency=2)
+    return store_window(profile_store(customers=600, latency_ms=60), page_size=50, concurrency=2)
 
 
 def test_rows_stream_in_page_by_page_and_the_selection_survives(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    window = streaming_window(start_store, store_window)
+    window = streaming_window(profile_store, store_window)
     service = window.session.service
     counts: list[int] = []
     finished: list[bool] = []
@@ -426,9 +447,9 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
 
 
 def test_rows_arriving_above_do_not_slide_the_customers_in_view(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    window = streaming_window(start_store, store_window)
+    window = streaming_window(profile_store, store_window)
     service = window.session.service
     in_view: list[int] = []
     tops: list[int | None] = []
@@ -538,9 +559,9 @@ def test_sorting_by_a_header_orders_the_rows_by_that_column(
 
 
 def test_the_role_filter_keeps_its_choice_across_a_sync(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     roles = window.role_filter
@@ -556,9 +577,9 @@ def test_the_role_filter_keeps_its_choice_across_a_sync(
 
 
 def test_a_sync_lists_the_roles_again_only_when_customers_changed(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     cache = window.session.cache
@@ -669,9 +690,12 @@ def test_downloads_opened_before_the_orders_still_name_their_products(
 
 
 def test_a_new_customer_is_created_in_the_store_and_selected(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    store_profile: StoreProfile,
+    store_window: WindowFactory,
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -682,8 +706,9 @@ def test_a_new_customer_is_created_in_the_store_and_selected(
     qtbot.keyClicks(dialog.email, "grace.hopper@example.com")
     qtbot.keyClicks(dialog.first_name, "Grace")
     qtbot.keyClicks(dialog.last_name, "Hopper")
+    fill_in_the_password_if_asked(qtbot, window, dialog, store_profile)
     assert dialog.save_button.isEnabled()
-    screenshot(dialog, "main_window_create_dialog")
+    screenshot(dialog, f"main_window_create_dialog_{store_profile.name}")
 
     with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -704,9 +729,12 @@ def test_a_new_customer_is_created_in_the_store_and_selected(
 
 
 def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    store_profile: StoreProfile,
+    store_window: WindowFactory,
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -716,6 +744,7 @@ def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
     dialog = the_dialog(window)
     qtbot.keyClicks(dialog.email, taken)
     qtbot.keyClicks(dialog.first_name, "Dupe")
+    fill_in_the_password_if_asked(qtbot, window, dialog, store_profile)
     with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert failed.args is not None
@@ -729,7 +758,7 @@ def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
     assert message.isVisible()
     assert "already" in message.text().lower()
     assert not dialog.save_button.isEnabled(), "the same email would be refused again"
-    screenshot(dialog, "main_window_create_dialog_email_taken")
+    screenshot(dialog, f"main_window_create_dialog_email_taken_{store_profile.name}")
     assert row_count(window) == 60
 
     # Another email clears the refusal and saves.
@@ -742,10 +771,15 @@ def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
     assert store_customer_by_email(store, "dupe.not.any.more@example.com") is not None
 
 
-def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+def test_editing_to_a_registered_email_is_reported_as_each_api_answers(
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    store_profile: StoreProfile,
+    store_window: WindowFactory,
 ) -> None:
-    store = start_store(customers=60)
+    """The legacy API answers 200 and silently keeps the old email: the window says so after
+    the save. wc/v3 refuses the update: the dialog stays open with the error by the field."""
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -759,16 +793,32 @@ def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
     assert dialog.email.text() == first.email
     dialog.email.clear()
     qtbot.keyClicks(dialog.email, other.email)
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert saved.args is not None
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+    if store_profile.legacy_customers:
+        with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert saved.args is not None
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
 
-    notice = the_message_box(window, NOTICE_OBJECT_NAME)
-    assert f"The store kept the email {first.email}" in notice.text()
-    assert other.email in notice.text()
-    screenshot(notice, "main_window_edit_unapplied_notice")
-    notice.close()
+        notice = the_message_box(window, NOTICE_OBJECT_NAME)
+        assert f"The store kept the email {first.email}" in notice.text()
+        assert other.email in notice.text()
+        screenshot(notice, "main_window_edit_unapplied_notice")
+        notice.close()
+    else:
+        with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert failed.args is not None
+        assert failed.args[1] == "save"
+        assert dialog.isVisible(), "the dialog stays open"
+        assert not dialog.is_saving
+        assert dialog.email.text() == other.email, "the input is kept"
+        message = child(dialog, QLabel, "email_error")
+        assert message.isVisible()
+        assert "another customer uses it" in message.text()
+        assert not dialog.save_button.isEnabled(), "the same email would be refused again"
+        assert visible_children(window, QMessageBox, NOTICE_OBJECT_NAME) == []
+        screenshot(dialog, "main_window_edit_dialog_email_taken_modern")
+        dialog.close()
     # The store and the table still have the old email.
     in_store = store_customer(store, first.id)
     assert in_store is not None
@@ -779,9 +829,9 @@ def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
 
 
 def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -820,9 +870,9 @@ def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
 
 
 def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60, latency_ms=30)
+    store = profile_store(customers=60, latency_ms=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -870,9 +920,9 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
 
 
 def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=40)
+    store = profile_store(customers=40)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -917,9 +967,9 @@ def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
 
 
 def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -971,9 +1021,9 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
 
 
 def test_a_failed_sync_does_not_leave_its_progress_in_the_status_bar(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     store.faults.schedule(Fault.RESET, count=1000)
@@ -1018,9 +1068,9 @@ def test_closing_right_after_typing_a_search_cancels_it(
 
 
 def test_closing_during_a_full_sync_stops_the_worker_promptly(
-    qtbot: QtBot, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=2000, latency_ms=100)
+    store = profile_store(customers=2000, latency_ms=100)
     window = url_window(store)
     service = window.session.service
     thread = worker_thread(window)
@@ -1109,14 +1159,14 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
     qtbot: QtBot,
     tmp_path: Path,
     windows: list[MainWindow],
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.paths import AppPaths
     from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
 
     monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
-    shop = start_store(customers=12)
+    shop = profile_store(customers=12)
     config = AppPaths.under(tmp_path / "data").config_dir
     ProfileStore(config / "stores.json").save(
         Profiles([StoreProfile("Shop", shop.base_url), StoreProfile("Gone", "https://gone.test")])
@@ -1171,13 +1221,13 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
 
 def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     store_window: WindowFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.api.walk import CustomerWalk
 
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
