@@ -201,7 +201,11 @@ class RestClient(WooClient):
 
         The WooCommerce version comes from ``system_status`` (section 13.3) when the key's user
         may read it, else it stays empty. The REST index says nothing about the currency or
-        the shop's SSL and password options: those stay empty/False (unknown).
+        the shop's SSL option: those stay empty/False (unknown). Nor does it say whether the
+        store generates passwords for new customers: ``generate_password`` is then True, as the
+        window assumes until a store says (and as WooCommerce does by default), so that a
+        customer can be created or imported without one; a store that wants one refuses the
+        creation naming the password field (``registration-error-missing-password``).
 
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
@@ -228,7 +232,7 @@ class RestClient(WooClient):
             wc_version=self._wc_version(cancel),
             api_version="wc/v3",
             ssl_enabled=False,
-            generate_password=False,
+            generate_password=True,  # unknown: see above
             currency="",
             timezone=str(index.get("timezone_string", "")),
         )
