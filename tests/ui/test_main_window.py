@@ -649,6 +649,65 @@ def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
     screenshot(window, "main_window_downloads_tab")
 
 
+def buyer_and_nobody(store: DemoStore) -> tuple[int, int, int]:
+    """(customer id, number of orders) of the store's biggest buyer, and a customer without
+    orders (read from the store's database, not through the app)."""
+    db = store.db.connection()
+    buyer = db.execute(
+        "SELECT customer_id, COUNT(*) FROM orders WHERE customer_id > 0"
+        " GROUP BY customer_id ORDER BY 2 DESC, 1 LIMIT 1"
+    ).fetchone()
+    nobody = db.execute(
+        "SELECT id FROM users WHERE role = 'customer'"
+        " AND id NOT IN (SELECT customer_id FROM orders) ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert buyer is not None
+    assert nobody is not None
+    return int(buyer[0]), int(buyer[1]), int(nobody[0])
+
+
+def test_the_panel_loads_orders_and_downloads_through_the_stores_api(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    """The detail panel's tabs on a store of each API (the demo store's test above pins the
+    panel itself): a buyer's orders, a customer without any, and a customer's downloads."""
+    store = profile_store(customers=40)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    buyer, order_count, nobody = buyer_and_nobody(store)
+    owner, download_count = downloader(store)
+
+    click_customer(qtbot, window, buyer)
+    orders_page = child(window, QStackedWidget, "ordersTab")
+    orders_table = child(window, QTableView, "ordersTable")
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as loaded:
+        click_tab(qtbot, window, "ordersTab")
+    assert loaded.args is not None
+    assert loaded.args[0] == buyer
+    assert orders_table.model().rowCount() == order_count
+    current = orders_page.currentWidget()
+    assert current is not None
+    assert current.isAncestorOf(orders_table)
+
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+        click_customer(qtbot, window, nobody)
+    empty = orders_page.currentWidget()
+    assert isinstance(empty, QLabel)
+    assert empty.text() == "No orders yet."
+
+    click_customer(qtbot, window, owner)
+    downloads_table = child(window, QTableView, "downloadsTable")
+    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as loaded:
+        click_tab(qtbot, window, "downloadsTab")
+    assert loaded.args is not None
+    assert loaded.args[0] == owner
+    assert downloads_table.model().rowCount() == download_count
+    model = downloads_table.model()
+    products = [model.index(row, DownloadColumn.PRODUCT).data() for row in range(download_count)]
+    assert all(products), products
+
+
 def test_downloads_opened_before_the_orders_still_name_their_products(
     qtbot: QtBot, demo_window: WindowFactory
 ) -> None:
