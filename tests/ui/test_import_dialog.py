@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -309,6 +310,57 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     assert (totals.created, totals.updated, totals.failed) == (0, 0, 0)
     assert totals.skipped == row_count(window)
     assert not dialog.next_button.isEnabled()  # nothing to send
+
+
+def test_an_import_that_updates_customers_is_undone_by_importing_its_undo_file(
+    qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = profile_store(customers=5)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    rows = store.db.connection().execute(
+        "SELECT email, first_name FROM users WHERE role = 'customer' ORDER BY id LIMIT 2"
+    )
+    before = {str(email): str(name) for email, name in rows}
+    path = tmp_path / "renamed.csv"
+    path.write_text(
+        "Email,First name\n" + "".join(f"{email},Renamed\n" for email in before),
+        encoding="utf-8",
+    )
+
+    dialog = window.transfers.open_import(path)
+    assert dialog is not None
+    dialog.next_button.click()
+    check(qtbot, dialog)
+    assert dialog.plan is not None
+    assert (dialog.plan.totals.updated, dialog.plan.totals.failed) == (2, 0)
+    run(qtbot, dialog)
+    assert dialog.run_result is not None
+    assert (dialog.run_result.totals.updated, dialog.run_result.totals.failed) == (2, 0)
+    assert store_first_names(store, before) == dict.fromkeys(before, "Renamed")
+    undo_file = dialog.run_result.undo_file
+    assert undo_file is not None
+    dialog.close()
+
+    undo = window.transfers.open_import(undo_file)
+    assert undo is not None
+    undo.next_button.click()
+    check(qtbot, undo)
+    assert undo.plan is not None
+    assert (undo.plan.totals.updated, undo.plan.totals.failed) == (2, 0)
+    run(qtbot, undo)
+    assert store_first_names(store, before) == before
+
+
+def store_first_names(store: DemoStore, emails: Iterable[str]) -> dict[str, str]:
+    """The first names the store's database holds for these emails."""
+    db = store.db.connection()
+    return {
+        email: str(
+            db.execute("SELECT first_name FROM users WHERE email = ?", (email,)).fetchone()[0]
+        )
+        for email in emails
+    }
 
 
 def test_an_import_stopped_midway_accounts_for_every_row(
