@@ -5,6 +5,10 @@ cache under tmp_path, and judges the outcome by the service's signals and by rea
 with a connection of its own (as the GUI's models do). Waits are on the service's signals or
 state only: they are emitted in the GUI thread, which is what pytest-qt can wait on cleanly. The
 fixture shuts every service down, so no thread outlives its test.
+
+The service's client is the app's own, detected as the GUI's session detects it; the tests that
+start a store do so in every store profile (``profile_store``), so the worker facade under the
+GUI is held to the same outcomes on legacy, modern-only and mixed stores.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from shiboken6 import Shiboken
 
+from app.api.choice import (
+    ApiChoice,
+    SavedDetection,
+    StoreApis,
+    open_store_client,
+    underlying_client,
+)
 from app.api.client import SaveResult, StoreInfo, WooClient
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
@@ -32,7 +43,7 @@ from app.domain.customer import Customer, CustomerDraft
 from app.errors import AppError, CancelledError, ConfigurationError, NetworkError, ValidationError
 from app.services.store_service import THROTTLE_SECONDS, StoreService
 from app.workers.api_worker import UNEXPECTED_MESSAGE
-from tests.conftest import StoreFactory
+from tests.conftest import StoreFactory, StoreProfile
 
 #: Generous upper bounds for waits: a slow CI machine must not fail a correct test.
 SHORT = 10_000
@@ -99,15 +110,32 @@ def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
+def client_for_store(
+    store: DemoStore,
+    remember: Callable[[SavedDetection], None] | None = None,
+    **options: Any,
+) -> WooClient:
+    """The app's client for a store, as the GUI's session opens it: detected on first use."""
+    return open_store_client(connection_for(store, **options), ApiChoice.AUTO, remember=remember)
+
+
+def offered(profile: StoreProfile) -> StoreApis:
+    """What a store of this profile says it offers."""
+    return StoreApis(legacy=profile.api in ("legacy", "both"), modern=profile.api != "legacy")
+
+
 @pytest.fixture
 def make_service(
-    qapp: QApplication, start_store: StoreFactory, cache_dir: Path
+    request: pytest.FixtureRequest, qapp: QApplication, start_store: StoreFactory, cache_dir: Path
 ) -> Iterator[ServiceFactory]:
     """Build started services for demo stores; every one is shut down at teardown.
 
-    Depends on start_store so that services stop before their stores do.
+    The service's client is the app's own, detected as the GUI detects it (so a store of the
+    test's profile gets that profile's client). Depends on start_store so that services stop
+    before their stores do.
     """
     services: list[StoreService] = []
+    detections: list[SavedDetection] = []
 
     def make(
         store: DemoStore | None = None,
@@ -119,7 +147,7 @@ def make_service(
             assert store is not None
 
             def factory() -> WooClient:
-                return WooClient(connection_for(store, **options))
+                return client_for_store(store, detections.append, **options)
 
         identity = store.base_url if store is not None else "http://127.0.0.1:9"
         service = StoreService(factory, cache_dir, identity)
@@ -131,6 +159,9 @@ def make_service(
     for service in services:
         service.shutdown()
         assert not service._thread.isRunning()
+    if "store_profile" in request.fixturenames:  # the app saw the store as its profile says
+        profile: StoreProfile = request.getfixturevalue("store_profile")
+        assert {d.apis for d in detections} <= {offered(profile)}, (profile, detections)
 
 
 @pytest.fixture
@@ -191,12 +222,12 @@ def a_customer_email(store: DemoStore) -> str:
 
 def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
     # Small pages with some latency: the sync takes long enough to stream in several steps.
-    store = start_store(customers=400, latency_ms=40)
+    store = profile_store(customers=400, latency_ms=40)
     service = make_service(store, page_size=20, concurrency=2)
     changes = Recorder("changed")
     progress = Recorder("progress")
@@ -226,9 +257,9 @@ def test_first_sync_streams_changes_throttled_and_fills_the_cache(
 
 
 def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=300, latency_ms=50)
+    store = profile_store(customers=300, latency_ms=50)
     service = make_service(store, page_size=10, concurrency=2)
     events: list[tuple[str, tuple[Any, ...]]] = []
     service.sync_finished.connect(Recorder("finished", events))
@@ -254,9 +285,9 @@ def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
 
 
 def test_requests_are_served_between_the_pages_of_a_running_sync(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=300, latency_ms=50)
+    store = profile_store(customers=300, latency_ms=50)
     [(buyer, _)] = buyers(store, 1)
     service = make_service(store, page_size=10, concurrency=2)
     events: list[tuple[str, tuple[Any, ...]]] = []
@@ -273,9 +304,9 @@ def test_requests_are_served_between_the_pages_of_a_running_sync(
 
 
 def test_the_gui_thread_keeps_running_during_a_sync(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=2000)
+    store = profile_store(customers=2000)
     service = make_service(store)
     heartbeat = Heartbeat()
     heartbeat.start()
@@ -293,11 +324,11 @@ def test_the_gui_thread_keeps_running_during_a_sync(
 
 def test_orders_and_downloads_are_loaded_and_cached(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
-    store = start_store(customers=40)
+    store = profile_store(customers=40)
     [(buyer, order_count)] = buyers(store, 1)
     owner, download_count = downloader(store)
     service = make_service(store)
@@ -324,9 +355,9 @@ def test_orders_and_downloads_are_loaded_and_cached(
 
 
 def test_the_latest_load_orders_wins(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=40, latency_ms=30)
+    store = profile_store(customers=40, latency_ms=30)
     (left, _), (chosen, chosen_orders) = buyers(store, 2)
     service = make_service(store)
     loaded = Recorder("orders")
@@ -348,11 +379,11 @@ def test_the_latest_load_orders_wins(
 
 def test_create_update_and_delete_write_through_to_the_cache(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     service = make_service(store)
     cache = open_cache(store)
     events: list[tuple[str, tuple[Any, ...]]] = []
@@ -391,9 +422,9 @@ def test_create_update_and_delete_write_through_to_the_cache(
 
 
 def test_a_store_side_validation_error_names_its_field(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     service = make_service(store)
     taken = a_customer_email(store)
 
@@ -407,11 +438,11 @@ def test_a_store_side_validation_error_names_its_field(
 
 
 def test_a_write_the_gate_refuses_fails_naming_its_field_and_never_reaches_the_store(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
     """The GUI's saves go through the client's write gate: an emptied email (which a store
     would erase) or a list as a name fails like a store's refusal, and the store is untouched."""
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     service = make_service(store)
     email = a_customer_email(store)
     row = store.db.connection().execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
@@ -436,11 +467,11 @@ def test_a_write_the_gate_refuses_fails_naming_its_field_and_never_reaches_the_s
 
 def test_find_by_email_and_store_info(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     service = make_service(store)
     email = a_customer_email(store)
     busy = Recorder("busy")
@@ -469,9 +500,9 @@ def test_find_by_email_and_store_info(
 
 
 def test_an_outage_goes_offline_once_and_the_next_success_comes_back(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     service = make_service(store)
     online = Recorder("online")
     service.online_changed.connect(online)
@@ -541,9 +572,9 @@ def test_an_app_error_while_setting_up_is_reported_as_it_is(
 
 
 def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
-    qtbot: QtBot, start_store: StoreFactory, make_service: ServiceFactory
+    qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
-    store = start_store(customers=2000, latency_ms=50)
+    store = profile_store(customers=2000, latency_ms=50)
     service = make_service(store)
     worker = service._worker
     with qtbot.waitSignal(service.customers_changed, timeout=LONG):
@@ -568,11 +599,11 @@ def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
 
 def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     make_service: ServiceFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     store.faults.slow_seconds = 1.0
     store.faults.schedule(Fault.SLOW)
     service = make_service(store)
@@ -592,7 +623,8 @@ def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
 def test_a_dry_run_asked_for_during_a_sync_runs_between_its_pages_without_a_second_sync(
     qtbot: QtBot,
     tmp_path: Path,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
+    store_profile: StoreProfile,
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
@@ -600,18 +632,24 @@ def test_a_dry_run_asked_for_during_a_sync_runs_between_its_pages_without_a_seco
     from app.importer.planning import PlanOptions
     from app.importer.records import FileFormat
 
-    store = start_store(customers=300, latency_ms=50)
-    pages: list[int] = []
+    store = profile_store(customers=300, latency_ms=50)
+    pages: list[str] = []
+    kinds: list[type[WooClient]] = []
 
     def counting_client() -> WooClient:
-        client = WooClient(connection_for(store, page_size=10, concurrency=2))
-        fetch = client.customer_page
+        """The app's client, counting the customer lists it asks the store for (any API)."""
+        client = client_for_store(store, page_size=10, concurrency=2)
+        detected = underlying_client(client)  # detects the store's API now
+        kinds.append(type(detected))
+        transport = detected.transport
+        send = transport.request
 
-        def customer_page(*args: Any, **kwargs: Any) -> Any:
-            pages.append(1)
-            return fetch(*args, **kwargs)
+        def request(method: str, route: str, *args: Any, **kwargs: Any) -> Any:
+            if method == "GET" and route == "/customers":
+                pages.append(route)
+            return send(method, route, *args, **kwargs)
 
-        client.customer_page = customer_page  # type: ignore[method-assign]
+        transport.request = request  # type: ignore[method-assign]
         return client
 
     service = make_service(store, factory=counting_client)
@@ -636,7 +674,8 @@ def test_a_dry_run_asked_for_during_a_sync_runs_between_its_pages_without_a_seco
         pass
     assert len(reports) == 1
     assert reports[0].fetched == 301  # every account, the admin too
-    # 31 pages of 10, the first read once more for the store's count; a second sync started
-    # by the dry run would read them all again (62).
-    assert len(pages) <= 32
+    # 31 windows of 10 and a few looks at the list's ends (its count, the walk's closing look;
+    # wc/v3 one more): a second sync started by the dry run would ask for them all again (60+).
+    assert 31 <= len(pages) <= 36, len(pages)
+    assert kinds == [store_profile.client_type]
     assert open_cache(store).count() == 301

@@ -26,7 +26,7 @@ from app.paths import AppPaths
 from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
-from tests.conftest import StoreFactory
+from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.ui.test_main_window import (
     DEMO_CUSTOMERS,
     LONG,
@@ -42,9 +42,13 @@ from tests.ui.test_main_window import (
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
-)
+pytestmark = [
+    pytest.mark.qt_log_ignore(
+        r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+    ),
+    # The saved store is opened, detected and forgotten on each client the window can be given.
+    pytest.mark.profiles(*GUI_PROFILES, reason="the window's clients: legacy and wc/v3"),
+]
 
 SHOP_CUSTOMERS = 12
 
@@ -78,10 +82,10 @@ class SavedShop:
 
 
 @pytest.fixture
-def shop(tmp_path: Path, start_store: StoreFactory, monkeypatch: pytest.MonkeyPatch) -> SavedShop:
+def shop(tmp_path: Path, profile_store: StoreFactory, monkeypatch: pytest.MonkeyPatch) -> SavedShop:
     # No keychain: the app keeps keys in its owner-only file, which the test can read.
     monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
-    store = start_store(customers=SHOP_CUSTOMERS)
+    store = profile_store(customers=SHOP_CUSTOMERS)
     data_dir = tmp_path / "data"
     paths = AppPaths.under(data_dir)
     ProfileStore(paths.config_dir / "stores.json").save(
@@ -124,7 +128,7 @@ def test_only_a_saved_store_can_be_forgotten(
     shop: SavedShop,
     app_window: Callable[..., MainWindow],
     url_window: WindowFactory,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
 ) -> None:
     forget = "actionForgetStore"
     on_demo = app_window("--demo", "--data-dir", str(shop.data_dir))
@@ -141,7 +145,7 @@ def test_only_a_saved_store_can_be_forgotten(
     on_shop.close()
 
     # A store opened by its URL alone (keys from the environment) has nothing saved to forget.
-    unsaved = url_window(start_store(customers=3))
+    unsaved = url_window(profile_store(customers=3))
     assert not unsaved.session.is_demo
     assert not action(unsaved, forget).isEnabled()
 

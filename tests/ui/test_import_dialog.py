@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from app.demo_store.emails import sent_emails
 from app.importer.records import Outcome
 from app.ui.import_dialog import ImportDialog, Step
 from app.ui.main_window import MainWindow
-from tests.conftest import StoreFactory
+from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.data import samples
 from tests.ui.test_main_window import (
     LONG,
@@ -35,9 +36,15 @@ from tests.ui.test_main_window import (
     visible_children,
 )
 
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
-)
+pytestmark = [
+    pytest.mark.qt_log_ignore(
+        r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+    ),
+    # Imports and exports that reach the store (profile_store) run on each client the window
+    # can be given; refusing a file, the drop overlay and the embedded demo store's tests do not
+    # depend on the store's API.
+    pytest.mark.profiles(*GUI_PROFILES, reason="the window's clients: legacy and wc/v3"),
+]
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -113,9 +120,9 @@ def store_emails(store: DemoStore) -> set[str]:
 
 
 def test_a_dropped_excel_semicolon_latin1_file_is_checked_and_imported_with_every_row_counted(
-    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=10)
+    store = profile_store(customers=10)
     window = url_window(store)
     start_and_wait(qtbot, window)
     before = row_count(window)
@@ -166,9 +173,9 @@ def test_a_dropped_excel_semicolon_latin1_file_is_checked_and_imported_with_ever
 
 
 def test_rows_with_problems_are_shown_fixed_in_place_and_imported(
-    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=5)
+    store = profile_store(customers=5)
     window = url_window(store)
     start_and_wait(qtbot, window)
     path = tmp_path / "fair.csv"
@@ -273,11 +280,11 @@ def test_the_drop_overlay_says_what_a_drop_will_do(
 def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     qtbot: QtBot,
     tmp_path: Path,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     url_window: WindowFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    store = start_store(customers=25)
+    store = profile_store(customers=25)
     window = url_window(store)
     start_and_wait(qtbot, window)
     target = tmp_path / "export.csv"
@@ -305,10 +312,61 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     assert not dialog.next_button.isEnabled()  # nothing to send
 
 
-def test_an_import_stopped_midway_accounts_for_every_row(
-    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+def test_an_import_that_updates_customers_is_undone_by_importing_its_undo_file(
+    qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=2, latency_ms=30)
+    store = profile_store(customers=5)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    rows = store.db.connection().execute(
+        "SELECT email, first_name FROM users WHERE role = 'customer' ORDER BY id LIMIT 2"
+    )
+    before = {str(email): str(name) for email, name in rows}
+    path = tmp_path / "renamed.csv"
+    path.write_text(
+        "Email,First name\n" + "".join(f"{email},Renamed\n" for email in before),
+        encoding="utf-8",
+    )
+
+    dialog = window.transfers.open_import(path)
+    assert dialog is not None
+    dialog.next_button.click()
+    check(qtbot, dialog)
+    assert dialog.plan is not None
+    assert (dialog.plan.totals.updated, dialog.plan.totals.failed) == (2, 0)
+    run(qtbot, dialog)
+    assert dialog.run_result is not None
+    assert (dialog.run_result.totals.updated, dialog.run_result.totals.failed) == (2, 0)
+    assert store_first_names(store, before) == dict.fromkeys(before, "Renamed")
+    undo_file = dialog.run_result.undo_file
+    assert undo_file is not None
+    dialog.close()
+
+    undo = window.transfers.open_import(undo_file)
+    assert undo is not None
+    undo.next_button.click()
+    check(qtbot, undo)
+    assert undo.plan is not None
+    assert (undo.plan.totals.updated, undo.plan.totals.failed) == (2, 0)
+    run(qtbot, undo)
+    assert store_first_names(store, before) == before
+
+
+def store_first_names(store: DemoStore, emails: Iterable[str]) -> dict[str, str]:
+    """The first names the store's database holds for these emails."""
+    db = store.db.connection()
+    return {
+        email: str(
+            db.execute("SELECT first_name FROM users WHERE email = ?", (email,)).fetchone()[0]
+        )
+        for email in emails
+    }
+
+
+def test_an_import_stopped_midway_accounts_for_every_row(
+    qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
+) -> None:
+    store = profile_store(customers=2, latency_ms=30)
     window = url_window(store)
     start_and_wait(qtbot, window)
     path = samples.write_customer_rows(tmp_path, 400)
@@ -369,12 +427,12 @@ def test_an_import_cut_short_by_the_app_closing_is_reported_at_the_next_start(
 
 
 def test_the_dry_run_and_the_confirmation_say_how_many_emails_woocommerce_will_send(
-    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
     """Three rows to create: the check step says WooCommerce will send three "New account"
     e-mails and where to switch them off; Import asks first (Cancel sends nothing), and once
     accepted the store sends one e-mail per customer created."""
-    store = start_store(customers=10)
+    store = profile_store(customers=10)
     window = url_window(store)
     start_and_wait(qtbot, window)
     dialog = window.transfers.open_import(samples.write_excel_semicolon_cp1252(tmp_path))

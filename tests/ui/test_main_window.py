@@ -44,13 +44,18 @@ from app.ui.customer_dialog import NOTICE_OBJECT_NAME, CustomerDialog
 from app.ui.main_window import MainWindow
 from app.ui.session import open_session
 from app.ui.table_view import TableView
-from tests.conftest import StoreFactory
+from tests.conftest import GUI_PROFILES, StoreFactory, StoreProfile
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
-)
+pytestmark = [
+    pytest.mark.qt_log_ignore(
+        r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+    ),
+    # The tests that start a store of their own (profile_store) run on each client the window
+    # can be given; the embedded demo store's tests (--demo) do not depend on the profile.
+    pytest.mark.profiles(*GUI_PROFILES, reason="the window's clients: legacy and wc/v3"),
+]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 #: Generous upper bounds for waits: a slow machine must not fail a correct test.
@@ -373,9 +378,9 @@ def test_the_demo_store_opens_with_every_customer_and_its_status(
 
 
 def test_a_store_url_with_keys_in_the_environment_opens_online(
-    qtbot: QtBot, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = url_window(store)
     start_and_wait(qtbot, window)
     assert row_count(window) == 60
@@ -385,15 +390,15 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     assert not child(window, QLabel, "demoBadge").isVisible()
 
 
-def streaming_window(start_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
+def streaming_window(profile_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
     """A window whose first sync streams 600 customers in several steps (small, slow pages)."""
-    return store_window(start_store(customers=600, latency_ms=60), page_size=50, concurrency=2)
+    return store_window(profile_store(customers=600, latency_ms=60), page_size=50, concurrency=2)
 
 
 def test_rows_stream_in_page_by_page_and_the_selection_survives(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    window = streaming_window(start_store, store_window)
+    window = streaming_window(profile_store, store_window)
     service = window.session.service
     counts: list[int] = []
     finished: list[bool] = []
@@ -426,9 +431,9 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
 
 
 def test_rows_arriving_above_do_not_slide_the_customers_in_view(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    window = streaming_window(start_store, store_window)
+    window = streaming_window(profile_store, store_window)
     service = window.session.service
     in_view: list[int] = []
     tops: list[int | None] = []
@@ -538,9 +543,9 @@ def test_sorting_by_a_header_orders_the_rows_by_that_column(
 
 
 def test_the_role_filter_keeps_its_choice_across_a_sync(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     roles = window.role_filter
@@ -556,9 +561,9 @@ def test_the_role_filter_keeps_its_choice_across_a_sync(
 
 
 def test_a_sync_lists_the_roles_again_only_when_customers_changed(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     cache = window.session.cache
@@ -644,6 +649,65 @@ def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
     screenshot(window, "main_window_downloads_tab")
 
 
+def buyer_and_nobody(store: DemoStore) -> tuple[int, int, int]:
+    """(customer id, number of orders) of the store's biggest buyer, and a customer without
+    orders (read from the store's database, not through the app)."""
+    db = store.db.connection()
+    buyer = db.execute(
+        "SELECT customer_id, COUNT(*) FROM orders WHERE customer_id > 0"
+        " GROUP BY customer_id ORDER BY 2 DESC, 1 LIMIT 1"
+    ).fetchone()
+    nobody = db.execute(
+        "SELECT id FROM users WHERE role = 'customer'"
+        " AND id NOT IN (SELECT customer_id FROM orders) ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert buyer is not None
+    assert nobody is not None
+    return int(buyer[0]), int(buyer[1]), int(nobody[0])
+
+
+def test_the_panel_loads_orders_and_downloads_through_the_stores_api(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    """The detail panel's tabs on a store of each API (the demo store's test above pins the
+    panel itself): a buyer's orders, a customer without any, and a customer's downloads."""
+    store = profile_store(customers=40)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    buyer, order_count, nobody = buyer_and_nobody(store)
+    owner, download_count = downloader(store)
+
+    click_customer(qtbot, window, buyer)
+    orders_page = child(window, QStackedWidget, "ordersTab")
+    orders_table = child(window, QTableView, "ordersTable")
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as loaded:
+        click_tab(qtbot, window, "ordersTab")
+    assert loaded.args is not None
+    assert loaded.args[0] == buyer
+    assert orders_table.model().rowCount() == order_count
+    current = orders_page.currentWidget()
+    assert current is not None
+    assert current.isAncestorOf(orders_table)
+
+    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+        click_customer(qtbot, window, nobody)
+    empty = orders_page.currentWidget()
+    assert isinstance(empty, QLabel)
+    assert empty.text() == "No orders yet."
+
+    click_customer(qtbot, window, owner)
+    downloads_table = child(window, QTableView, "downloadsTable")
+    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as loaded:
+        click_tab(qtbot, window, "downloadsTab")
+    assert loaded.args is not None
+    assert loaded.args[0] == owner
+    assert downloads_table.model().rowCount() == download_count
+    model = downloads_table.model()
+    products = [model.index(row, DownloadColumn.PRODUCT).data() for row in range(download_count)]
+    assert all(products), products
+
+
 def test_downloads_opened_before_the_orders_still_name_their_products(
     qtbot: QtBot, demo_window: WindowFactory
 ) -> None:
@@ -669,9 +733,9 @@ def test_downloads_opened_before_the_orders_still_name_their_products(
 
 
 def test_a_new_customer_is_created_in_the_store_and_selected(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -703,10 +767,50 @@ def test_a_new_customer_is_created_in_the_store_and_selected(
     assert "Grace Hopper" in detail_texts(window)
 
 
-def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+def test_a_store_that_wants_a_password_gets_one_as_each_api_can_tell(
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    store_profile: StoreProfile,
+    store_window: WindowFactory,
 ) -> None:
-    store = start_store(customers=60)
+    """The legacy index says the store does not generate passwords: the dialog asks for one
+    before saving. wc/v3 does not say: the store's refusal lands on the password field. Either
+    way a generated password then creates the customer."""
+    store = profile_store(customers=5, generate_password=False)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    assert window.generate_password is not store_profile.legacy_customers
+
+    action(window, "actionNewCustomer").trigger()
+    dialog = the_dialog(window)
+    qtbot.keyClicks(dialog.email, "no.password@example.com")
+    message = child(dialog, QLabel, "password_error")
+    if store_profile.legacy_customers:
+        assert not dialog.save_button.isEnabled(), "the password is asked for first"
+    else:
+        with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert failed.args is not None
+        assert failed.args[1] == "save"
+        assert dialog.isVisible(), "the dialog stays open"
+        assert dialog.email.text() == "no.password@example.com", "the input is kept"
+        assert message.isVisible()
+        assert message.text()
+        assert store_customer_by_email(store, "no.password@example.com") is None
+    assert dialog.generate_button is not None
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    assert not message.isVisible()
+    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+    assert store_customer_by_email(store, "no.password@example.com") is not None
+
+
+def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -742,10 +846,15 @@ def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
     assert store_customer_by_email(store, "dupe.not.any.more@example.com") is not None
 
 
-def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+def test_editing_to_a_registered_email_is_reported_as_each_api_answers(
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    store_profile: StoreProfile,
+    store_window: WindowFactory,
 ) -> None:
-    store = start_store(customers=60)
+    """The legacy API answers 200 and silently keeps the old email: the window says so after
+    the save. wc/v3 refuses the update: the dialog stays open with the error by the field."""
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -759,16 +868,32 @@ def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
     assert dialog.email.text() == first.email
     dialog.email.clear()
     qtbot.keyClicks(dialog.email, other.email)
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert saved.args is not None
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
+    if store_profile.legacy_customers:
+        with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert saved.args is not None
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
 
-    notice = the_message_box(window, NOTICE_OBJECT_NAME)
-    assert f"The store kept the email {first.email}" in notice.text()
-    assert other.email in notice.text()
-    screenshot(notice, "main_window_edit_unapplied_notice")
-    notice.close()
+        notice = the_message_box(window, NOTICE_OBJECT_NAME)
+        assert f"The store kept the email {first.email}" in notice.text()
+        assert other.email in notice.text()
+        screenshot(notice, "main_window_edit_unapplied_notice")
+        notice.close()
+    else:
+        with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert failed.args is not None
+        assert failed.args[1] == "save"
+        assert dialog.isVisible(), "the dialog stays open"
+        assert not dialog.is_saving
+        assert dialog.email.text() == other.email, "the input is kept"
+        message = child(dialog, QLabel, "email_error")
+        assert message.isVisible()
+        assert "another customer uses it" in message.text()
+        assert not dialog.save_button.isEnabled(), "the same email would be refused again"
+        assert visible_children(window, QMessageBox, NOTICE_OBJECT_NAME) == []
+        screenshot(dialog, "main_window_edit_dialog_email_taken_modern")
+        dialog.close()
     # The store and the table still have the old email.
     in_store = store_customer(store, first.id)
     assert in_store is not None
@@ -779,9 +904,9 @@ def test_an_email_the_store_silently_keeps_is_reported_after_an_edit(
 
 
 def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -820,9 +945,9 @@ def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
 
 
 def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60, latency_ms=30)
+    store = profile_store(customers=60, latency_ms=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -870,9 +995,9 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
 
 
 def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=40)
+    store = profile_store(customers=40)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -917,9 +1042,9 @@ def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
 
 
 def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=60)
+    store = profile_store(customers=60)
     window = store_window(store)
     start_and_wait(qtbot, window)
     service = window.session.service
@@ -971,9 +1096,9 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
 
 
 def test_a_failed_sync_does_not_leave_its_progress_in_the_status_bar(
-    qtbot: QtBot, start_store: StoreFactory, store_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     store.faults.schedule(Fault.RESET, count=1000)
@@ -1018,9 +1143,9 @@ def test_closing_right_after_typing_a_search_cancels_it(
 
 
 def test_closing_during_a_full_sync_stops_the_worker_promptly(
-    qtbot: QtBot, start_store: StoreFactory, url_window: WindowFactory
+    qtbot: QtBot, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
-    store = start_store(customers=2000, latency_ms=100)
+    store = profile_store(customers=2000, latency_ms=100)
     window = url_window(store)
     service = window.session.service
     thread = worker_thread(window)
@@ -1109,14 +1234,14 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
     qtbot: QtBot,
     tmp_path: Path,
     windows: list[MainWindow],
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.paths import AppPaths
     from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
 
     monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
-    shop = start_store(customers=12)
+    shop = profile_store(customers=12)
     config = AppPaths.under(tmp_path / "data").config_dir
     ProfileStore(config / "stores.json").save(
         Profiles([StoreProfile("Shop", shop.base_url), StoreProfile("Gone", "https://gone.test")])
@@ -1171,13 +1296,13 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
 
 def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check(
     qtbot: QtBot,
-    start_store: StoreFactory,
+    profile_store: StoreFactory,
     store_window: WindowFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.api.walk import CustomerWalk
 
-    store = start_store(customers=30)
+    store = profile_store(customers=30)
     window = store_window(store)
     start_and_wait(qtbot, window)
     assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
