@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ import requests
 from app.api.client import CustomerQuery, WooClient
 from app.api.connection import StoreConnection
 from app.api.rest_client import RestClient
-from app.api.rest_transport import REST_API
+from app.api.rest_transport import REST_API, REST_INDEX
 from app.api.transport import Transport
 from app.cache.repository import CustomerCache
 from app.cache.sync import SyncEngine, SyncMode, SyncReport
@@ -87,14 +87,17 @@ class Measured:
         return f"{self.seconds:.2f} s, {self.requests:,} requests, {self.bytes / 1_000_000:.2f} MB"
 
 
-def _measure(transport: CountingTransport, action: Callable[[], SyncReport]) -> Measured:
-    transport.reset()
+def _measure(transports: Sequence[CountingTransport], action: Callable[[], SyncReport]) -> Measured:
+    """Time ``action`` and count what every one of the client's transports sent."""
+    for transport in transports:
+        transport.reset()
     started = time.perf_counter()
     report = action()
     seconds = time.perf_counter() - started
     if not report.complete:
         raise RuntimeError(f"the sync did not prove the cache complete: {report}")
-    return Measured(seconds, transport.requests, transport.bytes, report)
+    requests_sent = sum(t.requests for t in transports)
+    return Measured(seconds, requests_sent, sum(t.bytes for t in transports), report)
 
 
 def _change_an_order(db: Path) -> int:
@@ -116,7 +119,11 @@ def _change_an_order(db: Path) -> int:
 
 
 def _syncs(
-    name: str, client: WooClient, transport: CountingTransport, folder: Path, db: Path
+    name: str,
+    client: WooClient,
+    transport: Sequence[CountingTransport],
+    folder: Path,
+    db: Path,
 ) -> dict[str, Measured]:
     cache = CustomerCache.open(folder, client.connection.url)
     try:
@@ -147,13 +154,21 @@ def _size_rows(size: int, workdir: Path) -> list[Row]:
         connection = s.connection()
         legacy_transport = CountingTransport(connection)
         modern_transport = CountingTransport(connection, flavor=REST_API)
+        # The order figures come from wc/v1 (or wc/v2, Analytics) through the index transport.
+        figures_transport = CountingTransport(connection, flavor=REST_INDEX)
         legacy = WooClient(connection, legacy_transport)
-        modern = RestClient(connection, modern_transport)
+        modern = RestClient(connection, modern_transport, index_transport=figures_transport)
         try:
             total = legacy.count_customers(CustomerQuery(role="all"))
             figures = {
-                "legacy": _syncs("Legacy", legacy, legacy_transport, workdir / f"l{size}", db),
-                "wc/v3": _syncs("Modern", modern, modern_transport, workdir / f"m{size}", db),
+                "legacy": _syncs("Legacy", legacy, [legacy_transport], workdir / f"l{size}", db),
+                "wc/v3": _syncs(
+                    "Modern",
+                    modern,
+                    [modern_transport, figures_transport],
+                    workdir / f"m{size}",
+                    db,
+                ),
             }
         finally:
             legacy.close()
@@ -177,7 +192,8 @@ def _size_rows(size: int, workdir: Path) -> list[Row]:
             fetched = measured.report.fetched
             rows.append(
                 Row(
-                    f"sync {api} at {total:,}: {words} ({fetched:,} customers fetched)",
+                    f"sync {api} at {total:,}: {words}"
+                    f" ({fetched:,} customer{'' if fetched == 1 else 's'} fetched)",
                     measured.text(),
                     "reported",
                     f"{new.seconds / old.seconds:.2f}x the legacy time" if api == "wc/v3" else "",
