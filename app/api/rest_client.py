@@ -79,6 +79,7 @@ from app.errors import (
     ConfigurationError,
     NetworkError,
     NotFoundError,
+    PermissionDeniedError,
     ProtocolError,
     UnclearWriteError,
     ValidationError,
@@ -316,11 +317,12 @@ class RestClient(WooClient):
         for source in self.figure_sources(cancel):
             try:
                 figures = self._ask_source(source, ids, cancel)
-            except (ProtocolError, NotFoundError, AuthError) as error:
-                gone = isinstance(error, NotFoundError | AuthError) or error.code == "rest_no_route"
-                if not gone:
+            except (ProtocolError, NotFoundError, PermissionDeniedError) as error:
+                # Gone: no such route, or a key whose user may not use it (403, e.g. reports).
+                # A 401 is the key's or the clock's trouble, not the source's: it is raised.
+                gone = isinstance(error, NotFoundError | PermissionDeniedError)
+                if not gone and error.code != "rest_no_route":
                     raise
-                # PermissionDeniedError: e.g. a key whose user may not view reports.
                 log.info("order figures: %s unavailable (%s)", source, error.log_text())
                 self._drop_source(source)
                 continue
@@ -368,6 +370,18 @@ class RestClient(WooClient):
 
     def _complete(self, customer: Customer, cancel: CancelToken | None) -> Customer:
         return self.complete_customers([customer], cancel)[0]
+
+    def _complete_saved(self, customers: list[Customer]) -> list[Customer]:
+        """Customers the store has just saved, with their figures if the figures can be had.
+
+        Best effort: the write is done, so neither a cancel nor a failing figures source may
+        turn it into a failure; the figures then stay unknown until the next read or sync.
+        """
+        try:
+            return self.complete_customers(customers)
+        except AppError as error:
+            log.warning("order figures of saved customers unavailable: %s", error.log_text())
+            return customers
 
     # -- reading customers ----------------------------------------------------------------------
 
@@ -556,7 +570,7 @@ class RestClient(WooClient):
                 if attempt == attempts - 1:
                     raise
                 continue
-            customer = self._complete(_parse(customer_from_rest, answer.body), cancel)
+            customer = self._complete_saved([_parse(customer_from_rest, answer.body)])[0]
             return SaveResult(customer, tuple(unapplied_changes(payload, customer)))
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -576,7 +590,7 @@ class RestClient(WooClient):
         route = f"/customers/{_integer_id(customer_id)}"
         body = rest_payload(changes, creating=False)
         answer = self.transport.request("PUT", route, json_body=body, cancel=cancel)
-        customer = self._complete(_parse(customer_from_rest, answer.body), cancel)
+        customer = self._complete_saved([_parse(customer_from_rest, answer.body)])[0]
         return SaveResult(customer, tuple(unapplied_changes(changes, customer)))
 
     def delete_customer(self, customer_id: int, cancel: CancelToken | None = None) -> None:
@@ -641,14 +655,12 @@ class RestClient(WooClient):
                 for (index, item), element in zip(group, elements, strict=True):
                     results[index] = _bulk_outcome(index, item, element)
             break
-        return self._completed_outcomes([results[index] for index, _ in indexed], cancel)
+        return self._completed_outcomes([results[index] for index, _ in indexed])
 
-    def _completed_outcomes(
-        self, outcomes: list[BulkOutcome], cancel: CancelToken | None
-    ) -> list[BulkOutcome]:
+    def _completed_outcomes(self, outcomes: list[BulkOutcome]) -> list[BulkOutcome]:
         """Batch results whose customers carry their figures (one request for the chunk)."""
         saved = [outcome.customer for outcome in outcomes if outcome.customer is not None]
-        completed = {c.id: c for c in self.complete_customers(saved, cancel)}
+        completed = {c.id: c for c in self._complete_saved(saved)}
         return [
             outcome
             if outcome.customer is None
@@ -757,8 +769,10 @@ class RestClient(WooClient):
             total = answer.header_int(TOTAL_HEADER)
             returned = {c.id for c in got}
             pending = [i for i in pending if i not in returned]
-            if total is None or total <= len(got):
-                return customers, set(pending)  # the store counts no more: the rest are gone
+            if (total is not None and total <= len(got)) or (total is None and not got):
+                # The store counts no more, or sends none of them: the rest are gone. Without
+                # a count, a short answer with rows may be a host's cap: the rest are asked again.
+                return customers, set(pending)
             if not got:
                 raise ProtocolError(
                     f"The store counts {total} of the customers asked for but sends none.",

@@ -28,6 +28,7 @@ from app.errors import (
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
+    ServerError,
     UnclearWriteError,
     ValidationError,
 )
@@ -911,3 +912,61 @@ def test_without_a_source_or_the_right_to_read_it_figures_stay_unknown(
     no_source.session.route = bare
     assert make_client(no_source).get_customer(2).figures is Figures.UNKNOWN
     assert [s.path for s in no_source.session.sent] == [f"{ROOT}/customers/2", "/wp-json/"]
+
+
+def test_a_saved_customer_stays_saved_when_its_figures_cannot_be_read(
+    store: RecordedStore,
+) -> None:
+    """The write is done: a failing figures source leaves the figures unknown, no more."""
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/wc/v1/customers":
+            return error(500, "internal_server_error", "There has been a critical error.")
+        return store.route(sent)
+
+    store.session.route = route
+    client = make_client(store, max_retries=0)
+    created = client.create_customer(CustomerDraft(email="kept@example.com").to_create_payload())
+    assert created.customer.email == "kept@example.com"
+    assert created.customer.figures is Figures.UNKNOWN
+    updated = client.update_customer(created.customer.id, {"first_name": "Kept"})
+    assert updated.customer.first_name == "Kept"
+    outcomes = client.bulk_save([{"email": "also@example.com"}])
+    assert [o.ok for o in outcomes] == [True]
+    with pytest.raises(ServerError):  # a read, though, does not pass off unknown figures
+        client.get_customer(created.customer.id)
+
+
+def test_a_401_from_a_figures_source_is_not_taken_for_its_absence(store: RecordedStore) -> None:
+    """Only a missing route or a 403 drops a source; a 401 fails the read like any other."""
+    refused = iter([True])
+
+    def route(sent: Sent) -> Reply:
+        if sent.path == "/wp-json/wc/v1/customers" and next(refused, False):
+            return error(401, "woocommerce_rest_authentication_error", "Invalid timestamp.")
+        return store.route(sent)
+
+    store.session.route = route
+    client = make_client(store, max_retries=0)
+    with pytest.raises(AuthError):
+        client.get_customer(2)
+    assert client.get_customer(2).figures is Figures.EXACT
+    assert client.figure_sources()[0] is FigureSource.V1
+
+
+def test_customers_by_id_without_a_count_ask_again_for_what_a_short_answer_left(
+    store: RecordedStore,
+) -> None:
+    """A host that caps per_page and strips X-WP-Total: the rest are asked, not taken as gone."""
+
+    def route(sent: Sent) -> Reply:
+        if sent.path.endswith("/wc/v3/customers") and sent.param("include"):
+            ids = [int(i) for i in (sent.param("include") or "").split(",")]
+            rows = [store.customers[i] for i in ids if i in store.customers][:2]
+            return Reply(200, rows)  # no X-WP-Total
+        return store.route(sent)
+
+    store.session.route = route
+    found = make_client(store).customers_by_ids([2, 3, 4, 5, 99])
+    assert [c.id for c in found.customers] == [2, 3, 4, 5]
+    assert found.missing == frozenset({99})
