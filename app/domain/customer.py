@@ -191,7 +191,8 @@ class Customer:
 
         Scripts get what the store's documentation describes, and an object printed with
         ``--json`` can be edited and sent back as an update. Unknown stats (``stats_known``
-        False) are written as null, so they read back as unknown.
+        False) are written as null, so they read back as unknown; figures that are not exact
+        say so in a ``figures`` key (``approximate`` or ``unknown``).
         """
         return {
             "id": self.id,
@@ -206,6 +207,8 @@ class Customer:
             "last_order_date": api_datetime(self.last_order_date),
             "orders_count": self.orders_count if self.stats_known else None,
             "total_spent": money_text(self.total_spent) if self.stats_known else None,
+            # Only where they are not the store's own: Analytics' approximation, or unknown.
+            **({} if self.figures is Figures.EXACT else {"figures": str(self.figures)}),
             "avatar_url": self.avatar_url,
             "billing_address": self.billing.to_api(),
             "shipping_address": self.shipping.to_api(),

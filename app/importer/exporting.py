@@ -31,8 +31,16 @@ from app.importer.reading import DELIMITERS, StrPath
 EXPORT_FIELDS: tuple[str, ...] = tuple(name for name in CUSTOMER_FIELDS if name != "password")
 #: The column holding the customer's id; an import matches rows to customers by it.
 ID_COLUMN = "ID"
-#: Facts an export shows that an import cannot change (the store keeps them itself).
-READ_ONLY_COLUMNS: tuple[str, ...] = ("Orders", "Total spent", "Last order", "Registered")
+#: Facts an export shows that an import cannot change (the store keeps them itself). "Order
+#: figures" says how far Orders, Total spent and Last order can be trusted: ``exact``,
+#: ``approximate`` (WooCommerce Analytics, which counts unpaid orders) or ``unknown`` (empty).
+READ_ONLY_COLUMNS: tuple[str, ...] = (
+    "Orders",
+    "Total spent",
+    "Last order",
+    "Registered",
+    "Order figures",
+)
 #: The export's header. Field columns carry exactly the field's label, so importing the file
 #: maps each back to its field.
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -64,6 +72,7 @@ def customer_cells(customer: Customer) -> tuple[str, ...]:
         money_text(customer.total_spent) if customer.stats_known else "",
         _iso_date(customer.last_order_date),
         _iso_date(customer.created_at),
+        str(customer.figures),
     )
 
 

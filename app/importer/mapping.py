@@ -171,7 +171,7 @@ _KNOWN_IGNORED: Mapping[str, str] = {
         (
             *("orders", "total spent", "last order", "registered", "total orders"),
             *("orders count", "last order id", "last order date", "created at", "last update"),
-            *("user registered", "date registered", "avatar url"),
+            *("user registered", "date registered", "avatar url", "order figures"),
         ),
         _READ_ONLY,
     ),

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.cache.repository import CustomerCache, CustomerFilter
-from app.domain.customer import Customer
+from app.domain.customer import Customer, Figures
 from app.domain.validation import CUSTOMER_FIELDS, FIELD_LABELS
 from app.errors import CancelledError, FileError
 from app.importer.cells import FORMULA_STARTS, neutralize_formula, restore_formula
@@ -88,9 +88,10 @@ def test_the_columns_are_the_id_every_field_label_but_the_password_and_the_facts
         "Total spent",
         "Last order",
         "Registered",
+        "Order figures",
     ) == EXPORT_COLUMNS
     assert EXPORT_COLUMNS[1:5] == ("Email", "First name", "Last name", "Username")
-    assert EXPORT_COLUMNS[-5] == "Shipping country"
+    assert EXPORT_COLUMNS[-6] == "Shipping country"
     assert "Password" not in EXPORT_COLUMNS
     assert len(set(EXPORT_COLUMNS)) == len(EXPORT_COLUMNS)
 
@@ -106,6 +107,19 @@ def test_a_customer_row_holds_its_fields_money_and_iso_dates() -> None:
     assert cells["Shipping company"] == ""
     assert (cells["Orders"], cells["Total spent"]) == ("3", "1234.50")
     assert (cells["Last order"], cells["Registered"]) == ("2024-02-29", "2023-05-04")
+    assert cells["Order figures"] == "exact"
+
+
+def test_figures_that_are_not_the_stores_own_say_so() -> None:
+    """Analytics' approximation and unknown figures are told apart from the store's own."""
+    approximate = make_customer(2).with_changes(figures=Figures.APPROXIMATE)
+    cells = dict(zip(EXPORT_COLUMNS, customer_cells(approximate), strict=True))
+    assert (cells["Orders"], cells["Order figures"]) == ("3", "approximate")
+    unknown = make_customer(3).with_changes(figures=Figures.UNKNOWN)
+    cells = dict(zip(EXPORT_COLUMNS, customer_cells(unknown), strict=True))
+    assert (cells["Orders"], cells["Total spent"], cells["Order figures"]) == ("", "", "unknown")
+    assert approximate.to_api()["figures"] == "approximate"
+    assert "figures" not in make_customer(4).to_api()
 
 
 def test_missing_dates_are_empty_cells() -> None:

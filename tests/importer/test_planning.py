@@ -459,6 +459,7 @@ EXPORT_HEADER = [
     "Total spent",
     "Last order",
     "Registered",
+    "Order figures",
 ]
 
 FULL = Customer(
