@@ -28,6 +28,7 @@ refusal comes before the store does anything, so a write is not repeated twice).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -252,17 +253,20 @@ class _SavedDetectionClient:
         self._remember = remember
         self._tell = tell
         self._client: WooClient | None = None
+        # The worker's threads share this client: one detects, the others use its answer.
+        self._lock = threading.RLock()
 
     def resolved(self) -> WooClient:
         """The client: forced, from the saved detection, or detected now (and saved)."""
-        if self._client is None:
-            if self._choice is not ApiChoice.AUTO:
-                self._client = open_client(self.connection, self._choice)
-            elif self._saved is not None:
-                self._client = client_for(self.connection, self._saved.apis)
-            else:
-                self._client = self._detect()
-        return self._client
+        with self._lock:
+            if self._client is None:
+                if self._choice is not ApiChoice.AUTO:
+                    self._client = open_client(self.connection, self._choice)
+                elif self._saved is not None:
+                    self._client = client_for(self.connection, self._saved.apis)
+                else:
+                    self._client = self._detect()
+            return self._client
 
     def _detect(self) -> WooClient:
         try:
@@ -275,25 +279,31 @@ class _SavedDetectionClient:
             self._remember(self._saved)
         return client_for(self.connection, apis)
 
-    def _detect_again(self, error: AppError) -> bool:
-        """After ``error`` said the API is gone: detect, and whether the client changed."""
-        if self._choice is not ApiChoice.AUTO or self._client is None:
-            return False
-        before = describe_client(self._client)
-        log.info("the API in use seems gone (%s): detecting again", error.log_text())
-        old = self._client
-        self._client = self._detect()
-        after = describe_client(self._client)
+    def _detect_again(self, error: AppError, used: WooClient) -> bool:
+        """After ``error`` from ``used`` said its API is gone: whether another client serves.
+
+        Detects once however many threads meet the refusal: a thread whose client was
+        already replaced retries on the replacement.
+        """
+        with self._lock:
+            if self._choice is not ApiChoice.AUTO or self._client is None:
+                return False
+            if self._client is not used:
+                return True  # another thread detected meanwhile
+            before = describe_client(used)
+            log.info("the API in use seems gone (%s): detecting again", error.log_text())
+            self._client = self._detect()
+            used.close()
+            after = describe_client(self._client)
         if after == before:
-            old.close()
             return False
-        old.close()
         if self._tell is not None:
             self._tell(f"The store no longer offers the {before}; the app now uses the {after}.")
         return True
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self.resolved(), name)
+        used = self.resolved()
+        value = getattr(used, name)
         if not callable(value):
             return value
 
@@ -301,7 +311,7 @@ class _SavedDetectionClient:
             try:
                 return value(*args, **kwargs)
             except AppError as error:
-                if not api_gone(error) or not self._detect_again(error):
+                if not api_gone(error) or not self._detect_again(error, used):
                     raise
             return getattr(self.resolved(), name)(*args, **kwargs)
 

@@ -52,7 +52,7 @@ from app.api.parallel import parallel_keyed
 from app.api.rest_errors import rest_error_from_body
 from app.api.rest_transport import REST_API, REST_INDEX, TOTAL_HEADER, TOTAL_PAGES_HEADER
 from app.api.transport import ApiResponse, CancelToken, Transport
-from app.api.walk import CustomerWalk, ListStyle, WalkPlan, WalkProof
+from app.api.walk import CustomerWalk, ListStyle, WalkPlan
 from app.domain.customer import Customer, Figures, unapplied_changes
 from app.domain.email import is_email
 from app.domain.figures import (
@@ -692,26 +692,6 @@ class RestClient(WooClient):
             extra={"_fields": "id,date_modified_gmt"},
         )
 
-    def customer_stamps(
-        self,
-        query: CustomerQuery | None = None,
-        *,
-        plan: WalkPlan | None = None,
-        cancel: CancelToken | None = None,
-    ) -> StampScan:
-        """Every matching customer's ``date_modified_gmt``, and the walk's proof."""
-        walk = self.walk_customer_stamps(query, plan=plan, cancel=cancel)
-        stamps: dict[int, int | None] = {}
-        attempt = 0
-        for window in walk:
-            if window.attempt != attempt:
-                attempt = window.attempt
-                if window.start == 0:
-                    stamps.clear()  # a new walk from the start: the last one proved nothing
-            stamps.update((row.id, row.modified) for row in window.items)
-        assert walk.proof is not None
-        return StampScan(stamps, walk.proof)
-
     def customers_by_ids(
         self, ids: Iterable[int], cancel: CancelToken | None = None
     ) -> CustomersById:
@@ -1003,14 +983,6 @@ class CustomerStamp:
 
     id: int
     modified: int | None
-
-
-@dataclass(frozen=True)
-class StampScan:
-    """Every customer a stamp scan saw (id -> Unix seconds or None) and the walk's proof."""
-
-    stamps: Mapping[int, int | None]
-    proof: WalkProof
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from app.api.choice import (
-    ApiChoice,
     SavedDetection,
     effective_choice,
     open_store_client,
@@ -231,9 +230,7 @@ def _connect(
             console.err.write(f"warning: {warning}\n")
         saved = profiles.load()
         existing = saved.find(url)
-        api = ApiChoice(options.api) if options.api else None
-        if api is None:
-            api = existing.api if existing is not None else ApiChoice.AUTO
+        api = effective_choice(options.api, existing.api if existing is not None else None)
         # Connecting tests the store: its APIs are detected afresh and the answer saved.
         detections: list[SavedDetection] = []
         client = open_store_client(connection, api, remember=detections.append)

@@ -6,6 +6,7 @@ A store offers the legacy API, the modern one, both, or neither (the demo store'
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from app.api.choice import (
     NO_API_MESSAGE,
     ApiChoice,
     LegacyWithModernOrders,
+    SavedDetection,
     StoreApis,
     describe_client,
     detect_apis,
@@ -143,5 +145,35 @@ def test_a_client_detecting_on_first_use_asks_nothing_until_used(
         assert client.connection.url == store.base_url  # no request yet
         assert describe_client(client) == "REST API (/wp-json/wc/v3)"
         assert client.count_customers() == 4
+    finally:
+        client.close()
+
+
+def test_threads_that_meet_the_gone_api_together_detect_once(start_store: StoreFactory) -> None:
+    """The worker's threads share the client: one detects again, the others use its answer."""
+    store = start_store(customers=7, api="modern")
+    told: list[str] = []
+    remembered: list[SavedDetection] = []
+    saved = SavedDetection(StoreApis(legacy=True, modern=False), "2024-01-01T00:00:00")
+    client = open_store_client(
+        connection_to(store), saved=saved, remember=remembered.append, tell=told.append
+    )
+    counts: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def count() -> None:
+        barrier.wait()
+        counts.append(client.count_customers())
+
+    threads = [threading.Thread(target=count) for _ in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert counts == [7, 7, 7, 7]
+        assert len(told) == 1
+        assert len(remembered) == 1
+        assert describe_client(client) == "REST API (/wp-json/wc/v3)"
     finally:
         client.close()
