@@ -397,6 +397,11 @@ class CustomerCache:
         """
         return dict(self._conn.execute("SELECT id, last_update FROM customers"))
 
+    def ids_with_unknown_figures(self) -> set[int]:
+        """Customers whose order figures no source gave (a failed or missing figures source)."""
+        query = "SELECT id FROM customers WHERE figures = ?"
+        return {row[0] for row in self._conn.execute(query, (str(Figures.UNKNOWN),))}
+
     def ids_confirmed_since(self, moment: int) -> list[int]:
         """Customers the store has confirmed at or after ``moment``, by id."""
         return [

@@ -498,9 +498,10 @@ class SyncEngine:
         and compared with the cache; meanwhile the orders changed since the orders watermark
         name the customers whose order figures moved. Fetched by id, in chunks of 100: new
         customers, those whose stamp differs from the cached one, those whose orders changed,
-        and every customer whose stamp is null (nothing tells whether they changed, so their
+        every customer whose stamp is null (nothing tells whether they changed, so their
         content is compared; the store only sends null for users no profile update stamped,
-        which are few). Removed: what a proven scan did not see (an unproven one removes
+        which are few), and those whose order figures are unknown while the store offers a
+        source for them. Removed: what a proven scan did not see (an unproven one removes
         nothing), and what the store said it no longer has when asked by id.
         """
         began = time.perf_counter()
@@ -543,6 +544,10 @@ class SyncEngine:
             # A customer the proven scan did not see is gone; an unproven scan vouches for
             # nobody, so then they are asked for too (and reported missing if gone).
             wanted |= {i for i in changes.customer_ids if i in stamps or not proof.complete}
+        if client.figure_sources(cancel):
+            # Figures a source could not give last time (it failed, or the cache predates
+            # them) are asked for again; a store without any source leaves them unknown.
+            wanted |= self.cache.ids_with_unknown_figures() & set(stamps)
         fetched, missing = self._fetch_by_ids(client, sorted(wanted), report, cancel)
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
         removed = self._settle(set(stamps), proof)

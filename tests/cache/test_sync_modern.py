@@ -29,6 +29,7 @@ from app.api.transport import ApiResponse, Transport
 from app.cache.repository import CustomerCache
 from app.cache.sync import FULL_SYNC_MAX_AGE, SyncEngine, SyncMode, SyncReport
 from app.demo_store import DemoStore
+from app.domain.customer import Figures
 from tests.conftest import StoreFactory
 
 EVERYONE = CustomerQuery(role="all")
@@ -477,3 +478,26 @@ def test_a_full_sync_names_every_order_of_the_newest_second_beyond_a_page(
     report = rig.engine.sync(SyncMode.QUICK)
     assert rig.transport.fetched_by_id() == set()
     assert report.fetched == 0
+
+
+def test_figures_no_source_gave_are_asked_for_again_by_a_quick_sync(
+    make_rig: Callable[..., Rig],
+) -> None:
+    """A figures source that failed once (or a cache from before figures) is not final."""
+    rig = synced(make_rig(customers=120))
+    ids = sorted(rig.census() - {1})[3:6]
+    for customer_id in ids:
+        cached = rig.cache.customer(customer_id)
+        assert cached is not None
+        assert cached.figures is Figures.EXACT
+        rig.cache.upsert_customers([cached.with_changes(figures=Figures.UNKNOWN)], int(time.time()))
+    report = rig.engine.sync(SyncMode.QUICK)
+    assert rig.transport.fetched_by_id() == set(ids)
+    assert report.mode is SyncMode.QUICK
+    for customer_id in ids:
+        again = rig.cache.customer(customer_id)
+        assert again is not None
+        assert again.figures is Figures.EXACT
+    rig.transport.sent.clear()
+    rig.engine.sync(SyncMode.QUICK)
+    assert rig.transport.fetched_by_id() == set()
