@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from app.domain.customer import Customer, Figures
 from app.domain.order import Order
-from app.domain.parsing import parse_datetime, parse_decimal, parse_id, parse_int
+from app.domain.parsing import is_amount, parse_datetime, parse_decimal, parse_id, parse_int
 
 #: Put before an approximate figure wherever one is shown (table, detail panel, CLI).
 APPROXIMATE_MARK = "≈"
@@ -90,6 +90,22 @@ def figures_from_v1(data: object) -> tuple[int, OrderFigures] | None:
     return customer_id, OrderFigures(figures.orders_count, figures.total_spent, *last_order)
 
 
+def _amount(value: object) -> Decimal | None:
+    """A money figure (``"49.99"``, or Analytics' JSON number), None when it is no amount.
+
+    ``parse_decimal`` reads junk as 0 so that a customer still shows; a figure read as 0 would
+    be shown as fact, so here junk and null leave the figures unknown instead.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    text = str(value).strip() if isinstance(value, int | float | str) else ""
+    if not is_amount(text):
+        return None
+    return parse_decimal(text)
+
+
 def figures_from_v2(data: object) -> tuple[int, OrderFigures] | None:
     """A ``wc/v2`` customer (or its trim) as ``(id, figures)`` without a last order.
 
@@ -99,10 +115,10 @@ def figures_from_v2(data: object) -> tuple[int, OrderFigures] | None:
     if found is None:
         return None
     item, customer_id = found
-    count = _count(item.get("orders_count"))
-    if count is None or "total_spent" not in item:
+    count, total = _count(item.get("orders_count")), _amount(item.get("total_spent"))
+    if count is None or total is None:
         return None
-    return customer_id, OrderFigures(count, parse_decimal(item["total_spent"]))
+    return customer_id, OrderFigures(count, total)
 
 
 def figures_from_analytics(
@@ -121,10 +137,9 @@ def figures_from_analytics(
     count = _count(data.get("orders_count"))
     if user_id is None or user_id <= 0 or count is None:
         return None
-    spend = data.get("total_spend")
-    if isinstance(spend, float) and not math.isfinite(spend):
-        spend = None
-    total = parse_decimal(str(spend) if isinstance(spend, int | float) else spend)
+    total = _amount(data.get("total_spend"))
+    if total is None:
+        return None
     total = total.quantize(_CENT)
     last_date = None
     local = parse_datetime(data.get("date_last_order"))  # read as if UTC

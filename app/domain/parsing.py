@@ -69,6 +69,11 @@ def format_datetime(dt: datetime) -> str:
     )
 
 
+def is_amount(text: str) -> bool:
+    """Whether ``text`` is a plain decimal amount as stores write them (``"12.50"``, ``"-3"``)."""
+    return _DECIMAL.fullmatch(text) is not None
+
+
 def parse_decimal(value: object) -> Decimal:
     """Read a money amount (``"12.50"``, ``"-3"``, ``12``, ``12.5``) exactly as a Decimal.
 

@@ -86,10 +86,18 @@ def test_items_without_usable_figures_are_skipped() -> None:
         {"id": 2, "orders_count": -1, "total_spent": "1.00"},
         {"id": 2, "orders_count": True, "total_spent": "1.00"},
         {"id": 2, "orders_count": 1},
+        # A total that is no amount is not a zero to show as fact.
+        {"id": 2, "orders_count": 1, "total_spent": None},
+        {"id": 2, "orders_count": 1, "total_spent": ""},
+        {"id": 2, "orders_count": 1, "total_spent": "1,234.50"},
+        {"id": 2, "orders_count": 1, "total_spent": False},
     )
     for item in items:
         assert figures_from_v1(item) is None
         assert figures_from_v2(item) is None
+    for spend in (None, "n/a", float("nan"), float("inf"), True):
+        row = {"id": 1, "user_id": 2, "orders_count": 1, "total_spend": spend}
+        assert figures_from_analytics(row) is None
 
 
 def test_an_analytics_row_is_keyed_by_user_id_not_its_lookup_id() -> None:
