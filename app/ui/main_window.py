@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -1043,6 +1044,17 @@ class MainWindow(QMainWindow):
             CustomerColumn.LAST_ORDER: 90,
             CustomerColumn.REGISTERED: 90,
         }
+        # Figures and dates fit whole, "≈" of Analytics' approximate figures included.
+        metrics = self.table.fontMetrics()
+        margin = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        samples = {
+            CustomerColumn.ORDERS: "≈ 8,888",
+            CustomerColumn.TOTAL_SPENT: "≈ 88,888.88",
+            CustomerColumn.LAST_ORDER: "≈ 8888-88-88",
+            CustomerColumn.REGISTERED: "8888-88-88",
+        }
+        for column, sample in samples.items():
+            widths[column] = max(widths[column], metrics.horizontalAdvance(sample) + margin)
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
         # A first start shows what fits beside the detail panel; the header's menu shows more.

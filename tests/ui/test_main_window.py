@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QThread, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -343,6 +343,29 @@ def store_window(qtbot: QtBot, tmp_path: Path, windows: list[MainWindow]) -> Win
 
 
 # -- browse --------------------------------------------------------------------------------------
+
+
+def test_figure_and_date_columns_fit_their_values_marked_approximate(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    """Analytics' figures carry "≈": a first start's columns fit them whole, in any font."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    usual = app.font()
+    large = QFont(usual)
+    large.setPointSizeF(usual.pointSizeF() * 1.6)  # a desktop with large text
+    app.setFont(large)
+    try:
+        window = demo_window()
+    finally:
+        app.setFont(usual)
+    metrics = QFontMetrics(large)
+    for column, widest in (
+        (CustomerColumn.ORDERS, "≈ 8,888"),
+        (CustomerColumn.TOTAL_SPENT, "≈ 88,888.88"),
+        (CustomerColumn.LAST_ORDER, "≈ 2026-08-25"),
+    ):
+        assert window.table.columnWidth(column) > metrics.horizontalAdvance(widest)
 
 
 def test_the_demo_store_opens_with_every_customer_and_its_status(
