@@ -61,7 +61,8 @@ class StoreInfo:
     wc_version: str
     api_version: str
     ssl_enabled: bool
-    #: WooCommerce's "generate password" option; None where the API does not say (wc/v3).
+    #: WooCommerce's "generate password" option; None where the store does not say (a wc/v3
+    #: store whose settings the key may not read).
     generate_password: bool | None
     currency: str
     timezone: str

@@ -16,8 +16,10 @@ them from the first source the store offers (section 19.3), one request per 100 
 last order), else ``wc/v2`` (exact, no last order), else WooCommerce Analytics' customers report
 (approximate: it counts unpaid orders and can lag, section 14.3), else none (``Figures.UNKNOWN``,
 shown as a dash). The sources are read once from the ``/wp-json/`` namespaces, and a source that
-answers ``rest_no_route`` or refuses the key is dropped for the next. The store information
-cannot say whether the store generates passwords (``generate_password`` None).
+answers ``rest_no_route`` or refuses the key is dropped for the next. Whether the store
+generates passwords for new customers comes from the settings API
+(``settings/account/woocommerce_registration_generate_password``, ``"yes"``/``"no"``), None where
+that setting cannot be read (e.g. a key whose user lacks ``manage_woocommerce``).
 
 For incremental syncs (section 14.2), which wc/v3 offers no modified-since filter for: a stamp
 scan (:meth:`RestClient.walk_customer_stamps`, the census walk trimmed to
@@ -89,6 +91,8 @@ log = logging.getLogger("app.api")
 
 _T = TypeVar("_T")
 
+#: The settings route of WooCommerce's "Send password setup link" option (generate password).
+_GENERATION_SETTING = "/settings/account/woocommerce_registration_generate_password"
 #: Legacy ``filter[orderby]`` values and their wc/v3 ``orderby`` (section 4.1).
 _ORDERBY = {"id": "id", "registered": "registered_date", "display_name": "name", "name": "name"}
 #: Legacy ``filter[...]`` entries wc/v3 has no parameter for (section 19.1).
@@ -202,7 +206,8 @@ class RestClient(WooClient):
 
         The WooCommerce version and the shop currency come from ``system_status`` (section
         13.3) when the key's user may read it, else they stay empty. HTTPS is the home address'
-        scheme. Whether the store generates passwords is not said by any REST route: None.
+        scheme. Whether the store generates passwords comes from its settings
+        (:meth:`_generates_passwords`), None when they cannot be read.
 
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
@@ -224,6 +229,7 @@ class RestClient(WooClient):
         self.index_transport.request("GET", "/wc/v3", namespace, cancel=cancel, sign=False)
         home = str(index.get("home") or index.get("url") or "")
         version, currency = self._status(cancel)
+        generate_password = self._generates_passwords(cancel)
         return StoreInfo(
             name=str(index.get("name", "")),
             description=str(index.get("description", "")),
@@ -231,7 +237,7 @@ class RestClient(WooClient):
             wc_version=version,
             api_version="wc/v3",
             ssl_enabled=home.lower().startswith("https://"),
-            generate_password=None,
+            generate_password=generate_password,
             currency=currency,
             timezone=str(index.get("timezone_string", "")),
         )
@@ -250,6 +256,27 @@ class RestClient(WooClient):
             value = part.get(key) if isinstance(part, Mapping) else None
             found.append(value if isinstance(value, str) else "")
         return found[0], found[1]
+
+    def _generates_passwords(self, cancel: CancelToken | None) -> bool | None:
+        """WooCommerce's ``woocommerce_registration_generate_password`` setting.
+
+        ``GET settings/account/<id>`` needs ``manage_woocommerce`` (401/403 otherwise) and
+        answers ``value`` ``"yes"`` or ``"no"`` (facts: :mod:`app.demo_store.rest.settings`).
+        None when the route is missing, refused, failing, or the answer is neither.
+        """
+        params = [("_fields", "value")]
+        try:
+            body = self.transport.request("GET", _GENERATION_SETTING, params, cancel=cancel).body
+        except CancelledError:
+            raise
+        except AppError as error:  # never fails store_info: WooCommerce's default then holds
+            log.info("password setting not readable: %s", error.log_text())
+            return None
+        value = body.get("value") if isinstance(body, Mapping) else None
+        if value not in ("yes", "no"):
+            log.info("password setting unreadable: %r", value)
+            return None
+        return bool(value == "yes")
 
     # -- order figures (section 19.3) -------------------------------------------------------
 

@@ -743,8 +743,8 @@ class MainWindow(QMainWindow):
     def generate_password(self) -> bool:
         """Whether the store makes up passwords for new customers.
 
-        Yes until it says, and when it does not say (wc/v3): it then refuses a new customer
-        without one if it must.
+        Yes until it says, and when it does not say (a wc/v3 key that may not read the store's
+        settings): it then refuses a new customer without one if it must.
         """
         info = getattr(self, "_store_info", None)
         return info.generates_passwords if info is not None else True

@@ -44,6 +44,7 @@ from tests.api.rest_recorded import (
 )
 
 ROOT = "/wp-json/wc/v3"
+PASSWORD_SETTING = "/settings/account/woocommerce_registration_generate_password"
 
 
 def customer(customer_id: int, email: str, **fields: Any) -> dict[str, Any]:
@@ -93,6 +94,10 @@ class RecordedStore:
         self.downloads: dict[int, list[dict[str, Any]]] = {}
         #: wc/v1 figures by id: (orders_count, total_spent, last order id).
         self.figures: dict[int, tuple[int, str, int | None]] = {}
+        #: The woocommerce_registration_generate_password setting ("yes" by default).
+        self.generate_password = "yes"
+        #: An answer the setting's route gives instead (every time: GETs are retried).
+        self.password_reply: Reply | None = None
         self.session = RecordedSession(self.route)
 
     def add(self, email: str, **fields: Any) -> dict[str, Any]:
@@ -115,6 +120,8 @@ class RecordedStore:
             return Reply(
                 200, {"environment": {"version": "9.4.2"}, "settings": {"currency": "EUR"}}
             )
+        if path == PASSWORD_SETTING:
+            return self.password_setting(sent)
         if path == "/customers":
             return self.create(sent) if sent.method == "POST" else self.listing(sent)
         if path == "/customers/batch":
@@ -132,6 +139,27 @@ class RecordedStore:
                 return error(404, "woocommerce_rest_customer_invalid", "Resource does not exist.")
             return Reply(200, self.downloads.get(customer_id, []))
         return self.one(sent, customer_id)
+
+    def password_setting(self, sent: Sent) -> Reply:
+        """The settings API's item (app.demo_store.rest.settings), as ``_fields`` trims it."""
+        if self.password_reply is not None:
+            return self.password_reply
+        body: dict[str, Any] = {
+            "id": "woocommerce_registration_generate_password",
+            "label": "Account creation options",
+            "description": "Send password setup link (recommended)",
+            "type": "checkbox",
+            "default": "yes",
+            "tip": "New customers receive an email to set up their password.",
+            "value": self.generate_password,
+            "group_id": "account",
+        }
+        fields = sent.param("_fields")
+        if fields is not None:
+            body = {k: v for k, v in body.items() if k in fields.split(",")}
+        base = "https://shop.example.com/wp-json/wc/v3/settings/account"
+        links = {"self": [{"href": f"{base}/{body.get('id', '')}"}], "collection": [{"href": base}]}
+        return Reply(200, {**body, "_links": links})
 
     def listing(self, sent: Sent) -> Reply:
         per_page = int(sent.param("per_page") or 10)
@@ -364,15 +392,52 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
         wc_version="9.4.2",
         api_version="wc/v3",
         ssl_enabled=True,  # the home address is https
-        generate_password=None,  # no REST route says
+        generate_password=True,  # the settings API's "yes"
         currency="EUR",
         timezone="UTC",
     )
-    assert info.generates_passwords  # WooCommerce's default where the store does not say
     index = store.session.sent[0]
     assert index.path == "/wp-json/"
     assert index.auth is None
     assert store.session.sent[1].path == "/wp-json/wc/v3"
+    setting = store.session.sent[3]
+    assert setting.path == ROOT + PASSWORD_SETTING
+    assert setting.auth is not None
+    assert setting.param("_fields") == "value"
+    assert len(store.session.sent) == 4
+
+
+def test_store_info_reads_a_no_from_the_password_setting(store: RecordedStore) -> None:
+    store.generate_password = "no"
+    info = make_client(store).store_info()
+    assert info.generate_password is False
+    assert not info.generates_passwords
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        error(404, "rest_no_route", "No route was found matching the URL and request method."),
+        error(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+        error(403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+        error(404, "rest_setting_setting_group_invalid", "Invalid setting group."),
+        error(404, "rest_setting_setting_invalid", "Invalid setting."),
+        error(500, "internal_server_error", "There has been a critical error on this website."),
+        Reply(200, {"value": True}),
+        Reply(200, {"value": "maybe"}),
+        Reply(200, ["yes"]),
+    ],
+    ids=["no-route", "401", "403", "no-group", "no-setting", "500", "bool", "maybe", "list"],
+)
+def test_store_info_leaves_passwords_open_when_the_setting_is_unreadable(
+    store: RecordedStore, reply: Reply
+) -> None:
+    """Missing, refused, failing or odd: None (WooCommerce's default holds), never an error."""
+    store.password_reply = reply
+    info = make_client(store).store_info()
+    assert info.generate_password is None
+    assert info.generates_passwords
+    assert info.wc_version == "9.4.2"
 
 
 def test_store_info_says_no_https_for_an_http_site(store: RecordedStore) -> None:

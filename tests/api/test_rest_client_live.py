@@ -18,6 +18,8 @@ import pytest
 from app.api.client import CustomerQuery, WooClient
 from app.api.connection import AuthMode, StoreConnection
 from app.api.rest_client import RestClient
+from app.domain.new_accounts import new_account_emails_warning
+from app.domain.validation import check_customer
 from tests.conftest import StoreFactory
 
 EVERYONE = CustomerQuery(role="all")
@@ -90,13 +92,51 @@ def test_wc_v3_writes_and_finds_customers(clients: tuple[WooClient, RestClient])
     assert [o.ok and o.created for o in outcomes] == [True, True, True]
 
 
-def test_store_info_on_wc_v3_says_what_it_can_and_leaves_the_rest_open(
+def test_store_info_on_wc_v3_says_what_the_legacy_index_says(
     clients: tuple[WooClient, RestClient],
 ) -> None:
-    """Currency, version and HTTPS as the legacy index gives them; passwords left unsaid."""
+    """Currency, version, HTTPS and passwords (the settings API) as the legacy index gives them."""
     legacy, rest = (client.store_info() for client in clients)
     assert rest.currency == legacy.currency == "USD"
     assert rest.wc_version == legacy.wc_version
     assert rest.ssl_enabled is rest.url.startswith("https://")
-    assert rest.generate_password is None
-    assert rest.generates_passwords  # WooCommerce's default: a create may leave it out
+    assert rest.generate_password is legacy.generate_password is True
+
+
+def test_a_wc_v3_store_that_wants_passwords_says_so(start_store: StoreFactory) -> None:
+    """``woocommerce_registration_generate_password`` = no: store_info says False, so a new
+    customer without a password is refused before it is sent (the dialog's and the import's
+    check), and the "New account" warning promises no link to set one."""
+    store = start_store(api="modern", generate_password=False)
+    connection = StoreConnection(store.base_url, store.consumer_key, store.consumer_secret)
+    rest = RestClient(connection)
+    try:
+        info = rest.store_info()
+    finally:
+        rest.close()
+    assert info.generate_password is False
+    assert not info.generates_passwords
+    problems = check_customer(
+        {"email": "no.password@example.com"}, generate_password=info.generates_passwords
+    )
+    assert [(p.field, p.message) for p in problems] == [
+        ("password", "This store requires a password for new customers.")
+    ]
+    warning = new_account_emails_warning(1, password_link=info.generates_passwords)
+    assert warning
+    assert "set a password" not in warning
+
+
+def test_a_key_that_may_not_read_settings_leaves_passwords_open(start_store: StoreFactory) -> None:
+    """A subscriber's key: the setting is refused (403), store_info still answers, None."""
+    store = start_store(api="modern", generate_password=False)
+    user = store.create_user("sub.scriber", "sub.scriber@example.com", "subscriber")
+    key = store.create_api_key(user, "read")
+    connection = StoreConnection(store.base_url, key.consumer_key, key.consumer_secret)
+    rest = RestClient(connection)
+    try:
+        info = rest.store_info()
+    finally:
+        rest.close()
+    assert info.generate_password is None
+    assert info.generates_passwords  # the store's own refusal then says it

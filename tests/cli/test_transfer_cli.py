@@ -200,8 +200,7 @@ def test_a_store_that_needs_passwords_gets_no_customer_without_one(
     profile_store: StoreFactory, paths: AppPaths, tmp_path: Path
 ) -> None:
     """A store that makes up no passwords: each new customer without one fails with that
-    reason, whether the app knows it up front (the legacy index says) or the store refuses it
-    (wc/v3 does not say); nobody is created."""
+    reason, known up front (the legacy index or wc/v3's settings API says); nobody is created."""
     strict = profile_store(customers=2, generate_password=False)
     path = samples.write_excel_semicolon_cp1252(tmp_path)
     outcome = invoke(

@@ -12,6 +12,7 @@ from app.demo_store.rest.customers_v1_v2 import ROUTES as V1_V2_ROUTES
 from app.demo_store.rest.index import PUBLIC_ROUTES, WC_INDEX_ROUTES
 from app.demo_store.rest.orders import ROUTES as ORDER_ROUTES
 from app.demo_store.rest.pipeline import RestApp, RestSite
+from app.demo_store.rest.settings import ROUTES as SETTING_ROUTES
 from app.demo_store.schema import Database
 
 #: The values of ``StoreSettings.api`` / ``--api``.
@@ -48,6 +49,7 @@ def modern_api(settings: StoreSettings, db: Database) -> RestApp:
     routes = list(PUBLIC_ROUTES)
     if wc_routes:
         routes += WC_INDEX_ROUTES + CUSTOMER_ROUTES + ORDER_ROUTES + ANALYTICS_ROUTES
+        routes += SETTING_ROUTES
         if site.v1_v2:  # gone from a store without them: rest_no_route (§21.2)
             routes += V1_V2_ROUTES
     return RestApp(site, db, routes)

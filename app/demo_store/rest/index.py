@@ -92,6 +92,7 @@ def namespace_index(req: RestRequest, _: dict[str, str]) -> RestAnswer:
         ("/wc/v3/customers/(?P<customer_id>[\\d]+)/downloads", ["GET"]),
         ("/wc/v3/orders", ["GET", "POST"]),
         ("/wc/v3/system_status", ["GET"]),
+        ("/wc/v3/settings/(?P<group_id>[\\w-]+)/(?P<id>[\\w-]+)", ["GET"]),  # GET only here
     ):
         entry: dict[str, Any] = {
             "namespace": "wc/v3",
