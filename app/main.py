@@ -34,6 +34,8 @@ log = logging.getLogger("app")
 
 #: The longest --screenshot waits for customers before giving up (exit 1).
 SCREENSHOT_TIMEOUT_MS = 60_000
+#: The exit code of a desktop start refused because system libraries Qt needs are missing.
+EXIT_MISSING_LIBRARIES = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,6 +196,12 @@ def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[st
     When an instance already runs for this user and data folder, it gets ``files`` and comes
     to the front, and this process exits 0 without opening a window.
     """
+    from app.qt_libraries import missing_qt_libraries
+
+    missing = missing_qt_libraries()
+    if missing is not None:  # Qt would abort naming only one of them
+        sys.stderr.write(missing.message())
+        return EXIT_MISSING_LIBRARIES
     _setup_logging(paths, options.verbose)
     _install_crash_handler(paths)
     from app.single_instance import SingleInstance, raise_window
