@@ -13,6 +13,7 @@ plain text only.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Literal
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal, Slot
@@ -238,6 +239,7 @@ class AddressForm(QWidget):
             layout.addSpacing(4)
         layout.addWidget(self._fields)
         layout.addStretch(1)
+        self._set_tab_order()
         self._show_state_for("")
 
     # -- construction ---------------------------------------------------------------------------
@@ -249,6 +251,27 @@ class AddressForm(QWidget):
         names += ("address_1", "address_2")
         names += ("city", "state", "postcode")
         return (*names, "phone", "email") if self.kind == "billing" else names
+
+    def _set_tab_order(self) -> None:
+        """Let Tab walk the fields top to bottom, as they are shown.
+
+        Qt's default order is the order of creation, which put the country and state (made
+        first, because other fields depend on them) before the first name.
+        """
+        chain: list[QWidget] = [self.same_as_billing]
+        for name in self.field_names:
+            if name == "state":
+                # Only one of the two is shown; either way it is the state's turn.
+                chain += [self.state_text, self.state_combo]
+            else:
+                chain.append(self._field_widget_of(name))
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _field_widget_of(self, name: str) -> QWidget:
+        if name == "country":
+            return self.country
+        return self._inputs[name]
 
     def _make_line_edit(self, name: str) -> QLineEdit:
         edit = QLineEdit(self)

@@ -28,6 +28,7 @@ import secrets
 import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -134,6 +135,9 @@ def _scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(page)
+    # No Tab stop of its own: Tab goes from the tabs straight to the first field, and the
+    # area scrolls a focused field into view anyway.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
 
@@ -260,6 +264,7 @@ class CustomerDialog(QDialog):
         self.shipping.changed.connect(self._on_changed)
         self.billing.field_edited.connect(self._on_billing_edited)
         self.shipping.field_edited.connect(self._on_shipping_edited)
+        self._set_tab_order()
         self._revalidate()
         # Room for a few messages under fields before the address pages need to scroll.
         self.resize(self.sizeHint().expandedTo(QSize(580, 500)))
@@ -365,6 +370,19 @@ class CustomerDialog(QDialog):
         label.setBuddy(self.password)
         form.addRow(label, box)
         return page
+
+    def _set_tab_order(self) -> None:
+        """Tab walks the account fields as shown (Generate after the password it fills in).
+
+        The address forms order their own fields; Qt's default for the rest is the order of
+        creation and reparenting, which put Generate before the password.
+        """
+        chain: list[QWidget] = [self.email, self.first_name, self.last_name]
+        chain += [widget for widget in (self.username, self.password) if widget is not None]
+        if self.generate_button is not None:
+            chain.append(self.generate_button)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _load(self, customer: Customer) -> None:
         self.email.setText(customer.email)

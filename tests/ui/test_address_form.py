@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.customer import Address, BillingAddress
 from app.domain.validation import Severity
 from app.ui.address_form import AddressForm, AddressKind
+from tests.ui.focus_order import names, tab_chain, visual_order
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
@@ -211,3 +212,18 @@ def test_field_errors_show_under_the_field_as_plain_text(make_form: FormFactory)
     assert form.field_error("email") == ""
     assert form.field_severity("postcode") is None
     assert email.palette().color(QPalette.ColorRole.Base) == normal
+
+
+@pytest.mark.parametrize("kind", ["billing", "shipping"])
+@pytest.mark.parametrize("country", ["", "US", "DE"])
+def test_tab_follows_the_fields_down_the_form(
+    make_form: FormFactory, kind: AddressKind, country: str
+) -> None:
+    form = make_form(kind)
+    form.set_address(Address(country=country))
+    chain = tab_chain(form)
+    assert names(chain) == names(visual_order(chain, form))
+    first = ["first_name", "last_name", "company", "country", "address_1"]
+    if kind == "shipping":
+        first.insert(0, "same_as_billing")
+    assert names(chain)[: len(first)] == [f"{kind}_{name}" for name in first]

@@ -28,6 +28,7 @@ from app.ui.customer_dialog import (
     CustomerDialog,
     Notice,
 )
+from tests.ui.focus_order import names, tab_chain, visual_order
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
@@ -661,3 +662,19 @@ def test_creating_says_woocommerce_will_email_the_customer_and_editing_does_not(
     assert "Settings → Emails → “New account”" in note.text()
     edited = edit_dialog()
     assert edited.findChild(QLabel, "newAccountEmailNote") is None
+
+
+# -- keyboard -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["create", "edit"])
+def test_tab_follows_the_fields_as_shown_on_every_tab(
+    qtbot: QtBot, create_dialog: DialogMaker, edit_dialog: DialogMaker, mode: str
+) -> None:
+    dialog = create_dialog() if mode == "create" else edit_dialog()
+    dialog.shipping.set_same_as_billing(False)
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        chain = tab_chain(dialog)
+        assert names(chain) == names(visual_order(chain, dialog)), dialog.tabs.tabText(index)
+        assert names(chain)[-1] == "cancelButton"
