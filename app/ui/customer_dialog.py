@@ -66,9 +66,12 @@ from app.domain.validation import (
 )
 from app.errors import AppError, ValidationError
 from app.ui.address_form import AddressForm, FieldBox, problem_color
+from app.ui.message_boxes import ask_to_confirm
 
 #: objectName of the message box the default notifier shows.
 NOTICE_OBJECT_NAME = "customerDialogNotice"
+#: objectName of the "Discard changes?" box shown when a changed dialog is closed.
+DISCARD_OBJECT_NAME = "confirmDiscardChanges"
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*()-_=+"
 _GENERATED_PASSWORD_LENGTH = 16
 _ACCOUNT_TAB, _BILLING_TAB, _SHIPPING_TAB = range(3)
@@ -181,6 +184,8 @@ class CustomerDialog(QDialog):
         #: Refusals by the store, shown on their field until the user edits it.
         self._store_errors: dict[str, str] = {}
         self.last_notice: QMessageBox | None = None
+        #: The open "Discard changes?" box, if any.
+        self.discard_box: QMessageBox | None = None
 
         self.setObjectName("customerDialog")
         self.setWindowTitle(
@@ -265,6 +270,8 @@ class CustomerDialog(QDialog):
         self.billing.field_edited.connect(self._on_billing_edited)
         self.shipping.field_edited.connect(self._on_shipping_edited)
         self._set_tab_order()
+        #: What the form held when it opened; closing asks first once it holds anything else.
+        self._initial = self._snapshot()
         self._revalidate()
         # Room for a few messages under fields before the address pages need to scroll.
         self.resize(self.sizeHint().expandedTo(QSize(580, 500)))
@@ -435,6 +442,13 @@ class CustomerDialog(QDialog):
             )
         return check_customer(self.field_values(), creating=False, stored=self._customer)
 
+    def has_changes(self) -> bool:
+        """Whether the form holds anything other than what it opened with."""
+        return self._snapshot() != self._initial
+
+    def _snapshot(self) -> tuple[dict[str, str], bool]:
+        return self.field_values(), self.shipping.is_same_as_billing()
+
     def payload(self) -> dict[str, object]:
         """What Save sends: the create body, or only what changed for an edit (maybe empty).
 
@@ -511,7 +525,7 @@ class CustomerDialog(QDialog):
             self._notify(
                 Notice("Nothing to save", "No field was changed, so nothing was sent to the store.")
             )
-            self.reject()
+            self._close_unsaved()
             return
         # Busy first: a caller that refuses at once (offline) calls show_store_error inside
         # the emit, and that must win.
@@ -550,12 +564,45 @@ class CustomerDialog(QDialog):
         self._touch("password")
 
     def reject(self) -> None:
-        """Close without saving, except while a save is under way (its answer is coming)."""
-        if not self._saving:
-            super().reject()
+        """Close without saving (Esc, Cancel, the window's close button).
+
+        Not while a save is under way (its answer is coming). A changed form first asks
+        "Discard changes?" in a window-modal box that does not block the event loop; an
+        unchanged one closes at once.
+        """
+        if self._saving:
+            return
+        if not self.has_changes():
+            self._close_unsaved()
+            return
+        if self.discard_box is not None:
+            return  # already asking
+        self.discard_box = ask_to_confirm(
+            self,
+            name=DISCARD_OBJECT_NAME,
+            title="Discard changes?",
+            question="Discard changes?",
+            explanation="What you changed in this customer is not saved and will be lost.",
+            action="Discard",
+            confirmed=self._close_unsaved,
+        )
+        self.discard_box.finished.connect(self._on_discard_box_finished)
+
+    def _close_unsaved(self) -> None:
+        super().reject()
+
+    @Slot()
+    def _on_discard_box_finished(self) -> None:
+        if self.discard_box is not None:
+            self.discard_box.deleteLater()
+            self.discard_box = None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Refuse to close while saving, like :meth:`reject`."""
+        """Refuse to close while saving; ask first when changed, like :meth:`reject`.
+
+        QDialog's own closeEvent calls :meth:`reject` and ignores the event if the dialog is
+        still visible afterwards (the "Discard changes?" box is waiting).
+        """
         if self._saving:
             event.ignore()
             return
