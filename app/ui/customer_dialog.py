@@ -102,6 +102,15 @@ class Notice:
 
 
 Notifier = Callable[[Notice], None]
+#: Who already has an email address, as the cache knows (None: nobody). The dialog asks with
+#: the trimmed address in lower case, so a look-up can be
+#: ``lambda email: cache.customers_by_emails([email]).get(email)``.
+EmailOwner = Callable[[str], Customer | None]
+
+
+def email_in_use_message(owner: Customer) -> str:
+    """The email field's message when ``owner`` already has the address."""
+    return f"Already used by {owner.display_name or owner.email} (#{owner.id})"
 
 
 def _save_hint(blocking: Sequence[FieldProblem], shown: set[str]) -> tuple[str, Severity | None]:
@@ -164,6 +173,7 @@ class CustomerDialog(QDialog):
         customer: Customer | None = None,
         generate_password: bool = True,
         notify: Notifier | None = None,
+        email_owner: EmailOwner | None = None,
     ) -> None:
         """Build the form; prefer :meth:`for_create` and :meth:`for_edit`.
 
@@ -172,11 +182,16 @@ class CustomerDialog(QDialog):
             customer: the customer to edit, or None to create one.
             generate_password: whether the store generates passwords for new customers.
             notify: shows notices; the default is a non-modal message box.
+            email_owner: looks up who already has an email (in the cache); an address owned
+                by another customer is an error on the email field. None checks nothing.
         """
         super().__init__(parent)
         self._customer = customer
         self._generate_password = generate_password
         self._notify: Notifier = notify or self._show_notice
+        self._email_owner = email_owner
+        #: The last email looked up and its owner: problems() runs on every keystroke.
+        self._owner_lookup: tuple[str, Customer | None] = ("", None)
         self._saving = False
         #: Dotted names of fields the user has edited; only their errors are shown (an empty
         #: new form is not covered in red), while warnings always are.
@@ -281,7 +296,12 @@ class CustomerDialog(QDialog):
 
     @classmethod
     def for_create(
-        cls, parent: QWidget | None, *, generate_password: bool, notify: Notifier | None = None
+        cls,
+        parent: QWidget | None,
+        *,
+        generate_password: bool,
+        notify: Notifier | None = None,
+        email_owner: EmailOwner | None = None,
     ) -> CustomerDialog:
         """A dialog for a new customer (not shown yet: connect :attr:`submitted`, then open).
 
@@ -290,15 +310,23 @@ class CustomerDialog(QDialog):
             generate_password: the store's ``meta.generate_password``; False makes the
                 password required.
             notify: optional replacement for the default notice box.
+            email_owner: optional look-up of who already has an email (see :data:`EmailOwner`).
         """
-        return cls(parent, generate_password=generate_password, notify=notify)
+        return cls(
+            parent, generate_password=generate_password, notify=notify, email_owner=email_owner
+        )
 
     @classmethod
     def for_edit(
-        cls, parent: QWidget | None, customer: Customer, *, notify: Notifier | None = None
+        cls,
+        parent: QWidget | None,
+        customer: Customer,
+        *,
+        notify: Notifier | None = None,
+        email_owner: EmailOwner | None = None,
     ) -> CustomerDialog:
         """A dialog editing ``customer`` as the cache has it (not shown yet)."""
-        return cls(parent, customer=customer, notify=notify)
+        return cls(parent, customer=customer, notify=notify, email_owner=email_owner)
 
     # -- building -------------------------------------------------------------------------------
 
@@ -435,12 +463,34 @@ class CustomerDialog(QDialog):
         return fields
 
     def problems(self) -> list[FieldProblem]:
-        """What the shared rules say about the form now (errors block Save)."""
+        """What the shared rules say about the form now (errors block Save).
+
+        Plus an error on the email when the cache knows another customer with it.
+        """
         if self._customer is None:
-            return check_customer(
+            problems = check_customer(
                 self.field_values(), creating=True, generate_password=self._generate_password
             )
-        return check_customer(self.field_values(), creating=False, stored=self._customer)
+        else:
+            problems = check_customer(self.field_values(), creating=False, stored=self._customer)
+        owner = self._other_owner_of(self.email.text())
+        if owner is not None:
+            problems.append(FieldProblem("email", email_in_use_message(owner)))
+        return problems
+
+    def _other_owner_of(self, email: str) -> Customer | None:
+        """Another customer that has ``email`` (any case) in the cache; None if nobody does."""
+        wanted = email.strip().lower()
+        if self._email_owner is None or not wanted:
+            return None
+        if self._owner_lookup[0] != wanted:
+            self._owner_lookup = (wanted, self._email_owner(wanted))
+        owner = self._owner_lookup[1]
+        if owner is None or owner.email.strip().lower() != wanted:
+            return None
+        if self._customer is not None and owner.id == self._customer.id:
+            return None
+        return owner
 
     def has_changes(self) -> bool:
         """Whether the form holds anything other than what it opened with."""

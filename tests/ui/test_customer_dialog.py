@@ -769,3 +769,55 @@ def test_a_new_customer_with_anything_typed_asks(create_dialog: DialogMaker) -> 
     press_escape(dialog)  # a second request while asking opens no second box
     assert discard_box(dialog) is not None
     assert dialog.isVisible()
+
+
+# -- an email the cache already knows -----------------------------------------------------------
+
+
+class Owners:
+    """An injected look-up over a few cached customers, remembering what it was asked."""
+
+    def __init__(self, *customers: Customer) -> None:
+        self.by_email = {customer.email.lower(): customer for customer in customers}
+        self.asked: list[str] = []
+
+    def __call__(self, email: str) -> Customer | None:
+        self.asked.append(email)
+        return self.by_email.get(email)
+
+
+def test_an_email_another_customer_has_is_flagged_before_saving(
+    qtbot: QtBot, parent: QWidget
+) -> None:
+    owners = Owners(ADA)
+    dialog = open_dialog(
+        qtbot, CustomerDialog.for_create(parent, generate_password=True, email_owner=owners)
+    )
+    type_into(dialog, "email", " ADA@Example.com ")
+    assert label(dialog, "email_error").text() == "Already used by Ada Lovelace (#42)"
+    assert not dialog.save_button.isEnabled()
+    assert "ada@example.com" in owners.asked
+    with qtbot.assertNotEmitted(dialog.submitted):
+        QTest.keyClick(line(dialog, "email"), Qt.Key.Key_Return)
+
+    type_into(dialog, "email", "grace@example.com")
+    assert label(dialog, "email_error").text() == ""
+    assert dialog.save_button.isEnabled()
+
+
+def test_a_customer_keeps_their_own_email_without_a_flag(qtbot: QtBot, parent: QWidget) -> None:
+    dialog = open_dialog(qtbot, CustomerDialog.for_edit(parent, ADA, email_owner=Owners(ADA)))
+    type_into(dialog, "email", "Ada@example.com")
+    assert label(dialog, "email_error").text() == ""
+    assert dialog.save_button.isEnabled()
+
+
+def test_editing_to_another_customers_email_is_flagged(qtbot: QtBot, parent: QWidget) -> None:
+    grace = Customer(id=7, email="grace@example.com", first_name="Grace", last_name="Hopper")
+    dialog = open_dialog(
+        qtbot, CustomerDialog.for_edit(parent, grace, email_owner=Owners(ADA, grace))
+    )
+    type_into(dialog, "email", "ada@example.com")
+    assert label(dialog, "email_error").text() == "Already used by Ada Lovelace (#42)"
+    assert not dialog.save_button.isEnabled()
+    assert label(dialog, "statusLabel").text() == "To save, correct email."
