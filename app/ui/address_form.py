@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.address_format import address_locale
 from app.domain.countries import (
     countries_by_name,
     country_code,
@@ -196,6 +197,7 @@ class AddressForm(QWidget):
         self._source: AddressForm | None = None
         self._inputs: dict[str, QLineEdit] = {}
         self._boxes: dict[str, FieldBox] = {}
+        self._labels: dict[str, QLabel] = {}
 
         self.same_as_billing = QCheckBox("Same as billing address", self)
         self.same_as_billing.setObjectName(f"{kind}_same_as_billing")
@@ -221,7 +223,7 @@ class AddressForm(QWidget):
         self._state_country = ""
 
         self._fields = QWidget(self)
-        form = QFormLayout(self._fields)
+        self._form = form = QFormLayout(self._fields)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name in self.field_names:
@@ -229,7 +231,9 @@ class AddressForm(QWidget):
             box = FieldBox(widget, f"{kind}_{name}", self._fields)
             self._boxes[name] = box
             label = QLabel(_LABELS[name], self._fields)
+            label.setObjectName(f"{kind}_{name}_label")
             label.setBuddy(widget)
+            self._labels[name] = label
             form.addRow(label, box)
 
         layout = QVBoxLayout(self)
@@ -348,6 +352,7 @@ class AddressForm(QWidget):
                 edit.setText(values.get(name, ""))
             self._set_country(values.get("country", ""))
             self._set_state(values.get("state", ""))
+        self._apply_locale(self._state_country)
         self.changed.emit()
 
     def country_value(self) -> str:
@@ -408,6 +413,7 @@ class AddressForm(QWidget):
         if not has_states(country):
             # The free-text field kept what was typed before a list country was chosen.
             self.state.setCurrentWidget(self.state_text)
+            self._apply_locale(country)
             return
         with QSignalBlocker(self.state_combo):
             self.state_combo.clear()
@@ -417,6 +423,7 @@ class AddressForm(QWidget):
             kept = state_code(country, previous) if previous else None
             self.state_combo.setCurrentIndex(self.state_combo.findData(kept) if kept else 0)
         self.state.setCurrentWidget(self.state_combo)
+        self._apply_locale(country)
 
     # -- same as billing --------------------------------------------------------------------------
 
@@ -560,3 +567,30 @@ class AddressForm(QWidget):
                 self._show_state_for("")
         self.field_edited.emit("country")
         self.changed.emit()
+
+    # -- the country's way of addressing ----------------------------------------------------------
+
+    def field_label(self, name: str) -> str:
+        """The label of field ``name`` (short name) as shown now ("ZIP code" for a US address)."""
+        return self._labels[name].text()
+
+    def is_field_shown(self, name: str) -> bool:
+        """Whether field ``name``'s row is shown (a German address has no state row)."""
+        return self._form.isRowVisible(self._boxes[name])
+
+    def _apply_locale(self, country: str) -> None:
+        """Label the city, state and postcode rows as ``country`` (a code) calls them.
+
+        A state WooCommerce leaves out for the country (Germany, France) has its row hidden,
+        unless the address holds a state anyway: a stored value is never hidden from view.
+        """
+        locale = address_locale(country)
+        self._labels["city"].setText(locale.city_label)
+        self._labels["state"].setText(locale.state_label)
+        self._labels["postcode"].setText(locale.postcode_label)
+        self.state_text.setPlaceholderText("" if locale.state_required else "Optional")
+        self.field_widget("postcode").setAccessibleName(locale.postcode_label)
+        self.state.setAccessibleName(locale.state_label)
+        self._form.setRowVisible(
+            self._boxes["state"], not (locale.state_hidden and not self.state_value())
+        )

@@ -227,3 +227,50 @@ def test_tab_follows_the_fields_down_the_form(
     if kind == "shipping":
         first.insert(0, "same_as_billing")
     assert names(chain)[: len(first)] == [f"{kind}_{name}" for name in first]
+
+
+# -- the country's labels -----------------------------------------------------------------------
+
+
+def test_labels_follow_the_chosen_country(make_form: FormFactory) -> None:
+    form = make_form("billing")
+    assert form.field_label("postcode") == "Postcode / ZIP"
+    choose_country(form, "United States")
+    assert (form.field_label("state"), form.field_label("postcode")) == ("State", "ZIP code")
+    choose_country(form, "United Kingdom")
+    assert (form.field_label("state"), form.field_label("postcode")) == ("County", "Postcode")
+    assert form.state_text.placeholderText() == "Optional"
+    choose_country(form, "Australia")
+    assert form.field_label("city") == "Suburb"
+    choose_country(form, "Brazil")
+    assert form.field_label("postcode") == "Postcode / ZIP"
+    assert form.field_label("city") == "Town / city"
+
+
+def test_a_country_without_states_hides_the_state_row(make_form: FormFactory) -> None:
+    form = make_form("shipping")
+    form.set_address(Address(country="US", state="CA"))
+    assert form.is_field_shown("state")
+    choose_country(form, "Germany")
+    assert not form.is_field_shown("state")
+    assert form.state_value() == ""
+    choose_country(form, "Canada")
+    assert form.is_field_shown("state")
+    assert form.field_label("state") == "Province"
+
+
+def test_a_stored_state_stays_in_view_where_the_country_has_none(make_form: FormFactory) -> None:
+    form = make_form("billing")
+    form.set_address(Address(country="DE", state="Bayern"))
+    assert form.is_field_shown("state")
+    assert form.address().state == "Bayern"
+    form.set_address(Address(country="DE"))
+    assert not form.is_field_shown("state")
+
+
+def test_the_labels_follow_a_loaded_address(make_form: FormFactory) -> None:
+    form = make_form("billing")
+    form.set_address(Address(country="IN"))
+    assert (form.field_label("state"), form.field_label("postcode")) == ("State", "PIN")
+    form.set_address(Address(country="JP"))
+    assert form.field_label("state") == "Prefecture"
