@@ -13,6 +13,7 @@ plain text only.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Literal
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal, Slot
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.address_format import address_locale
 from app.domain.countries import (
     countries_by_name,
     country_code,
@@ -195,6 +197,7 @@ class AddressForm(QWidget):
         self._source: AddressForm | None = None
         self._inputs: dict[str, QLineEdit] = {}
         self._boxes: dict[str, FieldBox] = {}
+        self._labels: dict[str, QLabel] = {}
 
         self.same_as_billing = QCheckBox("Same as billing address", self)
         self.same_as_billing.setObjectName(f"{kind}_same_as_billing")
@@ -220,7 +223,7 @@ class AddressForm(QWidget):
         self._state_country = ""
 
         self._fields = QWidget(self)
-        form = QFormLayout(self._fields)
+        self._form = form = QFormLayout(self._fields)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name in self.field_names:
@@ -228,7 +231,9 @@ class AddressForm(QWidget):
             box = FieldBox(widget, f"{kind}_{name}", self._fields)
             self._boxes[name] = box
             label = QLabel(_LABELS[name], self._fields)
+            label.setObjectName(f"{kind}_{name}_label")
             label.setBuddy(widget)
+            self._labels[name] = label
             form.addRow(label, box)
 
         layout = QVBoxLayout(self)
@@ -238,6 +243,7 @@ class AddressForm(QWidget):
             layout.addSpacing(4)
         layout.addWidget(self._fields)
         layout.addStretch(1)
+        self._set_tab_order()
         self._show_state_for("")
 
     # -- construction ---------------------------------------------------------------------------
@@ -249,6 +255,27 @@ class AddressForm(QWidget):
         names += ("address_1", "address_2")
         names += ("city", "state", "postcode")
         return (*names, "phone", "email") if self.kind == "billing" else names
+
+    def _set_tab_order(self) -> None:
+        """Let Tab walk the fields top to bottom, as they are shown.
+
+        Qt's default order is the order of creation, which put the country and state (made
+        first, because other fields depend on them) before the first name.
+        """
+        chain: list[QWidget] = [self.same_as_billing]
+        for name in self.field_names:
+            if name == "state":
+                # Only one of the two is shown; either way it is the state's turn.
+                chain += [self.state_text, self.state_combo]
+            else:
+                chain.append(self._field_widget_of(name))
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _field_widget_of(self, name: str) -> QWidget:
+        if name == "country":
+            return self.country
+        return self._inputs[name]
 
     def _make_line_edit(self, name: str) -> QLineEdit:
         edit = QLineEdit(self)
@@ -325,6 +352,7 @@ class AddressForm(QWidget):
                 edit.setText(values.get(name, ""))
             self._set_country(values.get("country", ""))
             self._set_state(values.get("state", ""))
+        self._apply_locale(self._state_country)
         self.changed.emit()
 
     def country_value(self) -> str:
@@ -385,6 +413,7 @@ class AddressForm(QWidget):
         if not has_states(country):
             # The free-text field kept what was typed before a list country was chosen.
             self.state.setCurrentWidget(self.state_text)
+            self._apply_locale(country)
             return
         with QSignalBlocker(self.state_combo):
             self.state_combo.clear()
@@ -394,6 +423,7 @@ class AddressForm(QWidget):
             kept = state_code(country, previous) if previous else None
             self.state_combo.setCurrentIndex(self.state_combo.findData(kept) if kept else 0)
         self.state.setCurrentWidget(self.state_combo)
+        self._apply_locale(country)
 
     # -- same as billing --------------------------------------------------------------------------
 
@@ -537,3 +567,30 @@ class AddressForm(QWidget):
                 self._show_state_for("")
         self.field_edited.emit("country")
         self.changed.emit()
+
+    # -- the country's way of addressing ----------------------------------------------------------
+
+    def field_label(self, name: str) -> str:
+        """The label of field ``name`` (short name) as shown now ("ZIP code" for a US address)."""
+        return self._labels[name].text()
+
+    def is_field_shown(self, name: str) -> bool:
+        """Whether field ``name``'s row is shown (a German address has no state row)."""
+        return self._form.isRowVisible(self._boxes[name])
+
+    def _apply_locale(self, country: str) -> None:
+        """Label the city, state and postcode rows as ``country`` (a code) calls them.
+
+        A state WooCommerce leaves out for the country (Germany, France) has its row hidden,
+        unless the address holds a state anyway: a stored value is never hidden from view.
+        """
+        locale = address_locale(country)
+        self._labels["city"].setText(locale.city_label)
+        self._labels["state"].setText(locale.state_label)
+        self._labels["postcode"].setText(locale.postcode_label)
+        self.state_text.setPlaceholderText("" if locale.state_required else "Optional")
+        self.field_widget("postcode").setAccessibleName(locale.postcode_label)
+        self.state.setAccessibleName(locale.state_label)
+        self._form.setRowVisible(
+            self._boxes["state"], not (locale.state_hidden and not self.state_value())
+        )

@@ -28,6 +28,7 @@ import secrets
 import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -65,9 +66,12 @@ from app.domain.validation import (
 )
 from app.errors import AppError, ValidationError
 from app.ui.address_form import AddressForm, FieldBox, problem_color
+from app.ui.message_boxes import ask_to_confirm
 
 #: objectName of the message box the default notifier shows.
 NOTICE_OBJECT_NAME = "customerDialogNotice"
+#: objectName of the "Discard changes?" box shown when a changed dialog is closed.
+DISCARD_OBJECT_NAME = "confirmDiscardChanges"
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*()-_=+"
 _GENERATED_PASSWORD_LENGTH = 16
 _ACCOUNT_TAB, _BILLING_TAB, _SHIPPING_TAB = range(3)
@@ -98,6 +102,15 @@ class Notice:
 
 
 Notifier = Callable[[Notice], None]
+#: Who already has an email address, as the cache knows (None: nobody). The dialog asks with
+#: the trimmed address in lower case, so a look-up can be
+#: ``lambda email: cache.customers_by_emails([email]).get(email)``.
+EmailOwner = Callable[[str], Customer | None]
+
+
+def email_in_use_message(owner: Customer) -> str:
+    """The email field's message when ``owner`` already has the address."""
+    return f"Already used by {owner.display_name or owner.email} (#{owner.id})"
 
 
 def _save_hint(blocking: Sequence[FieldProblem], shown: set[str]) -> tuple[str, Severity | None]:
@@ -134,6 +147,9 @@ def _scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(page)
+    # No Tab stop of its own: Tab goes from the tabs straight to the first field, and the
+    # area scrolls a focused field into view anyway.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
 
@@ -157,6 +173,7 @@ class CustomerDialog(QDialog):
         customer: Customer | None = None,
         generate_password: bool = True,
         notify: Notifier | None = None,
+        email_owner: EmailOwner | None = None,
     ) -> None:
         """Build the form; prefer :meth:`for_create` and :meth:`for_edit`.
 
@@ -165,11 +182,16 @@ class CustomerDialog(QDialog):
             customer: the customer to edit, or None to create one.
             generate_password: whether the store generates passwords for new customers.
             notify: shows notices; the default is a non-modal message box.
+            email_owner: looks up who already has an email (in the cache); an address owned
+                by another customer is an error on the email field. None checks nothing.
         """
         super().__init__(parent)
         self._customer = customer
         self._generate_password = generate_password
         self._notify: Notifier = notify or self._show_notice
+        self._email_owner = email_owner
+        #: The last email looked up and its owner: problems() runs on every keystroke.
+        self._owner_lookup: tuple[str, Customer | None] = ("", None)
         self._saving = False
         #: Dotted names of fields the user has edited; only their errors are shown (an empty
         #: new form is not covered in red), while warnings always are.
@@ -177,6 +199,8 @@ class CustomerDialog(QDialog):
         #: Refusals by the store, shown on their field until the user edits it.
         self._store_errors: dict[str, str] = {}
         self.last_notice: QMessageBox | None = None
+        #: The open "Discard changes?" box, if any.
+        self.discard_box: QMessageBox | None = None
 
         self.setObjectName("customerDialog")
         self.setWindowTitle(
@@ -260,6 +284,9 @@ class CustomerDialog(QDialog):
         self.shipping.changed.connect(self._on_changed)
         self.billing.field_edited.connect(self._on_billing_edited)
         self.shipping.field_edited.connect(self._on_shipping_edited)
+        self._set_tab_order()
+        #: What the form held when it opened; closing asks first once it holds anything else.
+        self._initial = self._snapshot()
         self._revalidate()
         # Room for a few messages under fields before the address pages need to scroll.
         self.resize(self.sizeHint().expandedTo(QSize(580, 500)))
@@ -269,7 +296,12 @@ class CustomerDialog(QDialog):
 
     @classmethod
     def for_create(
-        cls, parent: QWidget | None, *, generate_password: bool, notify: Notifier | None = None
+        cls,
+        parent: QWidget | None,
+        *,
+        generate_password: bool,
+        notify: Notifier | None = None,
+        email_owner: EmailOwner | None = None,
     ) -> CustomerDialog:
         """A dialog for a new customer (not shown yet: connect :attr:`submitted`, then open).
 
@@ -278,15 +310,23 @@ class CustomerDialog(QDialog):
             generate_password: the store's ``meta.generate_password``; False makes the
                 password required.
             notify: optional replacement for the default notice box.
+            email_owner: optional look-up of who already has an email (see :data:`EmailOwner`).
         """
-        return cls(parent, generate_password=generate_password, notify=notify)
+        return cls(
+            parent, generate_password=generate_password, notify=notify, email_owner=email_owner
+        )
 
     @classmethod
     def for_edit(
-        cls, parent: QWidget | None, customer: Customer, *, notify: Notifier | None = None
+        cls,
+        parent: QWidget | None,
+        customer: Customer,
+        *,
+        notify: Notifier | None = None,
+        email_owner: EmailOwner | None = None,
     ) -> CustomerDialog:
         """A dialog editing ``customer`` as the cache has it (not shown yet)."""
-        return cls(parent, customer=customer, notify=notify)
+        return cls(parent, customer=customer, notify=notify, email_owner=email_owner)
 
     # -- building -------------------------------------------------------------------------------
 
@@ -366,6 +406,19 @@ class CustomerDialog(QDialog):
         form.addRow(label, box)
         return page
 
+    def _set_tab_order(self) -> None:
+        """Tab walks the account fields as shown (Generate after the password it fills in).
+
+        The address forms order their own fields; Qt's default for the rest is the order of
+        creation and reparenting, which put Generate before the password.
+        """
+        chain: list[QWidget] = [self.email, self.first_name, self.last_name]
+        chain += [widget for widget in (self.username, self.password) if widget is not None]
+        if self.generate_button is not None:
+            chain.append(self.generate_button)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     def _load(self, customer: Customer) -> None:
         self.email.setText(customer.email)
         self.first_name.setText(customer.first_name)
@@ -410,12 +463,41 @@ class CustomerDialog(QDialog):
         return fields
 
     def problems(self) -> list[FieldProblem]:
-        """What the shared rules say about the form now (errors block Save)."""
+        """What the shared rules say about the form now (errors block Save).
+
+        Plus an error on the email when the cache knows another customer with it.
+        """
         if self._customer is None:
-            return check_customer(
+            problems = check_customer(
                 self.field_values(), creating=True, generate_password=self._generate_password
             )
-        return check_customer(self.field_values(), creating=False, stored=self._customer)
+        else:
+            problems = check_customer(self.field_values(), creating=False, stored=self._customer)
+        owner = self._other_owner_of(self.email.text())
+        if owner is not None:
+            problems.append(FieldProblem("email", email_in_use_message(owner)))
+        return problems
+
+    def _other_owner_of(self, email: str) -> Customer | None:
+        """Another customer that has ``email`` (any case) in the cache; None if nobody does."""
+        wanted = email.strip().lower()
+        if self._email_owner is None or not wanted:
+            return None
+        if self._owner_lookup[0] != wanted:
+            self._owner_lookup = (wanted, self._email_owner(wanted))
+        owner = self._owner_lookup[1]
+        if owner is None or owner.email.strip().lower() != wanted:
+            return None
+        if self._customer is not None and owner.id == self._customer.id:
+            return None
+        return owner
+
+    def has_changes(self) -> bool:
+        """Whether the form holds anything other than what it opened with."""
+        return self._snapshot() != self._initial
+
+    def _snapshot(self) -> tuple[dict[str, str], bool]:
+        return self.field_values(), self.shipping.is_same_as_billing()
 
     def payload(self) -> dict[str, object]:
         """What Save sends: the create body, or only what changed for an edit (maybe empty).
@@ -493,7 +575,7 @@ class CustomerDialog(QDialog):
             self._notify(
                 Notice("Nothing to save", "No field was changed, so nothing was sent to the store.")
             )
-            self.reject()
+            self._close_unsaved()
             return
         # Busy first: a caller that refuses at once (offline) calls show_store_error inside
         # the emit, and that must win.
@@ -532,12 +614,45 @@ class CustomerDialog(QDialog):
         self._touch("password")
 
     def reject(self) -> None:
-        """Close without saving, except while a save is under way (its answer is coming)."""
-        if not self._saving:
-            super().reject()
+        """Close without saving (Esc, Cancel, the window's close button).
+
+        Not while a save is under way (its answer is coming). A changed form first asks
+        "Discard changes?" in a window-modal box that does not block the event loop; an
+        unchanged one closes at once.
+        """
+        if self._saving:
+            return
+        if not self.has_changes():
+            self._close_unsaved()
+            return
+        if self.discard_box is not None:
+            return  # already asking
+        self.discard_box = ask_to_confirm(
+            self,
+            name=DISCARD_OBJECT_NAME,
+            title="Discard changes?",
+            question="Discard changes?",
+            explanation="What you changed in this customer is not saved and will be lost.",
+            action="Discard",
+            confirmed=self._close_unsaved,
+        )
+        self.discard_box.finished.connect(self._on_discard_box_finished)
+
+    def _close_unsaved(self) -> None:
+        super().reject()
+
+    @Slot()
+    def _on_discard_box_finished(self) -> None:
+        if self.discard_box is not None:
+            self.discard_box.deleteLater()
+            self.discard_box = None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Refuse to close while saving, like :meth:`reject`."""
+        """Refuse to close while saving; ask first when changed, like :meth:`reject`.
+
+        QDialog's own closeEvent calls :meth:`reject` and ignores the event if the dialog is
+        still visible afterwards (the "Discard changes?" box is waiting).
+        """
         if self._saving:
             event.ignore()
             return

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.customer import Address, BillingAddress
 from app.domain.validation import Severity
 from app.ui.address_form import AddressForm, AddressKind
+from tests.ui.focus_order import names, tab_chain, visual_order
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
@@ -211,3 +212,65 @@ def test_field_errors_show_under_the_field_as_plain_text(make_form: FormFactory)
     assert form.field_error("email") == ""
     assert form.field_severity("postcode") is None
     assert email.palette().color(QPalette.ColorRole.Base) == normal
+
+
+@pytest.mark.parametrize("kind", ["billing", "shipping"])
+@pytest.mark.parametrize("country", ["", "US", "DE"])
+def test_tab_follows_the_fields_down_the_form(
+    make_form: FormFactory, kind: AddressKind, country: str
+) -> None:
+    form = make_form(kind)
+    form.set_address(Address(country=country))
+    chain = tab_chain(form)
+    assert names(chain) == names(visual_order(chain, form))
+    first = ["first_name", "last_name", "company", "country", "address_1"]
+    if kind == "shipping":
+        first.insert(0, "same_as_billing")
+    assert names(chain)[: len(first)] == [f"{kind}_{name}" for name in first]
+
+
+# -- the country's labels -----------------------------------------------------------------------
+
+
+def test_labels_follow_the_chosen_country(make_form: FormFactory) -> None:
+    form = make_form("billing")
+    assert form.field_label("postcode") == "Postcode / ZIP"
+    choose_country(form, "United States")
+    assert (form.field_label("state"), form.field_label("postcode")) == ("State", "ZIP code")
+    choose_country(form, "United Kingdom")
+    assert (form.field_label("state"), form.field_label("postcode")) == ("County", "Postcode")
+    assert form.state_text.placeholderText() == "Optional"
+    choose_country(form, "Australia")
+    assert form.field_label("city") == "Suburb"
+    choose_country(form, "Brazil")
+    assert form.field_label("postcode") == "Postcode / ZIP"
+    assert form.field_label("city") == "Town / city"
+
+
+def test_a_country_without_states_hides_the_state_row(make_form: FormFactory) -> None:
+    form = make_form("shipping")
+    form.set_address(Address(country="US", state="CA"))
+    assert form.is_field_shown("state")
+    choose_country(form, "Germany")
+    assert not form.is_field_shown("state")
+    assert form.state_value() == ""
+    choose_country(form, "Canada")
+    assert form.is_field_shown("state")
+    assert form.field_label("state") == "Province"
+
+
+def test_a_stored_state_stays_in_view_where_the_country_has_none(make_form: FormFactory) -> None:
+    form = make_form("billing")
+    form.set_address(Address(country="DE", state="Bayern"))
+    assert form.is_field_shown("state")
+    assert form.address().state == "Bayern"
+    form.set_address(Address(country="DE"))
+    assert not form.is_field_shown("state")
+
+
+def test_the_labels_follow_a_loaded_address(make_form: FormFactory) -> None:
+    form = make_form("billing")
+    form.set_address(Address(country="IN"))
+    assert (form.field_label("state"), form.field_label("postcode")) == ("State", "PIN")
+    form.set_address(Address(country="JP"))
+    assert form.field_label("state") == "Prefecture"

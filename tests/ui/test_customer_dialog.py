@@ -24,10 +24,12 @@ from app.domain.validation import describe_unapplied
 from app.domain.write_gate import refusal
 from app.errors import NetworkError, ValidationError
 from app.ui.customer_dialog import (
+    DISCARD_OBJECT_NAME,
     NOTICE_OBJECT_NAME,
     CustomerDialog,
     Notice,
 )
+from tests.ui.focus_order import names, tab_chain, visual_order
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.
@@ -661,3 +663,161 @@ def test_creating_says_woocommerce_will_email_the_customer_and_editing_does_not(
     assert "Settings → Emails → “New account”" in note.text()
     edited = edit_dialog()
     assert edited.findChild(QLabel, "newAccountEmailNote") is None
+
+
+# -- keyboard -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["create", "edit"])
+def test_tab_follows_the_fields_as_shown_on_every_tab(
+    qtbot: QtBot, create_dialog: DialogMaker, edit_dialog: DialogMaker, mode: str
+) -> None:
+    dialog = create_dialog() if mode == "create" else edit_dialog()
+    dialog.shipping.set_same_as_billing(False)
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        chain = tab_chain(dialog)
+        assert names(chain) == names(visual_order(chain, dialog)), dialog.tabs.tabText(index)
+        assert names(chain)[-1] == "cancelButton"
+
+
+# -- closing ------------------------------------------------------------------------------------
+
+
+def discard_box(dialog: CustomerDialog) -> QMessageBox | None:
+    """The open "Discard changes?" box over ``dialog``."""
+    boxes = dialog.findChildren(QMessageBox, DISCARD_OBJECT_NAME)
+    shown = [box for box in boxes if box.isVisible()]
+    assert len(shown) <= 1
+    return shown[0] if shown else None
+
+
+def answer(box: QMessageBox, text: str) -> None:
+    buttons = [button for button in box.buttons() if button.text() == text]
+    assert buttons, [button.text() for button in box.buttons()]
+    buttons[0].click()
+
+
+def press_escape(dialog: CustomerDialog) -> None:
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def click_cancel(dialog: CustomerDialog) -> None:
+    button = dialog.findChild(QWidget, "cancelButton")
+    assert button is not None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def close_window(dialog: CustomerDialog) -> None:
+    dialog.close()
+
+
+CLOSERS = [press_escape, click_cancel, close_window]
+
+
+@pytest.mark.parametrize("close", CLOSERS)
+@pytest.mark.parametrize("mode", ["create", "edit"])
+def test_an_unchanged_dialog_closes_without_asking(
+    create_dialog: DialogMaker,
+    edit_dialog: DialogMaker,
+    mode: str,
+    close: Callable[[CustomerDialog], None],
+) -> None:
+    dialog = create_dialog() if mode == "create" else edit_dialog()
+    close(dialog)
+    assert discard_box(dialog) is None
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+@pytest.mark.parametrize("close", CLOSERS)
+def test_a_changed_dialog_asks_before_discarding(
+    qtbot: QtBot, edit_dialog: DialogMaker, close: Callable[[CustomerDialog], None]
+) -> None:
+    dialog = edit_dialog()
+    type_into(dialog, "first_name", "Augusta")
+    close(dialog)
+    box = discard_box(dialog)
+    assert box is not None
+    assert box.text() == "Discard changes?"
+    answer(box, "Cancel")
+    assert dialog.isVisible()
+    assert line(dialog, "first_name").text() == "Augusta"
+
+    close(dialog)
+    box = discard_box(dialog)
+    assert box is not None
+    answer(box, "Discard")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_a_change_undone_by_hand_is_no_change(edit_dialog: DialogMaker) -> None:
+    dialog = edit_dialog()
+    type_into(dialog, "first_name", "Augusta")
+    type_into(dialog, "first_name", "Ada")
+    assert not dialog.has_changes()
+    press_escape(dialog)
+    assert not dialog.isVisible()
+
+
+def test_a_new_customer_with_anything_typed_asks(create_dialog: DialogMaker) -> None:
+    dialog = create_dialog()
+    choose_country(dialog, "billing", "Germany")
+    assert dialog.has_changes()
+    click_cancel(dialog)
+    press_escape(dialog)  # a second request while asking opens no second box
+    assert discard_box(dialog) is not None
+    assert dialog.isVisible()
+
+
+# -- an email the cache already knows -----------------------------------------------------------
+
+
+class Owners:
+    """An injected look-up over a few cached customers, remembering what it was asked."""
+
+    def __init__(self, *customers: Customer) -> None:
+        self.by_email = {customer.email.lower(): customer for customer in customers}
+        self.asked: list[str] = []
+
+    def __call__(self, email: str) -> Customer | None:
+        self.asked.append(email)
+        return self.by_email.get(email)
+
+
+def test_an_email_another_customer_has_is_flagged_before_saving(
+    qtbot: QtBot, parent: QWidget
+) -> None:
+    owners = Owners(ADA)
+    dialog = open_dialog(
+        qtbot, CustomerDialog.for_create(parent, generate_password=True, email_owner=owners)
+    )
+    type_into(dialog, "email", " ADA@Example.com ")
+    assert label(dialog, "email_error").text() == "Already used by Ada Lovelace (#42)"
+    assert not dialog.save_button.isEnabled()
+    assert "ada@example.com" in owners.asked
+    with qtbot.assertNotEmitted(dialog.submitted):
+        QTest.keyClick(line(dialog, "email"), Qt.Key.Key_Return)
+
+    type_into(dialog, "email", "grace@example.com")
+    assert label(dialog, "email_error").text() == ""
+    assert dialog.save_button.isEnabled()
+
+
+def test_a_customer_keeps_their_own_email_without_a_flag(qtbot: QtBot, parent: QWidget) -> None:
+    dialog = open_dialog(qtbot, CustomerDialog.for_edit(parent, ADA, email_owner=Owners(ADA)))
+    type_into(dialog, "email", "Ada@example.com")
+    assert label(dialog, "email_error").text() == ""
+    assert dialog.save_button.isEnabled()
+
+
+def test_editing_to_another_customers_email_is_flagged(qtbot: QtBot, parent: QWidget) -> None:
+    grace = Customer(id=7, email="grace@example.com", first_name="Grace", last_name="Hopper")
+    dialog = open_dialog(
+        qtbot, CustomerDialog.for_edit(parent, grace, email_owner=Owners(ADA, grace))
+    )
+    type_into(dialog, "email", "ada@example.com")
+    assert label(dialog, "email_error").text() == "Already used by Ada Lovelace (#42)"
+    assert not dialog.save_button.isEnabled()
+    assert label(dialog, "statusLabel").text() == "To save, correct email."
