@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from app.api.client import StoreInfo
 from app.cache.repository import CustomerFilter
 from app.cache.search import MIN_FRAGMENT
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
@@ -78,8 +79,6 @@ log = logging.getLogger("app.ui")
 
 #: How long typing pauses before the view is searched (a keystroke costs milliseconds).
 SEARCH_DELAY_MS = 120
-#: How often an offline window checks whether the store is back.
-RECONNECT_INTERVAL_MS = 30_000
 
 
 #: The narrowest the email column gets before the table scrolls sideways instead.
@@ -154,8 +153,6 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._stores = stores
         self._paths = paths
-        self._online = True
-        self._last_sync: datetime | None = None
         # Whether customers changed since the role filter was filled (a sync that changed
         # nobody leaves the roles as they were, and listing them costs a scan of the cache).
         self._roles_outdated = False
@@ -163,7 +160,6 @@ class MainWindow(QMainWindow):
         self._pending_dialog_request: int | None = None
         self._orders_request: int | None = None
         self._downloads_request: int | None = None
-        self._retry: Callable[[], None] | None = None
         # The saved store the window shows (None for the demo store or a store opened by its
         # URL alone): the one Store > Forget this store… forgets.
         self._shown_profile: StoreProfile | None = None
@@ -177,9 +173,6 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
-        self._reconnect_timer = QTimer(self)
-        self._reconnect_timer.setInterval(RECONNECT_INTERVAL_MS)
-        self._reconnect_timer.timeout.connect(self._on_reconnect_timer_timeout)
         self.attach(session)
         self._restore_settings()
 
@@ -392,8 +385,19 @@ class MainWindow(QMainWindow):
     # -- sessions ----------------------------------------------------------------------------
 
     def attach(self, session: StoreSession) -> None:
-        """Show a store session (the previous one must be detached first)."""
+        """Show a store session (the previous one must be detached first).
+
+        Everything the window showed of the previous store goes: its banner, its dialog, its
+        progress message; what it knows of the store (online, last sync, Retry) is the session's.
+        """
         self.session = session
+        self.banner.hide()
+        self.statusBar().clearMessage()
+        if self._dialog is not None:  # editing a customer of the previous store
+            self._dialog.reject()
+        self._pending_dialog_request = None
+        self._orders_request = None
+        self._downloads_request = None
         service = session.service
         self.table.setModel(session.model)
         self._stretch_email_column()
@@ -421,7 +425,7 @@ class MainWindow(QMainWindow):
         # The list opens at once from the cache; the sync only brings changes.
         self._apply_view()
         coverage = session.cache.coverage()
-        self._last_sync = coverage.last_quick_sync or coverage.last_full_sync
+        session.state.last_sync = coverage.last_quick_sync or coverage.last_full_sync
         self._update_counts()
         self._update_connection_label()
         self.detail.show_customer(None)
@@ -547,8 +551,9 @@ class MainWindow(QMainWindow):
         self.coverage_label.setText(self.session.cache.coverage().describe())
 
     def _update_connection_label(self) -> None:
-        when = self._last_sync.astimezone().strftime("%H:%M") if self._last_sync else "never"
-        if not self._online:
+        last_sync = self.session.state.last_sync
+        when = last_sync.astimezone().strftime("%H:%M") if last_sync else "never"
+        if not self.online:
             text = f"Offline – showing data from {when}"
         elif self.session.is_demo:
             text = "Demo store"
@@ -559,10 +564,10 @@ class MainWindow(QMainWindow):
 
     def _update_action_states(self) -> None:
         has_customer = self.selected_customer() is not None
-        reason = "" if self._online else "The store cannot be reached right now."
+        reason = "" if self.online else "The store cannot be reached right now."
         for action in self._store_actions:
             needs_customer = action in (self.action_edit, self.action_delete)
-            action.setEnabled(self._online and (has_customer or not needs_customer))
+            action.setEnabled(self.online and (has_customer or not needs_customer))
             action.setToolTip(reason or action.text().rstrip("…"))
         if self._paths is None:  # a window without a data folder has nowhere to keep files
             for action in (self.action_import, self.action_export):
@@ -746,7 +751,7 @@ class MainWindow(QMainWindow):
         Yes until it says, and when it does not say (a wc/v3 key that may not read the store's
         settings): it then refuses a new customer without one if it must.
         """
-        info = getattr(self, "_store_info", None)
+        info = self.session.state.store_info
         return info.generates_passwords if info is not None else True
 
     # -- service events ----------------------------------------------------------------------
@@ -800,11 +805,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_service_sync_finished(self, report: SyncReport) -> None:
-        self._last_sync = datetime.now().astimezone()
+        self.session.state.last_sync = datetime.now().astimezone()
         self.statusBar().showMessage(f"Synced: {report.describe_changes()}.", 5000)
         if not report.complete:
             # Nothing was removed on the evidence of an unproven walk; offer to look again.
-            self._retry = self.full_sync
+            self.session.state.retry = self.full_sync
             self.banner.show_error(
                 f"{report.unaccounted:,} customer{'s' if report.unaccounted != 1 else ''} could "
                 "not be accounted for: the store changed while it was being read. Nothing was "
@@ -829,7 +834,7 @@ class MainWindow(QMainWindow):
     def _on_detail_orders_wanted(self, customer_id: int) -> None:
         cached = self.session.cache.orders(customer_id)
         self.detail.show_orders(customer_id, cached)  # None shows "Loading…"
-        if self._online:
+        if self.online:
             self._orders_request = self.session.service.load_orders(customer_id)
         elif cached is None:
             self.detail.show_unavailable("orders", "Orders are shown once the store is back.")
@@ -839,7 +844,7 @@ class MainWindow(QMainWindow):
         cached = self.session.cache.downloads(customer_id)
         orders = self.session.cache.orders(customer_id)
         self.detail.show_downloads(customer_id, cached, orders)
-        if self._online:
+        if self.online:
             self._downloads_request = self.session.service.load_downloads(customer_id)
             if orders is None:  # the orders' line items name the downloads' products
                 self._orders_request = self.session.service.load_orders(customer_id)
@@ -880,7 +885,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_service_store_info_loaded(self, info: object) -> None:
-        self._store_info = info
+        if isinstance(info, StoreInfo):
+            self.session.state.store_info = info
         name = getattr(info, "name", "")
         if name and not self.session.is_demo:
             self.session.title = name
@@ -900,7 +906,7 @@ class MainWindow(QMainWindow):
         if kind == "sync":
             retry = self.quick_sync
             self.statusBar().showMessage("Sync failed.", 10_000)
-        self._retry = retry
+        self.session.state.retry = retry
         message = error.message
         if isinstance(error, NetworkError):
             message += " The customers saved on this computer are shown meanwhile."
@@ -908,35 +914,28 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_service_online_changed(self, online: bool) -> None:
-        was_offline = not self._online
-        self._online = online
+        # Emitted on a change only (the session's reconnector asks the store while offline).
         self._update_connection_label()
         if online:
-            self._reconnect_timer.stop()
             self.banner.hide()
-            if was_offline:
-                self.quick_sync()  # back: catch up with what changed meanwhile
-        else:
-            self._reconnect_timer.start()
+            self.quick_sync()  # back: catch up with what changed meanwhile
 
     @Slot(str)
     def _on_service_notice(self, text: str) -> None:
         self.banner.show_info(text)
 
     @Slot()
-    def _on_reconnect_timer_timeout(self) -> None:
-        self.check_connection()
-
-    @Slot()
     def check_connection(self) -> None:
         """Ask the store whether it is reachable (it is asked by itself while offline)."""
-        self.session.service.load_store_info()
+        assert self.session.reconnector is not None
+        self.session.reconnector.check()
 
     @Slot()
     def _on_banner_retry_requested(self) -> None:
         self.banner.hide()
-        if self._retry is not None:
-            self._retry()
+        retry = self.session.state.retry
+        if retry is not None:
+            retry()
 
     def _tell(self, message: str) -> None:
         """A message the user must see, with nothing to retry."""
@@ -1076,7 +1075,7 @@ class MainWindow(QMainWindow):
             connection=self.session.connection,
             store_title=self.session.title,
             demo=self.session.is_demo,
-            online=self._online,
+            online=self.online,
             qt_platform=QGuiApplication.platformName(),
         )
 
@@ -1110,11 +1109,10 @@ class MainWindow(QMainWindow):
         """Save the layout, stop the worker (cancelling a sync in flight), close the store."""
         self.save_settings()
         self._search_timer.stop()
-        self._reconnect_timer.stop()
         self.session.close()
         event.accept()
 
     @property
     def online(self) -> bool:
         """Whether the store answered the last request."""
-        return self._online
+        return self.session.online

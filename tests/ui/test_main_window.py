@@ -128,6 +128,13 @@ def column_values(window: MainWindow, column: CustomerColumn) -> list[Any]:
     return [model.data(model.index(row, column), SORT_ROLE) for row in range(model.rowCount())]
 
 
+def reconnect_timer(window: MainWindow) -> QTimer:
+    """The timer of the shown store's checks while it cannot be reached."""
+    reconnector = window.session.reconnector
+    assert reconnector is not None
+    return reconnector.timer
+
+
 def row_count(window: MainWindow) -> int:
     return window.session.model.rowCount()
 
@@ -1090,7 +1097,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     screenshot(window, "main_window_offline")
 
     # The store comes back: the window notices and catches up.
-    reconnect = window._reconnect_timer
+    reconnect = reconnect_timer(window)
     assert reconnect.isActive(), "an offline window checks for the store"
     store.faults.clear()
     back: list[bool] = []
@@ -1332,3 +1339,90 @@ def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check
         button(window.banner, "Retry").click()
     assert not window.banner.isVisible()
     assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
+
+
+# -- per-store state: a switch starts the new store afresh ----------------------------------------
+
+
+@pytest.fixture
+def switching_window(
+    qtbot: QtBot,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    profile_store: StoreFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[], tuple[MainWindow, DemoStore]]:
+    """A started window on the demo store that also knows a saved store "Shop" (12 customers).
+
+    Connections retry quickly: outages are simulated, not waited out.
+    """
+    from app.paths import AppPaths
+    from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+    from app.ui import stores as stores_module
+
+    fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
+    monkeypatch.setattr(session_module, "StoreConnection", fast)
+    monkeypatch.setattr(stores_module, "StoreConnection", fast)
+    monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
+
+    def make() -> tuple[MainWindow, DemoStore]:
+        shop = profile_store(customers=12)
+        config = AppPaths.under(tmp_path / "data").config_dir
+        ProfileStore(config / "stores.json").save(Profiles([StoreProfile("Shop", shop.base_url)]))
+        FileSecrets(config / "secrets.json").put(
+            shop.base_url, shop.consumer_key, shop.consumer_secret
+        )
+        window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        start_and_wait(qtbot, window)
+        return window, shop
+
+    return make
+
+
+def _assert_fresh_online_store(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    """The window shows the store it switched to, answering, with nothing of the one before."""
+    qtbot.waitUntil(lambda: row_count(window) == 12, timeout=LONG)
+    assert window.online
+    assert not window.banner.isVisible()
+    assert not reconnect_timer(window).isActive()
+    assert status_text(window, "statusConnection").startswith("Online")
+    assert window.store_switcher.currentText() == title
+    click_customer(qtbot, window, customers(window)[0].id)
+    for name in STORE_ACTIONS:
+        assert action(window, name).isEnabled(), name
+        assert action(window, name).toolTip() != OFFLINE_TOOLTIP, name
+
+
+@pytest.mark.parametrize("state", ["online", "offline", "syncing", "importing"])
+def test_switching_stores_starts_the_new_store_afresh_in_every_state(
+    qtbot: QtBot,
+    tmp_path: Path,
+    switching_window: Callable[[], tuple[MainWindow, DemoStore]],
+    state: str,
+) -> None:
+    window, _shop = switching_window()
+    demo = window.session.demo
+    assert demo is not None
+    if state == "offline":
+        demo.faults.schedule(Fault.RESET, count=1000)
+        with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+            action(window, "actionSync").trigger()
+        assert not window.online
+        assert window.banner.isVisible()
+    elif state == "syncing":
+        window.full_sync()
+        qtbot.waitUntil(lambda: window.session.service.busy, timeout=SHORT)
+    elif state == "importing":
+        csv = tmp_path / "people.csv"
+        csv.write_text("email,first_name\nnew.person@example.com,New\n", encoding="utf-8")
+        dialog = window.transfers.open_import(csv)
+        assert dialog is not None
+        assert dialog.isVisible()
+
+    _choose_store(window, "Shop")
+    _assert_fresh_online_store(qtbot, window, "Shop")
+    assert not visible_children(window, QWidget, "importDialog"), "the old store's import"
+    assert "…" not in window.statusBar().currentMessage(), "the old store's progress"
