@@ -740,8 +740,11 @@ class MainWindow(QMainWindow):
         self._shown_profile = current
         # Forgetting works offline too (nothing is sent), so only a saved store decides.
         self.action_forget_store.setEnabled(current is not None)
+        unsaved = None
+        if current is None and not self.session.is_demo:
+            unsaved = (self.session.title, self.session.connection.url)
         self.store_switcher.show_stores(
-            profiles.stores, current.name if current is not None else None
+            profiles.stores, current.name if current is not None else None, unsaved=unsaved
         )
 
     @property

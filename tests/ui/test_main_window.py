@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -418,6 +419,12 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     assert status_text(window, "statusCoverage") == "All 61 accounts on this computer"
     assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
     assert not child(window, QLabel, "demoBadge").isVisible()
+    # The switcher names the store on screen, though it is no saved store.
+    switcher = child(window, QComboBox, "storeSwitcher")
+    assert switcher.isVisibleTo(window)
+    assert switcher.currentText() == store.base_url
+    assert switcher.currentText() != "Demo store"
+    assert switcher.findText("Demo store") >= 0, "the demo store is still a choice"
 
 
 def streaming_window(profile_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
