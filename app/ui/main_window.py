@@ -99,9 +99,11 @@ class ErrorBanner(QFrame):
 
     Signals:
         retry_requested(): the user pressed Retry.
+        dismissed(): the user pressed Dismiss.
     """
 
     retry_requested = Signal()
+    dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,12 +115,17 @@ class ErrorBanner(QFrame):
         self._retry = QPushButton("Retry")
         self._retry.clicked.connect(self.retry_requested)
         close = QPushButton("Dismiss")
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self._on_close_clicked)
         layout = QHBoxLayout(self)
         layout.addWidget(self._text, 1)
         layout.addWidget(self._retry)
         layout.addWidget(close)
         self.hide()
+
+    @Slot()
+    def _on_close_clicked(self) -> None:
+        self.hide()
+        self.dismissed.emit()
 
     def show_error(self, message: str, *, retry: bool) -> None:
         """Show ``message``; Retry only where trying again makes sense."""
@@ -202,6 +209,9 @@ class MainWindow(QMainWindow):
             "actionDeleteCustomer", "Delete…", QKeySequence.StandardKey.Delete, self.delete_customer
         )
         self.action_sync = self._action("actionSync", "Sync", "F5", self.quick_sync)
+        # F5 as well: only one of the two is enabled at a time (Sync needs the store).
+        self.action_reconnect = self._action("actionReconnect", "Reconnect", "F5", self.reconnect)
+        self.action_reconnect.setToolTip("Try to reach the store now")
         self.action_full_sync = self._action(
             "actionFullSync", "Full sync", "Ctrl+F5", self.full_sync
         )
@@ -242,6 +252,7 @@ class MainWindow(QMainWindow):
         for action in (self.action_new, self.action_edit, self.action_delete, self.action_find):
             customer_menu.addAction(action)
         store_menu = menu.addMenu("&Store")
+        store_menu.addAction(self.action_reconnect)
         store_menu.addAction(self.action_sync)
         store_menu.addAction(self.action_full_sync)
         self.action_forget_store = self._action(
@@ -273,6 +284,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.action_sync)
+        toolbar.addAction(self.action_reconnect)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText("Search name, email, phone, city, postcode…")
@@ -340,6 +352,7 @@ class MainWindow(QMainWindow):
 
         self.banner = ErrorBanner()
         self.banner.retry_requested.connect(self._on_banner_retry_requested)
+        self.banner.dismissed.connect(self._on_banner_dismissed)
         self.demo_badge = QLabel(
             "You are looking at the demo store: sample customers that live on this computer."
         )
@@ -375,7 +388,7 @@ class MainWindow(QMainWindow):
             "computer, against the store's count at the last sync"
         )
         self.connection_label = plain_label(selectable=False)
-        self.connection_label.setObjectName("statusConnection")
+        self.connection_label.setObjectName("statusOnline")
         status = self.statusBar()
         # Permanent widgets stay visible while progress messages come and go on the left.
         status.addPermanentWidget(self.count_label)
@@ -556,7 +569,7 @@ class MainWindow(QMainWindow):
         if not self.online:
             text = f"Offline – showing data from {when}"
         elif self.session.is_demo:
-            text = "Demo store"
+            text = "Online · demo store"
         else:
             text = f"Online · synced {when}"
         self.connection_label.setText(text)
@@ -569,6 +582,9 @@ class MainWindow(QMainWindow):
             needs_customer = action in (self.action_edit, self.action_delete)
             action.setEnabled(self.online and (has_customer or not needs_customer))
             action.setToolTip(reason or action.text().rstrip("…"))
+        # Only while the store cannot be reached (then Sync cannot be used, and F5 reconnects).
+        self.action_reconnect.setEnabled(not self.online)
+        self.action_reconnect.setVisible(not self.online)
         if self._paths is None:  # a window without a data folder has nowhere to keep files
             for action in (self.action_import, self.action_export):
                 action.setEnabled(False)
@@ -909,15 +925,22 @@ class MainWindow(QMainWindow):
         if kind == "sync":
             retry = self.quick_sync
             self.statusBar().showMessage("Sync failed.", 10_000)
-        self.session.state.retry = retry
         message = error.message
         if isinstance(error, NetworkError):
+            # An outage, whoever found it (a sync, the periodic check): Retry reconnects.
+            retry = self.reconnect
             message += " The customers saved on this computer are shown meanwhile."
+        self.session.state.retry = retry
+        if isinstance(error, NetworkError) and self.session.state.outage_dismissed:
+            if kind != "sync":
+                self.statusBar().showMessage("The store still cannot be reached.", 10_000)
+            return  # the user has seen this outage's banner and put it away
         self.banner.show_error(message, retry=retry is not None)
 
     @Slot(bool)
     def _on_service_online_changed(self, online: bool) -> None:
         # Emitted on a change only (the session's reconnector asks the store while offline).
+        self.session.state.outage_dismissed = False  # a new outage, or the end of one
         self._update_connection_label()
         if online:
             self.banner.hide()
@@ -934,11 +957,23 @@ class MainWindow(QMainWindow):
         self.session.reconnector.check()
 
     @Slot()
+    def reconnect(self) -> None:
+        """Try to reach the store now (Store > Reconnect, F5 while offline, the banner's Retry)."""
+        self.check_connection()
+
+    @Slot()
     def _on_banner_retry_requested(self) -> None:
-        self.banner.hide()
         retry = self.session.state.retry
+        if retry != self.reconnect:
+            # Reconnecting keeps the banner (with Retry) until the store is back.
+            self.banner.hide()
         if retry is not None:
             retry()
+
+    @Slot()
+    def _on_banner_dismissed(self) -> None:
+        if not self.online:
+            self.session.state.outage_dismissed = True
 
     def _tell(self, message: str) -> None:
         """A message the user must see, with nothing to retry."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QTableView,
@@ -382,7 +383,7 @@ def test_the_demo_store_opens_with_every_customer_and_its_status(
     window = demo_window()
     assert window.session.is_demo
     assert status_text(window, "statusCount") == f"{DEMO_CUSTOMERS} customers"
-    assert status_text(window, "statusConnection") == "Demo store"
+    assert status_text(window, "statusOnline") == "Online · demo store"
     # Everyone in the store (the admin too) is in the cache.
     assert status_text(window, "statusCoverage") == "All 251 accounts on this computer"
     assert child(window, QLabel, "demoBadge").isVisible()
@@ -417,7 +418,7 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     assert row_count(window) == 60
     assert status_text(window, "statusCount") == "60 customers"
     assert status_text(window, "statusCoverage") == "All 61 accounts on this computer"
-    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
+    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusOnline"))
     assert not child(window, QLabel, "demoBadge").isVisible()
     # The switcher names the store on screen, though it is no saved store.
     switcher = child(window, QComboBox, "storeSwitcher")
@@ -1083,7 +1084,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     assert changed.args == [False]
     assert not window.online
     assert re.fullmatch(
-        r"Offline – showing data from \d\d:\d\d", status_text(window, "statusConnection")
+        r"Offline – showing data from \d\d:\d\d", status_text(window, "statusOnline")
     )
     for name in STORE_ACTIONS:
         assert not action(window, name).isEnabled(), name
@@ -1115,7 +1116,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     assert window.online
     assert not child(window, QWidget, "errorBanner").isVisible()
     assert not reconnect.isActive()
-    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
+    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusOnline"))
     for name in ("actionNewCustomer", "actionSync", "actionEditCustomer"):
         assert action(window, name).isEnabled(), name
 
@@ -1150,7 +1151,7 @@ def test_an_unreachable_demo_store_shows_as_offline(
         action(window, "actionSync").trigger()
     assert not window.online
     assert not action(window, "actionSync").isEnabled()
-    assert status_text(window, "statusConnection").startswith("Offline")
+    assert status_text(window, "statusOnline").startswith("Offline")
 
 
 def test_closing_right_after_typing_a_search_cancels_it(
@@ -1395,7 +1396,7 @@ def _assert_fresh_online_store(qtbot: QtBot, window: MainWindow, title: str) -> 
     assert window.online
     assert not window.banner.isVisible()
     assert not reconnect_timer(window).isActive()
-    assert status_text(window, "statusConnection").startswith("Online")
+    assert status_text(window, "statusOnline").startswith("Online")
     assert window.store_switcher.currentText() == title
     click_customer(qtbot, window, customers(window)[0].id)
     for name in STORE_ACTIONS:
@@ -1433,3 +1434,71 @@ def test_switching_stores_starts_the_new_store_afresh_in_every_state(
     _assert_fresh_online_store(qtbot, window, "Shop")
     assert not visible_children(window, QWidget, "importDialog"), "the old store's import"
     assert "…" not in window.statusBar().currentMessage(), "the old store's progress"
+
+
+def _banner_buttons(window: MainWindow) -> list[str]:
+    return [
+        b.text().replace("&", "")
+        for b in window.banner.findChildren(QAbstractButton)
+        if b.isVisibleTo(window.banner)
+    ]
+
+
+def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outage(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = profile_store(customers=20)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    reconnect = action(window, "actionReconnect")
+    assert not reconnect.isEnabled(), "nothing to reconnect to while the store answers"
+    assert not reconnect.isVisible()
+
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert window.banner.isVisible()
+    assert "Retry" in _banner_buttons(window)
+    # While offline Sync cannot be used: Reconnect can, from the menu, the toolbar and F5.
+    assert not action(window, "actionSync").isEnabled()
+    assert reconnect.isEnabled()
+    assert reconnect.isVisible()
+    assert reconnect.shortcut().toString() == "F5"
+    toolbar = child(window, QWidget, "mainToolbar")
+    assert reconnect in toolbar.actions()
+    assert any(reconnect in menu.actions() for menu in window.menuBar().findChildren(QMenu))
+
+    # Retry tries again and stays for as long as the store cannot be reached, whoever asked.
+    with qtbot.waitSignal(service.failed, timeout=SHORT):
+        button(window.banner, "Retry").click()
+    assert window.banner.isVisible()
+    assert "Retry" in _banner_buttons(window)
+    with qtbot.waitSignal(service.failed, timeout=SHORT):
+        reconnect_timer(window).timeout.emit()  # the periodic check
+    assert window.banner.isVisible()
+    assert "Retry" in _banner_buttons(window)
+
+    # Dismissed: the same outage does not bring it back (nor push the table down).
+    table_top = window.table.mapTo(window, QPoint(0, 0)).y()
+    button(window.banner, "Dismiss").click()
+    qtbot.waitUntil(lambda: window.table.mapTo(window, QPoint(0, 0)).y() < table_top)
+    for trigger in (reconnect_timer(window).timeout.emit, reconnect.trigger):
+        with qtbot.waitSignal(service.failed, timeout=SHORT):
+            trigger()
+        assert not window.banner.isVisible()
+    assert status_text(window, "statusOnline").startswith("Offline")
+
+    # Reconnect once the store is back: online, synced, Reconnect gone.
+    store.faults.clear()
+    with qtbot.waitSignals([service.online_changed, service.sync_finished], timeout=SHORT):
+        reconnect.trigger()
+    assert window.online
+    assert not reconnect.isEnabled()
+    assert "Online" in status_text(window, "statusOnline")
+
+    # A new outage is news again.
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert window.banner.isVisible()
