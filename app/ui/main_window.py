@@ -663,15 +663,21 @@ class MainWindow(QMainWindow):
         orders = customer.orders_count
         if not customer.stats_known:  # a REST-only store without a figures source
             kept = "Any orders they have are kept in the store as guest orders."
+            done = "any orders they had are kept as guest orders"
         elif orders == 0:
             kept = "They have no orders."
+            done = ""
         elif orders == 1:
             kept = "Their order is kept in the store as a guest order."
+            done = "their order is kept as a guest order"
         else:
             kept = f"Their {orders:,} orders are kept in the store as guest orders."
+            done = f"their {orders:,} orders are kept as guest orders"
 
         def confirmed() -> None:
-            self.session.service.delete_customer(customer.id)
+            request = self.session.service.delete_customer(customer.id)
+            deleted = f"Deleted {customer.display_name}"
+            self.session.state.deleting[request] = f"{deleted}; {done}." if done else f"{deleted}."
             self.statusBar().showMessage(f"Deleting {customer.display_name}…")
 
         ask_to_confirm(
@@ -881,9 +887,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_service_customer_deleted(self, request_id: int, customer_id: int) -> None:
-        self.statusBar().showMessage(
-            "Customer deleted; their orders are kept as guest orders.", 5000
-        )
+        said = self.session.state.deleting.pop(request_id, "Customer deleted.")
+        self.statusBar().showMessage(said, 5000)
 
     @Slot(int, object)
     def _on_service_customer_found(self, request_id: int, customer: object) -> None:
@@ -913,6 +918,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str, object)
     def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:
+        if self.session.state.deleting.pop(request_id, None) is not None:
+            self.statusBar().clearMessage()  # not "Deleting …" any more
         if not isinstance(error, AppError) or isinstance(error, CancelledError):
             return
         if self._dialog is not None and request_id == self._pending_dialog_request:

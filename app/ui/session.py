@@ -74,12 +74,14 @@ class StoreState:
         store_info: what the store said about itself (None until it answers).
         retry: what the banner's Retry does for the store's last problem.
         outage_dismissed: the user dismissed the banner of the current outage.
+        deleting: what the status bar says when a delete request (by id) is done.
     """
 
     last_sync: datetime | None = None
     store_info: StoreInfo | None = None
     retry: Callable[[], None] | None = None
     outage_dismissed: bool = False
+    deleting: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass

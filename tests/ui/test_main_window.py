@@ -1003,6 +1003,14 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     assert window.session.model.row_of(victim.id) is None
     assert row_count(window) == 59
     assert status_text(window, "statusCount") == "59 customers"
+    # The store has one account less, and the copy is as complete as before.
+    qtbot.waitUntil(
+        lambda: status_text(window, "statusCoverage") == "All 60 accounts on this computer",
+        timeout=SHORT,
+    )
+    message = window.statusBar().currentMessage()
+    assert victim.display_name in message
+    assert "guest order" in message
     assert store_customer(store, victim.id) is None
     # The selection moves to the neighbouring row, and the panel shows whom it selects.
     shown, selected = window.detail.customer, window.selected_customer()
@@ -1018,6 +1026,17 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     assert "They have no orders." in box.informativeText()
     assert "guest" not in box.informativeText()
     qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
+    action(window, "actionDeleteCustomer").trigger()
+    box = the_message_box(window, "confirmDelete")
+    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT):
+        qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
+    message = window.statusBar().currentMessage()
+    assert buyerless.display_name in message
+    assert "guest" not in message
+    qtbot.waitUntil(
+        lambda: status_text(window, "statusCoverage") == "All 59 accounts on this computer",
+        timeout=SHORT,
+    )
 
 
 def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
