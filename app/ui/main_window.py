@@ -909,12 +909,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_service_store_info_loaded(self, info: object) -> None:
+        # The title keeps the name the user gave the store (or its URL), online and offline:
+        # the store's own name may differ, and the switcher lists the user's.
         if isinstance(info, StoreInfo):
             self.session.state.store_info = info
-        name = getattr(info, "name", "")
-        if name and not self.session.is_demo:
-            self.session.title = name
-            self.setWindowTitle(f"{name} – {APP_NAME}")
 
     @Slot(int, str, object)
     def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:

@@ -1417,6 +1417,7 @@ def _assert_fresh_online_store(qtbot: QtBot, window: MainWindow, title: str) -> 
     assert not reconnect_timer(window).isActive()
     assert status_text(window, "statusOnline").startswith("Online")
     assert window.store_switcher.currentText() == title
+    assert window.windowTitle() == f"{title} – Woo Customers"
     click_customer(qtbot, window, customers(window)[0].id)
     for name in STORE_ACTIONS:
         assert action(window, name).isEnabled(), name
@@ -1521,3 +1522,22 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
     with qtbot.waitSignal(service.online_changed, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert window.banner.isVisible()
+
+
+def test_the_window_title_is_the_name_the_user_gave_the_store_online_and_offline(
+    qtbot: QtBot, switching_window: Callable[[], tuple[MainWindow, DemoStore]]
+) -> None:
+    window, shop = switching_window()
+    assert window.windowTitle().startswith("Demo store")
+    service_before = window.session.service
+    _choose_store(window, "Shop")
+    assert window.session.service is not service_before
+    service = window.session.service
+    qtbot.waitUntil(lambda: window.session.state.store_info is not None, timeout=LONG)
+    assert window.session.state.store_info.name != "Shop", "the store calls itself otherwise"
+    assert window.windowTitle() == "Shop – Woo Customers"
+    shop.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert window.windowTitle() == "Shop – Woo Customers"
+    assert window.store_switcher.currentText() == "Shop"
