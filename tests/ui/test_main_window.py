@@ -1534,7 +1534,9 @@ def test_the_window_title_is_the_name_the_user_gave_the_store_online_and_offline
     assert window.session.service is not service_before
     service = window.session.service
     qtbot.waitUntil(lambda: window.session.state.store_info is not None, timeout=LONG)
-    assert window.session.state.store_info.name != "Shop", "the store calls itself otherwise"
+    info = window.session.state.store_info
+    assert info is not None
+    assert info.name != "Shop", "the store calls itself otherwise"
     assert window.windowTitle() == "Shop – Woo Customers"
     shop.faults.schedule(Fault.RESET, count=1000)
     with qtbot.waitSignal(service.online_changed, timeout=SHORT):
