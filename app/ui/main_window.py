@@ -521,6 +521,9 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().clear()
             self.detail.show_customer(None)
         self._update_counts()
+        # A new view resets the model, which drops the current row without a signal: Edit and
+        # Delete follow the selection as it is now.
+        self._update_action_states()
 
     @Slot()
     def _focus_search(self) -> None:
@@ -796,6 +799,7 @@ class MainWindow(QMainWindow):
             self.detail.show_customer(self.session.cache.customer(current.id))
         if current is not None and current.id in removed:
             self.detail.show_customer(None)
+        self._update_action_states()  # the selected customer may be gone
 
     def _top_customer(self) -> tuple[int, int] | None:
         """The customer at the top of the scrolled table and its row's offset, if scrolled."""

@@ -1543,3 +1543,28 @@ def test_the_window_title_is_the_name_the_user_gave_the_store_online_and_offline
         action(window, "actionSync").trigger()
     assert window.windowTitle() == "Shop – Woo Customers"
     assert window.store_switcher.currentText() == "Shop"
+
+
+def test_edit_and_delete_are_disabled_once_a_search_hides_the_selected_customer(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    everyone = customers(window)
+    chosen, other = everyone[0], everyone[-1]
+    click_customer(qtbot, window, chosen.id)
+    assert action(window, "actionEditCustomer").isEnabled()
+    assert action(window, "actionDeleteCustomer").isEnabled()
+
+    type_search(qtbot, window, other.email)
+    assert window.session.model.row_of(chosen.id) is None
+    assert window.selected_customer() is None
+    assert not action(window, "actionEditCustomer").isEnabled()
+    assert not action(window, "actionDeleteCustomer").isEnabled()
+    assert action(window, "actionNewCustomer").isEnabled()
+
+    # Clearing the search does not bring a selection back by itself.
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=SHORT)
+    assert (window.selected_customer() is None) == (
+        not action(window, "actionEditCustomer").isEnabled()
+    )
