@@ -1503,11 +1503,18 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
     table_top = window.table.mapTo(window, QPoint(0, 0)).y()
     button(window.banner, "Dismiss").click()
     qtbot.waitUntil(lambda: window.table.mapTo(window, QPoint(0, 0)).y() < table_top)
-    for trigger in (reconnect_timer(window).timeout.emit, reconnect.trigger):
+    asked: list[bool] = []
+    reconnect.triggered.connect(lambda: asked.append(True))
+
+    def press_f5() -> None:
+        qtbot.keyClick(window.table, Qt.Key.Key_F5)
+
+    for trigger in (reconnect_timer(window).timeout.emit, reconnect.trigger, press_f5):
         with qtbot.waitSignal(service.failed, timeout=SHORT):
             trigger()
         assert not window.banner.isVisible()
     assert status_text(window, "statusOnline").startswith("Offline")
+    assert asked == [True, True], "F5 reconnects while the store cannot be reached"
 
     # Reconnect once the store is back: online, synced, Reconnect gone.
     store.faults.clear()
