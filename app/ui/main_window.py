@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from app.api.client import StoreInfo
 from app.cache.repository import CustomerFilter
 from app.cache.search import MIN_FRAGMENT
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
@@ -78,8 +79,6 @@ log = logging.getLogger("app.ui")
 
 #: How long typing pauses before the view is searched (a keystroke costs milliseconds).
 SEARCH_DELAY_MS = 120
-#: How often an offline window checks whether the store is back.
-RECONNECT_INTERVAL_MS = 30_000
 
 
 #: The narrowest the email column gets before the table scrolls sideways instead.
@@ -100,9 +99,11 @@ class ErrorBanner(QFrame):
 
     Signals:
         retry_requested(): the user pressed Retry.
+        dismissed(): the user pressed Dismiss.
     """
 
     retry_requested = Signal()
+    dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,12 +115,17 @@ class ErrorBanner(QFrame):
         self._retry = QPushButton("Retry")
         self._retry.clicked.connect(self.retry_requested)
         close = QPushButton("Dismiss")
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self._on_close_clicked)
         layout = QHBoxLayout(self)
         layout.addWidget(self._text, 1)
         layout.addWidget(self._retry)
         layout.addWidget(close)
         self.hide()
+
+    @Slot()
+    def _on_close_clicked(self) -> None:
+        self.hide()
+        self.dismissed.emit()
 
     def show_error(self, message: str, *, retry: bool) -> None:
         """Show ``message``; Retry only where trying again makes sense."""
@@ -154,8 +160,6 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._stores = stores
         self._paths = paths
-        self._online = True
-        self._last_sync: datetime | None = None
         # Whether customers changed since the role filter was filled (a sync that changed
         # nobody leaves the roles as they were, and listing them costs a scan of the cache).
         self._roles_outdated = False
@@ -163,7 +167,6 @@ class MainWindow(QMainWindow):
         self._pending_dialog_request: int | None = None
         self._orders_request: int | None = None
         self._downloads_request: int | None = None
-        self._retry: Callable[[], None] | None = None
         # The saved store the window shows (None for the demo store or a store opened by its
         # URL alone): the one Store > Forget this store… forgets.
         self._shown_profile: StoreProfile | None = None
@@ -177,9 +180,6 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
-        self._reconnect_timer = QTimer(self)
-        self._reconnect_timer.setInterval(RECONNECT_INTERVAL_MS)
-        self._reconnect_timer.timeout.connect(self._on_reconnect_timer_timeout)
         self.attach(session)
         self._restore_settings()
 
@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
             "actionDeleteCustomer", "Delete…", QKeySequence.StandardKey.Delete, self.delete_customer
         )
         self.action_sync = self._action("actionSync", "Sync", "F5", self.quick_sync)
+        # F5 as well: only one of the two is enabled at a time (Sync needs the store).
+        self.action_reconnect = self._action("actionReconnect", "Reconnect", "F5", self.reconnect)
+        self.action_reconnect.setToolTip("Try to reach the store now")
         self.action_full_sync = self._action(
             "actionFullSync", "Full sync", "Ctrl+F5", self.full_sync
         )
@@ -249,6 +252,7 @@ class MainWindow(QMainWindow):
         for action in (self.action_new, self.action_edit, self.action_delete, self.action_find):
             customer_menu.addAction(action)
         store_menu = menu.addMenu("&Store")
+        store_menu.addAction(self.action_reconnect)
         store_menu.addAction(self.action_sync)
         store_menu.addAction(self.action_full_sync)
         self.action_forget_store = self._action(
@@ -280,6 +284,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.action_sync)
+        toolbar.addAction(self.action_reconnect)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText("Search name, email, phone, city, postcode…")
@@ -347,6 +352,7 @@ class MainWindow(QMainWindow):
 
         self.banner = ErrorBanner()
         self.banner.retry_requested.connect(self._on_banner_retry_requested)
+        self.banner.dismissed.connect(self._on_banner_dismissed)
         self.demo_badge = QLabel(
             "You are looking at the demo store: sample customers that live on this computer."
         )
@@ -382,7 +388,7 @@ class MainWindow(QMainWindow):
             "computer, against the store's count at the last sync"
         )
         self.connection_label = plain_label(selectable=False)
-        self.connection_label.setObjectName("statusConnection")
+        self.connection_label.setObjectName("statusOnline")
         status = self.statusBar()
         # Permanent widgets stay visible while progress messages come and go on the left.
         status.addPermanentWidget(self.count_label)
@@ -392,8 +398,19 @@ class MainWindow(QMainWindow):
     # -- sessions ----------------------------------------------------------------------------
 
     def attach(self, session: StoreSession) -> None:
-        """Show a store session (the previous one must be detached first)."""
+        """Show a store session (the previous one must be detached first).
+
+        Everything the window showed of the previous store goes: its banner, its dialog, its
+        progress message; what it knows of the store (online, last sync, Retry) is the session's.
+        """
         self.session = session
+        self.banner.hide()
+        self.statusBar().clearMessage()
+        if self._dialog is not None:  # editing a customer of the previous store
+            self._dialog.reject()
+        self._pending_dialog_request = None
+        self._orders_request = None
+        self._downloads_request = None
         service = session.service
         self.table.setModel(session.model)
         self._stretch_email_column()
@@ -421,7 +438,7 @@ class MainWindow(QMainWindow):
         # The list opens at once from the cache; the sync only brings changes.
         self._apply_view()
         coverage = session.cache.coverage()
-        self._last_sync = coverage.last_quick_sync or coverage.last_full_sync
+        session.state.last_sync = coverage.last_quick_sync or coverage.last_full_sync
         self._update_counts()
         self._update_connection_label()
         self.detail.show_customer(None)
@@ -504,6 +521,9 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().clear()
             self.detail.show_customer(None)
         self._update_counts()
+        # A new view resets the model, which drops the current row without a signal: Edit and
+        # Delete follow the selection as it is now.
+        self._update_action_states()
 
     @Slot()
     def _focus_search(self) -> None:
@@ -547,11 +567,12 @@ class MainWindow(QMainWindow):
         self.coverage_label.setText(self.session.cache.coverage().describe())
 
     def _update_connection_label(self) -> None:
-        when = self._last_sync.astimezone().strftime("%H:%M") if self._last_sync else "never"
-        if not self._online:
+        last_sync = self.session.state.last_sync
+        when = last_sync.astimezone().strftime("%H:%M") if last_sync else "never"
+        if not self.online:
             text = f"Offline – showing data from {when}"
         elif self.session.is_demo:
-            text = "Demo store"
+            text = "Online · demo store"
         else:
             text = f"Online · synced {when}"
         self.connection_label.setText(text)
@@ -559,11 +580,14 @@ class MainWindow(QMainWindow):
 
     def _update_action_states(self) -> None:
         has_customer = self.selected_customer() is not None
-        reason = "" if self._online else "The store cannot be reached right now."
+        reason = "" if self.online else "The store cannot be reached right now."
         for action in self._store_actions:
             needs_customer = action in (self.action_edit, self.action_delete)
-            action.setEnabled(self._online and (has_customer or not needs_customer))
+            action.setEnabled(self.online and (has_customer or not needs_customer))
             action.setToolTip(reason or action.text().rstrip("…"))
+        # Only while the store cannot be reached (then Sync cannot be used, and F5 reconnects).
+        self.action_reconnect.setEnabled(not self.online)
+        self.action_reconnect.setVisible(not self.online)
         if self._paths is None:  # a window without a data folder has nowhere to keep files
             for action in (self.action_import, self.action_export):
                 action.setEnabled(False)
@@ -642,15 +666,21 @@ class MainWindow(QMainWindow):
         orders = customer.orders_count
         if not customer.stats_known:  # a REST-only store without a figures source
             kept = "Any orders they have are kept in the store as guest orders."
+            done = "any orders they had are kept as guest orders"
         elif orders == 0:
             kept = "They have no orders."
+            done = ""
         elif orders == 1:
             kept = "Their order is kept in the store as a guest order."
+            done = "their order is kept as a guest order"
         else:
             kept = f"Their {orders:,} orders are kept in the store as guest orders."
+            done = f"their {orders:,} orders are kept as guest orders"
 
         def confirmed() -> None:
-            self.session.service.delete_customer(customer.id)
+            request = self.session.service.delete_customer(customer.id)
+            deleted = f"Deleted {customer.display_name}"
+            self.session.state.deleting[request] = f"{deleted}; {done}." if done else f"{deleted}."
             self.statusBar().showMessage(f"Deleting {customer.display_name}…")
 
         ask_to_confirm(
@@ -735,8 +765,11 @@ class MainWindow(QMainWindow):
         self._shown_profile = current
         # Forgetting works offline too (nothing is sent), so only a saved store decides.
         self.action_forget_store.setEnabled(current is not None)
+        unsaved = None
+        if current is None and not self.session.is_demo:
+            unsaved = (self.session.title, self.session.connection.url)
         self.store_switcher.show_stores(
-            profiles.stores, current.name if current is not None else None
+            profiles.stores, current.name if current is not None else None, unsaved=unsaved
         )
 
     @property
@@ -746,7 +779,7 @@ class MainWindow(QMainWindow):
         Yes until it says, and when it does not say (a wc/v3 key that may not read the store's
         settings): it then refuses a new customer without one if it must.
         """
-        info = getattr(self, "_store_info", None)
+        info = self.session.state.store_info
         return info.generates_passwords if info is not None else True
 
     # -- service events ----------------------------------------------------------------------
@@ -766,6 +799,7 @@ class MainWindow(QMainWindow):
             self.detail.show_customer(self.session.cache.customer(current.id))
         if current is not None and current.id in removed:
             self.detail.show_customer(None)
+        self._update_action_states()  # the selected customer may be gone
 
     def _top_customer(self) -> tuple[int, int] | None:
         """The customer at the top of the scrolled table and its row's offset, if scrolled."""
@@ -800,11 +834,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_service_sync_finished(self, report: SyncReport) -> None:
-        self._last_sync = datetime.now().astimezone()
+        self.session.state.last_sync = datetime.now().astimezone()
         self.statusBar().showMessage(f"Synced: {report.describe_changes()}.", 5000)
         if not report.complete:
             # Nothing was removed on the evidence of an unproven walk; offer to look again.
-            self._retry = self.full_sync
+            self.session.state.retry = self.full_sync
             self.banner.show_error(
                 f"{report.unaccounted:,} customer{'s' if report.unaccounted != 1 else ''} could "
                 "not be accounted for: the store changed while it was being read. Nothing was "
@@ -829,7 +863,7 @@ class MainWindow(QMainWindow):
     def _on_detail_orders_wanted(self, customer_id: int) -> None:
         cached = self.session.cache.orders(customer_id)
         self.detail.show_orders(customer_id, cached)  # None shows "Loading…"
-        if self._online:
+        if self.online:
             self._orders_request = self.session.service.load_orders(customer_id)
         elif cached is None:
             self.detail.show_unavailable("orders", "Orders are shown once the store is back.")
@@ -839,7 +873,7 @@ class MainWindow(QMainWindow):
         cached = self.session.cache.downloads(customer_id)
         orders = self.session.cache.orders(customer_id)
         self.detail.show_downloads(customer_id, cached, orders)
-        if self._online:
+        if self.online:
             self._downloads_request = self.session.service.load_downloads(customer_id)
             if orders is None:  # the orders' line items name the downloads' products
                 self._orders_request = self.session.service.load_orders(customer_id)
@@ -857,9 +891,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_service_customer_deleted(self, request_id: int, customer_id: int) -> None:
-        self.statusBar().showMessage(
-            "Customer deleted; their orders are kept as guest orders.", 5000
-        )
+        said = self.session.state.deleting.pop(request_id, "Customer deleted.")
+        self.statusBar().showMessage(said, 5000)
 
     @Slot(int, object)
     def _on_service_customer_found(self, request_id: int, customer: object) -> None:
@@ -880,14 +913,15 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_service_store_info_loaded(self, info: object) -> None:
-        self._store_info = info
-        name = getattr(info, "name", "")
-        if name and not self.session.is_demo:
-            self.session.title = name
-            self.setWindowTitle(f"{name} – {APP_NAME}")
+        # The title keeps the name the user gave the store (or its URL), online and offline:
+        # the store's own name may differ, and the switcher lists the user's.
+        if isinstance(info, StoreInfo):
+            self.session.state.store_info = info
 
     @Slot(int, str, object)
     def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:
+        if self.session.state.deleting.pop(request_id, None) is not None:
+            self.statusBar().clearMessage()  # not "Deleting …" any more
         if not isinstance(error, AppError) or isinstance(error, CancelledError):
             return
         if self._dialog is not None and request_id == self._pending_dialog_request:
@@ -900,43 +934,55 @@ class MainWindow(QMainWindow):
         if kind == "sync":
             retry = self.quick_sync
             self.statusBar().showMessage("Sync failed.", 10_000)
-        self._retry = retry
         message = error.message
         if isinstance(error, NetworkError):
+            # An outage, whoever found it (a sync, the periodic check): Retry reconnects.
+            retry = self.reconnect
             message += " The customers saved on this computer are shown meanwhile."
+        self.session.state.retry = retry
+        if isinstance(error, NetworkError) and self.session.state.outage_dismissed:
+            if kind != "sync":
+                self.statusBar().showMessage("The store still cannot be reached.", 10_000)
+            return  # the user has seen this outage's banner and put it away
         self.banner.show_error(message, retry=retry is not None)
 
     @Slot(bool)
     def _on_service_online_changed(self, online: bool) -> None:
-        was_offline = not self._online
-        self._online = online
+        # Emitted on a change only (the session's reconnector asks the store while offline).
+        self.session.state.outage_dismissed = False  # a new outage, or the end of one
         self._update_connection_label()
         if online:
-            self._reconnect_timer.stop()
             self.banner.hide()
-            if was_offline:
-                self.quick_sync()  # back: catch up with what changed meanwhile
-        else:
-            self._reconnect_timer.start()
+            self.quick_sync()  # back: catch up with what changed meanwhile
 
     @Slot(str)
     def _on_service_notice(self, text: str) -> None:
         self.banner.show_info(text)
 
     @Slot()
-    def _on_reconnect_timer_timeout(self) -> None:
+    def check_connection(self) -> None:
+        """Ask the store whether it is reachable (it is asked by itself while offline)."""
+        assert self.session.reconnector is not None
+        self.session.reconnector.check()
+
+    @Slot()
+    def reconnect(self) -> None:
+        """Try to reach the store now (Store > Reconnect, F5 while offline, the banner's Retry)."""
         self.check_connection()
 
     @Slot()
-    def check_connection(self) -> None:
-        """Ask the store whether it is reachable (it is asked by itself while offline)."""
-        self.session.service.load_store_info()
+    def _on_banner_retry_requested(self) -> None:
+        retry = self.session.state.retry
+        if retry != self.reconnect:
+            # Reconnecting keeps the banner (with Retry) until the store is back.
+            self.banner.hide()
+        if retry is not None:
+            retry()
 
     @Slot()
-    def _on_banner_retry_requested(self) -> None:
-        self.banner.hide()
-        if self._retry is not None:
-            self._retry()
+    def _on_banner_dismissed(self) -> None:
+        if not self.online:
+            self.session.state.outage_dismissed = True
 
     def _tell(self, message: str) -> None:
         """A message the user must see, with nothing to retry."""
@@ -1076,7 +1122,7 @@ class MainWindow(QMainWindow):
             connection=self.session.connection,
             store_title=self.session.title,
             demo=self.session.is_demo,
-            online=self._online,
+            online=self.online,
             qt_platform=QGuiApplication.platformName(),
         )
 
@@ -1110,11 +1156,10 @@ class MainWindow(QMainWindow):
         """Save the layout, stop the worker (cancelling a sync in flight), close the store."""
         self.save_settings()
         self._search_timer.stop()
-        self._reconnect_timer.stop()
         self.session.close()
         event.accept()
 
     @property
     def online(self) -> bool:
         """Whether the store answered the last request."""
-        return self._online
+        return self.session.online

@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, QTimer, Slot
+
 from app.api.choice import ApiChoice, SavedDetection, open_store_client
-from app.api.client import WooClient
+from app.api.client import StoreInfo, WooClient
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
 from app.cli.store_access import DEMO_IDENTITY
@@ -25,6 +28,60 @@ if TYPE_CHECKING:
     from app.demo_store import DemoStore
 
 log = logging.getLogger("app.ui")
+
+#: How often an offline session checks whether the store is back.
+RECONNECT_INTERVAL_MS = 30_000
+
+
+class Reconnector(QObject):
+    """While the store cannot be reached, asks it now and then whether it is back.
+
+    A child of the session's service (GUI thread): it stops with the session, so a store
+    switched away from is never asked again, and a new session starts without one running.
+    """
+
+    def __init__(self, service: StoreService) -> None:
+        super().__init__(service)
+        self._service = service
+        self.timer = QTimer(self)
+        self.timer.setInterval(RECONNECT_INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        service.online_changed.connect(self._on_online_changed)
+
+    @Slot(bool)
+    def _on_online_changed(self, online: bool) -> None:
+        if online:
+            self.timer.stop()
+        else:
+            self.timer.start()
+
+    @Slot()
+    def check(self) -> None:
+        """Ask the store whether it is reachable (its answer or failure sets the online flag)."""
+        self._service.load_store_info()
+
+    def stop(self) -> None:
+        """No more checks (the session closes)."""
+        self.timer.stop()
+
+
+@dataclass
+class StoreState:
+    """What the window has learnt about the session's store; it goes with the session.
+
+    Attributes:
+        last_sync: when the cache was last brought up to date.
+        store_info: what the store said about itself (None until it answers).
+        retry: what the banner's Retry does for the store's last problem.
+        outage_dismissed: the user dismissed the banner of the current outage.
+        deleting: what the status bar says when a delete request (by id) is done.
+    """
+
+    last_sync: datetime | None = None
+    store_info: StoreInfo | None = None
+    retry: Callable[[], None] | None = None
+    outage_dismissed: bool = False
+    deleting: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -38,6 +95,8 @@ class StoreSession:
         service: the worker thread's facade.
         model: the customer table over ``cache``.
         demo: the embedded demo store, when that is the store.
+        state: what is known about the store (online flag: ``service.online``).
+        reconnector: the checks for the store while it cannot be reached.
     """
 
     title: str
@@ -47,6 +106,17 @@ class StoreSession:
     model: CustomerTableModel
     demo: DemoStore | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
+    state: StoreState = field(default_factory=StoreState)
+    reconnector: Reconnector | None = None
+
+    def __post_init__(self) -> None:
+        if self.reconnector is None:
+            self.reconnector = Reconnector(self.service)
+
+    @property
+    def online(self) -> bool:
+        """Whether the store answered its last request (a new session starts online)."""
+        return self.service.online
 
     @property
     def is_demo(self) -> bool:
@@ -54,7 +124,9 @@ class StoreSession:
         return self.demo is not None
 
     def close(self) -> None:
-        """Stop the worker, close the cache, stop the demo store."""
+        """Stop the worker and the reconnect checks, close the cache, stop the demo store."""
+        if self.reconnector is not None:
+            self.reconnector.stop()
         self.service.shutdown()
         self.cache.close()
         if self.demo is not None:

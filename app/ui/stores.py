@@ -31,6 +31,8 @@ from app.ui.session import StoreSession, open_demo_session, open_session
 #: The switcher's item data for the demo store and for "connect another store".
 DEMO_CHOICE = "\x00demo"
 CONNECT_CHOICE = "\x00connect"
+#: The switcher's item data for a store shown that is no saved profile (opened by its URL).
+SHOWN_CHOICE = "\x00shown"
 
 
 class StoreDirectory:
@@ -172,10 +174,24 @@ class StoreSwitcher(QComboBox):
         self._current: str = DEMO_CHOICE
         self.activated.connect(self._on_activated)
 
-    def show_stores(self, stores: list[StoreProfile], current: str | None) -> None:
-        """List the stores; ``current`` is the profile shown, None for the demo store."""
+    def show_stores(
+        self,
+        stores: list[StoreProfile],
+        current: str | None,
+        *,
+        unsaved: tuple[str, str] | None = None,
+    ) -> None:
+        """List the stores; ``current`` is the profile shown, None for the demo store.
+
+        ``unsaved`` is (name, URL) of the store shown when it is no saved profile (opened with
+        ``--store-url``): listed first and selected, so the switcher names the store on screen.
+        """
         self.blockSignals(True)
         self.clear()
+        if unsaved is not None:
+            self.addItem(unsaved[0], SHOWN_CHOICE)
+            self.setItemData(0, unsaved[1], Qt.ItemDataRole.ToolTipRole)
+            current = SHOWN_CHOICE
         for profile in stores:
             self.addItem(profile.name, profile.name)
             self.setItemData(self.count() - 1, profile.url, Qt.ItemDataRole.ToolTipRole)

@@ -94,7 +94,14 @@ class CsvTransfers(QObject):
         return self._paths is not None
 
     def attach(self, service: StoreService) -> None:
-        """Work with the store a session opened (after a store switch too)."""
+        """Work with the store a session opened (after a store switch too).
+
+        An import dialog still open belongs to the previous store (whose worker has stopped,
+        cancelling what it was sending): it closes.
+        """
+        dialog = self._import_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.reject()  # not close(): that asks whether to stop, and the store is gone
         self._service = service
         self._export_request = None
         service.export_finished.connect(self._on_service_export_finished)

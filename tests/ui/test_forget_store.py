@@ -7,6 +7,7 @@ confirmation is answered by clicking its buttons, as the delete confirmation's t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.ui.test_main_window import (
     DEMO_CUSTOMERS,
     LONG,
+    SHORT,
     WindowFactory,
     action,
     button,
@@ -246,3 +248,39 @@ def test_a_failure_to_forget_shows_in_the_banner_and_keeps_the_store_listed(
     assert shop.profiles.find("Shop") is not None
     assert shop.cache_files() != []
     qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=LONG)
+
+
+def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
+    qtbot: QtBot,
+    shop: SavedShop,
+    app_window: Callable[..., MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.api.connection import StoreConnection
+    from app.cli import store_access
+    from app.demo_store import Fault
+    from app.ui import session as session_module
+
+    # Outages are simulated, not waited out: the connections retry quickly.
+    fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
+    for module in (store_access, session_module):
+        monkeypatch.setattr(module, "StoreConnection", fast)
+    window = app_window("--data-dir", str(shop.data_dir))
+    shop.store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert not window.online
+    assert child(window, QLabel, "statusOnline").text().startswith("Offline")
+
+    action(window, "actionForgetStore").trigger()
+    qtbot.mouseClick(
+        button(the_message_box(window, "confirmForgetStore"), "Forget"), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=LONG)
+    assert window.session.is_demo
+    assert window.online
+    assert child(window, QLabel, "statusOnline").text() == "Online · demo store"
+    assert banner_text(window).startswith("Forgot “Shop”"), "the news, not the old outage"
+    assert not action(window, "actionReconnect").isEnabled()
+    for name in ("actionNewCustomer", "actionSync", "actionImportCsv"):
+        assert action(window, name).isEnabled(), name

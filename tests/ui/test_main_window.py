@@ -22,8 +22,10 @@ from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QTableView,
@@ -126,6 +128,13 @@ def column_values(window: MainWindow, column: CustomerColumn) -> list[Any]:
     """The raw (sort) values of a column, in row order."""
     model = window.session.model
     return [model.data(model.index(row, column), SORT_ROLE) for row in range(model.rowCount())]
+
+
+def reconnect_timer(window: MainWindow) -> QTimer:
+    """The timer of the shown store's checks while it cannot be reached."""
+    reconnector = window.session.reconnector
+    assert reconnector is not None
+    return reconnector.timer
 
 
 def row_count(window: MainWindow) -> int:
@@ -374,7 +383,7 @@ def test_the_demo_store_opens_with_every_customer_and_its_status(
     window = demo_window()
     assert window.session.is_demo
     assert status_text(window, "statusCount") == f"{DEMO_CUSTOMERS} customers"
-    assert status_text(window, "statusConnection") == "Demo store"
+    assert status_text(window, "statusOnline") == "Online · demo store"
     # Everyone in the store (the admin too) is in the cache.
     assert status_text(window, "statusCoverage") == "All 251 accounts on this computer"
     assert child(window, QLabel, "demoBadge").isVisible()
@@ -409,8 +418,14 @@ def test_a_store_url_with_keys_in_the_environment_opens_online(
     assert row_count(window) == 60
     assert status_text(window, "statusCount") == "60 customers"
     assert status_text(window, "statusCoverage") == "All 61 accounts on this computer"
-    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
+    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusOnline"))
     assert not child(window, QLabel, "demoBadge").isVisible()
+    # The switcher names the store on screen, though it is no saved store.
+    switcher = child(window, QComboBox, "storeSwitcher")
+    assert switcher.isVisibleTo(window)
+    assert switcher.currentText() == store.base_url
+    assert switcher.currentText() != "Demo store"
+    assert switcher.findText("Demo store") >= 0, "the demo store is still a choice"
 
 
 def streaming_window(profile_store: StoreFactory, store_window: WindowFactory) -> MainWindow:
@@ -988,6 +1003,14 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     assert window.session.model.row_of(victim.id) is None
     assert row_count(window) == 59
     assert status_text(window, "statusCount") == "59 customers"
+    # The store has one account less, and the copy is as complete as before.
+    qtbot.waitUntil(
+        lambda: status_text(window, "statusCoverage") == "All 60 accounts on this computer",
+        timeout=SHORT,
+    )
+    message = window.statusBar().currentMessage()
+    assert victim.display_name in message
+    assert "guest order" in message
     assert store_customer(store, victim.id) is None
     # The selection moves to the neighbouring row, and the panel shows whom it selects.
     shown, selected = window.detail.customer, window.selected_customer()
@@ -1003,6 +1026,17 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     assert "They have no orders." in box.informativeText()
     assert "guest" not in box.informativeText()
     qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
+    action(window, "actionDeleteCustomer").trigger()
+    box = the_message_box(window, "confirmDelete")
+    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT):
+        qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
+    message = window.statusBar().currentMessage()
+    assert buyerless.display_name in message
+    assert "guest" not in message
+    qtbot.waitUntil(
+        lambda: status_text(window, "statusCoverage") == "All 59 accounts on this computer",
+        timeout=SHORT,
+    )
 
 
 def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
@@ -1069,7 +1103,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     assert changed.args == [False]
     assert not window.online
     assert re.fullmatch(
-        r"Offline – showing data from \d\d:\d\d", status_text(window, "statusConnection")
+        r"Offline – showing data from \d\d:\d\d", status_text(window, "statusOnline")
     )
     for name in STORE_ACTIONS:
         assert not action(window, name).isEnabled(), name
@@ -1090,7 +1124,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     screenshot(window, "main_window_offline")
 
     # The store comes back: the window notices and catches up.
-    reconnect = window._reconnect_timer
+    reconnect = reconnect_timer(window)
     assert reconnect.isActive(), "an offline window checks for the store"
     store.faults.clear()
     back: list[bool] = []
@@ -1101,7 +1135,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     assert window.online
     assert not child(window, QWidget, "errorBanner").isVisible()
     assert not reconnect.isActive()
-    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusConnection"))
+    assert re.fullmatch(r"Online · synced \d\d:\d\d", status_text(window, "statusOnline"))
     for name in ("actionNewCustomer", "actionSync", "actionEditCustomer"):
         assert action(window, name).isEnabled(), name
 
@@ -1136,7 +1170,7 @@ def test_an_unreachable_demo_store_shows_as_offline(
         action(window, "actionSync").trigger()
     assert not window.online
     assert not action(window, "actionSync").isEnabled()
-    assert status_text(window, "statusConnection").startswith("Offline")
+    assert status_text(window, "statusOnline").startswith("Offline")
 
 
 def test_closing_right_after_typing_a_search_cancels_it(
@@ -1332,3 +1366,212 @@ def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check
         button(window.banner, "Retry").click()
     assert not window.banner.isVisible()
     assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
+
+
+# -- per-store state: a switch starts the new store afresh ----------------------------------------
+
+
+@pytest.fixture
+def switching_window(
+    qtbot: QtBot,
+    tmp_path: Path,
+    windows: list[MainWindow],
+    profile_store: StoreFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[], tuple[MainWindow, DemoStore]]:
+    """A started window on the demo store that also knows a saved store "Shop" (12 customers).
+
+    Connections retry quickly: outages are simulated, not waited out.
+    """
+    from app.paths import AppPaths
+    from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+    from app.ui import stores as stores_module
+
+    fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
+    monkeypatch.setattr(session_module, "StoreConnection", fast)
+    monkeypatch.setattr(stores_module, "StoreConnection", fast)
+    monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
+
+    def make() -> tuple[MainWindow, DemoStore]:
+        shop = profile_store(customers=12)
+        config = AppPaths.under(tmp_path / "data").config_dir
+        ProfileStore(config / "stores.json").save(Profiles([StoreProfile("Shop", shop.base_url)]))
+        FileSecrets(config / "secrets.json").put(
+            shop.base_url, shop.consumer_key, shop.consumer_secret
+        )
+        window = build(["--demo", "--data-dir", str(tmp_path / "data")])
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        start_and_wait(qtbot, window)
+        return window, shop
+
+    return make
+
+
+def _assert_fresh_online_store(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    """The window shows the store it switched to, answering, with nothing of the one before."""
+    qtbot.waitUntil(lambda: row_count(window) == 12, timeout=LONG)
+    assert window.online
+    assert not window.banner.isVisible()
+    assert not reconnect_timer(window).isActive()
+    assert status_text(window, "statusOnline").startswith("Online")
+    assert window.store_switcher.currentText() == title
+    assert window.windowTitle() == f"{title} – Woo Customers"
+    click_customer(qtbot, window, customers(window)[0].id)
+    for name in STORE_ACTIONS:
+        assert action(window, name).isEnabled(), name
+        assert action(window, name).toolTip() != OFFLINE_TOOLTIP, name
+
+
+@pytest.mark.parametrize("state", ["online", "offline", "syncing", "importing"])
+def test_switching_stores_starts_the_new_store_afresh_in_every_state(
+    qtbot: QtBot,
+    tmp_path: Path,
+    switching_window: Callable[[], tuple[MainWindow, DemoStore]],
+    state: str,
+) -> None:
+    window, _shop = switching_window()
+    demo = window.session.demo
+    assert demo is not None
+    if state == "offline":
+        demo.faults.schedule(Fault.RESET, count=1000)
+        with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+            action(window, "actionSync").trigger()
+        assert not window.online
+        assert window.banner.isVisible()
+    elif state == "syncing":
+        window.full_sync()
+        qtbot.waitUntil(lambda: window.session.service.busy, timeout=SHORT)
+    elif state == "importing":
+        csv = tmp_path / "people.csv"
+        csv.write_text("email,first_name\nnew.person@example.com,New\n", encoding="utf-8")
+        dialog = window.transfers.open_import(csv)
+        assert dialog is not None
+        assert dialog.isVisible()
+
+    _choose_store(window, "Shop")
+    _assert_fresh_online_store(qtbot, window, "Shop")
+    assert not visible_children(window, QWidget, "importDialog"), "the old store's import"
+    assert "…" not in window.statusBar().currentMessage(), "the old store's progress"
+
+
+def _banner_buttons(window: MainWindow) -> list[str]:
+    return [
+        b.text().replace("&", "")
+        for b in window.banner.findChildren(QAbstractButton)
+        if b.isVisibleTo(window.banner)
+    ]
+
+
+def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outage(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = profile_store(customers=20)
+    window = store_window(store)
+    start_and_wait(qtbot, window)
+    service = window.session.service
+    reconnect = action(window, "actionReconnect")
+    assert not reconnect.isEnabled(), "nothing to reconnect to while the store answers"
+    assert not reconnect.isVisible()
+
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert window.banner.isVisible()
+    assert "Retry" in _banner_buttons(window)
+    # While offline Sync cannot be used: Reconnect can, from the menu, the toolbar and F5.
+    assert not action(window, "actionSync").isEnabled()
+    assert reconnect.isEnabled()
+    assert reconnect.isVisible()
+    assert reconnect.shortcut().toString() == "F5"
+    toolbar = child(window, QWidget, "mainToolbar")
+    assert reconnect in toolbar.actions()
+    assert any(reconnect in menu.actions() for menu in window.menuBar().findChildren(QMenu))
+
+    # Retry tries again and stays for as long as the store cannot be reached, whoever asked.
+    with qtbot.waitSignal(service.failed, timeout=SHORT):
+        button(window.banner, "Retry").click()
+    assert window.banner.isVisible()
+    assert "Retry" in _banner_buttons(window)
+    with qtbot.waitSignal(service.failed, timeout=SHORT):
+        reconnect_timer(window).timeout.emit()  # the periodic check
+    assert window.banner.isVisible()
+    assert "Retry" in _banner_buttons(window)
+
+    # Dismissed: the same outage does not bring it back (nor push the table down).
+    table_top = window.table.mapTo(window, QPoint(0, 0)).y()
+    button(window.banner, "Dismiss").click()
+    qtbot.waitUntil(lambda: window.table.mapTo(window, QPoint(0, 0)).y() < table_top)
+    asked: list[bool] = []
+    reconnect.triggered.connect(lambda: asked.append(True))
+
+    def press_f5() -> None:
+        qtbot.keyClick(window.table, Qt.Key.Key_F5)
+
+    for trigger in (reconnect_timer(window).timeout.emit, reconnect.trigger, press_f5):
+        with qtbot.waitSignal(service.failed, timeout=SHORT):
+            trigger()
+        assert not window.banner.isVisible()
+    assert status_text(window, "statusOnline").startswith("Offline")
+    assert asked == [True, True], "F5 reconnects while the store cannot be reached"
+
+    # Reconnect once the store is back: online, synced, Reconnect gone.
+    store.faults.clear()
+    with qtbot.waitSignals([service.online_changed, service.sync_finished], timeout=SHORT):
+        reconnect.trigger()
+    assert window.online
+    assert not reconnect.isEnabled()
+    assert "Online" in status_text(window, "statusOnline")
+
+    # A new outage is news again.
+    store.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert window.banner.isVisible()
+
+
+def test_the_window_title_is_the_name_the_user_gave_the_store_online_and_offline(
+    qtbot: QtBot, switching_window: Callable[[], tuple[MainWindow, DemoStore]]
+) -> None:
+    window, shop = switching_window()
+    assert window.windowTitle().startswith("Demo store")
+    service_before = window.session.service
+    _choose_store(window, "Shop")
+    assert window.session.service is not service_before
+    service = window.session.service
+    qtbot.waitUntil(lambda: window.session.state.store_info is not None, timeout=LONG)
+    info = window.session.state.store_info
+    assert info is not None
+    assert info.name != "Shop", "the store calls itself otherwise"
+    assert window.windowTitle() == "Shop – Woo Customers"
+    shop.faults.schedule(Fault.RESET, count=1000)
+    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+        action(window, "actionSync").trigger()
+    assert window.windowTitle() == "Shop – Woo Customers"
+    assert window.store_switcher.currentText() == "Shop"
+
+
+def test_edit_and_delete_are_disabled_once_a_search_hides_the_selected_customer(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    everyone = customers(window)
+    chosen, other = everyone[0], everyone[-1]
+    click_customer(qtbot, window, chosen.id)
+    assert action(window, "actionEditCustomer").isEnabled()
+    assert action(window, "actionDeleteCustomer").isEnabled()
+
+    type_search(qtbot, window, other.email)
+    assert window.session.model.row_of(chosen.id) is None
+    assert window.selected_customer() is None
+    assert not action(window, "actionEditCustomer").isEnabled()
+    assert not action(window, "actionDeleteCustomer").isEnabled()
+    assert action(window, "actionNewCustomer").isEnabled()
+
+    # Clearing the search does not bring a selection back by itself.
+    window.search_field.clear()
+    qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=SHORT)
+    assert (window.selected_customer() is None) == (
+        not action(window, "actionEditCustomer").isEnabled()
+    )
