@@ -622,7 +622,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_customer(self) -> None:
         """Open the create dialog (Ctrl+N)."""
-        dialog = CustomerDialog.for_create(self, generate_password=self.generate_password)
+        dialog = CustomerDialog.for_create(
+            self, generate_password=self.generate_password, email_owner=self._email_owner
+        )
         self._open_dialog(dialog, lambda payload: self.session.service.create_customer(payload))
 
     @Slot()
@@ -631,11 +633,15 @@ class MainWindow(QMainWindow):
         customer = self.selected_customer()
         if customer is None:
             return
-        dialog = CustomerDialog.for_edit(self, customer)
+        dialog = CustomerDialog.for_edit(self, customer, email_owner=self._email_owner)
         self._open_dialog(
             dialog,
             lambda changes: self.session.service.update_customer(customer.id, changes),
         )
+
+    def _email_owner(self, email: str) -> Customer | None:
+        """The cached customer who has ``email`` (the dialog flags it before saving)."""
+        return self.session.cache.customers_by_emails([email]).get(email.strip().lower())
 
     def _open_dialog(
         self, dialog: CustomerDialog, send: Callable[[dict[str, object]], int]

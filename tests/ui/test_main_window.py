@@ -19,12 +19,14 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QThread, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QStackedWidget,
@@ -375,6 +377,24 @@ def test_figure_and_date_columns_fit_their_values_marked_approximate(
         (CustomerColumn.LAST_ORDER, "≈ 2026-08-25"),
     ):
         assert window.table.columnWidth(column) > metrics.horizontalAdvance(widest)
+
+
+def test_a_new_customer_with_an_email_the_cache_knows_is_flagged_naming_who_has_it(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    taken = window.session.model.customer_at(0)
+    assert taken is not None
+    window.new_customer()
+    dialog = the_dialog(window)
+    email = dialog.findChild(QLineEdit, "email")
+    assert email is not None
+    QTest.keyClicks(email, taken.email.upper())
+    error = dialog.findChild(QLabel, "email_error")
+    assert error is not None
+    assert error.text() == f"Already used by {taken.display_name} (#{taken.id})"
+    assert not dialog.save_button.isEnabled()
+    dialog.close()
 
 
 def test_the_demo_store_opens_with_every_customer_and_its_status(
