@@ -38,12 +38,22 @@ SCREENSHOT_TIMEOUT_MS = 60_000
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app or a command; the process exit code."""
-    from app.file_arguments import command_names, split_file_arguments
+    from app.file_arguments import (
+        command_names,
+        file_argument_problem,
+        split_file_arguments,
+        value_options,
+    )
 
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     # A desktop entry or a file manager runs `woo-customers /path/people.csv`.
-    arguments, files = split_file_arguments(arguments, command_names(parser))
+    commands = command_names(parser)
+    arguments, files = split_file_arguments(arguments, commands)
+    problem = file_argument_problem(arguments, files, commands, value_options(parser))
+    if problem is not None:
+        sys.stderr.write(f"{parser.prog}: error: {problem}\n")
+        return 2
     options = parser.parse_args(arguments)
     paths = AppPaths.under(options.data_dir) if options.data_dir else AppPaths.for_user()
     if options.command is not None:
