@@ -29,7 +29,12 @@ from app.domain.customer import Customer, Figures
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY
 from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
-from app.domain.write_gate import normalize_payload, payload_problems
+from app.domain.validation import has_errors
+from app.domain.write_gate import (
+    customer_problems,
+    normalize_payload,
+    unforgivable_problems,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -264,17 +269,46 @@ def customers_count(options: argparse.Namespace, client: WooClient, console: Con
     return EXIT_OK
 
 
-def _sendable(data: dict[str, Any], console: Console, *, creating: bool) -> dict[str, Any] | None:
-    """``data`` normalised for sending, or None after naming every problem the gate found.
+def _sendable(
+    data: dict[str, Any],
+    console: Console,
+    *,
+    creating: bool,
+    stored: Callable[[], Customer] | None = None,
+) -> dict[str, Any] | None:
+    """``data`` normalised for sending, or None after naming every problem found in it.
 
-    The client would refuse such a body too, but with its first problem only; a person fixing
-    a file wants them all at once.
+    The rules are the customer dialog's and the import's (:func:`customer_problems`): unknown
+    keys, what the write gate refuses, invalid emails, unknown countries, states of another
+    country; errors are printed and block, hints are printed as warnings. The client would
+    refuse the gate's problems too, but with its first problem only; a person fixing a file
+    wants them all at once. ``stored`` reads the customer an update changes: asked only when
+    the rules need it (a state given without its country, or an error that may be a value the
+    store already holds), so a plain update sends nothing but the update.
     """
     payload = normalize_payload(data)
-    problems = payload_problems(payload, creating=creating)
+    problems = customer_problems(payload, creating=creating)
+    may_need_stored = has_errors(problems) or _state_without_country(payload)
+    if (
+        stored is not None
+        and may_need_stored
+        and not has_errors(unforgivable_problems(payload, creating=creating))
+    ):
+        customer = stored()
+        payload = normalize_payload(data, stored=customer)
+        problems = customer_problems(payload, creating=creating, stored=customer)
     for problem in problems:
-        console.err.write(f"error: {problem.describe()}\n")
-    return None if problems else payload
+        kind = "error" if problem.is_error else "warning"
+        console.err.write(f"{kind}: {problem.describe()}\n")
+    return None if has_errors(problems) else payload
+
+
+def _state_without_country(payload: Mapping[str, Any]) -> bool:
+    """Whether an address of ``payload`` gives a state but not the country it belongs to."""
+    return any(
+        isinstance(address, Mapping) and "state" in address and "country" not in address
+        for address in (payload.get("billing_address"), payload.get("shipping_address"))
+    )
 
 
 def customers_create(options: argparse.Namespace, client: WooClient, console: Console) -> int:
@@ -290,7 +324,12 @@ def customers_update(options: argparse.Namespace, client: WooClient, console: Co
     """``customers update ID --data FILE``: sends the fields given, nothing else."""
     changes = _read_object(options.data, console.inp)
     changes.pop("id", None)
-    payload = _sendable(changes, console, creating=False)
+    payload = _sendable(
+        changes,
+        console,
+        creating=False,
+        stored=lambda: client.get_customer(options.customer_id),
+    )
     if payload is None:
         return EXIT_USAGE
     return _report_save(client.update_customer(options.customer_id, payload), console)
