@@ -335,11 +335,19 @@ def customers_update(options: argparse.Namespace, client: WooClient, console: Co
     return _report_save(client.update_customer(options.customer_id, payload), console)
 
 
+def _who(customer: Customer) -> str:
+    """A customer named for a confirmation: ``42, Jane Doe <jane@example.com>``."""
+    email = f" <{customer.email}>" if customer.email else ""
+    return f"{customer.id}, {customer.display_name}{email}"
+
+
 def customers_delete(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers delete ID --yes``."""
     if not options.yes:
+        # Named, so a mistyped id is caught before --yes is added (a read, nothing changes).
+        customer = client.get_customer(options.customer_id)
         raise UsageError(
-            f"deleting customer {options.customer_id} cannot be undone; add --yes to confirm"
+            f"deleting customer {_who(customer)} cannot be undone; add --yes to confirm"
         )
     client.delete_customer(options.customer_id)
     if console.as_json:

@@ -674,6 +674,11 @@ def test_delete_needs_yes(cli: Cli, held: StoreDb) -> None:
     refused = cli("customers", "delete", str(target))
     assert (refused.code, refused.out) == (2, "")
     assert "--yes" in refused.err
+    customer = store_customers(held)[7]
+    name = f"{customer['first_name']} {customer['last_name']}"
+    assert f"deleting customer {target}, {name} <{customer['email']}> cannot be undone" in (
+        refused.err
+    )
     assert store_customer(held, target) is not None
     deleted = cli("customers", "delete", str(target), "--yes", "--json")
     assert (deleted.code, deleted.json()) == (0, {"deleted": target})
@@ -773,9 +778,10 @@ def test_store_info(cli: Cli, store: DemoStore) -> None:
         ["customers", "orders", MISSING_ID],
         ["customers", "downloads", MISSING_ID],
         ["customers", "delete", MISSING_ID, "--yes"],
+        ["customers", "delete", MISSING_ID],
         ["customers", "update", MISSING_ID, "--data", "{changes}"],
     ],
-    ids=["get", "orders", "downloads", "delete", "update"],
+    ids=["get", "orders", "downloads", "delete", "delete-unconfirmed", "update"],
 )
 def test_an_unknown_id_is_a_store_error(cli: Cli, tmp_path: Path, command: list[str]) -> None:
     """No such customer: exit 1, the store's reason on stderr, nothing on stdout."""
