@@ -395,12 +395,13 @@ def customers_downloads(options: argparse.Namespace, client: WooClient, console:
         return EXIT_OK
     from app.cli.output import print_table
 
+    products = _product_names(client, options.customer_id, downloads)
     print_table(
         ["File", "Product", "Order", "Downloads left", "Expires"],
         [
             [
                 d.name,
-                d.product_id or "",
+                products.get(d.product_id) if d.product_id is not None else "",
                 d.order_id or "",
                 "Unlimited" if d.is_unlimited else d.downloads_remaining,
                 _date(d.access_expires) or "Never",
@@ -410,6 +411,28 @@ def customers_downloads(options: argparse.Namespace, client: WooClient, console:
         console.out,
     )
     return EXIT_OK
+
+
+def _product_names(
+    client: WooClient, customer_id: int, downloads: list[Download]
+) -> dict[int | None, str]:
+    """The downloads' product names by product id, for the table.
+
+    wc/v3 names the product in each download; the legacy API only gives its id, so the names
+    come from the lines of the customer's orders (one more request, only when a name is
+    missing). A product no order line names shows as ``#ID``.
+    """
+    names: dict[int | None, str] = {
+        d.product_id: d.product_name for d in downloads if d.product_name
+    }
+    if any(d.product_id not in names for d in downloads):
+        for order in client.customer_orders(customer_id):
+            for item in order.line_items:
+                if item.product_id is not None and item.name:
+                    names.setdefault(item.product_id, item.name)
+    for download in downloads:
+        names.setdefault(download.product_id, f"#{download.product_id}")
+    return names
 
 
 _PASSWORDS = {

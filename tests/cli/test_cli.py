@@ -731,6 +731,12 @@ def test_downloads(cli: Cli, held: StoreDb) -> None:
     header, rows = table_rows(as_table.out)
     assert header[0] == "File"
     assert [row[0] for row in rows] == [d["download_name"] for d in expected]
+    # The product by its name, not its id (the legacy API sends only the id).
+    products = dict(held.store.db.connection().execute("SELECT id, name FROM products"))
+    lines = as_table.out.splitlines()[2:]
+    assert len(lines) == len(expected)
+    for line, download in zip(lines, expected, strict=True):
+        assert products[download["product_id"]] in line, line
 
 
 def test_no_orders_and_no_downloads(cli: Cli, held: StoreDb) -> None:
