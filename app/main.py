@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from app import APP_ID, APP_NAME, __version__
 from app.cli.parser import build_parser
+from app.log_masking import mask_logging
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(name)s: %(message)s",
             stream=sys.stderr,
         )
+        mask_logging(logging.getLogger().handlers)
         from app.cli.run import run_cli
 
         return run_cli(options, paths)
@@ -83,6 +85,7 @@ def _setup_logging(paths: AppPaths, verbose: bool) -> None:
     root.addHandler(handler)
     if verbose:
         root.addHandler(logging.StreamHandler(sys.stderr))
+    mask_logging(root.handlers)
 
 
 def _install_crash_handler(paths: AppPaths) -> None:
