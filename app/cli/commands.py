@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.api.choice import stamp_scanner
 from app.api.choice import store_info as describe_store
 from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
@@ -228,7 +229,28 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
         return EXIT_FAILED
     if not console.as_json:
         console.err.write(f"{counted(len(listed.customers), 'customer')}\n")
+    if options.search and not listed.customers:
+        console.err.write(f"note: {_nothing_matched(options.search, client)}\n")
     return EXIT_OK
+
+
+def _nothing_matched(search: str, client: WooClient) -> str:
+    """Why a store's search may have found nothing: what the API in use searches (README)."""
+    head = f"no customer matched “{search}”."
+    offline = (
+        "`--offline --search` finds any part of a name, email, username, company, phone, city "
+        "or postcode in the local cache (after `woo-customers sync`)."
+    )
+    if stamp_scanner(client) is not None:
+        return (
+            f"{head} The store's REST API (wc/v3) finds a part of the email, username or "
+            f"display name only; {offline}"
+        )
+    return (
+        f"{head} The store's legacy API matches a whole email address, username or name "
+        f"exactly (case aside), unless * stands for the rest (“{search.strip('*')}*”); "
+        f"{offline}"
+    )
 
 
 def customer_reference(text: str) -> int | str:
