@@ -66,6 +66,13 @@ READ_ONLY_KEYS: tuple[str, ...] = (
     "total_spent",
     "figures",
     "avatar_url",
+    # wc/v3's read-only keys, which its client drops before sending (rest_customer._NEVER_SENT).
+    "is_paying_customer",
+    "date_created",
+    "date_created_gmt",
+    "date_modified",
+    "date_modified_gmt",
+    "_links",
 )
 
 
