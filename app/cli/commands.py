@@ -5,11 +5,13 @@ usage problem (bad options, unreadable input, no store configured, a customer th
 sent).
 
 ``customers create`` and ``update`` send the JSON object they are given, normalised the way the
-dialog's and the importer's fields are (trimmed, countries as codes), and only after the write
-gate (:mod:`app.domain.write_gate`) found nothing in it that a store would destroy or garble: an
-emptied email, a list where text belongs, an email or username too long. Each such problem is
-named on stderr and nothing is sent. What a store refuses by itself (an invalid email, one that
-is taken) is left to the store, as before.
+dialog's and the importer's fields are (trimmed, countries as codes), and only after it passed
+the same rules (:func:`app.domain.write_gate.customer_problems`): no unknown key (a typo is named
+with the nearest valid key), nothing a store would destroy or garble (an emptied email, a list
+where text belongs, an email or username too long), and the customer dialog's and the import's
+rule set (a valid email, a known country, a state of that country, WordPress' username rule).
+Each problem is named on stderr and nothing is sent. What only the store can know (an email
+another customer has) is left to the store.
 """
 
 from __future__ import annotations

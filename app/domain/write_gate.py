@@ -17,7 +17,8 @@ message next to a field in the customer dialog and on a row of an import; this m
 them to a payload's shape. :class:`app.api.client.WooClient` calls :func:`check_payload` in every
 write method, so no path, present or future, can send such a body. The command line, which sends
 JSON a person wrote, first normalises it with :func:`normalize_payload` (as the dialog's and the
-importer's fields are normalised) and lists every problem with :func:`payload_problems`.
+importer's fields are normalised) and lists every problem with :func:`customer_problems`: these,
+unknown keys, and the dialog's and the import's rule set, so every entry point refuses alike.
 """
 
 from __future__ import annotations
