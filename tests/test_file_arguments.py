@@ -152,6 +152,7 @@ def test_a_mistyped_command_is_still_the_parsers_to_explain(
 def test_the_entry_point_refuses_a_pdf_with_exit_code_2(tmp_path: Path) -> None:
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "app", "report.pdf", "--data-dir", str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[1],  # this checkout's app, whatever is installed
         capture_output=True,
         text=True,
         check=False,
