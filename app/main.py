@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from app import APP_ID, APP_NAME, __version__
 from app.cli.parser import build_parser
+from app.log_masking import mask_logging
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -40,12 +41,22 @@ EXIT_MISSING_LIBRARIES = 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app or a command; the process exit code."""
-    from app.file_arguments import command_names, split_file_arguments
+    from app.file_arguments import (
+        command_names,
+        file_argument_problem,
+        split_file_arguments,
+        value_options,
+    )
 
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     # A desktop entry or a file manager runs `woo-customers /path/people.csv`.
-    arguments, files = split_file_arguments(arguments, command_names(parser))
+    commands = command_names(parser)
+    arguments, files = split_file_arguments(arguments, commands)
+    problem = file_argument_problem(arguments, files, commands, value_options(parser))
+    if problem is not None:
+        sys.stderr.write(f"{parser.prog}: error: {problem}\n")
+        return 2
     options = parser.parse_args(arguments)
     paths = AppPaths.under(options.data_dir) if options.data_dir else AppPaths.for_user()
     if options.command is not None:
@@ -54,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(name)s: %(message)s",
             stream=sys.stderr,
         )
+        mask_logging(logging.getLogger().handlers)
         from app.cli.run import run_cli
 
         return run_cli(options, paths)
@@ -75,6 +87,7 @@ def _setup_logging(paths: AppPaths, verbose: bool) -> None:
     root.addHandler(handler)
     if verbose:
         root.addHandler(logging.StreamHandler(sys.stderr))
+    mask_logging(root.handlers)
 
 
 def _install_crash_handler(paths: AppPaths) -> None:

@@ -42,6 +42,7 @@ from app.errors import (
     ServerError,
     UnclearWriteError,
 )
+from app.log_masking import mask_logging
 
 log = logging.getLogger("app.api")
 
@@ -163,6 +164,8 @@ class Transport:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
+        # urllib3 logs each request line with its query: OAuth's signature, query auth's keys.
+        mask_logging()
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)

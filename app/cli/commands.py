@@ -5,11 +5,13 @@ usage problem (bad options, unreadable input, no store configured, a customer th
 sent).
 
 ``customers create`` and ``update`` send the JSON object they are given, normalised the way the
-dialog's and the importer's fields are (trimmed, countries as codes), and only after the write
-gate (:mod:`app.domain.write_gate`) found nothing in it that a store would destroy or garble: an
-emptied email, a list where text belongs, an email or username too long. Each such problem is
-named on stderr and nothing is sent. What a store refuses by itself (an invalid email, one that
-is taken) is left to the store, as before.
+dialog's and the importer's fields are (trimmed, countries as codes), and only after it passed
+the same rules (:func:`app.domain.write_gate.customer_problems`): no unknown key (a typo is named
+with the nearest valid key), nothing a store would destroy or garble (an emptied email, a list
+where text belongs, an email or username too long), and the customer dialog's and the import's
+rule set (a valid email, a known country, a state of that country, WordPress' username rule).
+Each problem is named on stderr and nothing is sent. What only the store can know (an email
+another customer has) is left to the store.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.api.choice import stamp_scanner
 from app.api.choice import store_info as describe_store
 from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
@@ -29,7 +32,12 @@ from app.domain.customer import Customer, Figures
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY
 from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
-from app.domain.write_gate import normalize_payload, payload_problems
+from app.domain.validation import has_errors
+from app.domain.write_gate import (
+    customer_problems,
+    normalize_payload,
+    unforgivable_problems,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -223,7 +231,28 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
         return EXIT_FAILED
     if not console.as_json:
         console.err.write(f"{counted(len(listed.customers), 'customer')}\n")
+    if options.search and not listed.customers:
+        console.err.write(f"note: {_nothing_matched(options.search, client)}\n")
     return EXIT_OK
+
+
+def _nothing_matched(search: str, client: WooClient) -> str:
+    """Why a store's search may have found nothing: what the API in use searches (README)."""
+    head = f"no customer matched “{search}”."
+    offline = (
+        "`--offline --search` finds any part of a name, email, username, company, phone, city "
+        "or postcode in the local cache (after `woo-customers sync`)."
+    )
+    if stamp_scanner(client) is not None:
+        return (
+            f"{head} The store's REST API (wc/v3) finds a part of the email, username or "
+            f"display name only; {offline}"
+        )
+    return (
+        f"{head} The store's legacy API matches a whole email address, username or name "
+        f"exactly (case aside), unless * stands for the rest (“{search.strip('*')}*”); "
+        f"{offline}"
+    )
 
 
 def customer_reference(text: str) -> int | str:
@@ -264,17 +293,46 @@ def customers_count(options: argparse.Namespace, client: WooClient, console: Con
     return EXIT_OK
 
 
-def _sendable(data: dict[str, Any], console: Console, *, creating: bool) -> dict[str, Any] | None:
-    """``data`` normalised for sending, or None after naming every problem the gate found.
+def _sendable(
+    data: dict[str, Any],
+    console: Console,
+    *,
+    creating: bool,
+    stored: Callable[[], Customer] | None = None,
+) -> dict[str, Any] | None:
+    """``data`` normalised for sending, or None after naming every problem found in it.
 
-    The client would refuse such a body too, but with its first problem only; a person fixing
-    a file wants them all at once.
+    The rules are the customer dialog's and the import's (:func:`customer_problems`): unknown
+    keys, what the write gate refuses, invalid emails, unknown countries, states of another
+    country; errors are printed and block, hints are printed as warnings. The client would
+    refuse the gate's problems too, but with its first problem only; a person fixing a file
+    wants them all at once. ``stored`` reads the customer an update changes: asked only when
+    the rules need it (a state given without its country, or an error that may be a value the
+    store already holds), so a plain update sends nothing but the update.
     """
     payload = normalize_payload(data)
-    problems = payload_problems(payload, creating=creating)
+    problems = customer_problems(payload, creating=creating)
+    may_need_stored = has_errors(problems) or _state_without_country(payload)
+    if (
+        stored is not None
+        and may_need_stored
+        and not has_errors(unforgivable_problems(payload, creating=creating))
+    ):
+        customer = stored()
+        payload = normalize_payload(data, stored=customer)
+        problems = customer_problems(payload, creating=creating, stored=customer)
     for problem in problems:
-        console.err.write(f"error: {problem.describe()}\n")
-    return None if problems else payload
+        kind = "error" if problem.is_error else "warning"
+        console.err.write(f"{kind}: {problem.describe()}\n")
+    return None if has_errors(problems) else payload
+
+
+def _state_without_country(payload: Mapping[str, Any]) -> bool:
+    """Whether an address of ``payload`` gives a state but not the country it belongs to."""
+    return any(
+        isinstance(address, Mapping) and "state" in address and "country" not in address
+        for address in (payload.get("billing_address"), payload.get("shipping_address"))
+    )
 
 
 def customers_create(options: argparse.Namespace, client: WooClient, console: Console) -> int:
@@ -290,17 +348,30 @@ def customers_update(options: argparse.Namespace, client: WooClient, console: Co
     """``customers update ID --data FILE``: sends the fields given, nothing else."""
     changes = _read_object(options.data, console.inp)
     changes.pop("id", None)
-    payload = _sendable(changes, console, creating=False)
+    payload = _sendable(
+        changes,
+        console,
+        creating=False,
+        stored=lambda: client.get_customer(options.customer_id),
+    )
     if payload is None:
         return EXIT_USAGE
     return _report_save(client.update_customer(options.customer_id, payload), console)
 
 
+def _who(customer: Customer) -> str:
+    """A customer named for a confirmation: ``42, Jane Doe <jane@example.com>``."""
+    email = f" <{customer.email}>" if customer.email else ""
+    return f"{customer.id}, {customer.display_name}{email}"
+
+
 def customers_delete(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers delete ID --yes``."""
     if not options.yes:
+        # Named, so a mistyped id is caught before --yes is added (a read, nothing changes).
+        customer = client.get_customer(options.customer_id)
         raise UsageError(
-            f"deleting customer {options.customer_id} cannot be undone; add --yes to confirm"
+            f"deleting customer {_who(customer)} cannot be undone; add --yes to confirm"
         )
     client.delete_customer(options.customer_id)
     if console.as_json:
@@ -348,12 +419,13 @@ def customers_downloads(options: argparse.Namespace, client: WooClient, console:
         return EXIT_OK
     from app.cli.output import print_table
 
+    products = _product_names(client, options.customer_id, downloads)
     print_table(
         ["File", "Product", "Order", "Downloads left", "Expires"],
         [
             [
                 d.name,
-                d.product_id or "",
+                products.get(d.product_id) if d.product_id is not None else "",
                 d.order_id or "",
                 "Unlimited" if d.is_unlimited else d.downloads_remaining,
                 _date(d.access_expires) or "Never",
@@ -363,6 +435,28 @@ def customers_downloads(options: argparse.Namespace, client: WooClient, console:
         console.out,
     )
     return EXIT_OK
+
+
+def _product_names(
+    client: WooClient, customer_id: int, downloads: list[Download]
+) -> dict[int | None, str]:
+    """The downloads' product names by product id, for the table.
+
+    wc/v3 names the product in each download; the legacy API only gives its id, so the names
+    come from the lines of the customer's orders (one more request, only when a name is
+    missing). A product no order line names shows as ``#ID``.
+    """
+    names: dict[int | None, str] = {
+        d.product_id: d.product_name for d in downloads if d.product_name
+    }
+    if any(d.product_id not in names for d in downloads):
+        for order in client.customer_orders(customer_id):
+            for item in order.line_items:
+                if item.product_id is not None and item.name:
+                    names.setdefault(item.product_id, item.name)
+    for download in downloads:
+        names.setdefault(download.product_id, f"#{download.product_id}")
+    return names
 
 
 _PASSWORDS = {

@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--search",
         default="",
-        help="online: the store's search (exact email, login or name; * wildcards); "
+        help="online: the store's search (legacy API: exact email, login or name, * wildcards; "
+        "wc/v3: any part of email, login or display name); "
         "offline: any part of name, email, username, company, phone, city, postcode",
     )
     listing.add_argument(

@@ -7,6 +7,8 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from contextlib import closing
+from datetime import datetime
 from typing import TextIO
 
 from app.api.choice import (
@@ -38,7 +40,7 @@ from app.cli.store_access import (
     store_identity,
 )
 from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
-from app.errors import AppError, ConfigurationError
+from app.errors import AppError, ConfigurationError, NetworkError
 from app.forgetting import forget_store
 from app.paths import AppPaths
 from app.profiles import (
@@ -51,6 +53,9 @@ from app.profiles import (
 )
 
 log = logging.getLogger("app.cli")
+
+#: The commands that take ``--offline`` (the local cache instead of the store).
+OFFLINE_COMMANDS = frozenset({("customers", "list"), ("customers", "get"), ("export", "run")})
 
 
 def default_secrets(paths: AppPaths) -> SecretStore:
@@ -105,13 +110,38 @@ def run_cli(
             return TRANSFER_COMMANDS[key](options, client, cache, paths, console)
         return COMMANDS[key](options, client, console)
     except (UsageError, AppError) as error:
-        return _failed(error, console)
+        code = _failed(error, console)
+        if isinstance(error, NetworkError) and key in OFFLINE_COMMANDS:
+            synced = _last_sync(paths, access.identity, cache)
+            if synced is not None:
+                err.write(
+                    "note: the store could not be reached; add --offline to use the local "
+                    f"cache of its customers (last synced {synced:%Y-%m-%d %H:%M}).\n"
+                )
+        return code
     finally:
         if cache is not None:
             cache.close()
         if client is not None:
             client.close()
         access.close()
+
+
+def _last_sync(paths: AppPaths, identity: str, cache: CustomerCache | None) -> datetime | None:
+    """When the store's local cache was last synced; None when it never was.
+
+    A cache never synced gives ``--offline`` nothing to show. ``cache``: the command's own,
+    if it opened one (an export opens it before its sync).
+    """
+    if cache is None:
+        if not cache_path(paths.cache_dir, identity).exists():
+            return None
+        with closing(CustomerCache.open(paths.cache_dir, identity)) as opened:
+            coverage = opened.coverage()
+    else:
+        coverage = cache.coverage()
+    times = [t for t in (coverage.last_full_sync, coverage.last_quick_sync) if t is not None]
+    return max(times, default=None)
 
 
 def _client(

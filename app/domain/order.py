@@ -266,6 +266,10 @@ class Download:
     file_name: str = ""
     file_url: str = ""
     download_url: str = ""
+    #: The product's name: wc/v3 sends it (``product_name``); the legacy API does not. Not part
+    #: of the legacy shape :meth:`to_api` writes, so it is left out of comparisons (a download
+    #: written and read back is the same download).
+    product_name: str = field(default="", compare=False)
     #: The object exactly as the store sent it (see ``Order.source``).
     source: Mapping[str, object] = field(
         default_factory=dict, compare=False, repr=False, hash=False
@@ -285,6 +289,7 @@ class Download:
             download_id=text(data.get("download_id")),
             product_id=parse_id(data.get("product_id")),
             name=text(data.get("download_name")),
+            product_name=text(data.get("product_name")),  # wc/v3's; absent from the legacy API
             order_id=parse_id(data.get("order_id")),
             order_key=text(data.get("order_key")),
             downloads_remaining=parse_int(data.get("downloads_remaining")),

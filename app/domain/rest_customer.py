@@ -287,4 +287,5 @@ def download_from_rest(data: Mapping[str, object]) -> Download:
         file_name=text(file.get("name")),
         file_url=text(file.get("file")),
         download_url=text(data.get("download_url")),
+        product_name=text(data.get("product_name")),
     )

@@ -17,19 +17,23 @@ message next to a field in the customer dialog and on a row of an import; this m
 them to a payload's shape. :class:`app.api.client.WooClient` calls :func:`check_payload` in every
 write method, so no path, present or future, can send such a body. The command line, which sends
 JSON a person wrote, first normalises it with :func:`normalize_payload` (as the dialog's and the
-importer's fields are normalised) and lists every problem with :func:`payload_problems`.
+importer's fields are normalised) and lists every problem with :func:`customer_problems`: these,
+unknown keys, and the dialog's and the import's rule set, so every entry point refuses alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Collection, Mapping
+from typing import cast
 
-from app.domain.customer import Address, BillingAddress
+from app.domain.customer import Address, BillingAddress, Customer
 from app.domain.validation import (
     ACCOUNT_FIELDS,
     CUSTOMER_FIELDS,
     EMAIL_SPACES,
     FieldProblem,
+    check_customer,
     email_message,
     normalize_fields,
     text_message,
@@ -47,6 +51,86 @@ _ORDER: Mapping[str, int] = {
     **{name: index for index, name in enumerate(CUSTOMER_FIELDS)},
     **{key: CUSTOMER_FIELDS.index(f"{key}.first_name") for key in _ADDRESSES},
 }
+
+
+#: Keys of a customer as the app prints it (``Customer.to_api``) that a store does not write:
+#: a customer printed with ``--json`` and sent back as an update carries them, and they are
+#: ignored. Any other key that is no field is a typo, refused by :func:`unknown_key_problems`.
+READ_ONLY_KEYS: tuple[str, ...] = (
+    "id",
+    "created_at",
+    "last_update",
+    "role",
+    "last_order_id",
+    "last_order_date",
+    "orders_count",
+    "total_spent",
+    "figures",
+    "avatar_url",
+    # wc/v3's read-only keys, which its client drops before sending (rest_customer._NEVER_SENT).
+    "is_paying_customer",
+    "date_created",
+    "date_created_gmt",
+    "date_modified",
+    "date_modified_gmt",
+    "_links",
+)
+
+
+def _unknown_key(field: str, key: str, known: Collection[str]) -> FieldProblem:
+    nearest = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"did you mean “{nearest[0]}”?" if nearest else "see the valid keys in the README."
+    return FieldProblem(field, f"Unknown key; {hint}")
+
+
+def unknown_key_problems(payload: Mapping[str, object]) -> list[FieldProblem]:
+    """A problem for every key of ``payload`` (or of its address objects) that no store writes.
+
+    A store silently ignores such a key, so a typo (``emial``, ``frist_name``) would be "saved"
+    without the change it meant. Each problem is named by the key as given (an address key as
+    ``billing_address.citty``) and says which valid key is nearest, if one is near.
+    """
+    known = (*ACCOUNT_FIELDS, *_ADDRESSES, *READ_ONLY_KEYS)
+    problems = [_unknown_key(key, key, known) for key in payload if key not in known]
+    for key, kind in _ADDRESSES.items():
+        address = payload.get(key)
+        if isinstance(address, Mapping):
+            problems += [
+                _unknown_key(f"{key}.{name}", name, kind.FIELDS)
+                for name in address
+                if name not in kind.FIELDS
+            ]
+    return problems
+
+
+def unforgivable_problems(payload: Mapping[str, object], *, creating: bool) -> list[FieldProblem]:
+    """The problems of ``payload`` that refuse it whatever the store holds.
+
+    Unknown keys and what the gate refuses (:func:`unknown_key_problems`,
+    :func:`payload_problems`).
+    """
+    return [*unknown_key_problems(payload), *payload_problems(payload, creating=creating)]
+
+
+def customer_problems(
+    payload: Mapping[str, object], *, creating: bool, stored: Customer | None = None
+) -> list[FieldProblem]:
+    """Everything wrong with a customer body a person wrote: the command line's one check.
+
+    Unknown keys first (:func:`unknown_key_problems`), then what the gate refuses
+    (:func:`payload_problems`), then the rule set the customer dialog and the import apply
+    (:func:`app.domain.validation.check_customer`: a valid email, a known country, a state of
+    that country, the username rule; postcode and phone hints as warnings), each field named
+    once. ``stored``: the customer as the store holds it, for an update (a state given without
+    its country is judged against the stored country; errors in values the store already holds
+    become warnings, as in the dialog).
+    """
+    problems = unforgivable_problems(payload, creating=creating)
+    named = {problem.field for problem in problems}
+    # Values that are no text are carried along and named (see CustomerSource), never str()'d.
+    fields = cast(Mapping[str, str | None], payload_fields(payload))
+    checked = check_customer(fields, creating=creating, stored=stored)
+    return problems + [problem for problem in checked if problem.field not in named]
 
 
 def payload_fields(payload: Mapping[str, object]) -> dict[str, object]:
@@ -137,13 +221,16 @@ def check_payload(payload: Mapping[str, object], *, creating: bool) -> None:
         raise error
 
 
-def normalize_payload(payload: Mapping[str, object]) -> dict[str, object]:
+def normalize_payload(
+    payload: Mapping[str, object], *, stored: Customer | None = None
+) -> dict[str, object]:
     """``payload`` with the fields a store writes normalised as a form's fields are.
 
     Text is trimmed (a password is kept as given), countries and states written as names
     become codes (:func:`app.domain.validation.normalize_fields`). Every other key and value is
     kept exactly as it was: null stays null (a store skips it, where an empty text would clear
     the field), and a value that is no text still reaches :func:`payload_problems`.
+    ``stored``: the customer an update changes, whose country names a state given alone.
     """
     text = {
         name: value for name, value in payload_fields(payload).items() if isinstance(value, str)
@@ -153,7 +240,7 @@ def normalize_payload(payload: Mapping[str, object]) -> dict[str, object]:
     addresses: dict[str, dict[str, object]] = {
         key: dict(address) for key in _ADDRESSES if isinstance(address := payload.get(key), Mapping)
     }
-    for name, value in normalize_fields(text).items():
+    for name, value in normalize_fields(text, stored=stored).items():
         key, dot, sub = name.partition(".")
         if dot:
             addresses[key][sub] = value

@@ -674,6 +674,11 @@ def test_delete_needs_yes(cli: Cli, held: StoreDb) -> None:
     refused = cli("customers", "delete", str(target))
     assert (refused.code, refused.out) == (2, "")
     assert "--yes" in refused.err
+    customer = store_customers(held)[7]
+    name = f"{customer['first_name']} {customer['last_name']}"
+    assert f"deleting customer {target}, {name} <{customer['email']}> cannot be undone" in (
+        refused.err
+    )
     assert store_customer(held, target) is not None
     deleted = cli("customers", "delete", str(target), "--yes", "--json")
     assert (deleted.code, deleted.json()) == (0, {"deleted": target})
@@ -726,6 +731,12 @@ def test_downloads(cli: Cli, held: StoreDb) -> None:
     header, rows = table_rows(as_table.out)
     assert header[0] == "File"
     assert [row[0] for row in rows] == [d["download_name"] for d in expected]
+    # The product by its name, not its id (the legacy API sends only the id).
+    products = dict(held.store.db.connection().execute("SELECT id, name FROM products"))
+    lines = as_table.out.splitlines()[2:]
+    assert len(lines) == len(expected)
+    for line, download in zip(lines, expected, strict=True):
+        assert products[download["product_id"]] in line, line
 
 
 def test_no_orders_and_no_downloads(cli: Cli, held: StoreDb) -> None:
@@ -773,9 +784,10 @@ def test_store_info(cli: Cli, store: DemoStore) -> None:
         ["customers", "orders", MISSING_ID],
         ["customers", "downloads", MISSING_ID],
         ["customers", "delete", MISSING_ID, "--yes"],
+        ["customers", "delete", MISSING_ID],
         ["customers", "update", MISSING_ID, "--data", "{changes}"],
     ],
-    ids=["get", "orders", "downloads", "delete", "update"],
+    ids=["get", "orders", "downloads", "delete", "delete-unconfirmed", "update"],
 )
 def test_an_unknown_id_is_a_store_error(cli: Cli, tmp_path: Path, command: list[str]) -> None:
     """No such customer: exit 1, the store's reason on stderr, nothing on stdout."""

@@ -381,3 +381,20 @@ def test_an_unreachable_store_fails(
     assert outcome.code == 1
     assert outcome.out == ""
     assert "connect" in outcome.err
+
+
+def test_a_refused_export_sends_no_request_to_a_live_store(
+    cli: Cli, store: DemoStore, tmp_path: Path
+) -> None:
+    """The file is checked before the sync: not even the API detection is sent."""
+    from tests.support.request_log import log_requests
+
+    existing = tmp_path / "customers.csv"
+    existing.write_bytes(b"keep me")
+    seen = log_requests(store)
+    refused = cli("export", str(existing))
+    assert (refused.code, refused.err) == (2, refusal(existing))
+    assert seen == []
+    assert existing.read_bytes() == b"keep me"
+    assert cli("export", str(existing), "--overwrite").code == 0
+    assert seen  # the same store does answer an export that may replace the file

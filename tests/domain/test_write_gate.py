@@ -36,10 +36,12 @@ from app.domain.validation import (
 )
 from app.domain.write_gate import (
     check_payload,
+    customer_problems,
     normalize_payload,
     payload_fields,
     payload_problems,
     refusal,
+    unknown_key_problems,
 )
 from app.errors import ValidationError
 
@@ -327,3 +329,46 @@ def test_a_draft_built_by_hand_with_spaces_is_refused_not_sent() -> None:
     """Builders send what they are given; only the gate stands between it and the store."""
     payload = CustomerDraft(" ada@example.com").to_create_payload()
     assert problems(payload, creating=True) == [("email", EMAIL_SPACES)]
+
+
+# -- unknown keys, and the dialog's rules for a body a person wrote ------------------------------
+
+
+def test_a_printed_customer_has_no_unknown_keys() -> None:
+    """What ``customers get --json`` prints (``to_api``) may be sent back as it is."""
+    from app.domain.customer import Customer
+    from tests.domain.test_customer import PLUGIN_CUSTOMER
+
+    printed = Customer.from_api(PLUGIN_CUSTOMER).to_api()
+    assert unknown_key_problems(printed) == []
+    assert unknown_key_problems({**printed, "date_modified_gmt": "x", "_links": {}}) == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "described"),
+    [
+        ({"emial": "a@example.com"}, "emial: Unknown key; did you mean “email”?"),
+        ({"frist_name": "A"}, "frist_name: Unknown key; did you mean “first_name”?"),
+        ({"billing": {}}, "billing: Unknown key; did you mean “billing_address”?"),
+        (
+            {"shipping_address": {"phone": "1"}},
+            "shipping_address.phone: Unknown key; see the valid keys in the README.",
+        ),
+    ],
+)
+def test_unknown_keys_name_the_nearest_valid_one(payload: dict[str, Any], described: str) -> None:
+    assert [p.describe() for p in unknown_key_problems(payload)] == [described]
+
+
+def test_customer_problems_apply_the_dialogs_rules_once_per_field() -> None:
+    payload = {
+        "email": "",
+        "billing_address": {"country": "Narnia"},
+        "shipping_address": {"country": "US", "state": "ZZ"},
+    }
+    problems = customer_problems(payload, creating=True)
+    assert [p.field for p in problems if p.is_error] == [
+        "email",
+        "billing_address.country",
+        "shipping_address.state",
+    ]

@@ -74,6 +74,7 @@ def test_a_second_launch_hands_its_file_over_and_exits(
     running = SingleInstance(APP_ID, tmp_path / "data")
     assert running.listen()
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "people.csv").write_text("email\n", encoding="utf-8")  # missing: refused (2)
     try:
         with qtbot.waitSignal(running.activation_requested, timeout=5000) as blocker:
             assert main(["--data-dir", str(tmp_path), "people.csv"]) == 0
