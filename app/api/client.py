@@ -202,6 +202,8 @@ class WooClient:
     census_fields: ClassVar[tuple[str, str]] = ("fields", "id")
     #: A learning plan's bounds on this API (None: the planner's own).
     plan_limits: ClassVar[PlanLimits | None] = None
+    #: What a delete sends besides the route (wc/v3 needs ``force=true``: users have no trash).
+    delete_params: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @staticmethod
     def read_customer(data: Mapping[str, Any]) -> Customer:
@@ -573,19 +575,29 @@ class WooClient:
         Raises:
             NotFoundError: if the store has no such customer.
         """
-        route = f"/customers/{customer_id}"
+        route = self._customer_route(customer_id)
         attempts = self.connection.max_retries + 1
         for attempt in range(attempts):
             try:
-                self.transport.request("DELETE", route, idempotent=False, cancel=cancel)
+                self.transport.request(
+                    "DELETE", route, list(self.delete_params), idempotent=False, cancel=cancel
+                )
                 return
             except UnclearWriteError:
                 try:
-                    self.get_customer(customer_id, cancel)
+                    self._existing_customer(customer_id, cancel)
                 except NotFoundError:
                     return  # the lost answer was a success
                 if attempt == attempts - 1:
                     raise
+
+    def _customer_route(self, customer_id: int) -> str:
+        """The route of one customer."""
+        return f"/customers/{customer_id}"
+
+    def _existing_customer(self, customer_id: int, cancel: CancelToken | None) -> Customer:
+        """The customer as the store has it now, for existence checks (NotFoundError if gone)."""
+        return self.get_customer(customer_id, cancel)
 
     def bulk_save(
         self,

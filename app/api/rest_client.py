@@ -173,6 +173,7 @@ class RestClient(WooClient):
     """
 
     list_style = REST_LIST
+    delete_params = (("force", "true"),)
     census_fields = ("_fields", "id")
     plan_limits = REST_PLAN_LIMITS
 
@@ -434,11 +435,15 @@ class RestClient(WooClient):
         Raises:
             NotFoundError: if the store has no such customer.
         """
-        return self._complete(self._bare_customer(customer_id, cancel), cancel)
+        return self._complete(self._existing_customer(customer_id, cancel), cancel)
 
-    def _bare_customer(self, customer_id: int, cancel: CancelToken | None) -> Customer:
+    def _customer_route(self, customer_id: int) -> str:
+        """The route of one customer; an id a store would cast (``"12abc"``) is refused."""
+        return f"/customers/{_integer_id(customer_id)}"
+
+    def _existing_customer(self, customer_id: int, cancel: CancelToken | None) -> Customer:
         """One customer as wc/v3 has it (no figures): for existence checks."""
-        route = f"/customers/{_integer_id(customer_id)}"
+        route = self._customer_route(customer_id)
         return _parse(customer_from_rest, self.transport.request("GET", route, cancel=cancel).body)
 
     def find_customer_by_email(
@@ -547,7 +552,7 @@ class RestClient(WooClient):
                     seen.add(order.id)
                     result.append(order)
         if not result:
-            self._bare_customer(customer_id, cancel)  # NotFoundError for an unknown customer
+            self._existing_customer(customer_id, cancel)  # NotFoundError for an unknown customer
         return result
 
     def customer_downloads(
@@ -619,28 +624,6 @@ class RestClient(WooClient):
         answer = self.transport.request("PUT", route, json_body=body, cancel=cancel)
         customer = self._complete_saved([_parse(customer_from_rest, answer.body)])[0]
         return SaveResult(customer, tuple(unapplied_changes(changes, customer)))
-
-    def delete_customer(self, customer_id: int, cancel: CancelToken | None = None) -> None:
-        """Delete a customer for good (``force=true``; their orders become guest orders).
-
-        Raises:
-            NotFoundError: if the store has no such customer.
-        """
-        route = f"/customers/{_integer_id(customer_id)}"
-        attempts = self.connection.max_retries + 1
-        for attempt in range(attempts):
-            try:
-                self.transport.request(
-                    "DELETE", route, [("force", "true")], idempotent=False, cancel=cancel
-                )
-                return
-            except UnclearWriteError:
-                try:
-                    self._bare_customer(customer_id, cancel)
-                except NotFoundError:
-                    return  # the lost answer was a success
-                if attempt == attempts - 1:
-                    raise
 
     def _bulk_chunk(
         self, indexed: list[tuple[int, Mapping[str, Any]]], cancel: CancelToken | None

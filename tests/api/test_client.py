@@ -24,7 +24,7 @@ import pytest
 from app.api.client import BULK_LIMIT, CustomerQuery, StoreInfo, WooClient
 from app.api.connection import AuthMode, StoreConnection
 from app.api.walk import WalkWindow
-from app.demo_store import ApiKey, DemoStore
+from app.demo_store import ApiKey, DemoStore, Fault
 from app.demo_store.orders import DOWNLOAD_STATUSES
 from app.domain.customer import (
     Address,
@@ -552,6 +552,21 @@ def test_delete(open_shop: Callable[..., Shop]) -> None:
     assert shop.client.count_customers() == 2
     with pytest.raises(NotFoundError):
         shop.client.delete_customer(victim.id)
+
+
+@pytest.mark.parametrize("after_handler", [True, False], ids=["done", "not-done"])
+def test_a_delete_whose_answer_is_lost_still_ends_with_the_customer_gone(
+    open_shop: Callable[..., Shop], after_handler: bool
+) -> None:
+    """The store deleted (or not) and the answer was lost: the client checks, never errs."""
+    shop = open_shop(customers=3)
+    victim = shop.client.list_customers()[1]
+    shop.store.faults.schedule(Fault.RESET, method="DELETE", after_handler=after_handler)
+    shop.client.delete_customer(victim.id)
+    assert shop.store.faults.injected[Fault.RESET] == 1
+    with pytest.raises(NotFoundError):
+        shop.client.get_customer(victim.id)
+    assert shop.client.count_customers() == 2
 
 
 # -- a customer's orders and downloads -------------------------------------------------------------
