@@ -88,6 +88,11 @@ def _money(value: Decimal | None) -> str:
     return format_amount(value) if value is not None else "–"
 
 
+def _role_label(role: str | None) -> str:
+    """A WordPress role as people write it (``shop_manager`` -> "Shop manager")."""
+    return (role or "").replace("_", " ").capitalize()
+
+
 def _date(value: datetime | None) -> str:
     return format_date(value) or "–"
 
@@ -348,7 +353,10 @@ class DetailPanel(QWidget):
         phone = customer.billing.phone
         self._phone.setText(phone)
         self._phone.setVisible(bool(phone))
-        self._registered.setText(f"Customer since {_date(customer.created_at)}")
+        # An administrator or a shop manager is no customer: say what they are.
+        self._registered.setText(
+            f"{_role_label(customer.role) or 'Customer'} since {_date(customer.created_at)}"
+        )
         if changed:
             self._orders_figures = None
         self._show_figures()
@@ -359,7 +367,7 @@ class DetailPanel(QWidget):
             ("Last name", customer.last_name),
             ("Email", customer.email),
             ("Username", customer.username),
-            ("Role", (customer.role or "").replace("_", " ").capitalize()),
+            ("Role", _role_label(customer.role)),
             ("Registered", _date(customer.created_at)),
             ("Last change", _date(customer.last_update)),
             ("Customer ID", str(customer.id)),
