@@ -72,6 +72,7 @@ from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
 from app.ui.message_boxes import ask_to_confirm, widen
 from app.ui.session import StoreSession
 from app.ui.stores import StoreDirectory, StoreSwitcher
+from app.ui.sync_progress import SyncProgressPanel
 from app.ui.table_view import TableView
 from app.ui.transfers import CsvTransfers
 
@@ -389,8 +390,10 @@ class MainWindow(QMainWindow):
         )
         self.connection_label = plain_label(selectable=False)
         self.connection_label.setObjectName("statusOnline")
+        self.sync_progress = SyncProgressPanel(self)
         status = self.statusBar()
         # Permanent widgets stay visible while progress messages come and go on the left.
+        status.addPermanentWidget(self.sync_progress)
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(self.coverage_label)
         status.addPermanentWidget(self.connection_label)
@@ -421,6 +424,7 @@ class MainWindow(QMainWindow):
         service.customers_changed.connect(self._on_service_customers_changed)
         service.sync_progress.connect(self._on_service_sync_progress)
         service.sync_finished.connect(self._on_service_sync_finished)
+        self.sync_progress.follow(service)
         service.orders_loaded.connect(self._on_service_orders_loaded)
         service.downloads_loaded.connect(self._on_service_downloads_loaded)
         service.customer_saved.connect(self._on_service_customer_saved)

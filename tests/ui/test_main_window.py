@@ -29,17 +29,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QToolButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from app.api.connection import StoreConnection
 from app.cache.search import fold, search_text
+from app.cache.sync import SyncProgress
 from app.demo_store import DemoStore, Fault
 from app.domain.customer import Customer
+from app.errors import CancelledError
 from app.main import build
 from app.models.customer_model import SORT_ROLE, CustomerColumn
 from app.models.orders_model import DownloadColumn
@@ -515,6 +519,89 @@ def test_rows_arriving_above_do_not_slide_the_customers_in_view(
     row = window.session.model.row_of(in_view[0])
     assert row is not None
     assert row > 60, "rows did arrive above it"
+
+
+def test_a_sync_shows_its_progress_in_the_status_bar_and_hides_it_when_done(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    window = streaming_window(profile_store, store_window)
+    service = window.session.service
+    bar = child(window, QProgressBar, "syncProgress")
+    cancel = child(window, QToolButton, "syncCancel")
+    assert not bar.isVisible(), "no sync yet"
+    seen: list[tuple[bool, bool, int, int, int, str]] = []
+
+    def progressed(progress: SyncProgress) -> None:
+        # Connected after the window's own slot: the bar shows this report already.
+        if progress.phase == "customers" and progress.total is not None:
+            assert progress.total == bar.maximum()
+            seen.append(
+                (
+                    bar.isVisible(),
+                    cancel.isVisible() and cancel.isEnabled(),
+                    bar.minimum(),
+                    bar.value(),
+                    bar.maximum(),
+                    bar.text(),
+                )
+            )
+        elif progress.total is None:
+            assert bar.isVisible()
+            assert (bar.minimum(), bar.maximum()) == (0, 0), "busy until the store says how many"
+
+    service.sync_progress.connect(progressed)
+    start_and_wait(qtbot, window)
+
+    assert len(seen) >= 2, f"the bar moved in {len(seen)} step(s) only"
+    assert all(shown and can_cancel for shown, can_cancel, *_ in seen), seen
+    assert all(low == 0 < value <= high for _, _, low, value, high, _ in seen), seen
+    values = [value / high for _, _, _, value, high, _ in seen]
+    assert all(a <= b for a, b in pairwise(values)), values
+    texts = [text for *_, text in seen]
+    # Every account is walked (the administrator too): 601 of them.
+    assert all(re.fullmatch(r"Fetched [\d,]+ of 601 customers", text) for text in texts), texts
+    assert texts[-1] == "Fetched 601 of 601 customers"
+    assert not bar.isVisible(), "the bar goes once the sync is over"
+    assert not cancel.isVisible()
+    assert row_count(window) == 600
+
+
+def test_cancel_stops_a_sync_keeping_what_arrived_and_a_later_sync_finishes_it(
+    qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
+) -> None:
+    store = profile_store(customers=600, latency_ms=100)
+    window = store_window(store, page_size=25, concurrency=1)
+    service = window.session.service
+    bar = child(window, QProgressBar, "syncProgress")
+    cancel = child(window, QToolButton, "syncCancel")
+    finished: list[object] = []
+    failures: list[tuple[str, object]] = []
+    service.sync_finished.connect(finished.append)
+    service.failed.connect(lambda _id, kind, error: failures.append((kind, error)))
+
+    window.start()
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0, timeout=LONG)
+    assert cancel.isVisible()
+    with qtbot.waitSignal(
+        service.failed,
+        timeout=LONG,
+        check_params_cb=lambda _id, kind, error: kind == "sync",
+    ):
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not finished, "the sync stopped before the end"
+    assert [type(error) for kind, error in failures if kind == "sync"] == [CancelledError]
+    qtbot.waitUntil(lambda: not service.busy, timeout=SHORT)
+    assert not bar.isVisible(), "the bar goes once the sync is cancelled"
+    assert not window.banner.isVisible(), "a cancel is no error to report"
+    kept = row_count(window)
+    assert 0 < kept < 600, "the customers fetched before the cancel stay"
+
+    # A cache left consistent: the next sync picks up and ends with everyone.
+    with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+        window.quick_sync()
+    assert row_count(window) == 600
+    assert status_text(window, "statusCount") == "600 customers"
+    assert not bar.isVisible()
 
 
 # -- search and sort -----------------------------------------------------------------------------
