@@ -14,8 +14,10 @@ from app.cache.sync import SyncProgress
 from app.errors import AppError
 from app.services.store_service import StoreService
 
-# Wide enough for "Fetched 12,345 of 12,345 customers" in the bar without crowding the labels.
-_BAR_WIDTH_CHARS = 30
+# The words ("Fetched 730 of 1,501 customers") are the status bar's message beside the bar and
+# its tooltip; the bar itself has no text (its steps are the sync's windows, not customers, so a
+# percentage would not match the words).
+_BAR_WIDTH_CHARS = 18
 
 
 class SyncProgressPanel(QWidget):
@@ -26,7 +28,7 @@ class SyncProgressPanel(QWidget):
         self.setObjectName("syncProgressPanel")
         self.bar = QProgressBar(self)
         self.bar.setObjectName("syncProgress")
-        self.bar.setTextVisible(True)
+        self.bar.setTextVisible(False)
         self.bar.setMaximumWidth(self.fontMetrics().averageCharWidth() * _BAR_WIDTH_CHARS)
         self.cancel_button = QToolButton(self)
         self.cancel_button.setObjectName("syncCancel")
@@ -62,7 +64,6 @@ class SyncProgressPanel(QWidget):
         else:
             self.bar.setRange(0, progress.total)
             self.bar.setValue(min(progress.done, progress.total))
-        self.bar.setFormat(progress.message)
         self.bar.setToolTip(progress.message)
         self.cancel_button.setEnabled(True)
         self.show()
