@@ -73,7 +73,7 @@ from app.domain.rest_customer import (
     order_from_rest,
     rest_payload,
 )
-from app.domain.write_gate import check_payload, refusal
+from app.domain.write_gate import check_payload
 from app.errors import (
     AppError,
     AuthError,
@@ -625,47 +625,32 @@ class RestClient(WooClient):
         customer = self._complete_saved([_parse(customer_from_rest, answer.body)])[0]
         return SaveResult(customer, tuple(unapplied_changes(changes, customer)))
 
-    def _bulk_chunk(
-        self, indexed: list[tuple[int, Mapping[str, Any]]], cancel: CancelToken | None
+    def _bulk_refusal(self, item: Mapping[str, Any], creating: bool) -> AppError | None:
+        """What the write gate lets through but a wc/v3 batch would destroy (section 9.3)."""
+        return _batch_refusal(item, creating)
+
+    def _send_bulk(
+        self, pending: list[tuple[int, Mapping[str, Any]]], cancel: CancelToken | None
     ) -> list[BulkOutcome]:
         """One ``/customers/batch`` request: creates and updates, results merged by position."""
-        results: dict[int, BulkOutcome] = {}
-        pending = []
-        for index, item in indexed:
-            creating = not item.get("id")
-            refused = refusal(item, creating=creating) or _batch_refusal(item, creating)
-            if refused is None:
-                pending.append((index, item))
-            else:
-                results[index] = BulkOutcome(index, None, refused, creating)
-        attempts = self.connection.max_retries + 1 if pending else 0
-        for attempt in range(attempts):
-            creates = [(i, item) for i, item in pending if not item.get("id")]
-            updates = [(i, item) for i, item in pending if item.get("id")]
-            body: dict[str, list[dict[str, object]]] = {}
-            if creates:
-                body["create"] = [rest_payload(item, creating=True) for _, item in creates]
-            if updates:
-                body["update"] = [
-                    {"id": item["id"], **rest_payload(item, creating=False)} for _, item in updates
-                ]
-            try:
-                answer = self.transport.request(
-                    "POST", "/customers/batch", json_body=body, cancel=cancel
-                )
-            except UnclearWriteError:
-                pending = self._resolve_lost_bulk(pending, results, cancel)
-                if not pending:
-                    break
-                if attempt == attempts - 1:
-                    raise
-                continue
-            for key, group in (("create", creates), ("update", updates)):
-                elements = _group(answer.body, key, len(group))
-                for (index, item), element in zip(group, elements, strict=True):
-                    results[index] = _bulk_outcome(index, item, element)
-            break
-        return self._completed_outcomes([results[index] for index, _ in indexed])
+        creates = [(i, item) for i, item in pending if not item.get("id")]
+        updates = [(i, item) for i, item in pending if item.get("id")]
+        body: dict[str, list[dict[str, object]]] = {}
+        if creates:
+            body["create"] = [rest_payload(item, creating=True) for _, item in creates]
+        if updates:
+            body["update"] = [
+                {"id": item["id"], **rest_payload(item, creating=False)} for _, item in updates
+            ]
+        answer = self.transport.request("POST", "/customers/batch", json_body=body, cancel=cancel)
+        outcomes = []
+        for key, group in (("create", creates), ("update", updates)):
+            elements = _group(answer.body, key, len(group))
+            outcomes += [
+                _bulk_outcome(index, item, element)
+                for (index, item), element in zip(group, elements, strict=True)
+            ]
+        return outcomes
 
     def _completed_outcomes(self, outcomes: list[BulkOutcome]) -> list[BulkOutcome]:
         """Batch results whose customers carry their figures (one request for the chunk)."""
