@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -229,12 +230,31 @@ class Coverage:
         return f"{self.held:,} of {self.store_total:,} {accounts} on this computer"
 
 
+class StoredWatch:
+    """The customers the app (not a sync) stored through one cache instance, while watched.
+
+    A sync watches its walk with one: the app's own creates, run between the walk's pages,
+    are then told apart from customers the walk did not see because the store lost them.
+    """
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+
 class CustomerCache:
     """One store's cache; use one instance per thread (each holds its own connection)."""
 
     def __init__(self, file: CacheFile) -> None:
         self.file = file
         self._conn = file.conn
+        # Held weakly: a watch dropped by its sync (returned or raised) stops watching.
+        self._watches: weakref.WeakSet[StoredWatch] = weakref.WeakSet()
+
+    def watch_stored(self) -> StoredWatch:
+        """Start noting the ids of the customers the app stores from now on, until dropped."""
+        watch = StoredWatch()
+        self._watches.add(watch)
+        return watch
 
     @classmethod
     def open(cls, cache_dir: Path, store_url: str) -> CustomerCache:
@@ -296,8 +316,13 @@ class CustomerCache:
         customers: Sequence[Customer],
         confirmed_at: int,
         meta: Mapping[str, str | int | None] | None = None,
+        *,
+        by_sync: bool = False,
     ) -> list[int]:
         """Store customers as the store just confirmed them (one transaction, with ``meta``).
+
+        ``by_sync``: a sync stores them; anything else (the app's create, update, lookup or
+        import) is noted by the cache's the watches (:class:`StoredWatch`) a running sync keeps.
 
         A customer held exactly as given is only marked confirmed: nothing a list shows or
         searches changed, so neither the row nor the search index is written again.
@@ -337,6 +362,9 @@ class CustomerCache:
             scope = self.meta("role_scope") or "all"
             gained = sum(1 for c, _ in changed if c.id not in held and scope in ("all", c.role))
             self._write_meta(conn, self._counted(conn, meta, gained))
+        if not by_sync:
+            for watch in self._watches:
+                watch.ids.update(c.id for c in customers)
         return [c.id for c, _ in changed]
 
     @staticmethod

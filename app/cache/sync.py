@@ -47,7 +47,7 @@ from app.api.page_plan import PagePlanner, PlanMemory
 from app.api.rest_client import OrderChanges, OrdersWatermark, RestClient
 from app.api.transport import CancelToken
 from app.api.walk import WalkPlan, WalkProof
-from app.cache.repository import CustomerCache
+from app.cache.repository import CustomerCache, StoredWatch
 from app.domain.customer import Customer
 from app.domain.order import Download, Order
 from app.errors import AppError, AuthError, ConfigurationError, NotFoundError
@@ -249,6 +249,7 @@ class SyncEngine:
         windows = 0
         report(SyncProgress("customers", 0, None, "Fetching customers…"))
         plan = self.client.walk_plan(self._remembered_plan(_PLAN_KEY))
+        watch = self.cache.watch_stored()
         walk = self.client.walk_customers(scope, plan=plan, cancel=cancel, resume=resume)
         checkpoint = _Checkpoint(*(resume[:2] if resume else (0, None)))
         attempt, walked = 1, 0
@@ -268,6 +269,7 @@ class SyncEngine:
                         "store_total": window.total,
                         "store_total_at": self._now(),
                     },
+                    by_sync=True,
                 )
                 self._report_change(stored, [])
                 fetched += len(window.items)
@@ -289,7 +291,7 @@ class SyncEngine:
                 )
         assert walk.proof is not None
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
-        removed = self._settle(walk.ids, walk.proof)
+        removed, proof = self._settle(walk.ids, walk.proof, watch)
         self.cache.set_meta(
             {
                 "last_full_sync": self._now(),
@@ -303,7 +305,7 @@ class SyncEngine:
             }
         )
         self.cache.analyze()
-        return self._finish(SyncMode.FULL, fetched, removed, walk.proof, began, report, resumed)
+        return self._finish(SyncMode.FULL, fetched, removed, proof, began, report, resumed)
 
     def _remembered_plan(self, key: str) -> PlanMemory | None:
         """What window sizes worked on this store before (None when nothing usable is kept)."""
@@ -345,8 +347,22 @@ class SyncEngine:
             return None  # the cache changed since: walk again from the start
         return int(position), int(last), prefix
 
-    def _settle(self, ids: AbstractSet[int], proof: WalkProof) -> int:
-        """After a walk: remove what the store no longer has, but only on a proven walk."""
+    def _settle(
+        self, ids: AbstractSet[int], proof: WalkProof, watch: StoredWatch
+    ) -> tuple[int, WalkProof]:
+        """After a walk: remove what the store no longer has, but only on a proven walk.
+
+        Returns how many went and the walk's proof as the app's own writes leave it.
+        ``watch`` saw what the app stored since the walk began. The app's own deletes and creates
+        run between a walk's pages: a customer the walk read may be gone from the cache since
+        (deleted), and one stored since the walk began may be missing from it (created after
+        its page). Both are the store changing by the app's hand: the store's count is held
+        against the walk with them taken into account, a customer the app just created is
+        kept, and the store's remembered count follows. Without that, deleting a customer
+        during a sync left "250 of 251 accounts on this computer".
+        """
+        created = watch.ids - ids
+        proof = self._own_writes_accounted(ids, proof, created)
         meta: dict[str, str | int | None] = {
             "store_total": proof.store_count,
             "store_total_at": self._now(),
@@ -360,12 +376,29 @@ class SyncEngine:
                 proof.store_count,
             )
             self.cache.set_meta(meta)
-            return 0
-        gone = sorted(self.cache.all_ids() - ids)
+            return 0, proof
+        gone = sorted(self.cache.all_ids() - ids - created)
         removed = self.cache.delete_customers(gone, meta=meta)
         if gone:
             self._on_change([], gone)
-        return removed
+        return removed, proof
+
+    def _own_writes_accounted(
+        self, ids: AbstractSet[int], proof: WalkProof, created: AbstractSet[int]
+    ) -> WalkProof:
+        """``proof`` with the customers the app deleted or created during the walk counted.
+
+        The store's count was asked after the walk, so it may or may not include each of
+        them: any count between "all deleted, none created" and "none deleted, all created"
+        is explained by the app's writes alone, and the store then holds what the cache does.
+        """
+        deleted = len(ids - self.cache.all_ids())
+        if not proof.consistent or not (deleted or created):
+            return proof
+        if not proof.collected - deleted <= proof.store_count <= proof.collected + len(created):
+            return proof
+        held = proof.collected - deleted + len(created)
+        return WalkProof(held, held, proof.consistent, proof.attempts)
 
     def _finish(
         self,
@@ -458,7 +491,7 @@ class SyncEngine:
                 newest = stamps[0]
             changed = [c for c, s in zip(window.customers, stamps, strict=True) if s >= watermark]
             if changed:
-                stored = self.cache.upsert_customers(changed, self._now())
+                stored = self.cache.upsert_customers(changed, self._now(), by_sync=True)
                 self._report_change(stored, [])
                 fetched += len(changed)
                 report(
@@ -513,6 +546,7 @@ class SyncEngine:
         helper.shutdown(wait=False)
         report(SyncProgress("customers", 0, None, "Looking for changed customers…"))
         plan = client.walk_plan(self._remembered_plan(_STAMP_PLAN_KEY))
+        watch = self.cache.watch_stored()
         walk = client.walk_customer_stamps(scope, plan=plan, cancel=cancel)
         stamps: dict[int, int | None] = {}
         attempt = 0
@@ -550,7 +584,7 @@ class SyncEngine:
             wanted |= self.cache.ids_with_unknown_figures() & set(stamps)
         fetched, missing = self._fetch_by_ids(client, sorted(wanted), report, cancel)
         report(SyncProgress("deletions", 0, None, "Checking for deleted customers…"))
-        removed = self._settle(set(stamps), proof)
+        removed, proof = self._settle(set(stamps), proof, watch)
         gone = sorted(missing & self.cache.all_ids())
         if gone:
             # Asked by id, the store counted none of them: deleted since the scan saw them.
@@ -578,7 +612,9 @@ class SyncEngine:
         for start in range(0, len(ids), _FETCH_GROUP):
             got = client.customers_by_ids(ids[start : start + _FETCH_GROUP], cancel)
             if got.customers:
-                self._report_change(self.cache.upsert_customers(got.customers, self._now()), [])
+                self._report_change(
+                    self.cache.upsert_customers(got.customers, self._now(), by_sync=True), []
+                )
             fetched += len(got.customers)
             missing |= got.missing
             report(
@@ -634,11 +670,12 @@ class SyncEngine:
             return 0, WalkProof(held, store_total, True, 0)
         plan = self.client.walk_plan(self._remembered_plan(_CENSUS_PLAN_KEY))
         with self._remembering(plan, _CENSUS_PLAN_KEY):
+            watch = self.cache.watch_stored()
             census = self.client.customer_ids(scope, plan=plan, cancel=cancel)
         missing = sorted(census.ids - self.cache.all_ids())
         if missing:
             self._fetch_by_id(missing, cancel)
-        return self._settle(census.ids, census.proof), census.proof
+        return self._settle(census.ids, census.proof, watch)
 
     def _fetch_by_id(self, ids: Iterable[int], cancel: CancelToken | None) -> None:
         def fetch(customer_id: int) -> Customer | None:
@@ -650,7 +687,7 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=self.client.connection.concurrency) as pool:
             found = [c for c in pool.map(fetch, ids) if c is not None]
         if found:
-            self._report_change(self.cache.upsert_customers(found, self._now()), [])
+            self._report_change(self.cache.upsert_customers(found, self._now(), by_sync=True), [])
 
     # -- one customer's details ----------------------------------------------------------------
 

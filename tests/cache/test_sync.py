@@ -784,6 +784,78 @@ def test_a_customer_created_while_a_full_sync_runs_is_caught_by_the_next_sync(
     assert_complete(rig)
 
 
+def app_delete(rig: Rig, customer_id: int) -> None:
+    """Delete a customer as the app does between a sync's pages: in the store, then the cache."""
+    rig.delete(customer_id)
+    rig.cache.delete_customers([customer_id])
+
+
+def app_create(rig: Rig, email: str) -> int:
+    """Create a customer as the app does between a sync's pages: the store's answer is cached."""
+    created = rig.checker().create_customer(
+        {"email": email, "first_name": "Own", "last_name": "Write"}
+    )
+    rig.cache.upsert_customers([created.customer], int(time.time()))
+    return created.customer.id
+
+
+# Moments of a sync at which the app's own write lands: after the walk's first window, after
+# its last one (before the store is counted), and once the walk is over (counted already).
+_MOMENTS = {
+    "first window": lambda u: u.phase == "customers" and u.done >= 1,
+    "last window": lambda u: u.phase == "customers" and u.total and u.done == u.total,
+    "walk over": lambda u: u.phase == "deletions",
+}
+
+
+@pytest.mark.parametrize(
+    ("mode", "moment"),
+    [(SyncMode.FULL, moment) for moment in sorted(_MOMENTS)]
+    # A legacy quick sync reports no windows of its id census: its first and last moments.
+    + [(SyncMode.QUICK, "first window"), (SyncMode.QUICK, "walk over")],
+)
+def test_the_apps_own_delete_during_a_sync_leaves_the_coverage_complete(
+    make_rig: RigFactory, mode: SyncMode, moment: str
+) -> None:
+    """Deleting a customer while a sync ran left "250 of 251 accounts on this computer"."""
+    rig = make_rig(customers=250)
+    rig.engine.sync(SyncMode.FULL)
+    rig.delete(sorted(rig.cache.all_ids())[7])  # a quick sync then walks the store's ids
+    victims: list[int] = []
+    at = _MOMENTS[moment]
+
+    def progress(update: SyncProgress) -> None:
+        if at(update) and not victims:
+            victims.append(sorted(rig.cache.all_ids())[100])
+            app_delete(rig, victims[0])
+
+    report = rig.engine.sync(mode, progress=progress)
+    assert victims
+    assert victims[0] not in rig.cache.all_ids()
+    assert report.complete
+    assert_complete(rig, report)
+    assert rig.cache.coverage().describe() == f"All {len(rig.census())} accounts on this computer"
+
+
+@pytest.mark.parametrize("moment", sorted(_MOMENTS))
+def test_a_customer_the_app_creates_during_a_full_sync_stays_and_is_counted(
+    make_rig: RigFactory, moment: str
+) -> None:
+    rig = make_rig(customers=250)
+    created: list[int] = []
+    at = _MOMENTS[moment]
+
+    def progress(update: SyncProgress) -> None:
+        if at(update) and not created:
+            created.append(app_create(rig, "own.write@example.com"))
+
+    report = rig.engine.sync(SyncMode.FULL, progress=progress)
+    assert created
+    assert created[0] in rig.cache.all_ids(), "the app's new customer left the list"
+    assert report.complete
+    assert_complete(rig, report)
+
+
 # -- faults ----------------------------------------------------------------------------------
 
 

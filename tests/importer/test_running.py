@@ -471,9 +471,11 @@ class WatchedCache(CustomerCache):
         customers: Sequence[Customer],
         confirmed_at: int,
         meta: Mapping[str, str | int | None] | None = None,
+        *,
+        by_sync: bool = False,
     ) -> list[int]:
         self.threads.append(threading.get_ident())
-        return super().upsert_customers(customers, confirmed_at, meta)
+        return super().upsert_customers(customers, confirmed_at, meta, by_sync=by_sync)
 
 
 class WatchedJournal(ImportJournal):
