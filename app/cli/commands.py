@@ -29,6 +29,7 @@ from app.api.choice import store_info as describe_store
 from app.api.client import CustomerQuery, SaveResult, WooClient
 from app.cli.output import counted
 from app.domain.customer import Customer, Figures
+from app.domain.deletion import deleted_message, orders_kept
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY
 from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
@@ -367,19 +368,19 @@ def _who(customer: Customer) -> str:
 
 def customers_delete(options: argparse.Namespace, client: WooClient, console: Console) -> int:
     """``customers delete ID --yes``."""
+    # Named, so a mistyped id is caught before --yes is added (a read, nothing changes), and
+    # so the confirmation says who went and what became of their orders.
+    customer = client.get_customer(options.customer_id)
     if not options.yes:
-        # Named, so a mistyped id is caught before --yes is added (a read, nothing changes).
-        customer = client.get_customer(options.customer_id)
         raise UsageError(
-            f"deleting customer {_who(customer)} cannot be undone; add --yes to confirm"
+            f"deleting customer {_who(customer)} cannot be undone. {orders_kept(customer)} "
+            "Add --yes to confirm."
         )
     client.delete_customer(options.customer_id)
     if console.as_json:
         print_json_value({"deleted": options.customer_id}, console)
     else:
-        console.out.write(
-            f"Deleted customer {options.customer_id}; their orders are kept as guest orders.\n"
-        )
+        console.out.write(f"{deleted_message(customer)}\n")
     return EXIT_OK
 
 

@@ -62,6 +62,7 @@ from app.cache.search import MIN_FRAGMENT
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.diagnostics import diagnostics_text
 from app.domain.customer import Customer
+from app.domain.deletion import deleted_message, orders_kept
 from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
@@ -673,24 +674,10 @@ class MainWindow(QMainWindow):
         customer = self.selected_customer()
         if customer is None:
             return
-        orders = customer.orders_count
-        if not customer.stats_known:  # a REST-only store without a figures source
-            kept = "Any orders they have are kept in the store as guest orders."
-            done = "any orders they had are kept as guest orders"
-        elif orders == 0:
-            kept = "They have no orders."
-            done = ""
-        elif orders == 1:
-            kept = "Their order is kept in the store as a guest order."
-            done = "their order is kept as a guest order"
-        else:
-            kept = f"Their {orders:,} orders are kept in the store as guest orders."
-            done = f"their {orders:,} orders are kept as guest orders"
 
         def confirmed() -> None:
             request = self.session.service.delete_customer(customer.id)
-            deleted = f"Deleted {customer.display_name}"
-            self.session.state.deleting[request] = f"{deleted}; {done}." if done else f"{deleted}."
+            self.session.state.deleting[request] = deleted_message(customer)
             self.statusBar().showMessage(f"Deleting {customer.display_name}…")
 
         ask_to_confirm(
@@ -698,7 +685,9 @@ class MainWindow(QMainWindow):
             name="confirmDelete",
             title="Delete customer",
             question=f"Delete {customer.display_name}?",
-            explanation=f"{customer.email} will be removed from the store for good. {kept}",
+            explanation=(
+                f"{customer.email} will be removed from the store for good. {orders_kept(customer)}"
+            ),
             action="Delete",
             confirmed=confirmed,
         )

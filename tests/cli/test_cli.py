@@ -687,12 +687,30 @@ def test_delete_needs_yes(cli: Cli, held: StoreDb) -> None:
 
 
 def test_delete_prints_a_sentence_without_json(cli: Cli, held: StoreDb) -> None:
-    """Without ``--json`` the deletion is confirmed in words."""
-    target = store_customers(held)[8]["id"]
-    result = cli("customers", "delete", str(target), "--yes")
+    """Without ``--json`` the deletion is confirmed in words: who, and what became of their
+    orders only as far as it is true (a customer without orders had none kept)."""
+    everyone = store_customers(held)
+    buyer = next(c for c in everyone if c["orders_count"] > 1)
+    idle = next(c for c in everyone if c["orders_count"] == 0)
+    for customer in (buyer, idle):
+        refused = cli("customers", "delete", str(customer["id"]))
+        expected = (
+            f"Their {customer['orders_count']:,} orders are kept in the store as guest orders."
+            if customer["orders_count"]
+            else "They have no orders."
+        )
+        assert expected in refused.err
+    name = f"{buyer['first_name']} {buyer['last_name']}"
+    result = cli("customers", "delete", str(buyer["id"]), "--yes")
     assert result.code == 0, result.err
-    assert f"Deleted customer {target}" in result.out
-    assert store_customer(held, target) is None
+    assert result.out == (
+        f"Deleted {name}; their {buyer['orders_count']:,} orders are kept as guest orders.\n"
+    )
+    assert store_customer(held, buyer["id"]) is None
+    idle_name = f"{idle['first_name']} {idle['last_name']}"
+    result = cli("customers", "delete", str(idle["id"]), "--yes")
+    assert result.out == f"Deleted {idle_name}.\n"
+    assert "guest" not in result.out
 
 
 # -- a customer's orders and downloads ------------------------------------------------------------
