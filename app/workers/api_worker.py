@@ -436,8 +436,9 @@ class ApiWorker(QObject):
     ) -> DeleteManyResult:
         """Delete customers one by one through :meth:`_delete`, as a single delete does.
 
-        A refusal is noted and the next customer tried; an outage stops it (the rest would fail
-        alike), and so does a cancel, checked before each customer. Each deletion is committed
+        A refusal (or a store error page) is noted and the next customer tried; an outage (no
+        answer at all) stops it, since the rest would fail alike; so does a cancel, checked
+        before each customer. Each deletion is committed
         to the cache (and announced) as it happens, so what was done stays done.
         """
         deleted: list[int] = []
@@ -454,9 +455,12 @@ class ApiWorker(QObject):
             except NetworkError as error:
                 log.info("delete of customer %d failed: %s", customer_id, error.log_text())
                 failures.append(DeleteFailure(customer_id, error.message))
-                stopped_by = error
-                error.__traceback__ = None  # its frames hold the client: not for the GUI thread
-                break
+                if error.status is None:  # no answer at all: the store cannot be reached
+                    stopped_by = error
+                    error.__traceback__ = None  # its frames hold the client: not for the GUI
+                    break
+                # Answered with an error page after the retries (a plugin failing on this one
+                # customer's delete, say): the next customer may well go through.
             except AppError as error:
                 log.info("delete of customer %d failed: %s", customer_id, error.log_text())
                 failures.append(DeleteFailure(customer_id, error.message))

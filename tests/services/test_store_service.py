@@ -730,3 +730,44 @@ def test_deleting_several_customers_goes_on_past_a_refusal_and_moves_the_remembe
     coverage = cache.coverage()
     assert coverage.store_total == total_before - 3
     assert coverage.complete, "the app's own deletes leave a complete copy complete"
+
+
+def test_deleting_several_goes_on_past_an_error_page_and_stops_at_an_outage(
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    store = profile_store(customers=6)
+    service = make_service(store)
+    cache = open_cache(store)
+    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
+        service.sync(SyncMode.FULL)
+    ids = sorted(cache.all_ids())[-6:]
+
+    # The store fails on one customer's delete every time (a plugin's hook, say): an answer,
+    # so the others are still tried.
+    store.faults.schedule(
+        Fault.SERVER_ERROR, count=100, method="DELETE", path=f"/customers/{ids[1]}$"
+    )
+    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
+        service.delete_customers(ids[:3])
+    result = deleted.args[1]
+    assert result.deleted == (ids[0], ids[2])
+    assert [failure.customer_id for failure in result.failures] == [ids[1]]
+    assert result.stopped_by is None
+    assert service.online
+    assert cache.customer(ids[1]) is not None, "not deleted: still in the cache"
+    store.faults.clear()
+
+    # No answer at all: the store cannot be reached, and the rest are not tried.
+    store.faults.schedule(Fault.RESET, count=100, method="DELETE", path=f"/customers/{ids[3]}$")
+    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
+        service.delete_customers(ids[3:])
+    result = deleted.args[1]
+    assert result.deleted == ()
+    assert [failure.customer_id for failure in result.failures] == [ids[3]]
+    assert isinstance(result.stopped_by, NetworkError)
+    assert result.not_tried == 2
+    assert not service.online
+    assert all(cache.customer(customer_id) is not None for customer_id in ids[3:])
