@@ -208,6 +208,9 @@ class CustomerActions(QObject):
             table.addAction(action)
         orders_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         orders_table.addAction(self.action_open_order_in_admin)
+        # The detail panel outlives store switches: its orders are followed once, here.
+        orders_table.selectionModel().currentRowChanged.connect(self._on_order_changed)
+        orders_model.modelReset.connect(self._update_order_action)
 
         self.progress = ProgressPanel(
             name="deleteProgressPanel",
@@ -245,8 +248,6 @@ class CustomerActions(QObject):
         service.failed.connect(self._on_service_failed)
         self._table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         session.model.rowsRemoved.connect(self._on_model_rows_removed)
-        self._orders_table.selectionModel().currentRowChanged.connect(self._on_order_changed)
-        self._orders_model.modelReset.connect(self._update_order_action)
         self.update_states()
 
     # -- the selection ---------------------------------------------------------------------------
