@@ -13,7 +13,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +111,7 @@ def export_view(
     delimiter: str = ",",
     on_progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    only: Collection[int] | None = None,
 ) -> int:
     """Export the customers of a view of the cache, in the view's order.
 
@@ -124,6 +125,7 @@ def export_view(
         delimiter: comma, or semicolon for spreadsheets set up for decimal commas.
         on_progress: called with (customers written, customers in the view) now and then.
         cancel: asked now and then whether to stop.
+        only: just these customers of the view (the rows the user selected); None: all.
 
     Returns:
         The number of customers written (customers deleted meanwhile are left out).
@@ -133,6 +135,9 @@ def export_view(
         CancelledError: if ``cancel`` said so; no file was written.
     """
     ids = cache.ordered_ids(view)
+    if only is not None:
+        wanted = set(only)
+        ids = [customer_id for customer_id in ids if customer_id in wanted]
     report: Callable[[int], None] | None = None
     if on_progress is not None:
         view_progress = on_progress

@@ -12,7 +12,7 @@ import copy
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,9 @@ from app.workers.api_worker import (
     ApiWorker,
     CreateArgs,
     DeleteArgs,
+    DeleteManyArgs,
+    DeleteManyResult,
+    DeleteProgress,
     DownloadsArgs,
     ExportArgs,
     FindArgs,
@@ -100,6 +103,10 @@ class StoreService(QObject):
         customer_saved(int, SaveResult): request id and the store's answer to a create or an
             update (already cached).
         customer_deleted(int, int): request id and customer id (already removed from the cache).
+        delete_progress(int, DeleteProgress): request id and where a delete of several
+            customers is, after each customer tried (one store request each: not throttled).
+        customers_deleted(int, DeleteManyResult): request id and what a delete of several did
+            (each deletion already in the cache, announced by ``customers_changed`` as it went).
         customer_found(int, Customer | None): request id and the customer with that email.
         store_info_loaded(StoreInfo): the store's index.
         import_progress(int, object): request id and a PlanProgress (planning) or a
@@ -108,8 +115,9 @@ class StoreService(QObject):
         import_finished(int, RunResult): request id and what the import did.
         export_finished(int, int): request id and the number of customers written.
         failed(int, str, AppError): request id, kind (``sync``, ``orders``, ``downloads``,
-            ``save``, ``delete``, ``find``, ``store_info``) and the error. A cancelled sync
-            reports ``CancelledError``.
+            ``save``, ``delete``, ``delete_many``, ``find``, ``store_info``) and the error. A
+            cancelled sync reports ``CancelledError``. A delete of several reports each
+            customer's refusal in its result, not here.
         online_changed(bool): False after a NetworkError; True after a success or any answer
             from the store. Emitted only when the state changes (it starts as online).
         busy_changed(bool): whether any request is in flight.
@@ -124,6 +132,8 @@ class StoreService(QObject):
     downloads_loaded = Signal(int, object)
     customer_saved = Signal(int, object)
     customer_deleted = Signal(int, int)
+    delete_progress = Signal(int, object)
+    customers_deleted = Signal(int, object)
     customer_found = Signal(int, object)
     store_info_loaded = Signal(object)
     import_progress = Signal(int, object)
@@ -179,6 +189,8 @@ class StoreService(QObject):
         worker.downloads_loaded.connect(self._on_worker_downloads_loaded, queued)
         worker.customer_saved.connect(self._on_worker_customer_saved, queued)
         worker.customer_deleted.connect(self._on_worker_customer_deleted, queued)
+        worker.delete_progressed.connect(self._on_worker_delete_progressed, queued)
+        worker.customers_deleted.connect(self._on_worker_customers_deleted, queued)
         worker.customer_found.connect(self._on_worker_customer_found, queued)
         worker.store_info_loaded.connect(self._on_worker_store_info_loaded, queued)
         worker.import_progressed.connect(self._on_worker_import_progressed, queued)
@@ -277,6 +289,15 @@ class StoreService(QObject):
         """Delete a customer (their orders stay in the store as guest orders)."""
         return self._post(RequestKind.DELETE, DeleteArgs(customer_id))
 
+    def delete_customers(self, customer_ids: Sequence[int]) -> int:
+        """Delete several customers one after the other, as :meth:`delete_customer` does each.
+
+        Progress comes after each customer (``delete_progress``), the outcome as one
+        ``customers_deleted`` naming the deleted and the refused; :meth:`cancel` stops it before
+        the next customer (the deletions done stay done). An outage stops it too.
+        """
+        return self._post(RequestKind.DELETE_MANY, DeleteManyArgs(tuple(customer_ids)))
+
     def find_by_email(self, email: str) -> int:
         """Look a customer up in the store by exact email (cached when found)."""
         return self._post(RequestKind.FIND, FindArgs(email))
@@ -301,9 +322,16 @@ class StoreService(QObject):
         """Send a planned import to the store; its files go where ``files`` says."""
         return self._post(RequestKind.IMPORT_RUN, RunImportArgs(plan, files, chunk_size))
 
-    def export_view(self, path: Path, view: CustomerFilter, delimiter: str = ",") -> int:
-        """Write the customers of a view of the cache to a CSV file."""
-        return self._post(RequestKind.EXPORT, ExportArgs(path, view, delimiter))
+    def export_view(
+        self,
+        path: Path,
+        view: CustomerFilter,
+        delimiter: str = ",",
+        only: Sequence[int] | None = None,
+    ) -> int:
+        """Write the customers of a view of the cache to a CSV file (``only`` these, if given)."""
+        chosen = frozenset(only) if only is not None else None
+        return self._post(RequestKind.EXPORT, ExportArgs(path, view, delimiter, chosen))
 
     def cancel(self, request_id: int) -> None:
         """Cancel a request; it ends with its result or with ``failed(..., CancelledError)``.
@@ -400,6 +428,25 @@ class StoreService(QObject):
         if not self._settle(request_id, reached=True):
             return
         self.customer_deleted.emit(request_id, customer_id)
+        self._set_busy()
+
+    @Slot(int, object)
+    def _on_worker_delete_progressed(self, request_id: int, progress: DeleteProgress) -> None:
+        if self._closed or request_id not in self._in_flight:
+            return
+        self.delete_progress.emit(request_id, progress)
+
+    @Slot(int, object)
+    def _on_worker_customers_deleted(self, request_id: int, result: DeleteManyResult) -> None:
+        reached: bool | None = None
+        if result.stopped_by is not None:
+            reached = False
+        elif result.deleted or result.failures:
+            reached = True  # the store answered each one tried
+        if not self._settle(request_id, reached=reached):
+            return
+        self._flush()
+        self.customers_deleted.emit(request_id, result)
         self._set_busy()
 
     @Slot(int, object)

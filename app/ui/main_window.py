@@ -67,6 +67,7 @@ from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
 from app.profiles import StoreProfile
+from app.ui.customer_actions import CustomerActions
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
@@ -178,6 +179,18 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_layout()
+        self.customer_actions = CustomerActions(
+            window=self,
+            table=self.table,
+            orders_table=self.detail.orders_table,
+            orders_model=self.detail.orders_model,
+            transfers=self.transfers,
+            edit_action=self.action_edit,
+            delete_action=self.action_delete,
+            export_action=self.action_export,
+            tell_problem=self._tell,
+            tell_news=self.banner.show_info,
+        )
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -320,7 +333,8 @@ class MainWindow(QMainWindow):
         self.table = TableView()
         self.table.setObjectName("customerTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several customers at once (Ctrl/Shift+click): see app/ui/customer_actions.py.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
@@ -436,6 +450,7 @@ class MainWindow(QMainWindow):
         service.online_changed.connect(self._on_service_online_changed)
         service.notice.connect(self._on_service_notice)
         self.transfers.attach(service)
+        self.customer_actions.attach(session)
         self.demo_bar.setVisible(session.is_demo)
         self.setWindowTitle(f"{session.title} – {APP_NAME}")
         self._show_stores()
@@ -596,6 +611,7 @@ class MainWindow(QMainWindow):
         if self._paths is None:  # a window without a data folder has nowhere to keep files
             for action in (self.action_import, self.action_export):
                 action.setEnabled(False)
+        self.customer_actions.update_states()  # Edit and Delete as the selection allows
 
     @Slot()
     def _on_header_context_menu(self) -> None:
@@ -670,7 +686,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def delete_customer(self) -> None:
-        """Delete the selected customer after a confirmation that names them (Delete)."""
+        """Delete the selected customers after a confirmation that names them (Delete)."""
+        if len(self.customer_actions.selected_rows()) > 1:
+            self.customer_actions.delete_selected()
+            return
         customer = self.selected_customer()
         if customer is None:
             return

@@ -1,13 +1,15 @@
-"""The status bar's sync progress: a bar of the customers fetched so far, and a Cancel.
+"""The status bar's progress panels: a bar of how far a long request is, and a Cancel.
 
-Shown while a sync runs (the first progress report shows it), determinate once the store has
-said how many customers there are, busy before; hidden when the sync finishes, fails or is
-cancelled. Cancel asks the service to stop the sync: the engine keeps what it committed.
+:class:`ProgressPanel` is the shape: shown while the work runs (the first report shows it),
+determinate once the total is known, busy before; hidden when it ends. Its Cancel only asks: the
+owner decides what stopping means. :class:`SyncProgressPanel` follows a service's syncs (the
+customers fetched so far); a delete of several customers (app/ui/customer_actions.py) drives a
+panel of its own, so a sync and a delete running together each keep their bar.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
 from app.cache.sync import SyncProgress
@@ -15,32 +17,94 @@ from app.errors import AppError
 from app.services.store_service import StoreService
 
 # The words ("Fetched 730 of 1,501 customers") are the status bar's message beside the bar and
-# its tooltip; the bar itself has no text (its steps are the sync's windows, not customers, so a
+# its tooltip; the bar itself has no text (a sync's steps are its windows, not customers, so a
 # percentage would not match the words).
 _BAR_WIDTH_CHARS = 18
 
 
-class SyncProgressPanel(QWidget):
-    """A progress bar (``syncProgress``) and a Cancel button (``syncCancel``) for one service."""
+class ProgressPanel(QWidget):
+    """A progress bar and a Cancel button, hidden until the first report.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Args:
+        name: the panel's objectName.
+        bar_name: the bar's objectName (tests find it by this).
+        cancel_name: the Cancel button's objectName.
+        cancel_tip: what Cancel does, as its tooltip.
+
+    Signals:
+        cancel_requested(): the user pressed Cancel (the button stays disabled until the next
+            report or the end: the work stops at its next step).
+    """
+
+    cancel_requested = Signal()
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        bar_name: str,
+        cancel_name: str,
+        cancel_tip: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("syncProgressPanel")
+        self.setObjectName(name)
         self.bar = QProgressBar(self)
-        self.bar.setObjectName("syncProgress")
+        self.bar.setObjectName(bar_name)
         self.bar.setTextVisible(False)
         self.bar.setMaximumWidth(self.fontMetrics().averageCharWidth() * _BAR_WIDTH_CHARS)
         self.cancel_button = QToolButton(self)
-        self.cancel_button.setObjectName("syncCancel")
+        self.cancel_button.setObjectName(cancel_name)
         self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop the sync (the customers fetched so far are kept)")
+        self.cancel_button.setToolTip(cancel_tip)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
-        self._service: StoreService | None = None
+        self._cancelling = False
         self.hide()
+
+    def show_progress(self, done: int, total: int | None, message: str) -> None:
+        """Show ``done`` of ``total`` (None or 0: busy), with ``message`` as the bar's tooltip."""
+        if total is None or total <= 0:
+            self.bar.setRange(0, 0)  # busy: how much there is is not known yet
+        else:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        self.bar.setToolTip(message)
+        self.cancel_button.setEnabled(not self._cancelling)
+        self.show()
+
+    def end(self) -> None:
+        """The work is over (done, failed or cancelled): hide and reset."""
+        self.hide()
+        self.bar.reset()
+        self.bar.setRange(0, 100)
+        self.bar.setFormat("")
+        self._cancelling = False
+        self.cancel_button.setEnabled(True)
+
+    @Slot()
+    def _on_cancel_clicked(self) -> None:
+        self._cancelling = True
+        self.cancel_button.setEnabled(False)  # the work stops at its next step
+        self.cancel_requested.emit()
+
+
+class SyncProgressPanel(ProgressPanel):
+    """A progress bar (``syncProgress``) and a Cancel button (``syncCancel``) for one service."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            name="syncProgressPanel",
+            bar_name="syncProgress",
+            cancel_name="syncCancel",
+            cancel_tip="Stop the sync (the customers fetched so far are kept)",
+            parent=parent,
+        )
+        self.cancel_requested.connect(self._on_cancel_requested)
+        self._service: StoreService | None = None
 
     def follow(self, service: StoreService) -> None:
         """Show the syncs of ``service`` (and no longer those of the one followed before)."""
@@ -55,37 +119,24 @@ class SyncProgressPanel(QWidget):
         service.sync_progress.connect(self._on_sync_progress)
         service.sync_finished.connect(self._on_sync_finished)
         service.failed.connect(self._on_failed)
-        self._end()
+        self.end()
 
     @Slot(object)
     def _on_sync_progress(self, progress: SyncProgress) -> None:
-        if progress.total is None or progress.total <= 0:
-            self.bar.setRange(0, 0)  # busy: the store has not said how much there is yet
-        else:
-            self.bar.setRange(0, progress.total)
-            self.bar.setValue(min(progress.done, progress.total))
-        self.bar.setToolTip(progress.message)
-        self.cancel_button.setEnabled(True)
-        self.show()
+        # Each report enables Cancel (a cancelled sync sends none; the next sync's Cancel works).
+        self._cancelling = False
+        self.show_progress(progress.done, progress.total, progress.message)
 
     @Slot(object)
     def _on_sync_finished(self, _report: object) -> None:
-        self._end()
+        self.end()
 
     @Slot(int, str, object)
     def _on_failed(self, _request_id: int, kind: str, _error: AppError) -> None:
         if kind == "sync":  # cancelled or not, the sync is over
-            self._end()
+            self.end()
 
     @Slot()
-    def _on_cancel_clicked(self) -> None:
+    def _on_cancel_requested(self) -> None:
         if self._service is not None:
-            self.cancel_button.setEnabled(False)  # the sync stops at its next step
             self._service.cancel_sync()
-
-    def _end(self) -> None:
-        self.hide()
-        self.bar.reset()
-        self.bar.setRange(0, 100)
-        self.bar.setFormat("")
-        self.cancel_button.setEnabled(True)

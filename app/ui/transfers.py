@@ -10,7 +10,7 @@ it speaks through (the banner, the status bar, and itself as the parent of dialo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -180,6 +180,17 @@ class CsvTransfers(QObject):
     @Slot()
     def export_view(self) -> None:
         """Write the customers shown (search, role and sort as they are) to a CSV file."""
+        self._export(None)
+
+    def export_customers(self, customer_ids: Sequence[int]) -> None:
+        """Write just these customers of the view (the rows selected) to a CSV file.
+
+        The same export as :meth:`export_view`, in the view's order, limited to these ids.
+        """
+        if customer_ids:
+            self._export(customer_ids)
+
+    def _export(self, only: Sequence[int] | None) -> None:
         if self._service is None:
             return
         chosen = self.ask_export_target()
@@ -188,7 +199,9 @@ class CsvTransfers(QObject):
         path, delimiter = chosen
         self._settings.setValue("folders/export", str(path.parent))
         self._export_path = path
-        self._export_request = self._service.export_view(path, self._host.current_view(), delimiter)
+        self._export_request = self._service.export_view(
+            path, self._host.current_view(), delimiter, only=only
+        )
         self._host.statusBar().showMessage(f"Exporting to {path.name}…")
 
     def ask_export_target(self) -> tuple[Path, str] | None:

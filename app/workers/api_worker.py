@@ -30,7 +30,7 @@ from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache, CustomerFilter
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
-from app.errors import AppError, CancelledError, NotFoundError
+from app.errors import AppError, CancelledError, NetworkError, NotFoundError
 from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
 from app.importer.jobs import FilePlan, PlanProgress, plan_file
@@ -53,6 +53,7 @@ class RequestKind(StrEnum):
     DOWNLOADS = "downloads"
     SAVE = "save"
     DELETE = "delete"
+    DELETE_MANY = "delete_many"
     FIND = "find"
     STORE_INFO = "store_info"
     IMPORT_PLAN = "import_plan"
@@ -104,6 +105,54 @@ class DeleteArgs:
 
 
 @dataclass(frozen=True)
+class DeleteManyArgs:
+    """Delete several customers, one after the other, reporting each."""
+
+    customer_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DeleteProgress:
+    """Where a delete of several customers is: ``done`` of ``total`` tried, ``deleted`` went."""
+
+    done: int
+    total: int
+    deleted: int
+
+
+@dataclass(frozen=True)
+class DeleteFailure:
+    """A customer a delete of several could not delete, and why (the error's message)."""
+
+    customer_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeleteManyResult:
+    """What a delete of several customers did.
+
+    Attributes:
+        total: customers asked for.
+        deleted: the ids deleted (removed from the store and the cache), in order.
+        failures: the customers the store did not delete, with its reason.
+        cancelled: the user stopped it; the customers after the last one tried were not tried.
+        stopped_by: the store could not be reached: the customers after it were not tried.
+    """
+
+    total: int
+    deleted: tuple[int, ...]
+    failures: tuple[DeleteFailure, ...]
+    cancelled: bool = False
+    stopped_by: NetworkError | None = None
+
+    @property
+    def not_tried(self) -> int:
+        """Customers neither deleted nor failed (after a cancel or an outage)."""
+        return self.total - len(self.deleted) - len(self.failures)
+
+
+@dataclass(frozen=True)
 class FindArgs:
     """Look a customer up by exact email."""
 
@@ -142,6 +191,8 @@ class ExportArgs:
     path: Path
     view: CustomerFilter
     delimiter: str = ","
+    #: Only these customers of the view (the rows selected), in the view's order; None: all.
+    only: frozenset[int] | None = None
 
 
 RequestArgs = (
@@ -151,6 +202,7 @@ RequestArgs = (
     | CreateArgs
     | UpdateArgs
     | DeleteArgs
+    | DeleteManyArgs
     | FindArgs
     | StoreInfoArgs
     | PlanImportArgs
@@ -198,6 +250,9 @@ class ApiWorker(QObject):
         downloads_loaded(int, int, list[Download]): request id, customer id, downloads (cached).
         customer_saved(int, SaveResult): request id, the store's answer (cached).
         customer_deleted(int, int): request id, customer id (removed from the cache).
+        delete_progressed(int, DeleteProgress): request id, after each customer of a delete of
+            several was tried.
+        customers_deleted(int, DeleteManyResult): request id, what a delete of several did.
         customer_found(int, Customer | None): request id, the customer with that email.
         store_info_loaded(int, StoreInfo): request id, the store's index.
         import_progressed(int, object): request id, a ``PlanProgress`` while a file is planned
@@ -215,6 +270,8 @@ class ApiWorker(QObject):
     downloads_loaded = Signal(int, int, object)
     customer_saved = Signal(int, object)
     customer_deleted = Signal(int, int)
+    delete_progressed = Signal(int, object)
+    customers_deleted = Signal(int, object)
     customer_found = Signal(int, object)
     store_info_loaded = Signal(int, object)
     import_progressed = Signal(int, object)
@@ -337,13 +394,10 @@ class ApiWorker(QObject):
                 self._store(rid, [result.customer])
                 self.customer_saved.emit(rid, result)
             case DeleteArgs(customer_id=customer_id):
-                try:
-                    self._woo_client().delete_customer(customer_id, cancel)
-                except NotFoundError:
-                    self._forget(rid, customer_id)
-                    raise
-                self._forget(rid, customer_id)
+                self._delete(rid, customer_id, cancel)
                 self.customer_deleted.emit(rid, customer_id)
+            case DeleteManyArgs(customer_ids=customer_ids):
+                self.customers_deleted.emit(rid, self._delete_many(rid, customer_ids, cancel))
             case FindArgs(email=email):
                 found = self._woo_client().find_customer_by_email(email, cancel)
                 if found is not None:
@@ -355,17 +409,75 @@ class ApiWorker(QObject):
                 self.import_planned.emit(rid, self._plan_import(rid, args, cancel))
             case RunImportArgs() as args:
                 self.import_finished.emit(rid, self._run_import(rid, args, cancel))
-            case ExportArgs(path=path, view=view, delimiter=delimiter):
+            case ExportArgs(path=path, view=view, delimiter=delimiter, only=only):
                 count = export_view(
                     self._customer_cache(),
                     view,
                     path,
                     delimiter=delimiter,
                     cancel=lambda: cancel.cancelled,
+                    only=only,
                 )
                 self.export_finished.emit(rid, count)
             case unknown:
                 assert_never(unknown)
+
+    def _delete(self, request_id: int, customer_id: int, cancel: CancelToken) -> None:
+        """Delete one customer in the store, then from the cache (also when already gone)."""
+        try:
+            self._woo_client().delete_customer(customer_id, cancel)
+        except NotFoundError:
+            self._forget(request_id, customer_id)
+            raise
+        self._forget(request_id, customer_id)
+
+    def _delete_many(
+        self, request_id: int, customer_ids: Sequence[int], cancel: CancelToken
+    ) -> DeleteManyResult:
+        """Delete customers one by one through :meth:`_delete`, as a single delete does.
+
+        A refusal (or a store error page) is noted and the next customer tried; an outage (no
+        answer at all) stops it, since the rest would fail alike; so does a cancel, checked
+        before each customer. Each deletion is committed
+        to the cache (and announced) as it happens, so what was done stays done.
+        """
+        deleted: list[int] = []
+        failures: list[DeleteFailure] = []
+        stopped_by: NetworkError | None = None
+        total = len(customer_ids)
+        for customer_id in customer_ids:
+            if cancel.cancelled:
+                break
+            try:
+                self._delete(request_id, customer_id, cancel)
+            except CancelledError:
+                break
+            except NetworkError as error:
+                log.info("delete of customer %d failed: %s", customer_id, error.log_text())
+                failures.append(DeleteFailure(customer_id, error.message))
+                if error.status is None:  # no answer at all: the store cannot be reached
+                    stopped_by = error
+                    error.__traceback__ = None  # its frames hold the client: not for the GUI
+                    break
+                # Answered with an error page after the retries (a plugin failing on this one
+                # customer's delete, say): the next customer may well go through.
+            except AppError as error:
+                log.info("delete of customer %d failed: %s", customer_id, error.log_text())
+                failures.append(DeleteFailure(customer_id, error.message))
+            except Exception:
+                log.exception("delete of customer %d failed unexpectedly", customer_id)
+                failures.append(DeleteFailure(customer_id, UNEXPECTED_MESSAGE))
+            else:
+                deleted.append(customer_id)
+            done = len(deleted) + len(failures)
+            self.delete_progressed.emit(request_id, DeleteProgress(done, total, len(deleted)))
+        return DeleteManyResult(
+            total,
+            tuple(deleted),
+            tuple(failures),
+            cancelled=cancel.cancelled and stopped_by is None,
+            stopped_by=stopped_by,
+        )
 
     def _store(self, request_id: int, customers: Sequence[Customer]) -> None:
         """Write customers the store just confirmed through to the cache."""

@@ -42,7 +42,7 @@ from app.demo_store import DemoStore, Fault
 from app.domain.customer import Customer, CustomerDraft
 from app.errors import AppError, CancelledError, ConfigurationError, NetworkError, ValidationError
 from app.services.store_service import THROTTLE_SECONDS, StoreService
-from app.workers.api_worker import UNEXPECTED_MESSAGE
+from app.workers.api_worker import UNEXPECTED_MESSAGE, DeleteManyResult, DeleteProgress
 from tests.conftest import StoreFactory, StoreProfile
 
 #: Generous upper bounds for waits: a slow CI machine must not fail a correct test.
@@ -679,3 +679,95 @@ def test_a_dry_run_asked_for_during_a_sync_runs_between_its_pages_without_a_seco
     assert 31 <= len(pages) <= 36, len(pages)
     assert kinds == [store_profile.client_type]
     assert open_cache(store).count() == 301
+
+
+def remove_from_store(store: DemoStore, customer_id: int) -> None:
+    """Delete a customer behind the app's back (another admin did): the store then refuses
+    the app's delete of them with a 404, a refusal rather than an outage."""
+    with store.db.write() as conn:
+        conn.execute("DELETE FROM users WHERE id = ?", (customer_id,))
+
+
+def test_deleting_several_customers_goes_on_past_a_refusal_and_moves_the_remembered_count(
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    store = profile_store(customers=5)
+    service = make_service(store)
+    cache = open_cache(store)
+    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
+        service.sync(SyncMode.FULL)
+    assert cache.coverage().complete
+    total_before = cache.coverage().store_total
+    assert total_before is not None
+    first, refused, last = sorted(cache.all_ids())[-3:]
+    remove_from_store(store, refused)
+    progress: list[DeleteProgress] = []
+    service.delete_progress.connect(lambda _id, report: progress.append(report))
+    single: list[object] = []
+    service.customer_deleted.connect(lambda *args: single.append(args))
+    failures: list[object] = []
+    service.failed.connect(lambda *args: failures.append(args))
+
+    with qtbot.waitSignal(service.customers_deleted, timeout=SHORT) as deleted:
+        request_id = service.delete_customers([first, refused, last])
+    answered_id, result = deleted.args
+    assert answered_id == request_id
+    assert isinstance(result, DeleteManyResult)
+    assert result.deleted == (first, last), "a refusal does not stop the others"
+    assert [failure.customer_id for failure in result.failures] == [refused]
+    assert result.failures[0].reason, "the store's reason, in words"
+    assert (result.cancelled, result.stopped_by, result.not_tried) == (False, None, 0)
+    assert progress == [DeleteProgress(1, 3, 1), DeleteProgress(2, 3, 1), DeleteProgress(3, 3, 2)]
+    assert not single, "one request, one answer: no per-customer customer_deleted"
+    assert not failures, "a refusal is reported in the result, not as a failed request"
+    assert service.online
+    # As a single delete does: gone from the cache, and the store's remembered count moves along.
+    # The one the store no longer has is forgotten too, as a single delete forgets it.
+    assert {cache.customer(i) for i in (first, refused, last)} == {None}
+    coverage = cache.coverage()
+    assert coverage.store_total == total_before - 3
+    assert coverage.complete, "the app's own deletes leave a complete copy complete"
+
+
+def test_deleting_several_goes_on_past_an_error_page_and_stops_at_an_outage(
+    qtbot: QtBot,
+    profile_store: StoreFactory,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> None:
+    store = profile_store(customers=6)
+    service = make_service(store)
+    cache = open_cache(store)
+    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
+        service.sync(SyncMode.FULL)
+    ids = sorted(cache.all_ids())[-6:]
+
+    # The store fails on one customer's delete every time (a plugin's hook, say): an answer,
+    # so the others are still tried.
+    store.faults.schedule(
+        Fault.SERVER_ERROR, count=100, method="DELETE", path=f"/customers/{ids[1]}$"
+    )
+    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
+        service.delete_customers(ids[:3])
+    result = deleted.args[1]
+    assert result.deleted == (ids[0], ids[2])
+    assert [failure.customer_id for failure in result.failures] == [ids[1]]
+    assert result.stopped_by is None
+    assert service.online
+    assert cache.customer(ids[1]) is not None, "not deleted: still in the cache"
+    store.faults.clear()
+
+    # No answer at all: the store cannot be reached, and the rest are not tried.
+    store.faults.schedule(Fault.RESET, count=100, method="DELETE", path=f"/customers/{ids[3]}$")
+    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
+        service.delete_customers(ids[3:])
+    result = deleted.args[1]
+    assert result.deleted == ()
+    assert [failure.customer_id for failure in result.failures] == [ids[3]]
+    assert isinstance(result.stopped_by, NetworkError)
+    assert result.not_tried == 2
+    assert not service.online
+    assert all(cache.customer(customer_id) is not None for customer_id in ids[3:])
