@@ -373,7 +373,7 @@ def customers_delete(options: argparse.Namespace, client: WooClient, console: Co
     customer = client.get_customer(options.customer_id)
     if not options.yes:
         raise UsageError(
-            f"deleting customer {_who(customer)} cannot be undone. {orders_kept(customer)} "
+            f"deleting customer {_who(customer)} cannot be undone. {orders_kept([customer])} "
             "Add --yes to confirm."
         )
     client.delete_customer(options.customer_id)

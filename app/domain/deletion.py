@@ -13,18 +13,6 @@ from collections.abc import Sequence
 from app.domain.customer import Customer
 
 
-def orders_kept(customer: Customer) -> str:
-    """A sentence for a confirmation, before the delete: what becomes of their orders."""
-    if not customer.stats_known:  # a REST-only store without a figures source
-        return "Any orders they have are kept in the store as guest orders."
-    orders = customer.orders_count
-    if orders == 0:
-        return "They have no orders."
-    if orders == 1:
-        return "Their order is kept in the store as a guest order."
-    return f"Their {orders:,} orders are kept in the store as guest orders."
-
-
 def deleted_message(customer: Customer) -> str:
     """A sentence once the customer is deleted: who, and what became of their orders."""
     done = f"Deleted {customer.display_name}"
@@ -38,14 +26,24 @@ def deleted_message(customer: Customer) -> str:
     return f"{done}; their {orders:,} orders are kept as guest orders."
 
 
-def orders_kept_of_many(customers: Sequence[Customer]) -> str:
-    """A sentence for the confirmation of several deletes: what becomes of their orders."""
-    unknown = sum(1 for c in customers if not c.stats_known)
-    orders = sum(c.orders_count for c in customers if c.stats_known)
+def orders_kept(customers: Sequence[Customer]) -> str:
+    """Before deleting ``customers``: what becomes of their orders, saying only what is known."""
+    known = [c for c in customers if c.stats_known]
+    unknown = len(customers) - len(known)
+    buyers = [c for c in known if c.orders_count > 0]
+    orders = sum(c.orders_count for c in buyers)
+    kept = "kept in the store as " + ("a guest order" if orders == 1 else "guest orders")
+    if not buyers:
+        if unknown:
+            return "Any orders they have are kept in the store as guest orders."
+        return "None of them has orders." if len(customers) > 1 else "They have no orders."
+    if len(buyers) == len(customers):
+        if orders == 1:
+            return f"Their order is {kept}."
+        return f"Their {orders:,} orders are {kept}."
+    who = "One of them has" if len(buyers) == 1 else f"{len(buyers):,} of them have"
+    what = "an order" if orders == 1 else f"{orders:,} orders"
+    note = f"{who} {what}, {kept}."
     if unknown:
-        return "Any orders they have are kept in the store as guest orders."
-    if orders == 0:
-        return "None of them has orders."
-    if orders == 1:
-        return "Their one order is kept in the store as a guest order."
-    return f"Their {orders:,} orders are kept in the store as guest orders."
+        note += " Any orders the others have are kept as guest orders too."
+    return note

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QTableView
 
 from app.domain.customer import Customer
+from app.domain.deletion import orders_kept
 from app.errors import AppError, CancelledError
 from app.models.orders_model import OrdersModel
 from app.ui.message_boxes import ask_to_confirm
@@ -84,29 +85,6 @@ def emails_for_clipboard(customers: Sequence[Customer]) -> str:
 
 def _customers(count: int) -> str:
     return f"{count:,} customer{'s' if count != 1 else ''}"
-
-
-def orders_kept_note(customers: Sequence[Customer]) -> str:
-    """What a delete of these customers does to their orders, saying only what is known."""
-    known = [c for c in customers if c.stats_known]
-    unknown = len(customers) - len(known)
-    buyers = [c for c in known if c.orders_count > 0]
-    orders = sum(c.orders_count for c in buyers)
-    kept = "kept in the store as " + ("a guest order" if orders == 1 else "guest orders")
-    if not buyers:
-        if unknown:
-            return "Any orders they have are kept in the store as guest orders."
-        return "None of them has orders." if len(customers) > 1 else "They have no orders."
-    if len(buyers) == len(customers):
-        if orders == 1:
-            return f"Their order is {kept}."
-        return f"Their {orders:,} orders are {kept}."
-    who = "One of them has" if len(buyers) == 1 else f"{len(buyers):,} of them have"
-    what = "an order" if orders == 1 else f"{orders:,} orders"
-    note = f"{who} {what}, {kept}."
-    if unknown:
-        note += " Any orders the others have are kept as guest orders too."
-    return note
 
 
 def deletion_summary(result: DeleteManyResult, names: dict[int, str]) -> str:
@@ -411,7 +389,7 @@ class CustomerActions(QObject):
         if len(chosen) > LISTED_IN_CONFIRMATION:
             listed = ""  # a long list says nothing a count does not; the selection shows them
         they = "They are" if len(chosen) > 1 else "The customer is"
-        explanation = f"{they} removed from the store for good. {orders_kept_note(chosen)}"
+        explanation = f"{they} removed from the store for good. {orders_kept(chosen)}"
         if listed:
             explanation = f"{listed}\n\n{explanation}"
         names = {c.id: c.display_name for c in chosen}

@@ -705,7 +705,8 @@ class MainWindow(QMainWindow):
             title="Delete customer",
             question=f"Delete {customer.display_name}?",
             explanation=(
-                f"{customer.email} will be removed from the store for good. {orders_kept(customer)}"
+                f"{customer.email} will be removed from the store for good. "
+                f"{orders_kept([customer])}"
             ),
             action="Delete",
             confirmed=confirmed,

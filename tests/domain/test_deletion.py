@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from app.domain.customer import Customer, Figures
-from app.domain.deletion import deleted_message, orders_kept, orders_kept_of_many
+from app.domain.deletion import deleted_message, orders_kept
 
 
 def customer(orders: int, figures: Figures = Figures.EXACT) -> Customer:
@@ -43,18 +43,25 @@ def customer(orders: int, figures: Figures = Figures.EXACT) -> Customer:
 )
 def test_one_customers_orders(orders: int, figures: Figures, before: str, after: str) -> None:
     who = customer(orders, figures)
-    assert orders_kept(who) == before
+    assert orders_kept([who]) == before
     assert deleted_message(who) == after
 
 
-def test_several_customers_orders_are_summed_and_unknown_figures_say_any() -> None:
-    assert orders_kept_of_many([customer(0), customer(0)]) == "None of them has orders."
-    assert orders_kept_of_many([customer(0), customer(1)]) == (
-        "Their one order is kept in the store as a guest order."
+def buyer(customer_id: int, orders: int, figures: Figures = Figures.EXACT) -> Customer:
+    return Customer(
+        customer_id, email=f"c{customer_id}@example.com", orders_count=orders, figures=figures
     )
-    assert orders_kept_of_many([customer(2), customer(3)]) == (
-        "Their 5 orders are kept in the store as guest orders."
+
+
+def test_the_confirmation_says_only_what_is_true_of_the_orders() -> None:
+    nobody = [buyer(1, 0), buyer(2, 0)]
+    assert orders_kept(nobody) == "None of them has orders."
+    assert "guest" not in orders_kept(nobody)
+    assert orders_kept([buyer(1, 2), buyer(2, 1)]) == (
+        "Their 3 orders are kept in the store as guest orders."
     )
-    assert orders_kept_of_many([customer(2), customer(0, Figures.UNKNOWN)]) == (
-        "Any orders they have are kept in the store as guest orders."
+    assert orders_kept([buyer(1, 1), buyer(2, 0)]) == (
+        "One of them has an order, kept in the store as a guest order."
     )
+    unknown = [buyer(1, 0, Figures.UNKNOWN), buyer(2, 0)]
+    assert orders_kept(unknown) == "Any orders they have are kept in the store as guest orders."

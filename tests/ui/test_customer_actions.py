@@ -37,7 +37,6 @@ from app.ui.customer_actions import (
     deletion_summary,
     emails_for_clipboard,
     order_admin_url,
-    orders_kept_note,
 )
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.main_window import MainWindow
@@ -441,22 +440,6 @@ def test_cancel_stops_a_delete_of_several_before_the_next_customer(
 def buyer(customer_id: int, orders: int, figures: Figures = Figures.EXACT) -> Customer:
     return Customer(
         customer_id, email=f"c{customer_id}@example.com", orders_count=orders, figures=figures
-    )
-
-
-def test_the_confirmation_says_only_what_is_true_of_the_orders() -> None:
-    nobody = [buyer(1, 0), buyer(2, 0)]
-    assert orders_kept_note(nobody) == "None of them has orders."
-    assert "guest" not in orders_kept_note(nobody)
-    assert orders_kept_note([buyer(1, 2), buyer(2, 1)]) == (
-        "Their 3 orders are kept in the store as guest orders."
-    )
-    assert orders_kept_note([buyer(1, 1), buyer(2, 0)]) == (
-        "One of them has an order, kept in the store as a guest order."
-    )
-    unknown = [buyer(1, 0, Figures.UNKNOWN), buyer(2, 0)]
-    assert (
-        orders_kept_note(unknown) == "Any orders they have are kept in the store as guest orders."
     )
 
 
