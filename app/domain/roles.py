@@ -7,7 +7,6 @@ module has never heard of, which get a name made from their slug.
 from __future__ import annotations
 
 
-
 def role_name(role: str | None) -> str:
     """One account's role (``shop_manager`` -> "Shop manager"; "" for no role)."""
     return (role or "").replace("_", " ").strip().capitalize()

@@ -602,7 +602,7 @@ def test_version_4_caches_learn_phone_postcode_state_and_the_average_order(
         patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:4])
         patch.setattr(database, "SCHEMA_VERSION", 4)
         old = open_cache(cache_dir, URL)
-        rows = (
+        rows: tuple[tuple[int, int, int, object, object], ...] = (
             # id, orders, cents, billing, shipping
             (1, 4, 10_000, {"phone": "+351 21", "postcode": "1000", "state": ""}, {"state": "LX"}),
             (2, 0, 0, {"phone": "", "postcode": ""}, {"postcode": "69001", "state": "ARA"}),
