@@ -40,6 +40,9 @@ from app.models.customer_model import CustomerColumn
 #: The narrowest the email column gets before other columns step aside.
 EMAIL_MIN_WIDTH = 170
 
+#: The email column's width when the detail panel can make room for it (most addresses whole).
+EMAIL_COMFORTABLE_WIDTH = 230
+
 #: Columns a first start (and Reset columns) hides: the table shows what fits beside the panel.
 HIDDEN_BY_DEFAULT = frozenset(
     {
@@ -62,7 +65,8 @@ ESSENTIAL = (
     CustomerColumn.TOTAL_SPENT,
 )
 
-#: The order in which columns step aside when the pane is too narrow: first to go first.
+#: The order in which columns step aside when the pane is too narrow: first to go first (a
+#: column the user turns on moves to the end: it does not vanish as soon as it is chosen).
 GIVE_WAY_ORDER = (
     CustomerColumn.REGISTERED,
     CustomerColumn.USERNAME,
@@ -138,6 +142,8 @@ class CustomerColumns(QObject):
         self._stepped_aside: set[CustomerColumn] = set()
         # Their widths (a hidden section's size reads as 0).
         self._aside_widths: dict[CustomerColumn, int] = {}
+        # Who steps aside first; a column the user just asked for steps aside last.
+        self._give_way = list(GIVE_WAY_ORDER)
         self._fitting = False
         self._email_delegate = MiddleElidingDelegate(table)
         table.setItemDelegateForColumn(CustomerColumn.EMAIL, self._email_delegate)
@@ -165,9 +171,12 @@ class CustomerColumns(QObject):
         if column == CustomerColumn.NAME:
             return  # a row must say who it is
         self._stepped_aside.discard(column)
+        if shown and column in self._give_way:
+            self._give_way.remove(column)
+            self._give_way.append(column)
         self._header.setSectionHidden(column, not shown)
         if shown and self._header.sectionSize(column) < self._header.minimumSectionSize() + 4:
-            self._header.resizeSection(column, _WIDTHS[column])
+            self._header.resizeSection(column, max(_WIDTHS[column], self._title_width(column)))
         self.fit()
         self.changed.emit()
 
@@ -205,6 +214,7 @@ class CustomerColumns(QObject):
         """Back to the first start's columns: default order, widths and choice."""
         header = self._header
         self._stepped_aside.clear()
+        self._give_way = list(GIVE_WAY_ORDER)
         for logical in range(header.count()):  # every column back to its own place
             header.moveSection(header.visualIndex(logical), logical)
         self.apply_defaults()
@@ -221,10 +231,18 @@ class CustomerColumns(QObject):
         for column, sample in _SAMPLES.items():
             widths[column] = max(widths[column], metrics.horizontalAdvance(sample) + margin)
         header = self._header
+        for column in widths:
+            widths[column] = max(widths[column], self._title_width(column))
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
             header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
+
+    def _title_width(self, column: CustomerColumn) -> int:
+        """What the column's title needs, with the header's margins and its sort arrow."""
+        model: QAbstractItemModel | None = self._table.model()
+        title = str(model.headerData(column, Qt.Orientation.Horizontal)) if model else ""
+        return self._header.fontMetrics().horizontalAdvance(title) + 28
 
     def restore(self, settings: QSettings) -> None:
         """The saved layout, or the defaults; columns newer than the saved layout stay hidden."""
@@ -242,7 +260,7 @@ class CustomerColumns(QObject):
         """Columns the saved layout did not know: hidden if so by default, at their own width."""
         for number in columns:
             column = CustomerColumn(number)
-            self._header.resizeSection(column, _WIDTHS[column])
+            self._header.resizeSection(column, max(_WIDTHS[column], self._title_width(column)))
             self._header.setSectionHidden(column, column in HIDDEN_BY_DEFAULT)
 
     def save(self, settings: QSettings) -> None:
@@ -272,10 +290,10 @@ class CustomerColumns(QObject):
 
     # -- fitting the pane ------------------------------------------------------------------
 
-    def needed_width(self) -> int:
-        """The width the wanted columns need, the email column at its narrowest."""
+    def needed_width(self, email: int = EMAIL_MIN_WIDTH) -> int:
+        """The width the wanted columns need, the email column at ``email`` (its narrowest)."""
         return sum(
-            EMAIL_MIN_WIDTH if column == CustomerColumn.EMAIL else self._width(column)
+            email if column == CustomerColumn.EMAIL else self._width(column)
             for column in CustomerColumn
             if self.is_wanted(column)
         )
@@ -306,7 +324,7 @@ class CustomerColumns(QObject):
         wanted = {column for column in CustomerColumn if self.is_wanted(column)}
         need = self.needed_width()
         aside: set[CustomerColumn] = set()
-        for column in GIVE_WAY_ORDER:
+        for column in self._give_way:
             if need <= room:
                 break
             if column in wanted:

@@ -63,7 +63,7 @@ from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
 from app.profiles import StoreProfile
-from app.ui.customer_columns import CustomerColumns
+from app.ui.customer_columns import EMAIL_COMFORTABLE_WIDTH, CustomerColumns
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
@@ -659,14 +659,17 @@ class MainWindow(QMainWindow):
         self.view_menu.clear()
         self.columns.fill_menu(self.view_menu)
 
+    @Slot()
     def _give_table_room(self) -> None:
         """The detail panel yields width (down to its minimum) so the table's columns fit."""
         sizes = self.splitter.sizes()
         if len(sizes) != 2 or not self.splitter.isVisible():
             return
         frame = self.table.width() - self.table.viewport().width()
-        short = self.columns.needed_width() + frame - sizes[0]
-        spare = sizes[1] - self.detail.minimumWidth()
+        short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
+        # Not below what the panel's tabs need: each tab stays readable.
+        floor = max(self.detail.minimumWidth(), self.detail.minimumSizeHint().width())
+        spare = sizes[1] - floor
         moved = min(short, spare)
         if moved > 0:
             self.splitter.setSizes([sizes[0] + moved, sizes[1] - moved])
@@ -1137,7 +1140,8 @@ class MainWindow(QMainWindow):
         elif event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self.columns.fit()
         elif event.type() == QEvent.Type.Resize and watched is self.splitter:
-            self._give_table_room()
+            # After the splitter has shared out its new width (filters run before it does).
+            QTimer.singleShot(0, self._give_table_room)
         return super().eventFilter(watched, event)
 
     def save_settings(self) -> None:

@@ -300,6 +300,16 @@ def test_a_small_window_keeps_the_essential_columns_in_view(
 ) -> None:
     window = demo()
     resize(qtbot, window, width, height)
+    if width == 1024:  # the detail panel yields first, down to its minimum width
+        detail = window.detail
+        floor = max(detail.minimumWidth(), detail.minimumSizeHint().width())
+        qtbot.waitUntil(lambda: window.splitter.sizes()[1] == floor)
+        first = window.session.model.id_at(0)
+        assert first is not None
+        window.select_customer(first)
+        qtbot.waitUntil(detail.tabs.isVisible)
+        tabs = detail.tabs.tabBar()
+        qtbot.waitUntil(lambda: tabs.tabRect(tabs.count() - 1).right() < tabs.width())
     for column in ESSENTIAL:
         assert in_view(window.table, column), f"{column.name} in view at {width}x{height}"
     assert window.table.horizontalScrollBar().maximum() == 0, "nothing to scroll sideways to"
@@ -340,3 +350,18 @@ def test_long_emails_are_elided_in_the_middle(qtbot: QtBot, demo: WindowMaker) -
     delegate.initStyleOption(option, index)  # type: ignore[attr-defined]
     assert option.textElideMode == Qt.TextElideMode.ElideMiddle
     assert in_view(window.table, CustomerColumn.EMAIL)
+
+
+def test_a_column_turned_on_in_a_narrow_table_shows_and_another_steps_aside(
+    qtbot: QtBot, demo: WindowMaker
+) -> None:
+    window = demo()
+    resize(qtbot, window, 1280, 800)
+    qtbot.waitUntil(lambda: window.columns.stepped_aside == frozenset())  # the panel made room
+    window.columns.set_wanted(CustomerColumn.AVERAGE_ORDER, True)
+    assert in_view(window.table, CustomerColumn.AVERAGE_ORDER), "what the user asked for shows"
+    title = window.table.horizontalHeader().fontMetrics().horizontalAdvance("Average order")
+    assert window.table.columnWidth(CustomerColumn.AVERAGE_ORDER) > title, "its title fits"
+    assert window.columns.stepped_aside, "a column of the first start made room"
+    for column in ESSENTIAL:
+        assert in_view(window.table, column)

@@ -374,8 +374,9 @@ def test_figure_and_date_columns_fit_their_values_marked_approximate(
         window = demo_window()
     finally:
         app.setFont(usual)
-    window.resize(1600, 800)  # room for every column: none steps aside
-    qtbot.waitUntil(sized(window, 1600, 800))
+    window.resize(2400, 1000)  # room for every column: none steps aside
+    qtbot.waitUntil(sized(window, 2400, 1000))
+    qtbot.waitUntil(lambda: not window.columns.stepped_aside)
     metrics = QFontMetrics(large)
     for column, widest in (
         (CustomerColumn.ORDERS, "≈ 8,888"),
