@@ -135,12 +135,60 @@ def _migrate_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE customers SET figures = 'unknown' WHERE orders_count < 0")
 
 
+#: The address columns version 5 adds: each billing field, else the shipping one (as ``city``).
+_ADDRESS_COLUMNS_V5 = ("phone", "postcode", "state")
+
+#: The sort indexes version 5 adds, each carrying role and country like those of version 2.
+_SORT_INDEXES_V5 = {
+    "customers_by_phone": "phone",
+    "customers_by_company": "company",
+    "customers_by_postcode": "postcode",
+    "customers_by_state": "state",
+    "customers_by_average_order": "average_order",
+}
+
+
+def _address_field(name: str) -> str:
+    """SQL reading an address field from the stored API object: billing, else shipping."""
+    billing = f"CAST(json_extract(data, '$.billing_address.{name}') AS TEXT)"
+    shipping = f"CAST(json_extract(data, '$.shipping_address.{name}') AS TEXT)"
+    if name == "phone":  # shipping addresses have no phone
+        return f"COALESCE({billing}, '')"
+    return f"COALESCE(NULLIF({billing}, ''), {shipping}, '')"
+
+
+def _migrate_to_v5(conn: sqlite3.Connection) -> None:
+    """Columns the customer table can sort by: phone, postcode, state and average order value.
+
+    Phone, postcode and state were only inside the stored API object; reading them from there
+    for every row at each sort would cost a scan of 100,000 documents, so they get columns (the
+    writes fill them) and indexes, like city. The average order value is computed from the
+    figure columns by SQLite itself (a virtual column, indexed, NULL where it is not known).
+    """
+    for column in _ADDRESS_COLUMNS_V5:
+        conn.execute(
+            f"ALTER TABLE customers ADD COLUMN {column} TEXT NOT NULL DEFAULT '' COLLATE NOCASE"
+        )
+    conn.execute(
+        "UPDATE customers SET "
+        + ", ".join(f"{column} = {_address_field(column)}" for column in _ADDRESS_COLUMNS_V5)
+    )
+    conn.execute(
+        "ALTER TABLE customers ADD COLUMN average_order REAL GENERATED ALWAYS AS ("
+        "CASE WHEN orders_count > 0 AND total_spent_cents >= 0"
+        " THEN total_spent_cents * 1.0 / orders_count END) VIRTUAL"
+    )
+    for name, column in _SORT_INDEXES_V5.items():
+        conn.execute(f"CREATE INDEX {name} ON customers ({column}, id, role, country)")
+
+
 #: Schema migrations: entry N brings a file from user_version N to N + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _SCHEMA_V1),
     _migrate_to_v2,
     _migrate_to_v3,
     _migrate_to_v4,
+    _migrate_to_v5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -37,6 +37,12 @@ SORT_COLUMNS: Mapping[str, str] = {
     "total_spent": "total_spent_cents",
     "last_order": "last_order_date",
     "registered": "created_at",
+    "phone": "phone",
+    "company": "company",
+    "postcode": "postcode",
+    "state": "state",
+    "role": "role",
+    "average_order": "average_order",
     "id": "id",
 }
 
@@ -71,8 +77,10 @@ class CustomerFilter:
 class CustomerRow(NamedTuple):
     """What a customer list shows of one customer, read from the cache's columns alone.
 
-    The fields after ``id`` are in the order of the customer table's columns. City and country
-    are the billing address's, else the shipping address's, as the views sort them.
+    The fields after ``id`` are in the order of the customer table's columns. City, country,
+    company, postcode and state are the billing address's, else the shipping address's, as the
+    views sort them; the phone is the billing phone. ``average_order`` is the total spent per
+    order (None without orders or without known figures).
     """
 
     id: int
@@ -85,12 +93,18 @@ class CustomerRow(NamedTuple):
     total_spent: Decimal | None
     last_order_date: datetime | None
     created_at: datetime | None
-    figures: Figures = Figures.EXACT  # how far orders_count and total_spent can be trusted
+    phone: str = ""
+    company: str = ""
+    postcode: str = ""
+    state: str = ""
+    role: str = ""
+    average_order: Decimal | None = None
+    figures: Figures = Figures.EXACT  # how far the order figures can be trusted
 
 
 _ROW_COLUMNS = (
     "id, display_name, email, username, city, country, orders_count, total_spent_cents,"
-    " last_order_date, created_at, figures"
+    " last_order_date, created_at, phone, company, postcode, state, role, figures"
 )
 
 
@@ -118,8 +132,14 @@ def _customer_row(values: Sequence[Any]) -> CustomerRow:
         cents,
         last_order,
         created,
+        phone,
+        company,
+        postcode,
+        state,
+        role,
         figures,
     ) = values
+    known = orders >= 0 and cents >= 0
     return CustomerRow(
         customer_id,
         name,
@@ -131,6 +151,12 @@ def _customer_row(values: Sequence[Any]) -> CustomerRow:
         Decimal(cents).scaleb(-2) if cents >= 0 else None,
         _datetime(last_order),
         _datetime(created),
+        phone,
+        company,
+        postcode,
+        state,
+        role,
+        (Decimal(cents) / orders).scaleb(-2) if known and orders > 0 else None,
         _precision(figures),
     )
 
@@ -177,6 +203,9 @@ def _column_values(customer: Customer, document: str, confirmed_at: int) -> tupl
         confirmed_at,
         fold(c.display_name),
         c.figures.value,
+        c.billing.phone,
+        c.billing.postcode or c.shipping.postcode,
+        c.billing.state or c.shipping.state,
     )
 
 
@@ -352,7 +381,8 @@ class CustomerCache:
                 "INSERT OR REPLACE INTO customers (id, email, first_name, last_name, display_name,"
                 " username, role, company, city, country, created_at, last_update, last_order_id,"
                 " last_order_date, orders_count, total_spent_cents, data, confirmed_at, name_key,"
-                " figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " figures, phone, postcode, state)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_column_values(c, document, confirmed_at) for c, document in changed],
             )
             conn.executemany(
@@ -551,6 +581,12 @@ class CustomerCache:
             for role in present
         }
         return sorted(present, key=lambda role: (-counts[role], role))
+
+    def role_counts(self) -> dict[str, int]:
+        """How many customers each role present has (one grouped read of the role index)."""
+        return dict(
+            self._conn.execute("SELECT role, COUNT(*) FROM customers GROUP BY role").fetchall()
+        )
 
     def countries(self) -> list[str]:
         """The countries present in the cache, alphabetically."""

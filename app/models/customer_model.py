@@ -46,6 +46,7 @@ from PySide6.QtCore import (
 from app.cache.repository import CustomerFilter, CustomerRow
 from app.domain.customer import Customer, Figures
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY, UNKNOWN_WHY
+from app.domain.roles import role_name
 
 log = logging.getLogger("app.ui")
 
@@ -64,7 +65,11 @@ _CENT: Final = Decimal("0.01")
 
 
 class CustomerColumn(IntEnum):
-    """The columns of the customer table, in their default order."""
+    """The columns of the customer table, in their default order.
+
+    New columns go at the end: a saved header state names columns by number, and a user's
+    saved layout must keep meaning the same columns.
+    """
 
     NAME = 0
     EMAIL = 1
@@ -75,6 +80,12 @@ class CustomerColumn(IntEnum):
     TOTAL_SPENT = 6
     LAST_ORDER = 7
     REGISTERED = 8
+    PHONE = 9
+    COMPANY = 10
+    POSTCODE = 11
+    STATE = 12
+    ROLE = 13
+    AVERAGE_ORDER = 14
 
 
 #: The cache sort key (a key of ``app.cache.repository.SORT_COLUMNS``) of each column.
@@ -88,6 +99,12 @@ SORT_KEYS: Final[Mapping[CustomerColumn, str]] = {
     CustomerColumn.TOTAL_SPENT: "total_spent",
     CustomerColumn.LAST_ORDER: "last_order",
     CustomerColumn.REGISTERED: "registered",
+    CustomerColumn.PHONE: "phone",
+    CustomerColumn.COMPANY: "company",
+    CustomerColumn.POSTCODE: "postcode",
+    CustomerColumn.STATE: "state",
+    CustomerColumn.ROLE: "role",
+    CustomerColumn.AVERAGE_ORDER: "average_order",
 }
 
 _HEADERS: Final[Mapping[CustomerColumn, str]] = {
@@ -100,10 +117,18 @@ _HEADERS: Final[Mapping[CustomerColumn, str]] = {
     CustomerColumn.TOTAL_SPENT: "Total spent",
     CustomerColumn.LAST_ORDER: "Last order",
     CustomerColumn.REGISTERED: "Registered",
+    CustomerColumn.PHONE: "Phone",
+    CustomerColumn.COMPANY: "Company",
+    CustomerColumn.POSTCODE: "Postcode",
+    CustomerColumn.STATE: "State",
+    CustomerColumn.ROLE: "Role",
+    CustomerColumn.AVERAGE_ORDER: "Average order",
 }
 
 _COLUMNS: Final = len(CustomerColumn)
-_NUMERIC: Final = frozenset({CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT})
+_NUMERIC: Final = frozenset(
+    {CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT, CustomerColumn.AVERAGE_ORDER}
+)
 #: The columns holding a customer's order figures (which may be approximate).
 _FIGURES: Final = _NUMERIC | {CustomerColumn.LAST_ORDER}
 _DATES: Final = frozenset({CustomerColumn.LAST_ORDER, CustomerColumn.REGISTERED})
@@ -692,7 +717,10 @@ def _raw(values: CustomerRow, column: int) -> str | int | Decimal | datetime | N
 def _display(values: CustomerRow, column: int) -> object:
     value = values[column + 1]
     if value is None and column in _NUMERIC:
-        return Customer.UNKNOWN_FIGURE  # the store's API does not give it (wc/v3): not 0
+        # The store's API does not give it (wc/v3): not 0. No average without orders either.
+        return Customer.UNKNOWN_FIGURE
+    if column == CustomerColumn.ROLE:
+        return role_name(values.role)
     approximate = column in _FIGURES and values.figures is Figures.APPROXIMATE
     if column in _DATES:
         shown = format_date(value if isinstance(value, datetime) else None)
@@ -707,6 +735,8 @@ def _display(values: CustomerRow, column: int) -> object:
 
 def _tooltip(values: CustomerRow, column: int) -> str | None:
     value = values[column + 1]
+    if value is None and column == CustomerColumn.AVERAGE_ORDER and values.orders_count == 0:
+        return "No orders yet: no average."
     if value is None and column in _NUMERIC:
         return f"{UNKNOWN_WHY}."
     if column in _FIGURES and values.figures is Figures.APPROXIMATE:

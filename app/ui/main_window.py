@@ -37,7 +37,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -45,11 +44,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -68,10 +65,12 @@ from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
 from app.profiles import StoreProfile
 from app.ui.customer_actions import CustomerActions
+from app.ui.customer_columns import EMAIL_COMFORTABLE_WIDTH, CustomerColumns
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.drop_overlay import DropOverlay, drop_message, dropped_files
 from app.ui.message_boxes import ask_to_confirm, widen
+from app.ui.role_filter import RoleFilter
 from app.ui.session import StoreSession
 from app.ui.stores import StoreDirectory, StoreSwitcher
 from app.ui.sync_progress import SyncProgressPanel
@@ -83,9 +82,12 @@ log = logging.getLogger("app.ui")
 #: How long typing pauses before the view is searched (a keystroke costs milliseconds).
 SEARCH_DELAY_MS = 120
 
+#: How often, at most, the role filter's counts are read again while customers change (a sync
+#: streams pages in; one count of 100,000 accounts takes milliseconds, not one per page).
+ROLE_COUNTS_DELAY_MS = 1000
 
-#: The narrowest the email column gets before the table scrolls sideways instead.
-EMAIL_MIN_WIDTH = 170
+#: Settings key: the detail panel's tab, by its page's objectName ("ordersTab").
+DETAIL_TAB_KEY = "detail/tab"
 
 
 #: The banner's looks: a problem in red, news in blue.
@@ -143,6 +145,41 @@ class ErrorBanner(QFrame):
         self._text.setText(message)
         self._retry.setVisible(False)
         self.show()
+
+
+def empty_table_message(
+    *,
+    search: str,
+    role_name: str,
+    all_roles: bool,
+    cache_empty: bool,
+    syncing: bool,
+    online: bool,
+) -> tuple[str, str]:
+    """What an empty customer table says, and a hint what to do (title, hint).
+
+    Args:
+        search: the search box's text.
+        role_name: the role filter's entry, without its count ("Customers").
+        all_roles: whether the filter lists every role.
+        cache_empty: whether this computer holds no account of the store at all.
+        syncing: whether the store is being asked now.
+        online: whether the store can be reached.
+    """
+    if cache_empty:
+        if syncing:
+            return "No customers yet — syncing…", "They appear here as the store sends them."
+        if online:
+            return "No customers on this computer yet", "Sync (F5) fetches the store's customers."
+        return (
+            "No customers on this computer yet",
+            "They are fetched once the store can be reached.",
+        )
+    if search:
+        elsewhere = "" if all_roles else " Or choose All roles in the list above."
+        return f"No customers match “{search}”.", f"Clear the search (Esc).{elsewhere}"
+    hint = "" if all_roles else "Choose All roles in the list above to see every account."
+    return f"No {role_name.lower()} on this computer.", hint
 
 
 class MainWindow(QMainWindow):
@@ -284,6 +321,10 @@ class MainWindow(QMainWindow):
         )
         self.action_about = self._action("actionAbout", f"About {APP_NAME}", None, self.show_about)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.view_menu = menu.addMenu("&View")
+        self.view_menu.setObjectName("viewMenu")
+        # Filled as it opens: the columns' entries say what the table shows at that moment.
+        self.view_menu.aboutToShow.connect(self._on_view_menu_about_to_show)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.action_copy_diagnostics)
         help_menu.addAction(self.action_open_logs)
@@ -316,8 +357,7 @@ class MainWindow(QMainWindow):
         self.store_switcher.profile_chosen.connect(self._on_store_switcher_profile_chosen)
         self.store_switcher.demo_chosen.connect(self._on_store_switcher_demo_chosen)
         self.store_switcher.connect_requested.connect(self._on_action_connect_triggered)
-        self.role_filter = QComboBox()
-        self.role_filter.setObjectName("roleFilter")
+        self.role_filter = RoleFilter()
         self.role_filter.currentIndexChanged.connect(self._on_role_filter_changed)
         spacer = QWidget()
         spacer.setSizePolicy(
@@ -348,8 +388,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._on_header_context_menu)
+        # The column chooser (header menu and View menu), widths, and fitting the pane.
+        self.columns = CustomerColumns(self.table, self)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._on_table_double_clicked)
@@ -365,6 +405,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.installEventFilter(self)  # a narrower window: the panel yields first
+        self._role_counts_timer = QTimer(self)
+        self._role_counts_timer.setSingleShot(True)
+        self._role_counts_timer.setInterval(ROLE_COUNTS_DELAY_MS)
+        self._role_counts_timer.timeout.connect(self._on_role_counts_timer_timeout)
 
         self.banner = ErrorBanner()
         self.banner.retry_requested.connect(self._on_banner_retry_requested)
@@ -431,7 +476,7 @@ class MainWindow(QMainWindow):
         self._downloads_request = None
         service = session.service
         self.table.setModel(session.model)
-        self._stretch_email_column()
+        self.columns.fit()
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.sortByColumn(CustomerColumn.NAME, Qt.SortOrder.AscendingOrder)
         # Once per new view or refresh (not per inserted block: coverage costs a query).
@@ -449,6 +494,7 @@ class MainWindow(QMainWindow):
         service.failed.connect(self._on_service_failed)
         service.online_changed.connect(self._on_service_online_changed)
         service.notice.connect(self._on_service_notice)
+        service.busy_changed.connect(self._update_empty_message)
         self.transfers.attach(service)
         self.customer_actions.attach(session)
         self.demo_bar.setVisible(session.is_demo)
@@ -475,15 +521,14 @@ class MainWindow(QMainWindow):
         old = self.session
         self._search_timer.stop()
         # A new model resets the header's sections: keep the user's columns across the switch.
-        header_state = self.table.horizontalHeader().saveState()
+        header_state = self.columns.saved_state()
         self.table.setModel(None)
         old.close()
         self.search_field.blockSignals(True)
         self.search_field.clear()  # a search for the old store would make the new one look empty
         self.search_field.blockSignals(False)
         self.attach(session)
-        self.table.horizontalHeader().restoreState(header_state)
-        self._stretch_email_column()
+        self.columns.restore_state(header_state)
         self.start()
 
     # -- view --------------------------------------------------------------------------------
@@ -502,19 +547,15 @@ class MainWindow(QMainWindow):
 
     def _refill_roles(self) -> None:
         self._roles_outdated = False
-        chosen = self.role_filter.currentData()
-        self.role_filter.blockSignals(True)
-        self.role_filter.clear()
-        self.role_filter.addItem("Customers", "customer")
-        self.role_filter.addItem("All roles", "")
-        for role in self.session.cache.roles():
-            if role and role != "customer":
-                self.role_filter.addItem(role.replace("_", " ").capitalize(), role)
-        index = self.role_filter.findData(chosen) if chosen is not None else 0
-        self.role_filter.setCurrentIndex(max(index, 0))
-        self.role_filter.blockSignals(False)
-        if chosen is not None and index < 0:
-            self._apply_view()  # the chosen role is gone: show customers again
+        self._role_counts_timer.stop()
+        if self.role_filter.fill(self.session.cache.role_counts()):
+            # The chosen role is gone (customers again), or a remembered one arrived.
+            self._apply_view()
+
+    @Slot()
+    def _on_role_counts_timer_timeout(self) -> None:
+        if self._roles_outdated:
+            self._refill_roles()
 
     @Slot(str)
     def _on_search_field_text_changed(self, text: str) -> None:
@@ -585,6 +626,23 @@ class MainWindow(QMainWindow):
         shown = self.session.model.rowCount()
         self.count_label.setText(f"{shown:,} customer{'s' if shown != 1 else ''}")
         self.coverage_label.setText(self.session.cache.coverage().describe())
+        self._update_empty_message()
+
+    @Slot()
+    def _update_empty_message(self) -> None:
+        """Say why the table is empty: nothing matches, or nothing is on this computer yet."""
+        if self.session.model.rowCount() > 0:
+            self.table.set_empty_message("")
+            return
+        title, hint = empty_table_message(
+            search=self.search_field.text().strip(),
+            role_name=self.role_filter.currentText().rsplit(" (", 1)[0],
+            all_roles=self.role_filter.role is None,
+            cache_empty=self.session.cache.count() == 0,
+            syncing=self.online and self.session.service.busy,
+            online=self.online,
+        )
+        self.table.set_empty_message(title, hint)
 
     def _update_connection_label(self) -> None:
         last_sync = self.session.state.last_sync
@@ -614,19 +672,24 @@ class MainWindow(QMainWindow):
         self.customer_actions.update_states()  # Edit and Delete as the selection allows
 
     @Slot()
-    def _on_header_context_menu(self) -> None:
-        menu = QMenu(self)
-        header = self.table.horizontalHeader()
-        for column in CustomerColumn:
-            title = self.session.model.headerData(column, Qt.Orientation.Horizontal)
-            action = menu.addAction(str(title))
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.setEnabled(column != CustomerColumn.NAME)
-            action.toggled.connect(
-                lambda shown, c=column: header.setSectionHidden(c, not shown)  # GUI thread only
-            )
-        menu.exec(self.cursor().pos())
+    def _on_view_menu_about_to_show(self) -> None:
+        self.view_menu.clear()
+        self.columns.fill_menu(self.view_menu)
+
+    @Slot()
+    def _give_table_room(self) -> None:
+        """The detail panel yields width (down to its minimum) so the table's columns fit."""
+        sizes = self.splitter.sizes()
+        if len(sizes) != 2 or not self.splitter.isVisible():
+            return
+        frame = self.table.width() - self.table.viewport().width()
+        short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
+        # Not below what the panel's tabs need: each tab stays readable.
+        floor = max(self.detail.minimumWidth(), self.detail.minimumSizeHint().width())
+        spare = sizes[1] - floor
+        moved = min(short, spare)
+        if moved > 0:
+            self.splitter.setSizes([sizes[0] + moved, sizes[1] - moved])
 
     # -- store actions ------------------------------------------------------------------------
 
@@ -812,6 +875,8 @@ class MainWindow(QMainWindow):
         self._keep_on_top(anchor)
         if first_rows and stored:
             self._refill_roles()
+        elif not self._role_counts_timer.isActive():
+            self._role_counts_timer.start()  # counts catch up without a read per sync page
         self._update_counts()
         current = self.detail.customer
         if current is not None and current.id in stored:
@@ -1055,35 +1120,23 @@ class MainWindow(QMainWindow):
         else:
             width = self.width()
             self.splitter.setSizes([int(width * 0.62), int(width * 0.38)])
-        header = self._settings.value("table/header")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
-            self._stretch_email_column()
-        else:
-            self._default_column_widths()
+        self.columns.restore(self._settings)
+        if self.role_filter.restore(self._settings):
+            self._apply_view()
+        self._restore_detail_tab()
 
-    def _stretch_email_column(self) -> None:
-        """The email column takes what is left, so the table fits its pane without scrolling.
-
-        Set once the model's columns exist (a resize mode set before has no section to go to)
-        and again after a saved header state, which brings its own modes. In a narrow pane the
-        column keeps a readable width and the table scrolls sideways instead.
-        """
-        header = self.table.horizontalHeader()
-        others = sum(
-            header.sectionSize(column)
-            for column in range(header.count())
-            if column != CustomerColumn.EMAIL and not header.isSectionHidden(column)
-        )
-        room = self.table.viewport().width() - others
-        if room >= EMAIL_MIN_WIDTH:
-            header.setSectionResizeMode(CustomerColumn.EMAIL, QHeaderView.ResizeMode.Stretch)
-        else:
-            header.setSectionResizeMode(CustomerColumn.EMAIL, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(CustomerColumn.EMAIL, EMAIL_MIN_WIDTH)
+    def _restore_detail_tab(self) -> None:
+        """Open the detail panel on the tab it showed last (by its page's objectName)."""
+        name = self._settings.value(DETAIL_TAB_KEY)
+        tabs = self.detail.tabs
+        for index in range(tabs.count()):
+            page = tabs.widget(index)
+            if name and page is not None and page.objectName() == name:
+                tabs.setCurrentIndex(index)
+                return
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Refit the email column as the table's pane changes width; Escape clears the search."""
+        """Refit the columns as the table's pane changes width; Escape clears the search."""
         if watched is self.search_field:
             escape = (
                 isinstance(event, QKeyEvent)
@@ -1094,44 +1147,22 @@ class MainWindow(QMainWindow):
                 self.search_field.clear()
                 return True
         elif event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self._stretch_email_column()
+            self.columns.fit()
+        elif event.type() == QEvent.Type.Resize and watched is self.splitter:
+            # After the splitter has shared out its new width (filters run before it does).
+            QTimer.singleShot(0, self._give_table_room)
         return super().eventFilter(watched, event)
 
-    def _default_column_widths(self) -> None:
-        widths = {
-            CustomerColumn.NAME: 160,
-            CustomerColumn.EMAIL: 210,
-            CustomerColumn.USERNAME: 120,
-            CustomerColumn.CITY: 100,
-            CustomerColumn.COUNTRY: 64,
-            CustomerColumn.ORDERS: 56,
-            CustomerColumn.TOTAL_SPENT: 80,
-            CustomerColumn.LAST_ORDER: 90,
-            CustomerColumn.REGISTERED: 90,
-        }
-        # Figures and dates fit whole, "≈" of Analytics' approximate figures included.
-        metrics = self.table.fontMetrics()
-        margin = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
-        samples = {
-            CustomerColumn.ORDERS: "≈ 8,888",
-            CustomerColumn.TOTAL_SPENT: "≈ 88,888.88",
-            CustomerColumn.LAST_ORDER: "≈ 8888-88-88",
-            CustomerColumn.REGISTERED: "8888-88-88",
-        }
-        for column, sample in samples.items():
-            widths[column] = max(widths[column], metrics.horizontalAdvance(sample) + margin)
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-        # A first start shows what fits beside the detail panel; the header's menu shows more.
-        for column in (CustomerColumn.USERNAME, CustomerColumn.REGISTERED):
-            self.table.horizontalHeader().setSectionHidden(column, True)
-
     def save_settings(self) -> None:
-        """Remember geometry, layout and the table's columns."""
+        """Remember geometry, layout, the table's columns, the role chosen and the panel's tab."""
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/state", self.saveState())
         self._settings.setValue("window/splitter", self.splitter.saveState())
-        self._settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        self.columns.save(self._settings)
+        self.role_filter.save(self._settings)
+        page = self.detail.tabs.currentWidget()
+        if page is not None:
+            self._settings.setValue(DETAIL_TAB_KEY, page.objectName())
         self._settings.sync()
 
     def diagnostics(self) -> str:

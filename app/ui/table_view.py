@@ -8,17 +8,65 @@ took half a second. Overriding ``paintEvent`` in Python makes Qt enter Python on
 PySide6 keeps the lock while the C++ painting calls back into the model, so the cells are
 answered without waiting (the busy thread still gets its turns between them, see
 app/interpreter_lock.py). The same scroll step then takes about 40 ms.
+
+An empty table can say why it is empty (:meth:`TableView.set_empty_message`): the message is
+drawn in the viewport, never a row of the model.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtCore import QAbstractItemModel, QRect, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QTableView
+
+#: Room around the empty table's message.
+_MESSAGE_MARGIN = 24
 
 
 class TableView(QTableView):
     """A QTableView whose repaints take the interpreter lock once (see the module docstring)."""
 
+    _empty_title = ""
+    _empty_hint = ""
+
+    def set_empty_message(self, title: str, hint: str = "") -> None:
+        """What the viewport says while the model has no rows ("" for nothing)."""
+        if (title, hint) == (self._empty_title, self._empty_hint):
+            return
+        self._empty_title, self._empty_hint = title, hint
+        self.viewport().update()
+
+    @property
+    def empty_message(self) -> str:
+        """The message shown now: title and hint on two lines ("" while rows are shown)."""
+        model: QAbstractItemModel | None = self.model()  # None before a model is set
+        if model is None or model.rowCount() > 0 or not self._empty_title:
+            return ""
+        return "\n".join(line for line in (self._empty_title, self._empty_hint) if line)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        """Paint the cells as QTableView does, from inside Python."""
+        """Paint the cells as QTableView does, from inside Python; an empty table's message."""
         super().paintEvent(event)
+        if not self.empty_message:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            area = (
+                self.viewport()
+                .rect()
+                .adjusted(_MESSAGE_MARGIN, _MESSAGE_MARGIN, -_MESSAGE_MARGIN, -_MESSAGE_MARGIN)
+            )
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+            title_font = painter.font()
+            title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+            painter.setFont(title_font)
+            painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+            used = painter.boundingRect(area, flags, self._empty_title)
+            painter.drawText(area, flags, self._empty_title)
+            if self._empty_hint:
+                painter.setFont(self.font())
+                painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                below = QRect(area.left(), used.bottom() + 8, area.width(), area.height())
+                painter.drawText(below, flags, self._empty_hint)
+        finally:
+            painter.end()

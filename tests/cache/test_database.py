@@ -14,6 +14,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -589,5 +590,68 @@ def test_version_3_caches_learn_which_figures_were_unknown(
         assert cache.customer(2).figures is Figures.UNKNOWN  # type: ignore[union-attr]
         rows = cache.customer_rows([1, 2])
         assert (rows[1].figures, rows[2].figures) == (Figures.EXACT, Figures.UNKNOWN)
+    finally:
+        cache.close()
+
+
+def test_version_4_caches_learn_phone_postcode_state_and_the_average_order(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new sort columns are read from the stored API objects once, when the file migrates."""
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:4])
+        patch.setattr(database, "SCHEMA_VERSION", 4)
+        old = open_cache(cache_dir, URL)
+        rows: tuple[tuple[int, int, int, object, object], ...] = (
+            # id, orders, cents, billing, shipping
+            (1, 4, 10_000, {"phone": "+351 21", "postcode": "1000", "state": ""}, {"state": "LX"}),
+            (2, 0, 0, {"phone": "", "postcode": ""}, {"postcode": "69001", "state": "ARA"}),
+            (3, -1, -1, [], []),  # PHP's empty array for an empty address; unknown figures
+        )
+        for customer_id, count, cents, billing, shipping in rows:
+            document = Customer(id=customer_id).to_api()
+            document["billing_address"] = billing
+            document["shipping_address"] = shipping
+            old.conn.execute(
+                "INSERT INTO customers (id, email, first_name, last_name, display_name, username,"
+                " role, company, city, country, orders_count, total_spent_cents, data,"
+                " confirmed_at) VALUES (?, '', '', '', '', '', 'customer', '', '', '', ?, ?, ?, 1)",
+                (customer_id, count, cents, json.dumps(document)),
+            )
+        old.conn.commit()
+        old.close()
+    cache = CustomerCache.open(cache_dir, URL)
+    try:
+        assert cache.file.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        listed = cache.customer_rows([1, 2, 3])
+        assert [(r.phone, r.postcode, r.state) for r in listed.values()] == [
+            ("+351 21", "1000", "LX"),
+            ("", "69001", "ARA"),
+            ("", "", ""),
+        ]
+        assert [r.average_order for r in listed.values()] == [Decimal("25"), None, None]
+        by_average = CustomerFilter(sort="average_order", descending=True)
+        assert cache.ordered_ids(by_average) == [1, 3, 2]
+        assert cache.ordered_ids(CustomerFilter(sort="postcode")) == [3, 1, 2]
+    finally:
+        cache.close()
+
+
+def test_every_sort_of_a_large_cache_reads_an_index(cache_dir: Path) -> None:
+    """No sort makes SQLite sort the table itself (a scan of 100,000 documents)."""
+    from app.cache.repository import SORT_COLUMNS
+
+    cache = CustomerCache.open(cache_dir, URL)
+    try:
+        for key, column in SORT_COLUMNS.items():
+            for role in ("customer", None):
+                where = "WHERE +c.role = ?" if role else ""
+                plan = cache.file.conn.execute(
+                    f"EXPLAIN QUERY PLAN SELECT c.id FROM customers c {where}"
+                    f" ORDER BY c.{column}, c.id",
+                    (role,) if role else (),
+                ).fetchall()
+                details = " ".join(str(step[-1]) for step in plan)
+                assert "TEMP B-TREE" not in details, f"{key} ({role}): {details}"
     finally:
         cache.close()

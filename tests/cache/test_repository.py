@@ -242,8 +242,22 @@ def _varied_customers(count: int, seed: int) -> list[Customer]:
                 last_order_date=last_order,
                 orders_count=rng.randint(0, 3),
                 total_spent=Decimal(rng.choice(["0.00", "9.99", "10.00", "1000.50"])),
-                billing=BillingAddress(city=billing_city, country=rng.choice(["PT", "DE", ""])),
-                shipping=Address(city=rng.choice(["Lyon", ""]), country=rng.choice(["FR", ""])),
+                role=rng.choice(["customer", "subscriber", "Shop_manager", None]),
+                billing=BillingAddress(
+                    city=billing_city,
+                    country=rng.choice(["PT", "DE", ""]),
+                    phone=rng.choice(["", "+351 21", "0049 30", "+351 21"]),
+                    company=rng.choice(["", "Acme", "acme", "Zeta"]),
+                    postcode=rng.choice(["", "1000-001", "10115"]),
+                    state=rng.choice(["", "Lisboa", "BE"]),
+                ),
+                shipping=Address(
+                    city=rng.choice(["Lyon", ""]),
+                    country=rng.choice(["FR", ""]),
+                    company=rng.choice(["", "Ship Co"]),
+                    postcode=rng.choice(["", "69001"]),
+                    state=rng.choice(["", "ARA", "ara"]),
+                ),
             )
         )
     return customers
@@ -264,6 +278,14 @@ _SORT_KEYS: dict[str, Callable[[Customer], Any]] = {
     "total_spent": lambda c: int(c.total_spent * 100),
     "last_order": lambda c: _nullable(c.last_order_date),
     "registered": lambda c: _nullable(c.created_at),
+    "phone": lambda c: c.billing.phone.lower(),
+    "company": lambda c: (c.billing.company or c.shipping.company).lower(),
+    "postcode": lambda c: (c.billing.postcode or c.shipping.postcode).lower(),
+    "state": lambda c: (c.billing.state or c.shipping.state).lower(),
+    "role": lambda c: c.role or "",  # compared as stored: case matters
+    "average_order": lambda c: _nullable(
+        c.total_spent / c.orders_count if c.orders_count > 0 else None
+    ),
     "id": lambda c: c.id,
 }
 
@@ -362,6 +384,49 @@ def test_role_country_and_direction_combine(mixed: CustomerCache) -> None:
 def test_roles_and_countries_present(mixed: CustomerCache) -> None:
     assert mixed.roles() == ["customer", "", "administrator", "subscriber"]
     assert mixed.countries() == ["DE", "PT"]
+
+
+def test_role_counts_count_every_role_present(mixed: CustomerCache) -> None:
+    assert mixed.role_counts() == {"customer": 3, "subscriber": 1, "": 1, "administrator": 1}
+
+
+def test_role_counts_of_an_empty_cache_are_empty(cache: CustomerCache) -> None:
+    assert cache.role_counts() == {}
+
+
+def test_list_rows_carry_the_address_role_and_average_order_columns(cache: CustomerCache) -> None:
+    cache.upsert_customers(
+        [
+            make_customer(
+                1,
+                role="shop_manager",
+                orders_count=3,
+                total_spent=Decimal("100.00"),
+                billing=BillingAddress(phone="+351 21", company="Acme", postcode="", state=""),
+                shipping=Address(company="Ship", postcode="69001", state="ARA"),
+            ),
+            make_customer(2, orders_count=0, total_spent=Decimal("0.00")),
+        ],
+        1,
+    )
+    rows = cache.customer_rows([1, 2])
+    first = rows[1]
+    assert (first.phone, first.company, first.postcode, first.state, first.role) == (
+        "+351 21",
+        "Acme",
+        "69001",
+        "ARA",
+        "shop_manager",
+    )
+    assert first.average_order is not None
+    assert first.average_order.quantize(Decimal("0.01")) == Decimal("33.33")
+    assert rows[2].average_order is None, "no orders: no average"
+
+
+def test_an_average_of_unknown_figures_is_unknown(cache: CustomerCache) -> None:
+    unknown = make_customer(1, orders_count=0, total_spent=Decimal(0), figures=Figures.UNKNOWN)
+    cache.upsert_customers([unknown], 1)
+    assert cache.customer_rows([1])[1].average_order is None
 
 
 # -- rows by id ------------------------------------------------------------------------------

@@ -137,6 +137,12 @@ def test_headers_name_every_column_and_align_numbers_right(
         "Total spent",
         "Last order",
         "Registered",
+        "Phone",
+        "Company",
+        "Postcode",
+        "State",
+        "Role",
+        "Average order",
     ]
     aligned = [
         column
@@ -144,8 +150,12 @@ def test_headers_name_every_column_and_align_numbers_right(
         if model.headerData(column, horizontal, Qt.ItemDataRole.TextAlignmentRole)
         == NUMBER_ALIGNMENT
     ]
-    assert aligned == [CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT]
-    assert model.columnCount() == len(CustomerColumn) == 9
+    assert aligned == [
+        CustomerColumn.ORDERS,
+        CustomerColumn.TOTAL_SPENT,
+        CustomerColumn.AVERAGE_ORDER,
+    ]
+    assert model.columnCount() == len(CustomerColumn) == 15
     assert model.rowCount() == 0
 
 
@@ -160,8 +170,8 @@ SPECIAL = Customer(
     last_order_date=datetime(2024, 5, 6, 12, 0, tzinfo=UTC),
     orders_count=12,
     total_spent=Decimal("1234.5"),
-    billing=BillingAddress(city="", country=""),
-    shipping=Address(city="Lyon", country="FR"),
+    billing=BillingAddress(city="", country="", phone="+33 4 72 00 00 00", company="Soie SA"),
+    shipping=Address(city="Lyon", country="FR", postcode="69001", state="ARA", company="Other"),
 )
 
 
@@ -177,6 +187,12 @@ SPECIAL = Customer(
         (CustomerColumn.TOTAL_SPENT, "1234.50", Decimal("1234.5")),
         (CustomerColumn.LAST_ORDER, "LOCAL", datetime(2024, 5, 6, 12, 0, tzinfo=UTC)),
         (CustomerColumn.REGISTERED, "LOCAL", datetime(2021, 3, 4, 12, 0, tzinfo=UTC)),
+        (CustomerColumn.PHONE, "+33 4 72 00 00 00", "+33 4 72 00 00 00"),
+        (CustomerColumn.COMPANY, "Soie SA", "Soie SA"),  # billing first, as for the city
+        (CustomerColumn.POSTCODE, "69001", "69001"),  # billing empty: the shipping postcode
+        (CustomerColumn.STATE, "ARA", "ARA"),
+        (CustomerColumn.ROLE, "Customer", "customer"),
+        (CustomerColumn.AVERAGE_ORDER, "102.88", Decimal("1234.5") / 12),
     ],
 )
 def test_display_and_sort_roles_of_each_column(
@@ -188,7 +204,7 @@ def test_display_and_sort_roles_of_each_column(
 ) -> None:
     fill(cache, [SPECIAL])
     model = CustomerTableModel(cache)
-    model.set_view(CustomerFilter())
+    model.set_view(CustomerFilter(role=None))
     qtmodeltester.check(model)
     index = model.index(0, column)
     if display == "LOCAL":
@@ -201,7 +217,11 @@ def test_display_and_sort_roles_of_each_column(
     assert model.data(index, CUSTOMER_ROLE) == SPECIAL
     assert model.data(index, ID_ROLE) == 9_999
     alignment = model.data(index, Qt.ItemDataRole.TextAlignmentRole)
-    numeric = column in (CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT)
+    numeric = column in (
+        CustomerColumn.ORDERS,
+        CustomerColumn.TOTAL_SPENT,
+        CustomerColumn.AVERAGE_ORDER,
+    )
     assert alignment == (NUMBER_ALIGNMENT if numeric else None)
 
 
@@ -211,7 +231,7 @@ def test_several_roles_at_once_answer_as_data_does(cache: CustomerCache) -> None
     model.set_view(CustomerFilter(role=None))
     roles = [*range(Qt.ItemDataRole.UserRole + 5), Qt.ItemDataRole.UserRole + 40]
     cells = [model.index(row, column) for row in (0, 7, 30) for column in CustomerColumn]
-    cells += [model.createIndex(31, 0), model.createIndex(0, 9), QModelIndex()]
+    cells += [model.createIndex(31, 0), model.createIndex(0, 15), QModelIndex()]
     for index in cells:
         for role in roles:
             asked = QModelRoleData(role)
@@ -260,9 +280,10 @@ def test_figures_say_when_they_are_approximate_or_unknown(cache: CustomerCache) 
     assert model.data(orders) == f"≈ {QLocale().toString(1234)}"
     assert model.data(orders, SORT_ROLE) == 1234
     assert model.data(model.index(0, CustomerColumn.TOTAL_SPENT)) == "≈ 45.00"
+    assert model.data(model.index(0, CustomerColumn.AVERAGE_ORDER)) == "≈ 0.04"
     assert model.data(model.index(0, CustomerColumn.LAST_ORDER)).startswith("≈ ")
     assert "Analytics" in model.data(orders, tooltip)
-    for column in (CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT):
+    for column in (CustomerColumn.ORDERS, CustomerColumn.TOTAL_SPENT, CustomerColumn.AVERAGE_ORDER):
         assert model.data(model.index(1, column)) == "–"
         assert "does not give this figure" in model.data(model.index(1, column), tooltip)
     assert model.data(model.index(1, CustomerColumn.LAST_ORDER)) == ""
@@ -275,15 +296,15 @@ def test_out_of_range_and_unknown_requests_answer_none(cache: CustomerCache) -> 
     assert model.rowCount() == 5
     assert model.data(QModelIndex()) is None
     assert model.data(model.index(5, 0)) is None
-    assert model.data(model.index(0, 9)) is None
+    assert model.data(model.index(0, 15)) is None
     assert model.data(model.createIndex(5, 0)) is None  # valid-looking but out of range
-    assert model.data(model.createIndex(0, 9)) is None
+    assert model.data(model.createIndex(0, 15)) is None
     assert model.data(model.createIndex(-1, 0)) is None
     assert not model.index(5, 0).isValid()
     assert not model.index(-1, 0).isValid()
-    assert not model.index(0, 9).isValid()
+    assert not model.index(0, 15).isValid()
     assert not model.index(0, 0, model.index(0, 0)).isValid()  # a table: no children
-    assert (model.index(4, 8).row(), model.index(4, 8).column()) == (4, 8)
+    assert (model.index(4, 14).row(), model.index(4, 14).column()) == (4, 14)
     assert model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is None
     assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
     assert model.columnCount(model.index(0, 0)) == 0
@@ -345,8 +366,16 @@ def test_sorting_by_every_column_gives_the_cache_order(
     assert model.sort_column() == (column, order)
     values = [model.data(model.index(row, column), SORT_ROLE) for row in range(model.rowCount())]
     present = [v for v in values if v is not None]
-    if column in (CustomerColumn.NAME, CustomerColumn.CITY):
-        return  # the cache sorts these by folded text (no case, no accents); ids match above
+    folded = (
+        CustomerColumn.NAME,
+        CustomerColumn.CITY,
+        CustomerColumn.PHONE,
+        CustomerColumn.COMPANY,
+        CustomerColumn.POSTCODE,
+        CustomerColumn.STATE,
+    )
+    if column in folded:
+        return  # the cache sorts these without case (or accents, names); ids match above
     assert present == sorted(present, reverse=descending)
     qtmodeltester.check(model)
 
@@ -853,3 +882,13 @@ def test_short_dates_follow_a_real_locale_and_are_iso_under_c(restore_locale: No
     assert format_date(moment) == f"{local:%d.%m.%y}"
     QLocale.setDefault(QLocale.c())
     assert format_date(moment) == f"{local:%Y-%m-%d}"
+
+
+def test_the_average_order_is_a_dash_without_orders_and_says_why(cache: CustomerCache) -> None:
+    fill(cache, [Customer(id=1, email="none@example.com", orders_count=0)])
+    model = CustomerTableModel(cache)
+    model.set_view(CustomerFilter(role=None))
+    average = model.index(0, CustomerColumn.AVERAGE_ORDER)
+    assert model.data(average) == "–"
+    assert model.data(average, SORT_ROLE) is None
+    assert model.data(average, Qt.ItemDataRole.ToolTipRole) == "No orders yet: no average."

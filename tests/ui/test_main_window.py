@@ -374,6 +374,9 @@ def test_figure_and_date_columns_fit_their_values_marked_approximate(
         window = demo_window()
     finally:
         app.setFont(usual)
+    window.resize(2400, 1000)  # room for every column: none steps aside
+    qtbot.waitUntil(sized(window, 2400, 1000))
+    qtbot.waitUntil(lambda: not window.columns.stepped_aside)
     metrics = QFontMetrics(large)
     for column, widest in (
         (CustomerColumn.ORDERS, "≈ 8,888"),
@@ -717,13 +720,13 @@ def test_a_sync_lists_the_roles_again_only_when_customers_changed(
     start_and_wait(qtbot, window)
     cache = window.session.cache
     listings: list[int] = []
-    roles = cache.roles
+    role_counts = cache.role_counts
 
-    def counted_roles() -> list[str]:
+    def counted_roles() -> dict[str, int]:
         listings.append(1)
-        return roles()
+        return role_counts()
 
-    cache.roles = counted_roles  # type: ignore[method-assign]
+    cache.role_counts = counted_roles  # type: ignore[method-assign]
     with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert listings == [], "nothing changed: the roles were not scanned again"
@@ -739,6 +742,8 @@ def test_a_sync_lists_the_roles_again_only_when_customers_changed(
     assert listings == [1]
     offered = [window.role_filter.itemData(i) for i in range(window.role_filter.count())]
     assert "subscriber" in offered
+    assert window.role_filter.itemText(0) == "Customers (29)"
+    assert window.role_filter.findText("Subscribers (1)") >= 0
 
 
 # -- the detail panel ----------------------------------------------------------------------------
@@ -1334,8 +1339,8 @@ def test_the_layout_is_remembered_for_the_next_start(
     window.show()
     qtbot.waitExposed(window)
     header = child(window, QTableView, "customerTable").horizontalHeader()
-    assert not header.isSectionHidden(CustomerColumn.CITY)
-    header.setSectionHidden(CustomerColumn.CITY, True)
+    assert window.columns.is_wanted(CustomerColumn.CITY)
+    window.columns.set_wanted(CustomerColumn.CITY, False)  # as the View menu does
     header.resizeSection(CustomerColumn.NAME, 230)  # (email takes what is left)
     header.moveSection(header.visualIndex(CustomerColumn.COUNTRY), 1)
     # Within the (offscreen) screen: a restored geometry is fitted to the screen.
@@ -1349,6 +1354,7 @@ def test_the_layout_is_remembered_for_the_next_start(
     qtbot.waitExposed(again)
     header = child(again, QTableView, "customerTable").horizontalHeader()
     assert header.isSectionHidden(CustomerColumn.CITY)
+    assert not again.columns.is_wanted(CustomerColumn.CITY)
     assert header.sectionSize(CustomerColumn.NAME) == 230
     assert header.visualIndex(CustomerColumn.COUNTRY) == 1
     assert again.size().toTuple() == (760, 560)
