@@ -62,8 +62,10 @@ from app.cache.search import MIN_FRAGMENT
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.diagnostics import diagnostics_text
 from app.domain.customer import Customer
+from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
+from app.models.formatting import PLAIN_MONEY
 from app.paths import AppPaths
 from app.profiles import StoreProfile
 from app.ui.customer_dialog import CustomerDialog
@@ -446,6 +448,8 @@ class MainWindow(QMainWindow):
         self._update_counts()
         self._update_connection_label()
         self.detail.show_customer(None)
+        # Money the store's way at once, offline too, as the store last said (else plain).
+        self._show_money(session.cache.money_format() or PLAIN_MONEY)
         service.start()
 
     def start(self) -> None:
@@ -927,6 +931,13 @@ class MainWindow(QMainWindow):
         # the store's own name may differ, and the switcher lists the user's.
         if isinstance(info, StoreInfo):
             self.session.state.store_info = info
+            if info.money.has_symbol:  # else the format kept from before stays right
+                self._show_money(info.money)
+
+    def _show_money(self, money: MoneyFormat) -> None:
+        """Write money figures (table, panel, orders) the way the store writes them."""
+        self.session.model.set_money_format(money)
+        self.detail.set_money_format(money)
 
     @Slot(int, str, object)
     def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:
@@ -1105,7 +1116,7 @@ class MainWindow(QMainWindow):
         margin = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
         samples = {
             CustomerColumn.ORDERS: "≈ 8,888",
-            CustomerColumn.TOTAL_SPENT: "≈ 88,888.88",
+            CustomerColumn.TOTAL_SPENT: "≈ 88,888.88 USD",  # a symbol, or the code
             CustomerColumn.LAST_ORDER: "≈ 8888-88-88",
             CustomerColumn.REGISTERED: "8888-88-88",
         }
