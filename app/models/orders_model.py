@@ -287,7 +287,13 @@ class OrdersModel(_RecordTableModel[Order]):
                 lambda o: o.created_at,
                 tooltip=lambda o: format_datetime(o.created_at) or None,
             ),
-            _Column[Order]("Status", lambda o: status_label(o.status), lambda o: o.status),
+            _Column[Order](
+                "Status",
+                lambda o: status_label(o.status),
+                lambda o: o.status,
+                # The label may be elided in a narrow panel ("Pending pa…").
+                tooltip=lambda o: status_label(o.status),
+            ),
             _Column[Order]("Items", lambda o: o.item_count, lambda o: o.item_count, numeric=True),
             _Column[Order](
                 "Total",
@@ -296,7 +302,7 @@ class OrdersModel(_RecordTableModel[Order]):
                 numeric=True,
             ),
             _Column[Order](
-                "Payment method",
+                "Payment",  # "Payment method" alone would take a quarter of the panel
                 _payment,
                 _payment,
                 tooltip=lambda o: _long_text(_payment(o)),

@@ -1116,7 +1116,7 @@ class MainWindow(QMainWindow):
         margin = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
         samples = {
             CustomerColumn.ORDERS: "≈ 8,888",
-            CustomerColumn.TOTAL_SPENT: "≈ 88,888.88 USD",  # a symbol, or the code
+            CustomerColumn.TOTAL_SPENT: "≈ $88,888.88",  # with a symbol ("$", "€"...)
             CustomerColumn.LAST_ORDER: "≈ 8888-88-88",
             CustomerColumn.REGISTERED: "8888-88-88",
         }

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 #: Space around the pill inside its cell, and around the text inside the pill (pixels).
 CELL_MARGIN = 3
-TEXT_PADDING = 8
+TEXT_PADDING = 6
 #: WooCommerce's ``border-radius: 4px``.
 RADIUS = 4.0
 
