@@ -32,6 +32,7 @@ from app.api.walk import (
 )
 from app.domain.customer import Customer, UnappliedChange, unapplied_changes
 from app.domain.email import is_email
+from app.domain.money import MoneyFormat
 from app.domain.order import Download, Order
 from app.domain.write_gate import check_payload, refusal
 from app.errors import (
@@ -68,6 +69,9 @@ class StoreInfo:
     timezone: str
     #: Which API the app uses for this store, in words (set by app.api.choice).
     api_used: str = ""
+    #: How the store writes money (symbol, position, separators, decimals); without a symbol
+    #: where the store did not say.
+    money: MoneyFormat = field(default_factory=MoneyFormat)
 
     @property
     def generates_passwords(self) -> bool:
@@ -249,6 +253,15 @@ class WooClient:
             generate_password=bool(meta.get("generate_password", False)),
             currency=str(meta.get("currency", "")),
             timezone=str(meta.get("timezone", "")),
+            # ``currency_format`` is the symbol, HTML-escaped (section 19.6).
+            money=MoneyFormat.from_store(
+                meta.get("currency"),
+                meta.get("currency_format"),
+                meta.get("currency_position"),
+                meta.get("thousand_separator"),
+                meta.get("decimal_separator"),
+                meta.get("price_num_decimals"),
+            ),
         )
 
     # -- reading customers ----------------------------------------------------------------------

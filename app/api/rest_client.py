@@ -65,6 +65,7 @@ from app.domain.figures import (
     site_offset,
     with_figures,
 )
+from app.domain.money import MoneyFormat
 from app.domain.order import Download, Order
 from app.domain.rest_customer import (
     customer_from_rest,
@@ -93,6 +94,24 @@ _T = TypeVar("_T")
 
 #: The settings route of WooCommerce's "Send password setup link" option (generate password).
 _GENERATION_SETTING = "/settings/account/woocommerce_registration_generate_password"
+#: What :meth:`RestClient.store_info` reads of ``system_status`` (only these sections are
+#: computed, so the request stays cheap).
+_STATUS_FIELDS = ",".join(
+    [
+        "environment.version",
+        *(
+            f"settings.{name}"
+            for name in (
+                "currency",
+                "currency_symbol",
+                "currency_position",
+                "thousand_separator",
+                "decimal_separator",
+                "number_of_decimals",
+            )
+        ),
+    ]
+)
 #: Legacy ``filter[orderby]`` values and their wc/v3 ``orderby`` (section 4.1).
 _ORDERBY = {"id": "id", "registered": "registered_date", "display_name": "name", "name": "name"}
 #: Legacy ``filter[...]`` entries wc/v3 has no parameter for (section 19.1).
@@ -205,10 +224,11 @@ class RestClient(WooClient):
     def store_info(self, cancel: CancelToken | None = None) -> StoreInfo:
         """Name, address and time zone from ``/wp-json/``, after checking wc/v3 is offered.
 
-        The WooCommerce version and the shop currency come from ``system_status`` (section
-        13.3) when the key's user may read it, else they stay empty. HTTPS is the home address'
-        scheme. Whether the store generates passwords comes from its settings
-        (:meth:`_generates_passwords`), None when they cannot be read.
+        The WooCommerce version, the shop currency and how it writes money come from
+        ``system_status`` (section 13.3) when the key's user may read it, else they stay
+        empty (a format without a symbol). HTTPS is the home address' scheme. Whether the
+        store generates passwords comes from its settings (:meth:`_generates_passwords`),
+        None when they cannot be read.
 
         Raises:
             ProtocolError: the store's REST index does not list the wc/v3 namespace.
@@ -229,7 +249,7 @@ class RestClient(WooClient):
         namespace = [("_fields", "namespace")]
         self.index_transport.request("GET", "/wc/v3", namespace, cancel=cancel, sign=False)
         home = str(index.get("home") or index.get("url") or "")
-        version, currency = self._status(cancel)
+        version, money = self._status(cancel)
         generate_password = self._generates_passwords(cancel)
         return StoreInfo(
             name=str(index.get("name", "")),
@@ -239,24 +259,36 @@ class RestClient(WooClient):
             api_version="wc/v3",
             ssl_enabled=home.lower().startswith("https://"),
             generate_password=generate_password,
-            currency=currency,
+            currency=money.code,
             timezone=str(index.get("timezone_string", "")),
+            money=money,
         )
 
-    def _status(self, cancel: CancelToken | None) -> tuple[str, str]:
-        """(WooCommerce version, shop currency) from ``system_status``; empty when unreadable."""
-        params = [("_fields", "environment.version,settings.currency")]
+    def _status(self, cancel: CancelToken | None) -> tuple[str, MoneyFormat]:
+        """(WooCommerce version, how the shop writes money) from ``system_status``.
+
+        Its ``settings`` section holds the shop currency, ``currency_symbol`` (HTML-escaped,
+        as ``get_woocommerce_currency_symbol()`` returns it), ``currency_position``, the
+        separators and ``number_of_decimals`` (WooCommerce's ``get_settings()``). Empty
+        version and a format without a symbol when unreadable.
+        """
+        params = [("_fields", _STATUS_FIELDS)]
         try:
             body = self.transport.request("GET", "/system_status", params, cancel=cancel).body
         except (AuthError, NotFoundError, ValidationError, ProtocolError) as error:
             log.info("WooCommerce version not readable: %s", error.log_text())
-            return "", ""
-        found = []
-        for section, key in (("environment", "version"), ("settings", "currency")):
-            part = body.get(section) if isinstance(body, Mapping) else None
-            value = part.get(key) if isinstance(part, Mapping) else None
-            found.append(value if isinstance(value, str) else "")
-        return found[0], found[1]
+            return "", MoneyFormat()
+        environment, settings = _section(body, "environment"), _section(body, "settings")
+        version = environment.get("version")
+        money = MoneyFormat.from_store(
+            settings.get("currency"),
+            settings.get("currency_symbol"),
+            settings.get("currency_position"),
+            settings.get("thousand_separator"),
+            settings.get("decimal_separator"),
+            settings.get("number_of_decimals"),
+        )
+        return version if isinstance(version, str) else "", money
 
     def _generates_passwords(self, cancel: CancelToken | None) -> bool | None:
         """WooCommerce's ``woocommerce_registration_generate_password`` setting.
@@ -1061,3 +1093,9 @@ def _order_stamps(body: object) -> list[tuple[int, int, int | None]]:
 def _gmt_bound(stamp: int) -> str:
     """A date filter's bound the portable way: UTC without an offset (section 11.1)."""
     return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _section(body: object, name: str) -> Mapping[str, object]:
+    """A section of a ``system_status`` answer; empty when missing or not an object."""
+    part = body.get(name) if isinstance(body, Mapping) else None
+    return part if isinstance(part, Mapping) else {}

@@ -22,9 +22,13 @@ from typing import Any, NamedTuple
 from app.cache.database import CacheFile, open_cache
 from app.cache.search import fold, search_clause, search_rows
 from app.domain.customer import Customer, Figures
+from app.domain.money import MoneyFormat
 from app.domain.order import Download, Order
 
 log = logging.getLogger("app.cache")
+
+#: The meta row keeping how the store writes money (:class:`MoneyFormat` as JSON).
+MONEY_FORMAT_META = "money_format"
 
 #: Sort keys of the customer views and the column each sorts by (every one is indexed).
 SORT_COLUMNS: Mapping[str, str] = {
@@ -332,6 +336,14 @@ class CustomerCache:
                     " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                     (name, str(value)),
                 )
+
+    def money_format(self) -> MoneyFormat | None:
+        """How the store writes money, as it last said (None: it never did)."""
+        return MoneyFormat.from_json(self.meta(MONEY_FORMAT_META))
+
+    def keep_money_format(self, money: MoneyFormat) -> None:
+        """Remember how the store writes money, for the next start and offline."""
+        self.set_meta({MONEY_FORMAT_META: money.to_json()})
 
     def meta_time(self, name: str) -> datetime | None:
         """A metadata value holding Unix seconds, as a datetime."""

@@ -21,6 +21,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +32,7 @@ from app.cli.output import counted
 from app.domain.customer import Customer, Figures
 from app.domain.deletion import deleted_message, orders_kept
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY
+from app.domain.money import MoneyFormat
 from app.domain.new_accounts import new_account_emails_warning
 from app.domain.order import Download, Order
 from app.domain.validation import has_errors
@@ -59,13 +61,21 @@ class Console:
     inp: TextIO = field(default_factory=lambda: sys.stdin)
 
 
-def _money(value: object) -> str:
-    return f"{value:.2f}" if value is not None else ""
+def _money(value: Decimal | None, currency: str = "") -> str:
+    """An amount as the store's API writes it, with its currency code when known ("30.00 USD").
+
+    The CLI's output is read by scripts too: amounts keep the code, never the shop's symbol
+    and separators (``store info`` says how the shop writes them).
+    """
+    return MoneyFormat(code=currency).format(value) if value is not None else ""
 
 
 def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
+
+#: What ``store info`` writes to show how the shop writes prices ("$1,234.56").
+PRICE_SAMPLE = Decimal("1234.56")
 
 #: How ``customers show`` says a figure is WooCommerce Analytics' approximation (§14.3).
 APPROXIMATE_SOURCE = f"approximate: {APPROXIMATE_WHY}"
@@ -400,7 +410,7 @@ def customers_orders(options: argparse.Namespace, client: WooClient, console: Co
                 _date(o.created_at),
                 o.status,
                 o.item_count,
-                f"{o.total:.2f} {o.currency}",
+                _money(o.total, o.currency),
                 o.payment_method_title,
             ]
             for o in orders
@@ -483,6 +493,7 @@ def store_info(options: argparse.Namespace, client: WooClient, console: Console)
                 "ssl_enabled": info.ssl_enabled,
                 "generate_password": info.generate_password,
                 "currency": info.currency,
+                "money_format": json.loads(info.money.to_json()),
                 "auth": str(connection.effective_auth),
             },
             console,
@@ -499,6 +510,7 @@ def store_info(options: argparse.Namespace, client: WooClient, console: Console)
             ("HTTPS", "yes" if info.ssl_enabled else "no"),
             ("Passwords", _PASSWORDS[info.generate_password]),
             ("Currency", info.currency),
+            ("Prices", info.money.format(PRICE_SAMPLE) if info.money.has_symbol else "–"),
             ("Authentication", str(connection.effective_auth)),
         ],
         console.out,

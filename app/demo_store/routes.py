@@ -48,11 +48,61 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "PLN": "&#122;&#322;",
     "SEK": "&#107;&#114;",
     "NOK": "&#107;&#114;",
-    "DKK": "DKK",
+    "DKK": "kr.",
     "HUF": "&#70;&#116;",
     "ILS": "&#8362;",
     "ZAR": "&#82;",
 }
+
+#: ``get_woocommerce_currencies()``: the names ``data/currencies`` answers (as WooCommerce
+#: writes them, entities included).
+CURRENCY_NAMES: dict[str, str] = {
+    "AUD": "Australian dollar",
+    "BRL": "Brazilian real",
+    "CAD": "Canadian dollar",
+    "CHF": "Swiss franc",
+    "CNY": "Chinese yuan",
+    "CZK": "Czech koruna",
+    "DKK": "Danish krone",
+    "EUR": "Euro",
+    "GBP": "Pound sterling",
+    "HUF": "Hungarian forint",
+    "ILS": "Israeli new shekel",
+    "INR": "Indian rupee",
+    "JPY": "Japanese yen",
+    "MXN": "Mexican peso",
+    "NOK": "Norwegian krone",
+    "NZD": "New Zealand dollar",
+    "PLN": "Polish z&#x142;oty",
+    "SEK": "Swedish krona",
+    "USD": "United States (US) dollar",
+    "ZAR": "South African rand",
+}
+
+#: How a shop in the currency's home country writes prices when set up as WooCommerce's
+#: onboarding does (``i18n/locale-info.php``: ``currency_pos``, ``thousand_sep``,
+#: ``decimal_sep``, ``num_decimals``); other currencies write prices as a US shop does.
+PRICE_FORMATS: dict[str, tuple[str, str, str, int]] = {
+    "EUR": ("right_space", ".", ",", 2),  # Germany
+    "CHF": ("left_space", "'", ".", 2),
+    "SEK": ("right_space", "", ",", 2),
+    "DKK": ("right_space", ".", ",", 2),
+    "JPY": ("left", ",", ".", 0),
+}
+_US_PRICES = ("left", ",", ".", 2)
+
+
+def price_settings(currency: str) -> dict[str, object]:
+    """A shop's money settings as ``system_status`` names them (the index renames two)."""
+    position, thousand, decimal, decimals = PRICE_FORMATS.get(currency, _US_PRICES)
+    return {
+        "currency": currency,
+        "currency_symbol": CURRENCY_SYMBOLS.get(currency, currency),
+        "currency_position": position,
+        "thousand_separator": thousand,
+        "decimal_separator": decimal,
+        "number_of_decimals": decimals,
+    }
 
 
 @dataclass(frozen=True)
@@ -285,6 +335,7 @@ def bulk(ctx: RequestContext, call: Call) -> Answer:
 def index_body(ctx: RequestContext, routes: tuple[Route, ...]) -> dict[str, Any]:
     """The body of ``GET /wc-api/v3``: store description, routes and meta."""
     settings = ctx.settings
+    prices = price_settings(settings.currency)
     listed: dict[str, dict[str, Any]] = {}
     for route in routes:
         entry = listed.setdefault(route.index_name, {"supports": []})
@@ -306,11 +357,11 @@ def index_body(ctx: RequestContext, routes: tuple[Route, ...]) -> dict[str, Any]
             "meta": {
                 "timezone": "UTC",
                 "currency": settings.currency,
-                "currency_format": CURRENCY_SYMBOLS.get(settings.currency, settings.currency),
-                "currency_position": "left",
-                "thousand_separator": ",",
-                "decimal_separator": ".",
-                "price_num_decimals": 2,
+                "currency_format": prices["currency_symbol"],
+                "currency_position": prices["currency_position"],
+                "thousand_separator": prices["thousand_separator"],
+                "decimal_separator": prices["decimal_separator"],
+                "price_num_decimals": prices["number_of_decimals"],
                 "tax_included": False,
                 "weight_unit": "kg",
                 "dimension_unit": "cm",

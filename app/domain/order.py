@@ -9,6 +9,7 @@ expires, and guest orders with customer id 0.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -135,6 +136,9 @@ class Order:
     completed_at: datetime | None = None
     status: str = ""
     currency: str = ""
+    #: The currency's symbol as the order gives it, decoded ("$"); wc/v3 orders carry one,
+    #: legacy orders do not (empty).
+    currency_symbol: str = ""
     total: Decimal = Decimal("0")
     subtotal: Decimal = Decimal("0")
     total_tax: Decimal = Decimal("0")
@@ -181,6 +185,7 @@ class Order:
             completed_at=parse_datetime(data.get("completed_at"), epoch_means_unset=True),
             status=text(data.get("status")),
             currency=text(data.get("currency")),
+            currency_symbol=html.unescape(text(data.get("currency_symbol"))),
             total=parse_decimal(data.get("total")),
             subtotal=parse_decimal(data.get("subtotal")),
             total_tax=parse_decimal(data.get("total_tax")),
@@ -225,6 +230,8 @@ class Order:
             "completed_at": api_datetime(self.completed_at),
             "status": self.status,
             "currency": self.currency,
+            # Not in the legacy shape: kept (for the cache) only when a wc/v3 order gave it.
+            **({"currency_symbol": self.currency_symbol} if self.currency_symbol else {}),
             "total": money_text(self.total),
             "subtotal": money_text(self.subtotal),
             "total_line_items_quantity": self.item_count,

@@ -16,6 +16,7 @@ from the sources of section 19.3 (:mod:`app.domain.figures`). The stats caches i
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -243,6 +244,8 @@ def order_from_rest(data: Mapping[str, object]) -> Order:
         completed_at=gmt_datetime(data.get("date_completed_gmt")),
         status=text(data.get("status")),
         currency=text(data.get("currency")),
+        # Decoded in wc/v3 orders ("$"), unlike the store's settings (addendum).
+        currency_symbol=html.unescape(text(data.get("currency_symbol"))),
         total=parse_decimal(data.get("total")),
         subtotal=sum((item.subtotal for item in items), Decimal("0")),
         total_tax=parse_decimal(data.get("total_tax")),

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
 from typing import Any, Final, Protocol, cast
 
@@ -46,7 +46,10 @@ from PySide6.QtCore import (
 from app.cache.repository import CustomerFilter, CustomerRow
 from app.domain.customer import Customer, Figures
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY, UNKNOWN_WHY
+from app.domain.money import MoneyFormat
 from app.domain.roles import role_name
+from app.models.formatting import PLAIN_MONEY, format_money
+from app.models.formatting import format_amount as format_amount  # its old home: re-exported
 
 log = logging.getLogger("app.ui")
 
@@ -61,7 +64,6 @@ ID_ROLE: Final = Qt.ItemDataRole.UserRole + 3
 NUMBER_ALIGNMENT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 _ROOT: Final = QModelIndex()
-_CENT: Final = Decimal("0.01")
 
 
 class CustomerColumn(IntEnum):
@@ -215,17 +217,6 @@ def format_datetime(value: datetime | None) -> str:
     return f"{day} {local:%H:%M}"
 
 
-def format_amount(value: Decimal) -> str:
-    """A money amount with two decimals and no grouping, as the store writes it ("1234.50")."""
-    return f"{value.quantize(_CENT):f}"
-
-
-def format_money(value: Decimal, currency: str) -> str:
-    """A money amount followed by its currency code when known ("30.00 USD")."""
-    amount = format_amount(value)
-    return f"{amount} {currency}" if currency else amount
-
-
 # -- the cache seam -------------------------------------------------------------------------
 
 
@@ -307,6 +298,25 @@ class CustomerTableModel(QAbstractTableModel):
         # id -> its list row, or None for an id the cache did not have when read (so that a
         # row whose customer vanished is not read again on every paint).
         self._rows: OrderedDict[int, CustomerRow | None] = OrderedDict()
+        self._money = PLAIN_MONEY
+        self._roles = _ROLES
+
+    # -- money ----------------------------------------------------------------------------
+
+    @property
+    def money_format(self) -> MoneyFormat:
+        """How money figures are written (the store's way once known)."""
+        return self._money
+
+    def set_money_format(self, money: MoneyFormat) -> None:
+        """Write money figures the store's way (its symbol, separators...); repaints them."""
+        if money == self._money:
+            return
+        self._money = money
+        self._roles = {**_ROLES, Qt.ItemDataRole.DisplayRole: partial(_display, money=money)}
+        if self._ids:
+            last = self.index(len(self._ids) - 1, _COLUMNS - 1)
+            emit_signal(self.dataChanged, self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
 
     # -- the view -------------------------------------------------------------------------
 
@@ -642,7 +652,7 @@ class CustomerTableModel(QAbstractTableModel):
         """A cell's display text, tooltip, alignment, raw value, customer or id."""
         # The role first: a view asks about ten roles per painted cell, most of which (font,
         # colours, decoration, size hint) this model leaves to the style.
-        if role not in _ROLES and role != ID_ROLE and role != CUSTOMER_ROLE:
+        if role not in self._roles and role != ID_ROLE and role != CUSTOMER_ROLE:
             return None
         row, column = index.row(), index.column()
         if not (index.isValid() and 0 <= row < len(self._ids) and 0 <= column < _COLUMNS):
@@ -654,7 +664,7 @@ class CustomerTableModel(QAbstractTableModel):
         values = self.row_at(row)
         if values is None:
             return None
-        return _ROLES[role](values, column)
+        return self._roles[role](values, column)
 
     def multiData(  # noqa: N802
         self,
@@ -676,8 +686,8 @@ class CustomerTableModel(QAbstractTableModel):
         values = self.row_at(row) if index.isValid() and 0 <= column < _COLUMNS else None
         for role_data in wanted:
             role = role_data.role()
-            if values is not None and role in _ROLES:
-                value = _ROLES[role](values, column)
+            if values is not None and role in self._roles:
+                value = self._roles[role](values, column)
             elif role in (ID_ROLE, CUSTOMER_ROLE):
                 value = self.data(index, role)
             else:
@@ -714,7 +724,7 @@ def _raw(values: CustomerRow, column: int) -> str | int | Decimal | datetime | N
     return value
 
 
-def _display(values: CustomerRow, column: int) -> object:
+def _display(values: CustomerRow, column: int, money: MoneyFormat = PLAIN_MONEY) -> object:
     value = values[column + 1]
     if value is None and column in _NUMERIC:
         # The store's API does not give it (wc/v3): not 0. No average without orders either.
@@ -725,7 +735,7 @@ def _display(values: CustomerRow, column: int) -> object:
     if column in _DATES:
         shown = format_date(value if isinstance(value, datetime) else None)
     elif isinstance(value, Decimal):
-        shown = format_amount(value)
+        shown = format_money(value, money)
     elif approximate and isinstance(value, int):
         shown = QLocale().toString(value)
     else:

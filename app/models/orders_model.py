@@ -1,7 +1,8 @@
 """Table models of one customer's orders and downloads, and of the lines of one order.
 
 Owns :class:`OrdersModel`, :class:`DownloadsModel` and :class:`OrderLinesModel` and how they
-show order statuses ("On hold"), money ("30.00 USD"), unlimited downloads ("Unlimited") and
+show order statuses ("On hold", coloured as in WooCommerce's orders screen), money ("$30.00",
+:mod:`app.models.formatting`), unlimited downloads ("Unlimited") and
 access that never expires ("Never"). A customer has at most a few hundred orders, so these
 models hold their whole list and sort it in Python by the raw values of :data:`SORT_ROLE`;
 each new list is a new query (a model reset).
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import IntEnum
@@ -24,19 +25,19 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
+from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
 from app.models.customer_model import (
     NUMBER_ALIGNMENT,
     SORT_ROLE,
     TOOLTIP_MIN_CHARS,
     emit_signal,
-    format_amount,
     format_date,
     format_datetime,
-    format_money,
 )
+from app.models.formatting import PLAIN_MONEY, format_money, order_money
 
 #: The :class:`~app.domain.order.Order` of a row of :class:`OrdersModel`.
 ORDER_ROLE: Final = Qt.ItemDataRole.UserRole + 4
@@ -59,6 +60,27 @@ STATUS_LABELS: Final[Mapping[str, str]] = {
     "checkout-draft": "Draft",
     "trash": "Trash",
 }
+
+
+#: WooCommerce's order status labels (``.order-status`` in its admin.scss, 9.3 to 11.0): the
+#: background and text colour of each status; every other status is grey. Each label carries its
+#: own text colour, so it reads the same in a light and a dark palette.
+STATUS_COLORS: Final[Mapping[str, tuple[str, str]]] = {
+    "processing": ("#c6e1c6", "#2c4700"),
+    "on-hold": ("#f8dda7", "#573b00"),
+    "completed": ("#c8d7e1", "#003d66"),
+    "failed": ("#eba3a3", "#570000"),
+    "trash": ("#eba3a3", "#550202"),
+}
+#: ``.order-status`` itself: pending, cancelled, refunded, drafts and plugin statuses.
+DEFAULT_STATUS_COLORS: Final = ("#e5e5e5", "#454545")
+
+
+def status_colors(status: str) -> tuple[QColor, QColor]:
+    """(background, text) of a status' label, as WooCommerce colours it."""
+    slug = status.strip().lower().removeprefix("wc-")
+    background, text = STATUS_COLORS.get(slug, DEFAULT_STATUS_COLORS)
+    return QColor(background), QColor(text)
 
 
 def status_label(status: str) -> str:
@@ -217,6 +239,9 @@ class _RecordTableModel(QAbstractTableModel, Generic[T]):
 # -- orders ---------------------------------------------------------------------------------
 
 
+_COLOR_ROLES: Final = (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
+
+
 class OrderColumn(IntEnum):
     """The columns of :class:`OrdersModel`."""
 
@@ -237,37 +262,76 @@ def _payment(order: Order) -> str:
 
 
 class OrdersModel(_RecordTableModel[Order]):
-    """A customer's orders, one row each, newest first as the cache lists them."""
+    """A customer's orders, one row each, newest first as the cache lists them.
+
+    The status cell carries its label's colours (``BackgroundRole``, ``ForegroundRole``:
+    :func:`status_colors`); totals are written in the order's currency the store's way
+    (:meth:`set_money_format`).
+    """
 
     record_role = ORDER_ROLE
-    columns = (
-        _Column[Order](
-            "Order",
-            lambda o: f"#{o.number}",
-            _order_number,
-            key=lambda o: _sort_key(_order_number(o)),
-        ),
-        _Column[Order](
-            "Date",
-            lambda o: format_date(o.created_at),
-            lambda o: o.created_at,
-            tooltip=lambda o: format_datetime(o.created_at) or None,
-        ),
-        _Column[Order]("Status", lambda o: status_label(o.status), lambda o: o.status),
-        _Column[Order]("Items", lambda o: o.item_count, lambda o: o.item_count, numeric=True),
-        _Column[Order](
-            "Total",
-            lambda o: format_money(o.total, o.currency),
-            lambda o: o.total,
-            numeric=True,
-        ),
-        _Column[Order](
-            "Payment method",
-            _payment,
-            _payment,
-            tooltip=lambda o: _long_text(_payment(o)),
-        ),
-    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._money = PLAIN_MONEY
+        self.columns = (
+            _Column[Order](
+                "Order",
+                lambda o: f"#{o.number}",
+                _order_number,
+                key=lambda o: _sort_key(_order_number(o)),
+            ),
+            _Column[Order](
+                "Date",
+                lambda o: format_date(o.created_at),
+                lambda o: o.created_at,
+                tooltip=lambda o: format_datetime(o.created_at) or None,
+            ),
+            _Column[Order](
+                "Status",
+                lambda o: status_label(o.status),
+                lambda o: o.status,
+                # The label may be elided in a narrow panel ("Pending pa…").
+                tooltip=lambda o: status_label(o.status),
+            ),
+            _Column[Order]("Items", lambda o: o.item_count, lambda o: o.item_count, numeric=True),
+            _Column[Order](
+                "Total",
+                lambda o: format_money(o.total, order_money(o, self._money)),
+                lambda o: o.total,
+                numeric=True,
+            ),
+            _Column[Order](
+                "Payment",  # "Payment method" alone would take a quarter of the panel
+                _payment,
+                _payment,
+                tooltip=lambda o: _long_text(_payment(o)),
+            ),
+        )
+
+    def set_money_format(self, money: MoneyFormat) -> None:
+        """Write totals the store's way (symbol, separators...); repaints them."""
+        if money == self._money:
+            return
+        self._money = money
+        if self._records:
+            column = OrderColumn.TOTAL
+            last = self.index(len(self._records) - 1, column)
+            emit_signal(self.dataChanged, self.index(0, column), last, [])
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """As every record table, plus the status label's colours."""
+        if index.column() == OrderColumn.STATUS and role in _COLOR_ROLES:
+            order = self.record_at(index.row()) if index.isValid() else None
+            if order is None:
+                return None
+            background, text = status_colors(order.status)
+            return background if role == Qt.ItemDataRole.BackgroundRole else text
+        return super().data(index, role)
 
     def set_orders(self, orders: Sequence[Order]) -> None:
         """Show these orders (a new list: a model reset)."""
@@ -442,6 +506,13 @@ class OrderLinesModel(QAbstractTableModel):
         super().__init__(parent)
         self._order: Order | None = None
         self._lines: list[_Line] = []
+        self._money = PLAIN_MONEY
+
+    def set_money_format(self, money: MoneyFormat) -> None:
+        """Write amounts the store's way, in the order's currency (a model reset)."""
+        if money != self._money:
+            self._money = money
+            self.set_order(self._order)
 
     @property
     def order(self) -> Order | None:
@@ -452,7 +523,9 @@ class OrderLinesModel(QAbstractTableModel):
         """Show an order's lines, or nothing (a model reset)."""
         self.beginResetModel()
         self._order = order
-        self._lines = _order_lines(order) if order is not None else []
+        self._lines = (
+            _order_lines(order, order_money(order, self._money)) if order is not None else []
+        )
         self.endResetModel()
 
     def kind_at(self, row: int) -> LineKind | None:
@@ -520,40 +593,51 @@ class OrderLinesModel(QAbstractTableModel):
         return flags
 
 
-def _item_line(item: LineItem) -> _Line:
+def _item_line(item: LineItem, money: MoneyFormat) -> _Line:
     return _Line(
         LineKind.ITEM,
-        (item.name, item.sku, item.quantity, format_amount(item.price), format_amount(item.total)),
+        (
+            item.name,
+            item.sku,
+            item.quantity,
+            format_money(item.price, money),
+            format_money(item.total, money),
+        ),
         (item.name, item.sku, item.quantity, item.price, item.total),
     )
 
 
-def _shipping_line(line: ShippingLine) -> _Line:
+def _shipping_line(line: ShippingLine, money: MoneyFormat) -> _Line:
     name = f"Shipping: {line.method_title or line.method_id}"
     return _Line(
         LineKind.SHIPPING,
-        (name, "", "", "", format_amount(line.total)),
+        (name, "", "", "", format_money(line.total, money)),
         (name, None, None, None, line.total),
     )
 
 
-def _total_line(label: str, amount: Decimal, currency: str, strong: bool = False) -> _Line:
+def _total_line(label: str, amount: Decimal, money: MoneyFormat, strong: bool = False) -> _Line:
     return _Line(
         LineKind.TOTAL,
-        (label, "", "", "", format_money(amount, currency)),
+        (label, "", "", "", format_money(amount, money)),
         (label, None, None, None, amount),
         strong,
     )
 
 
-def _order_lines(order: Order) -> list[_Line]:
-    lines = [_item_line(item) for item in order.line_items]
-    lines += [_shipping_line(line) for line in order.shipping_lines]
-    currency = order.currency
-    lines.append(_total_line("Subtotal", order.subtotal, currency))
+def _order_lines(order: Order, money: MoneyFormat) -> list[_Line]:
+    """The rows of an order, its amounts written with ``money`` (the order's currency).
+
+    With a symbol every amount carries it, as in WooCommerce's order screen; a currency known
+    only by its code is written once per total, not on every item ("20.00", "32.10 USD").
+    """
+    item_money = money if money.has_symbol else replace(money, code="")
+    lines = [_item_line(item, item_money) for item in order.line_items]
+    lines += [_shipping_line(line, item_money) for line in order.shipping_lines]
+    lines.append(_total_line("Subtotal", order.subtotal, money))
     if order.total_discount:  # most orders have none; a "0.00" discount row is noise
-        lines.append(_total_line("Discount", -order.total_discount, currency))
-    lines.append(_total_line("Shipping", order.total_shipping, currency))
-    lines.append(_total_line("Tax", order.total_tax, currency))
-    lines.append(_total_line("Total", order.total, currency, strong=True))
+        lines.append(_total_line("Discount", -order.total_discount, money))
+    lines.append(_total_line("Shipping", order.total_shipping, money))
+    lines.append(_total_line("Tax", order.total_tax, money))
+    lines.append(_total_line("Total", order.total, money, strong=True))
     return lines

@@ -108,8 +108,8 @@ _WIDTHS = {
 #: Figures and dates fit whole, "≈" of Analytics' approximate figures included.
 _SAMPLES = {
     CustomerColumn.ORDERS: "≈ 8,888",
-    CustomerColumn.TOTAL_SPENT: "≈ 88,888.88",
-    CustomerColumn.AVERAGE_ORDER: "≈ 8,888.88",
+    CustomerColumn.TOTAL_SPENT: "≈ $88,888.88",  # with a symbol ("$", "€"...)
+    CustomerColumn.AVERAGE_ORDER: "≈ $8,888.88",
     CustomerColumn.LAST_ORDER: "≈ 8888-88-88",
     CustomerColumn.REGISTERED: "8888-88-88",
 }

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
     QStackedWidget,
@@ -39,15 +38,21 @@ from app.domain.figures import (
     figures_from_orders,
     with_figures,
 )
+from app.domain.money import MoneyFormat
 from app.domain.order import Download, Order
-from app.models.customer_model import format_amount, format_date
+from app.models.customer_model import format_date
+from app.models.formatting import PLAIN_MONEY, format_money
 from app.models.orders_model import (
+    DownloadColumn,
     DownloadsModel,
     LineColumn,
     LineKind,
+    OrderColumn,
     OrderLinesModel,
     OrdersModel,
 )
+from app.ui.column_fit import ColumnFit
+from app.ui.status_pill import StatusPillDelegate
 from app.ui.table_view import TableView
 
 _AVATAR_SIZE = 56
@@ -83,9 +88,9 @@ def initials_avatar(name: str, key: int) -> QPixmap:
     return pixmap
 
 
-def _money(value: Decimal | None) -> str:
-    """Money as the table writes it (no grouping), a dash for none."""
-    return format_amount(value) if value is not None else "–"
+def _money(value: Decimal | None, money: MoneyFormat = PLAIN_MONEY) -> str:
+    """Money as the table writes it (the store's way once known), a dash for none."""
+    return format_money(value, money) if value is not None else "–"
 
 
 def _role_label(role: str | None) -> str:
@@ -180,7 +185,12 @@ def _product_names(orders: Sequence[Order]) -> dict[int, str]:
     }
 
 
-def _table(model: object) -> QTableView:
+def _table(model: object, elastic: Sequence[int], stretch: int) -> QTableView:
+    """A read-only table whose columns fit the panel (:class:`ColumnFit`).
+
+    Every header stays whole; the ``elastic`` text columns give way (elided) when the values
+    do not all fit.
+    """
     view = TableView()
     view.setModel(model)  # type: ignore[arg-type]
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -189,11 +199,8 @@ def _table(model: object) -> QTableView:
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # The last column (payment method, expiry...) takes what is left and elides rather than
-    # pushing the table into sideways scrolling in the narrow panel.
-    header.setSectionResizeMode(view.model().columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    ColumnFit(view, elastic, stretch)
     return view
 
 
@@ -212,6 +219,7 @@ class DetailPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("customerDetail")
         self._customer: Customer | None = None
+        self._money = PLAIN_MONEY
         self._orders_for: int | None = None
         self._downloads_for: int | None = None
 
@@ -287,14 +295,18 @@ class DetailPanel(QWidget):
 
         self.orders_model = OrdersModel(self)
         self.order_lines_model = OrderLinesModel(self)
-        self.orders_table = _table(self.orders_model)
+        self.orders_table = _table(
+            self.orders_model, (OrderColumn.STATUS, OrderColumn.PAYMENT), OrderColumn.PAYMENT
+        )
         self.orders_table.setObjectName("ordersTable")
+        self.orders_table.setItemDelegateForColumn(
+            OrderColumn.STATUS, StatusPillDelegate(self.orders_table)
+        )
         self.orders_table.selectionModel().currentRowChanged.connect(self._on_order_selected)
-        self._order_lines = _table(self.order_lines_model)
+        self._order_lines = _table(
+            self.order_lines_model, (LineColumn.NAME, LineColumn.SKU), LineColumn.NAME
+        )
         self._order_lines.setObjectName("orderLinesTable")
-        lines_header = self._order_lines.horizontalHeader()
-        lines_header.setStretchLastSection(False)
-        lines_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.order_lines_model.modelReset.connect(self._span_order_summary_rows)
         orders_split = QSplitter(Qt.Orientation.Vertical)
         orders_split.addWidget(self.orders_table)
@@ -303,7 +315,11 @@ class DetailPanel(QWidget):
         self._orders_stack.setObjectName("ordersTab")
 
         self.downloads_model = DownloadsModel(self)
-        self.downloads_table = _table(self.downloads_model)
+        self.downloads_table = _table(
+            self.downloads_model,
+            (DownloadColumn.NAME, DownloadColumn.PRODUCT),
+            DownloadColumn.NAME,
+        )
         self.downloads_table.setObjectName("downloadsTable")
         self._downloads_stack = _LoadingStack(self.downloads_table, "No downloadable files.")
         self._downloads_stack.setObjectName("downloadsTab")
@@ -338,6 +354,13 @@ class DetailPanel(QWidget):
     def customer(self) -> Customer | None:
         """The customer shown."""
         return self._customer
+
+    def set_money_format(self, money: MoneyFormat) -> None:
+        """Write the figures, order totals and lines the store's way (symbol, separators...)."""
+        self._money = money
+        self.orders_model.set_money_format(money)
+        self.order_lines_model.set_money_format(money)
+        self._show_figures()
 
     def show_customer(self, customer: Customer | None) -> None:
         """Show a customer (None: the placeholder); asks for orders or downloads if shown."""
@@ -418,8 +441,8 @@ class DetailPanel(QWidget):
         unknown = Customer.UNKNOWN_FIGURE
         values = {
             "orders": str(customer.orders_count),
-            "spent": _money(customer.total_spent),
-            "average": _money(customer.average_order_value),
+            "spent": _money(customer.total_spent, self._money),
+            "average": _money(customer.average_order_value, self._money),
         }
         tip = note if known else UNKNOWN_TIP
         for name, text in values.items():

@@ -60,8 +60,10 @@ from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.diagnostics import diagnostics_text
 from app.domain.customer import Customer
 from app.domain.deletion import deleted_message, orders_kept
+from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
+from app.models.formatting import PLAIN_MONEY
 from app.paths import AppPaths
 from app.profiles import StoreProfile
 from app.ui.customer_actions import CustomerActions
@@ -508,6 +510,8 @@ class MainWindow(QMainWindow):
         self._update_counts()
         self._update_connection_label()
         self.detail.show_customer(None)
+        # Money the store's way at once, offline too, as the store last said (else plain).
+        self._show_money(session.cache.money_format() or PLAIN_MONEY)
         service.start()
 
     def start(self) -> None:
@@ -1001,6 +1005,13 @@ class MainWindow(QMainWindow):
         # the store's own name may differ, and the switcher lists the user's.
         if isinstance(info, StoreInfo):
             self.session.state.store_info = info
+            if info.money.has_symbol:  # else the format kept from before stays right
+                self._show_money(info.money)
+
+    def _show_money(self, money: MoneyFormat) -> None:
+        """Write money figures (table, panel, orders) the way the store writes them."""
+        self.session.model.set_money_format(money)
+        self.detail.set_money_format(money)
 
     @Slot(int, str, object)
     def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:

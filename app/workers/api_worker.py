@@ -30,6 +30,7 @@ from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache, CustomerFilter
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
+from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NetworkError, NotFoundError
 from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
@@ -404,7 +405,9 @@ class ApiWorker(QObject):
                     self._store(rid, [found])
                 self.customer_found.emit(rid, found)
             case StoreInfoArgs():
-                self.store_info_loaded.emit(rid, self._woo_client().store_info(cancel))
+                info = self._woo_client().store_info(cancel)
+                self._keep_money_format(info.money)
+                self.store_info_loaded.emit(rid, info)
             case PlanImportArgs() as args:
                 self.import_planned.emit(rid, self._plan_import(rid, args, cancel))
             case RunImportArgs() as args:
@@ -566,6 +569,19 @@ class ApiWorker(QObject):
         if self._client is None:
             self._client = self._client_factory()
         return self._client
+
+    def _keep_money_format(self, money: MoneyFormat) -> None:
+        """Keep how the store writes money in the cache (for offline and the next start).
+
+        Only a format the store stated (with its symbol): a key that may not read a wc/v3
+        store's settings learns none, and the one kept from before stays right.
+        """
+        if not money.has_symbol:
+            return
+        try:
+            self._customer_cache().keep_money_format(money)
+        except AppError as error:  # the figures still show it this time; never fails the info
+            log.warning("could not keep the store's money format: %s", error.log_text())
 
     def _customer_cache(self) -> CustomerCache:
         if self._cache is None:

@@ -33,6 +33,7 @@ from app.domain.customer import (
     UnappliedChange,
     update_payload,
 )
+from app.domain.money import MoneyFormat
 from app.errors import (
     AuthError,
     ConfigurationError,
@@ -198,15 +199,40 @@ def test_store_info(open_shop: Callable[..., Shop], generate_password: bool) -> 
     assert info.timezone
 
 
+@pytest.mark.parametrize(
+    ("currency", "money"),
+    [
+        ("EUR", MoneyFormat("EUR", "€", "right_space", ".", ",", 2)),
+        ("GBP", MoneyFormat("GBP", "£", "left", ",", ".", 2)),
+    ],
+)
+def test_store_info_says_how_the_store_writes_money(
+    open_shop: Callable[..., Shop], currency: str, money: MoneyFormat
+) -> None:
+    """Both APIs: the symbol decoded from its HTML entity (``&euro;``, section 19.6), with the
+    shop's position, separators and decimals; the demo's orders stay in dollars, and only
+    wc/v3 orders carry their (decoded) symbol."""
+    shop = open_shop(customers=20, currency=currency)
+    info = shop.client.store_info()
+    assert (info.currency, info.money) == (currency, money)
+    orders = shop.client.customer_orders(_customer_with_orders(shop.store))
+    symbols = {(order.currency, order.currency_symbol) for order in orders}
+    # Only a legacy-only store has its orders read through the legacy API.
+    legacy_orders = shop.profile.api == "legacy"
+    assert symbols == ({("USD", "")} if legacy_orders else {("USD", "$")})
+
+
 def test_store_info_needs_no_valid_keys(open_shop: Callable[..., Shop]) -> None:
     shop = open_shop()
     key = shop.store.keys["read_write"]
     unknown = dataclasses.replace(key, consumer_key="ck_" + "f" * 40, consumer_secret="cs_x")
     stranger = shop.connect(key=unknown)
-    # Only wc/v3's version and currency (system_status) and its password setting need a key;
-    # a stranger gets them empty.
+    # Only wc/v3's version and money format (system_status) and its password setting need a
+    # key; a stranger gets them empty (a format without a symbol: amounts as the API writes).
     own = shop.client.store_info()
-    hidden = dataclasses.replace(own, wc_version="", currency="", generate_password=None)
+    hidden = dataclasses.replace(
+        own, wc_version="", currency="", generate_password=None, money=MoneyFormat()
+    )
     expected = own if shop.profile.legacy_customers else hidden
     assert stranger.store_info() == expected
     with pytest.raises(AuthError):

@@ -22,6 +22,7 @@ from app.api.client import CustomerQuery, StoreInfo
 from app.api.rest_client import FigureSource, RestClient, rest_query_params
 from app.api.rest_transport import REST_INDEX
 from app.domain.customer import BillingAddress, CustomerDraft, Figures, update_payload
+from app.domain.money import MoneyFormat
 from app.errors import (
     AuthError,
     ConfigurationError,
@@ -116,9 +117,21 @@ class RecordedStore:
             return Reply(200, {"namespace": "wc/v3", "routes": {}})
         path = sent.path.removeprefix(ROOT)
         if path == "/system_status":
-            # As _fields=environment.version,settings.currency trims it (section 13.3).
+            # As _fields trims it (section 13.3); a euro shop set up in Germany, its symbol
+            # HTML-escaped as get_woocommerce_currency_symbol() returns it.
             return Reply(
-                200, {"environment": {"version": "9.4.2"}, "settings": {"currency": "EUR"}}
+                200,
+                {
+                    "environment": {"version": "9.4.2"},
+                    "settings": {
+                        "currency": "EUR",
+                        "currency_symbol": "&euro;",
+                        "currency_position": "right_space",
+                        "thousand_separator": ".",
+                        "decimal_separator": ",",
+                        "number_of_decimals": 2,
+                    },
+                },
             )
         if path == PASSWORD_SETTING:
             return self.password_setting(sent)
@@ -395,6 +408,15 @@ def test_store_info_from_the_index_and_system_status(store: RecordedStore) -> No
         generate_password=True,  # the settings API's "yes"
         currency="EUR",
         timezone="UTC",
+        money=MoneyFormat("EUR", "€", "right_space", ".", ",", 2),
+    )
+    assert info.money.format(Decimal("1234.5")) == "1.234,50\u00a0€"
+    status = store.session.sent[2]
+    assert status.path == ROOT + "/system_status"
+    assert status.param("_fields") == (
+        "environment.version,settings.currency,settings.currency_symbol,"
+        "settings.currency_position,settings.thousand_separator,settings.decimal_separator,"
+        "settings.number_of_decimals"
     )
     index = store.session.sent[0]
     assert index.path == "/wp-json/"

@@ -733,6 +733,11 @@ def test_orders(cli: Cli, held: StoreDb) -> None:
     header, rows = table_rows(as_table.out)
     assert header[:3] == ["Order", "Date", "Status"]
     assert [row[0] for row in rows] == [f"#{o['order_number']}" for o in expected]
+    # Amounts as the API writes them, with the currency code (scripts read tables too).
+    lines = as_table.out.splitlines()[2:]
+    assert all(
+        f" {o['total']} {o['currency']} " in line for o, line in zip(expected, lines, strict=True)
+    )
     assert as_table.err == f"{len(expected)} orders\n"
 
 
@@ -790,6 +795,10 @@ def test_store_info(cli: Cli, store: DemoStore) -> None:
     assert fields["Store"] == info["name"]
     assert fields["WooCommerce"] == info["wc_version"]
     assert fields["Authentication"] == "oauth"
+    # How the shop writes prices: its symbol decoded from the index's "&#36;".
+    assert info["money_format"]["symbol"] == "$"
+    assert info["money_format"]["code"] == info["currency"]
+    assert fields["Prices"] == "$1,234.56"
 
 
 # -- failures and exit codes ----------------------------------------------------------------------

@@ -173,3 +173,69 @@ def test_namespace_index_publishes_the_list_arguments(start_store: StoreFactory)
 def test_an_unknown_api_choice_is_refused(start_store: StoreFactory) -> None:
     with pytest.raises(ValueError, match="api must be one of"):
         start_store(customers=0, api="rest")
+
+
+# -- currency (addendum: symbols are HTML entities in settings, decoded in orders) ------------
+
+
+@pytest.mark.parametrize(
+    ("currency", "symbol", "name"),
+    [
+        ("USD", "&#36;", "United States (US) dollar"),
+        ("EUR", "&euro;", "Euro"),
+        ("GBP", "&pound;", "Pound sterling"),
+    ],
+)
+def test_current_currency_symbol_is_html_escaped(
+    start_store: StoreFactory, currency: str, symbol: str, name: str
+) -> None:
+    store = start_store(currency=currency)
+    answer = official(store).get("data/currencies/current")
+    body = answer.json()
+    assert answer.status_code == 200
+    assert list(body) == ["code", "name", "symbol", "_links"]
+    assert (body["code"], body["name"], body["symbol"]) == (currency, name, symbol)
+    assert body["_links"]["self"][0]["href"].endswith(f"/wp-json/wc/v3/data/currencies/{currency}")
+    assert f'"symbol":"{symbol}"'.encode() in answer.content  # not "\u20ac" nor "$"
+    assert error(anonymous(store, "/wp-json/wc/v3/data/currencies/current"))[:2] == (
+        401,
+        "woocommerce_rest_cannot_view",
+    )
+
+
+def test_system_status_settings_say_how_the_shop_writes_money(start_store: StoreFactory) -> None:
+    """WooCommerce's ``get_settings()``: the symbol HTML-escaped, the shop's position,
+    separators and decimals (a euro shop as onboarding sets one up in Germany)."""
+    fields = (
+        "settings.currency,settings.currency_symbol,settings.currency_position,"
+        "settings.thousand_separator,settings.decimal_separator,settings.number_of_decimals"
+    )
+    euro = official(start_store(currency="EUR")).get("system_status", params={"_fields": fields})
+    assert euro.json() == {
+        "settings": {
+            "currency": "EUR",
+            "currency_symbol": "&euro;",
+            "currency_position": "right_space",
+            "thousand_separator": ".",
+            "decimal_separator": ",",
+            "number_of_decimals": 2,
+        }
+    }
+    dollar = official(start_store()).get("system_status", params={"_fields": fields}).json()
+    assert dollar["settings"]["currency_symbol"] == "&#36;"
+    assert dollar["settings"]["currency_position"] == "left"
+    assert (dollar["settings"]["thousand_separator"], dollar["settings"]["number_of_decimals"]) == (
+        ",",
+        2,
+    )
+
+
+def test_order_currency_symbol_is_decoded(start_store: StoreFactory) -> None:
+    store = start_store(customers=20)
+    customer, _ = _busiest_customer(store)
+    shop = official(store).get("orders", params={"customer": customer}).json()
+    assert {(o["currency"], o["currency_symbol"]) for o in shop} == {("USD", "$")}
+    with store.db.write() as conn:
+        conn.execute("UPDATE orders SET currency = 'EUR' WHERE customer_id = ?", (customer,))
+    orders = official(store).get("orders", params={"customer": customer}).json()
+    assert {(o["currency"], o["currency_symbol"]) for o in orders} == {("EUR", "€")}

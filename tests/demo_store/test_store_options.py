@@ -352,3 +352,18 @@ def test_a_store_without_the_legacy_api_runs_woocommerce_9(
             assert client.store_info().wc_version == version
         finally:
             client.close()
+
+
+def test_index_says_how_a_euro_shop_writes_prices(start_store: StoreFactory) -> None:
+    """The index's money options are the shop's (a euro shop set up in Germany), not a US
+    shop's whatever the currency."""
+    meta = requests.get(start_store(currency="EUR").api_url, timeout=10).json()["store"]["meta"]
+    assert (
+        meta["currency_format"],
+        meta["currency_position"],
+        meta["thousand_separator"],
+        meta["decimal_separator"],
+        meta["price_num_decimals"],
+    ) == ("&euro;", "right_space", ".", ",", 2)
+    dkk = requests.get(start_store(currency="DKK").api_url, timeout=10).json()["store"]["meta"]
+    assert dkk["currency_format"] == "kr."  # WooCommerce's symbol has no entity

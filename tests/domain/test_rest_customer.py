@@ -244,3 +244,14 @@ def test_download_counted_and_expiring() -> None:
     assert download.access_expires == datetime(2027, 1, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="JSON object"):
         download_from_rest([])  # type: ignore[arg-type]
+
+
+def test_a_rest_orders_currency_symbol_is_kept_through_the_cache() -> None:
+    """wc/v3 orders carry their currency's symbol (decoded, "€"); the legacy shape the cache
+    keeps carries it on, and an order without one writes none."""
+    order = order_from_rest({"id": 7, "currency": "EUR", "currency_symbol": "€", "total": "5"})
+    assert (order.currency, order.currency_symbol) == ("EUR", "€")
+    assert Order.from_api(order.to_api()).currency_symbol == "€"
+    escaped = order_from_rest({"id": 8, "currency": "GBP", "currency_symbol": "&pound;"})
+    assert escaped.currency_symbol == "£"
+    assert "currency_symbol" not in order_from_rest({"id": 9, "currency": "USD"}).to_api()

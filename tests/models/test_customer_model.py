@@ -32,6 +32,7 @@ from pytestqt.qtbot import QtBot
 
 from app.cache.repository import CustomerCache, CustomerFilter, CustomerRow
 from app.domain.customer import Address, BillingAddress, Customer, Figures
+from app.domain.money import MoneyFormat
 from app.models.customer_model import (
     CUSTOMER_ROLE,
     ID_ROLE,
@@ -892,3 +893,43 @@ def test_the_average_order_is_a_dash_without_orders_and_says_why(cache: Customer
     assert model.data(average) == "–"
     assert model.data(average, SORT_ROLE) is None
     assert model.data(average, Qt.ItemDataRole.ToolTipRole) == "No orders yet: no average."
+
+
+# -- money ----------------------------------------------------------------------------------
+
+
+def test_total_spent_is_written_the_stores_way_once_known(
+    cache: CustomerCache, qtbot: QtBot
+) -> None:
+    """Issue 14, item 4: "$1,234.50" (symbol decoded from ``&#36;``), with every other role
+    and the multiData path alike; approximate figures keep their mark."""
+    rich = Customer(id=5, email="a@example.com", orders_count=3, total_spent=Decimal("1234.5"))
+    rough = dataclasses.replace(
+        rich,
+        id=6,
+        email="b@example.com",
+        total_spent=Decimal("45"),
+        last_order_date=datetime(2026, 3, 4, 12, tzinfo=UTC),
+        last_order_id=7,
+        figures=Figures.APPROXIMATE,
+    )
+    fill(cache, [rich, rough])
+    model = CustomerTableModel(cache)
+    model.set_view(CustomerFilter(role=None, sort="id"))
+    spent = model.index(0, CustomerColumn.TOTAL_SPENT)
+    assert model.data(spent) == "1234.50"  # the store has not said yet
+    dollar = MoneyFormat.from_store("USD", "&#36;", "left", ",", ".", 2)
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.set_money_format(dollar)
+    assert (changed.args[0].row(), changed.args[1].row()) == (0, 1)
+    assert model.money_format == dollar
+    assert model.data(spent) == "$1,234.50"
+    assert model.data(model.index(1, CustomerColumn.TOTAL_SPENT)) == "≈ $45.00"
+    assert model.data(spent, SORT_ROLE) == Decimal("1234.5")
+    asked = QModelRoleData(Qt.ItemDataRole.DisplayRole)
+    model.multiData(spent, asked)
+    assert asked.data() == "$1,234.50"
+    model.set_money_format(MoneyFormat.from_store("EUR", "&euro;", "right_space", ".", ",", 2))
+    assert model.data(spent) == "1.234,50\u00a0€"
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.set_money_format(model.money_format)  # the same format: nothing to repaint

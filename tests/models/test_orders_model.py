@@ -16,6 +16,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
 from app.models.customer_model import NUMBER_ALIGNMENT, SORT_ROLE, format_date
 from app.models.orders_model import (
@@ -29,6 +30,7 @@ from app.models.orders_model import (
     OrderColumn,
     OrderLinesModel,
     OrdersModel,
+    status_colors,
     status_label,
 )
 from tests.models import ModelChecker
@@ -144,8 +146,85 @@ def test_orders_show_number_date_status_items_total_and_payment(
     tooltip = model.data(model.index(0, OrderColumn.DATE), Qt.ItemDataRole.ToolTipRole)
     assert ":" in tooltip  # the date with its time
     headers = [model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in OrderColumn]
-    assert headers == ["Order", "Date", "Status", "Items", "Total", "Payment method"]
+    assert headers == ["Order", "Date", "Status", "Items", "Total", "Payment"]
     qtmodeltester.check(model)
+
+
+EURO_SHOP = MoneyFormat.from_store("EUR", "&euro;", "right_space", ".", ",", 2)
+DOLLAR_SHOP = MoneyFormat.from_store("USD", "&#36;", "left", ",", ".", 2)
+
+
+def test_order_totals_are_written_in_the_orders_currency_the_stores_way(qtbot: QtBot) -> None:
+    """Issue 14, item 4: the store's symbol and separators for its own currency; an order in
+    another currency keeps its own symbol (wc/v3) or its code (legacy), never the store's."""
+    model = OrdersModel()
+    model.set_orders(
+        [
+            make_order(1, currency="EUR", total=Decimal("1234.5")),
+            make_order(2, currency="USD", currency_symbol="$", total=Decimal("30")),
+            make_order(3, currency="GBP", total=Decimal("7")),
+        ]
+    )
+    assert column_texts(model, OrderColumn.TOTAL) == ["1234.50 EUR", "$30.00", "7.00 GBP"]
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_money_format(EURO_SHOP)
+    assert column_texts(model, OrderColumn.TOTAL) == [
+        "1.234,50\u00a0€",
+        "30,00\u00a0$",
+        "7,00 GBP",
+    ]
+    assert model.data(model.index(0, OrderColumn.TOTAL), SORT_ROLE) == Decimal("1234.5")
+
+
+def test_order_lines_carry_the_symbol_on_every_amount_once_known() -> None:
+    model = OrderLinesModel()
+    model.set_money_format(DOLLAR_SHOP)
+    model.set_order(make_order(5, total=Decimal("1032.10"), total_discount=Decimal("4")))
+    assert column_texts(model, LineColumn.PRICE)[:2] == ["$10.00", "$5.00"]
+    assert column_texts(model, LineColumn.TOTAL) == [
+        "$20.00",
+        "$5.00",
+        "$5.00",  # shipping
+        "$25.00",
+        "-$4.00",
+        "$5.00",
+        "$0.00",
+        "$1,032.10",
+    ]
+    model.set_money_format(EURO_SHOP)  # the order is in dollars: its code, the shop's commas
+    assert column_texts(model, LineColumn.TOTAL)[-1] == "1.032,10 USD"
+    assert column_texts(model, LineColumn.PRICE)[0] == "10,00"
+
+
+@pytest.mark.parametrize(
+    ("status", "background", "text"),
+    [
+        ("processing", "#c6e1c6", "#2c4700"),
+        ("on-hold", "#f8dda7", "#573b00"),
+        ("completed", "#c8d7e1", "#003d66"),
+        ("failed", "#eba3a3", "#570000"),
+        ("trash", "#eba3a3", "#550202"),
+        ("pending", "#e5e5e5", "#454545"),
+        ("cancelled", "#e5e5e5", "#454545"),
+        ("refunded", "#e5e5e5", "#454545"),
+        ("checkout-draft", "#e5e5e5", "#454545"),
+        ("wc-shipped", "#e5e5e5", "#454545"),  # a plugin's status: WooCommerce's grey
+    ],
+)
+def test_status_cells_carry_woocommerces_label_colours(
+    status: str, background: str, text: str
+) -> None:
+    """WooCommerce 9.4's ``.order-status`` colours: background and its own text colour."""
+    model = OrdersModel()
+    model.set_orders([make_order(1, status=status)])
+    cell = model.index(0, OrderColumn.STATUS)
+    assert model.data(cell, Qt.ItemDataRole.BackgroundRole).name() == background
+    assert model.data(cell, Qt.ItemDataRole.ForegroundRole).name() == text
+    assert model.data(model.index(0, OrderColumn.TOTAL), Qt.ItemDataRole.BackgroundRole) is None
+    assert model.data(model.index(1, OrderColumn.STATUS), Qt.ItemDataRole.BackgroundRole) is None
+    assert status_colors(status)[0].name() == background
+    # The label may be elided in the narrow panel: its tooltip says it whole.
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == model.data(cell)
 
 
 def test_an_order_without_a_currency_shows_the_amount_alone() -> None:

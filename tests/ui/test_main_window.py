@@ -1697,3 +1697,36 @@ def test_edit_and_delete_are_disabled_once_a_search_hides_the_selected_customer(
     assert (window.selected_customer() is None) == (
         not action(window, "actionEditCustomer").isEnabled()
     )
+
+
+# -- money (issue 14, item 4) --------------------------------------------------------------------
+
+
+def test_money_is_written_the_stores_way_and_kept_for_the_next_start(
+    qtbot: QtBot, tmp_path: Path, demo_window: WindowFactory, windows: list[MainWindow]
+) -> None:
+    """The store's "$" (its index's "&#36;" decoded) in the table and the panel; kept in the
+    cache, so the next start shows it before the store has answered (and offline)."""
+    first = demo_window()
+    qtbot.waitUntil(lambda: first.session.state.store_info is not None, timeout=LONG)
+    info = first.session.state.store_info
+    assert info is not None
+    assert info.money.symbol == "$"
+    model = first.session.model
+    assert model.money_format == info.money
+    shown = [
+        model.data(model.index(row, CustomerColumn.TOTAL_SPENT)) for row in range(model.rowCount())
+    ]
+    assert any(text.startswith("$") for text in shown)
+    assert not any(text[:1].isdigit() for text in shown)  # no bare "1234.50" left
+    assert first.detail._money == info.money
+    assert first.session.cache.money_format() == info.money
+    first.close()
+    windows.remove(first)
+
+    again = build(["--demo", "--data-dir", str(tmp_path / "data")])
+    windows.append(again)
+    # Built, not started: the store has not been asked yet.
+    assert again.session.state.store_info is None
+    assert again.session.model.money_format == info.money
+    assert again.detail._money == info.money

@@ -15,7 +15,7 @@ from typing import Any
 from app.demo_store.rest.customers import ROLES
 from app.demo_store.rest.errors import RestError
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute
-from app.demo_store.routes import CURRENCY_SYMBOLS
+from app.demo_store.routes import CURRENCY_NAMES, CURRENCY_SYMBOLS, price_settings
 
 WC_NAMESPACES = ["wc/v3", "wc-admin", "wc-analytics", "wc/store", "wc/store/v1", "wc/v1", "wc/v2"]
 WP_NAMESPACES = ["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1"]
@@ -92,6 +92,7 @@ def namespace_index(req: RestRequest, _: dict[str, str]) -> RestAnswer:
         ("/wc/v3/customers/(?P<customer_id>[\\d]+)/downloads", ["GET"]),
         ("/wc/v3/orders", ["GET", "POST"]),
         ("/wc/v3/system_status", ["GET"]),
+        ("/wc/v3/data/currencies/current", ["GET"]),
         ("/wc/v3/settings/(?P<group_id>[\\w-]+)/(?P<id>[\\w-]+)", ["GET"]),  # GET only here
     ):
         entry: dict[str, Any] = {
@@ -128,11 +129,40 @@ def system_status(req: RestRequest, _: dict[str, str]) -> RestAnswer:
             },
             # api_enabled is only the stored option: true also without the Legacy plugin (§13.3).
             # The symbol is get_woocommerce_currency_symbol()'s HTML entity (addendum).
+            # The money settings are WooCommerce's get_settings() ones, in its order.
             "settings": {
                 "api_enabled": True,
-                "currency": req.site.currency,
-                "currency_symbol": CURRENCY_SYMBOLS.get(req.site.currency, req.site.currency),
+                **price_settings(req.site.currency),
                 "HPOS_enabled": req.site.hpos,
+            },
+        }
+    )
+
+
+def current_currency(req: RestRequest, _: dict[str, str]) -> RestAnswer:
+    """``GET /wc/v3/data/currencies/current``: the shop currency, its symbol HTML-escaped.
+
+    As WooCommerce 9.4.2 answers it (addendum): ``{"code","name","symbol","_links"}``, with
+    the ``settings`` read permission (``manage_woocommerce``).
+    """
+    if req.caller is None:
+        raise RestError(
+            401, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
+        )
+    if not req.caller.can("manage_woocommerce"):
+        raise RestError(
+            403, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
+        )
+    code = req.site.currency
+    base = f"{req.site.home_url}/wp-json/wc/v3/data/currencies"
+    return RestAnswer(
+        {
+            "code": code,
+            "name": CURRENCY_NAMES.get(code, code),
+            "symbol": CURRENCY_SYMBOLS.get(code, code),
+            "_links": {
+                "self": [{"href": f"{base}/{code}"}],
+                "collection": [{"href": base}],
             },
         }
     )
@@ -142,4 +172,5 @@ PUBLIC_ROUTES = [RestRoute(r"/", {"GET": site_index}, public=True)]
 WC_INDEX_ROUTES = [
     RestRoute(r"/wc/v3", {"GET": namespace_index}, public=True),
     RestRoute(r"/wc/v3/system_status", {"GET": system_status}),
+    RestRoute(r"/wc/v3/data/currencies/current", {"GET": current_currency}),
 ]

@@ -11,6 +11,7 @@ date then id, so pages are stable), and the exclusive date bounds ``after``/``be
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import sqlite3
@@ -21,6 +22,7 @@ from app.demo_store.rest.customers import _require
 from app.demo_store.rest.errors import invalid_params
 from app.demo_store.rest.params import check_per_page, int_list, is_integer
 from app.demo_store.rest.pipeline import RestAnswer, RestRequest, RestRoute, link_header
+from app.demo_store.routes import CURRENCY_SYMBOLS
 from app.demo_store.schema import BILLING_FIELDS, SHIPPING_FIELDS
 from app.demo_store.wcformat import STATE_FIRST_ADDRESS_KEYS
 
@@ -246,7 +248,9 @@ def order_object(req: RestRequest, row: sqlite3.Row, items: list[sqlite3.Row]) -
         "date_modified_gmt": _date(row["updated_at"]),
         "date_completed_gmt": _date(row["completed_at"]),
         "date_paid_gmt": _date(paid_at),
-        "currency_symbol": "$" if row["currency"] == "USD" else row["currency"],
+        # html_entity_decode(get_woocommerce_currency_symbol($currency)): decoded (addendum);
+        # empty for a currency WooCommerce does not know.
+        "currency_symbol": html.unescape(CURRENCY_SYMBOLS.get(row["currency"], "")),
         "_links": links,
     }
 
