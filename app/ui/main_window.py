@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
             tell_news=self.banner.show_info,
         )
         self._search_timer = QTimer(self)
+        self._search_timer.setObjectName("searchDelay")
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
@@ -409,6 +410,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.installEventFilter(self)  # a narrower window: the panel yields first
         self._role_counts_timer = QTimer(self)
+        self._role_counts_timer.setObjectName("roleCountsDelay")
         self._role_counts_timer.setSingleShot(True)
         self._role_counts_timer.setInterval(ROLE_COUNTS_DELAY_MS)
         self._role_counts_timer.timeout.connect(self._on_role_counts_timer_timeout)
@@ -523,11 +525,11 @@ class MainWindow(QMainWindow):
     def replace_session(self, session: StoreSession) -> None:
         """Switch to another store."""
         old = self.session
-        self._search_timer.stop()
         # A new model resets the header's sections: keep the user's columns across the switch.
         header_state = self.columns.saved_state()
         self.table.setModel(None)
         old.close()
+        self._stop_timers()  # after the close, which flushes the old store's last changes
         self.search_field.blockSignals(True)
         self.search_field.clear()  # a search for the old store would make the new one look empty
         self.search_field.blockSignals(False)
@@ -1216,9 +1218,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save the layout, stop the worker (cancelling a sync in flight), close the store."""
         self.save_settings()
-        self._search_timer.stop()
         self.session.close()
+        # After the close: its last changes, flushed as it shuts down, may have started one.
+        self._stop_timers()
         event.accept()
+
+    def _stop_timers(self) -> None:
+        """Nothing the window has scheduled may read the session's cache once it closes."""
+        self._search_timer.stop()
+        self._role_counts_timer.stop()
 
     @property
     def online(self) -> bool:

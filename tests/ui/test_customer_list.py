@@ -141,7 +141,9 @@ def test_new_columns_sort_through_the_cache_and_show_money(qtbot: QtBot, demo: W
     assert top is not None
     assert top.average_order is not None
     shown = model.data(model.index(0, CustomerColumn.AVERAGE_ORDER))
-    assert shown.lstrip("≈ ").replace(".", "").isdigit(), shown
+    # Written the store's way, like Total spent ("$178.39"), "≈" kept for approximate figures.
+    assert shown.removeprefix("≈ ") == model.money_format.format(top.average_order), shown
+    assert model.money_format.symbol == "$"
     window.table.sortByColumn(CustomerColumn.POSTCODE, Qt.SortOrder.AscendingOrder)
     assert window.session.model.view.sort == "postcode"
 
