@@ -250,7 +250,6 @@ class OrderColumn(IntEnum):
     STATUS = 2
     ITEMS = 3
     TOTAL = 4
-    PAYMENT = 5
 
 
 def _order_number(order: Order) -> int | str:
@@ -301,13 +300,9 @@ class OrdersModel(_RecordTableModel[Order]):
                 lambda o: o.total,
                 numeric=True,
             ),
-            _Column[Order](
-                "Payment",  # "Payment method" alone would take a quarter of the panel
-                _payment,
-                _payment,
-                tooltip=lambda o: _long_text(_payment(o)),
-            ),
         )
+        # The payment method is a line of the selected order's summary (OrderLinesModel): as a
+        # column of its own it left the status labels no room in the panel ("Com…").
 
     def set_money_format(self, money: MoneyFormat) -> None:
         """Write totals the store's way (symbol, separators...); repaints them."""
@@ -482,6 +477,7 @@ class LineKind(IntEnum):
     ITEM = 0
     SHIPPING = 1
     TOTAL = 2
+    PAYMENT = 3  # "Payment via PayPal", under the totals as on WooCommerce's order screen
 
 
 @dataclass(frozen=True)
@@ -588,7 +584,7 @@ class OrderLinesModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         """Read-only; totals rows cannot be selected."""
         flags = super().flags(index) & ~Qt.ItemFlag.ItemIsEditable
-        if self.kind_at(index.row()) == LineKind.TOTAL:
+        if self.kind_at(index.row()) in (LineKind.TOTAL, LineKind.PAYMENT):
             flags &= ~Qt.ItemFlag.ItemIsSelectable
         return flags
 
@@ -640,4 +636,9 @@ def _order_lines(order: Order, money: MoneyFormat) -> list[_Line]:
     lines.append(_total_line("Shipping", order.total_shipping, money))
     lines.append(_total_line("Tax", order.total_tax, money))
     lines.append(_total_line("Total", order.total, money, strong=True))
+    payment = _payment(order)
+    if payment:
+        said = f"Payment via {payment}"
+        cells = (said, "", "", "", "")
+        lines.append(_Line(LineKind.PAYMENT, cells, (said, None, None, None, None)))
     return lines

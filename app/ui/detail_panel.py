@@ -295,9 +295,7 @@ class DetailPanel(QWidget):
 
         self.orders_model = OrdersModel(self)
         self.order_lines_model = OrderLinesModel(self)
-        self.orders_table = _table(
-            self.orders_model, (OrderColumn.STATUS, OrderColumn.PAYMENT), OrderColumn.PAYMENT
-        )
+        self.orders_table = _table(self.orders_model, (OrderColumn.STATUS,), OrderColumn.STATUS)
         self.orders_table.setObjectName("ordersTable")
         self.orders_table.setItemDelegateForColumn(
             OrderColumn.STATUS, StatusPillDelegate(self.orders_table)
@@ -494,12 +492,15 @@ class DetailPanel(QWidget):
 
     @Slot()
     def _span_order_summary_rows(self) -> None:
-        """Shipping and totals rows: their label runs across the SKU, Qty and Price cells."""
+        """Summary rows span cells: shipping and totals across SKU, Qty and Price; payment all."""
         self._order_lines.clearSpans()
         model = self.order_lines_model
         for row in range(model.rowCount()):
-            if model.kind_at(row) in (LineKind.SHIPPING, LineKind.TOTAL):
+            kind = model.kind_at(row)
+            if kind in (LineKind.SHIPPING, LineKind.TOTAL):
                 self._order_lines.setSpan(row, LineColumn.NAME, 1, LineColumn.TOTAL)
+            elif kind == LineKind.PAYMENT:
+                self._order_lines.setSpan(row, LineColumn.NAME, 1, len(LineColumn))
 
     @Slot(QModelIndex, QModelIndex)
     def _on_order_selected(self, current: QModelIndex, previous: QModelIndex) -> None:

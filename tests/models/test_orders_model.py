@@ -125,13 +125,12 @@ def test_orders_show_number_date_status_items_total_and_payment(
     ]
     model.set_orders(orders)
     assert model.rowCount() == 2
-    assert model.columnCount() == len(OrderColumn) == 6
+    assert model.columnCount() == len(OrderColumn) == 5
     assert column_texts(model, OrderColumn.NUMBER) == ["#123", "#7"]
     assert column_texts(model, OrderColumn.DATE) == [format_date(o.created_at) for o in orders]
     assert column_texts(model, OrderColumn.STATUS) == ["On hold", "Completed"]
     assert column_texts(model, OrderColumn.ITEMS) == [3, 3]
     assert column_texts(model, OrderColumn.TOTAL) == ["30.00 USD", "1234.50 EUR"]
-    assert column_texts(model, OrderColumn.PAYMENT) == ["Direct bank transfer", ""]
     first = model.index(0, OrderColumn.TOTAL)
     assert model.data(first, SORT_ROLE) == Decimal("30")
     assert model.data(first, Qt.ItemDataRole.TextAlignmentRole) == NUMBER_ALIGNMENT
@@ -146,7 +145,7 @@ def test_orders_show_number_date_status_items_total_and_payment(
     tooltip = model.data(model.index(0, OrderColumn.DATE), Qt.ItemDataRole.ToolTipRole)
     assert ":" in tooltip  # the date with its time
     headers = [model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in OrderColumn]
-    assert headers == ["Order", "Date", "Status", "Items", "Total", "Payment"]
+    assert headers == ["Order", "Date", "Status", "Items", "Total"]
     qtmodeltester.check(model)
 
 
@@ -190,9 +189,10 @@ def test_order_lines_carry_the_symbol_on_every_amount_once_known() -> None:
         "$5.00",
         "$0.00",
         "$1,032.10",
+        "",  # Payment via …
     ]
     model.set_money_format(EURO_SHOP)  # the order is in dollars: its code, the shop's commas
-    assert column_texts(model, LineColumn.TOTAL)[-1] == "1.032,10 USD"
+    assert column_texts(model, LineColumn.TOTAL)[-2] == "1.032,10 USD"
     assert column_texts(model, LineColumn.PRICE)[0] == "10,00"
 
 
@@ -389,10 +389,11 @@ def test_order_lines_list_items_shipping_and_totals(qtmodeltester: ModelChecker)
         "Shipping",
         "Tax",
         "Total",
+        "Payment via Direct bank transfer",  # under the totals, as WooCommerce's order screen
     ]
-    assert column_texts(model, LineColumn.SKU) == ["MUG-1", "", "", "", "", "", ""]
-    assert column_texts(model, LineColumn.QUANTITY) == [2, 1, "", "", "", "", ""]
-    assert column_texts(model, LineColumn.PRICE) == ["10.00", "5.00", "", "", "", "", ""]
+    assert column_texts(model, LineColumn.SKU) == ["MUG-1", "", "", "", "", "", "", ""]
+    assert column_texts(model, LineColumn.QUANTITY) == [2, 1, "", "", "", "", "", ""]
+    assert column_texts(model, LineColumn.PRICE) == ["10.00", "5.00", "", "", "", "", "", ""]
     assert column_texts(model, LineColumn.TOTAL) == [
         "20.00",
         "5.00",
@@ -401,11 +402,19 @@ def test_order_lines_list_items_shipping_and_totals(qtmodeltester: ModelChecker)
         "5.00 USD",
         "2.10 USD",
         "32.10 USD",
+        "",
     ]
     kinds = [model.data(model.index(r, 0), LINE_KIND_ROLE) for r in range(model.rowCount())]
-    assert kinds == [LineKind.ITEM] * 2 + [LineKind.SHIPPING] + [LineKind.TOTAL] * 4
+    assert kinds == (
+        [LineKind.ITEM] * 2 + [LineKind.SHIPPING] + [LineKind.TOTAL] * 4 + [LineKind.PAYMENT]
+    )
     assert [model.kind_at(r) for r in range(model.rowCount())] == kinds
-    assert model.kind_at(7) is None
+    assert model.kind_at(8) is None
+    assert not model.flags(model.index(7, 0)) & Qt.ItemFlag.ItemIsSelectable
+    without = make_order(6, payment_method_title="", payment_method_id="")
+    model.set_order(without)  # nothing said of the payment: no line
+    assert model.kind_at(model.rowCount() - 1) == LineKind.TOTAL
+    model.set_order(order)
     total = model.index(6, LineColumn.TOTAL)
     assert model.data(total, SORT_ROLE) == Decimal("32.10")
     assert model.data(total, Qt.ItemDataRole.FontRole).bold()
