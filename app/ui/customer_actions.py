@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QTableView
 
@@ -129,7 +129,12 @@ class CustomerActions(QObject):
         export_action: the window's Export CSV… (Export selected… is allowed when it is).
         tell_problem: shows a problem the user must see (the window's banner, in red).
         tell_news: shows news the user must see (the banner, in blue).
+
+    Signals:
+        selection_counted(int): how many customers are selected, after the selection changed.
     """
+
+    selection_counted = Signal(int)
 
     def __init__(
         self,
@@ -280,6 +285,7 @@ class CustomerActions(QObject):
     @Slot(QItemSelection, QItemSelection)
     def _on_table_selection_changed(self, _selected: object, _deselected: object) -> None:
         self.update_states()
+        self.selection_counted.emit(len(self.selected_rows()))
 
     def update_states(self) -> None:
         """Enable what the selection allows; called by the window after its own states too.

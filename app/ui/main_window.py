@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
             tell_problem=self._tell,
             tell_news=self.banner.show_info,
         )
+        self.customer_actions.selection_counted.connect(self._show_count)
         self._search_timer = QTimer(self)
         self._search_timer.setObjectName("searchDelay")
         self._search_timer.setSingleShot(True)
@@ -627,10 +628,16 @@ class MainWindow(QMainWindow):
         if self.action_edit.isEnabled():
             self.edit_customer()
 
+    @Slot(int)
+    def _show_count(self, selected: int) -> None:
+        """The customers listed, and how many of them are selected when several are."""
+        shown = self.session.model.rowCount()
+        text = f"{shown:,} customer{'s' if shown != 1 else ''}"
+        self.count_label.setText(f"{text} · {selected:,} selected" if selected > 1 else text)
+
     @Slot()
     def _update_counts(self) -> None:
-        shown = self.session.model.rowCount()
-        self.count_label.setText(f"{shown:,} customer{'s' if shown != 1 else ''}")
+        self._show_count(len(self.customer_actions.selected_rows()))
         self.coverage_label.setText(self.session.cache.coverage().describe())
         self._update_empty_message()
 

@@ -155,9 +155,12 @@ def test_several_rows_can_be_selected_and_edit_wants_exactly_one(
     assert action(window, "actionEditCustomer").isEnabled()
     assert action(window, "actionOpenInAdmin").isEnabled()
 
+    count = child(window, QLabel, "statusCount")
+    assert count.text() == "20 customers"
     ctrl_click(qtbot, window, second.id)
     ctrl_click(qtbot, window, third.id)
     assert window.customer_actions.selected_ids() == [first.id, second.id, third.id]
+    assert count.text() == "20 customers · 3 selected"
     # The panel shows the current row (the last one clicked); Edit does not guess which of
     # three is meant, Delete acts on all three.
     assert window.detail.customer is not None
@@ -173,6 +176,7 @@ def test_several_rows_can_be_selected_and_edit_wants_exactly_one(
     # Back to one: Edit works again.
     click_customer(qtbot, window, second.id)
     assert window.customer_actions.selected_ids() == [second.id]
+    assert count.text() == "20 customers"
     assert action(window, "actionEditCustomer").isEnabled()
 
 
