@@ -1,0 +1,27 @@
+"""The window's contracts that tests and tools rely on (issue 14, item 8): object names and
+the table's selection mode. Renaming one breaks them; this test says which."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMenu, QTableView
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_main_window import WindowFactory, child, demo_window, windows
+
+__all__ = ["demo_window", "windows"]
+
+
+def test_the_windows_contracts_hold(qtbot: QtBot, demo_window: WindowFactory) -> None:
+    window = demo_window()
+    child(window, QComboBox, "storeSwitcher")
+    roles = child(window, QComboBox, "roleFilter")
+    assert roles.count() >= 2
+    online = child(window, QLabel, "statusOnline")
+    assert "Online" in online.text() or "Offline" in online.text()
+    for name in ("actionReconnect", "actionOpenInAdmin", "actionExportSelected"):
+        child(window, QAction, name)
+    menu = child(window, QMenu, "viewMenu")
+    assert menu.title().replace("&", "") == "View"
+    table = child(window, QTableView, "customerTable")
+    assert table.selectionMode() == QAbstractItemView.SelectionMode.ExtendedSelection
