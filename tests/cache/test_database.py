@@ -13,9 +13,10 @@ import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -564,17 +565,18 @@ def test_a_cache_file_that_cannot_be_deleted_gives_a_clear_error(cache_dir: Path
     assert path.exists()
 
 
-def test_version_3_caches_learn_which_figures_were_unknown(
-    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+def write_old_cache(
+    monkeypatch: pytest.MonkeyPatch,
+    cache_dir: Path,
+    version: int,
+    rows: Sequence[tuple[int, int, int, dict[str, Any]]],
 ) -> None:
-    """A cache written before figures had a precision: -1 figures become unknown, others exact."""
+    """A cache file of schema ``version`` holding ``rows``: (id, orders, cents, API object)."""
     with monkeypatch.context() as patch:
-        patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:3])
-        patch.setattr(database, "SCHEMA_VERSION", 3)
+        patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:version])
+        patch.setattr(database, "SCHEMA_VERSION", version)
         old = open_cache(cache_dir, URL)
-        for customer_id, count, cents, orders_count in ((1, 2, 4999, 2), (2, -1, -1, None)):
-            document = Customer(id=customer_id, orders_count=max(count, 0)).to_api()
-            document["orders_count"] = orders_count
+        for customer_id, count, cents, document in rows:
             old.conn.execute(
                 "INSERT INTO customers (id, email, first_name, last_name, display_name, username,"
                 " role, company, city, country, orders_count, total_spent_cents, data,"
@@ -583,13 +585,25 @@ def test_version_3_caches_learn_which_figures_were_unknown(
             )
         old.conn.commit()
         old.close()
+
+
+def test_version_3_caches_learn_which_figures_were_unknown(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache written before figures had a precision: -1 figures become unknown, others exact."""
+    rows = []
+    for customer_id, count, cents, orders_count in ((1, 2, 4999, 2), (2, -1, -1, None)):
+        document = Customer(id=customer_id, orders_count=max(count, 0)).to_api()
+        document["orders_count"] = orders_count
+        rows.append((customer_id, count, cents, document))
+    write_old_cache(monkeypatch, cache_dir, 3, rows)
     cache = CustomerCache.open(cache_dir, URL)
     try:
         assert cache.file.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert cache.customer(1).figures is Figures.EXACT  # type: ignore[union-attr]
         assert cache.customer(2).figures is Figures.UNKNOWN  # type: ignore[union-attr]
-        rows = cache.customer_rows([1, 2])
-        assert (rows[1].figures, rows[2].figures) == (Figures.EXACT, Figures.UNKNOWN)
+        listed = cache.customer_rows([1, 2])
+        assert (listed[1].figures, listed[2].figures) == (Figures.EXACT, Figures.UNKNOWN)
     finally:
         cache.close()
 
@@ -598,28 +612,19 @@ def test_version_4_caches_learn_phone_postcode_state_and_the_average_order(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The new sort columns are read from the stored API objects once, when the file migrates."""
-    with monkeypatch.context() as patch:
-        patch.setattr(database, "MIGRATIONS", database.MIGRATIONS[:4])
-        patch.setattr(database, "SCHEMA_VERSION", 4)
-        old = open_cache(cache_dir, URL)
-        rows: tuple[tuple[int, int, int, object, object], ...] = (
-            # id, orders, cents, billing, shipping
-            (1, 4, 10_000, {"phone": "+351 21", "postcode": "1000", "state": ""}, {"state": "LX"}),
-            (2, 0, 0, {"phone": "", "postcode": ""}, {"postcode": "69001", "state": "ARA"}),
-            (3, -1, -1, [], []),  # PHP's empty array for an empty address; unknown figures
-        )
-        for customer_id, count, cents, billing, shipping in rows:
-            document = Customer(id=customer_id).to_api()
-            document["billing_address"] = billing
-            document["shipping_address"] = shipping
-            old.conn.execute(
-                "INSERT INTO customers (id, email, first_name, last_name, display_name, username,"
-                " role, company, city, country, orders_count, total_spent_cents, data,"
-                " confirmed_at) VALUES (?, '', '', '', '', '', 'customer', '', '', '', ?, ?, ?, 1)",
-                (customer_id, count, cents, json.dumps(document)),
-            )
-        old.conn.commit()
-        old.close()
+    addresses: tuple[tuple[int, int, int, object, object], ...] = (
+        # id, orders, cents, billing, shipping
+        (1, 4, 10_000, {"phone": "+351 21", "postcode": "1000", "state": ""}, {"state": "LX"}),
+        (2, 0, 0, {"phone": "", "postcode": ""}, {"postcode": "69001", "state": "ARA"}),
+        (3, -1, -1, [], []),  # PHP's empty array for an empty address; unknown figures
+    )
+    rows = []
+    for customer_id, count, cents, billing, shipping in addresses:
+        document = Customer(id=customer_id).to_api()
+        document["billing_address"] = billing
+        document["shipping_address"] = shipping
+        rows.append((customer_id, count, cents, document))
+    write_old_cache(monkeypatch, cache_dir, 4, rows)
     cache = CustomerCache.open(cache_dir, URL)
     try:
         assert cache.file.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -688,17 +688,27 @@ def remove_from_store(store: DemoStore, customer_id: int) -> None:
         conn.execute("DELETE FROM users WHERE id = ?", (customer_id,))
 
 
+def synced(
+    qtbot: QtBot,
+    store: DemoStore,
+    make_service: ServiceFactory,
+    open_cache: Callable[[DemoStore], CustomerCache],
+) -> tuple[DemoStore, StoreService, CustomerCache]:
+    """A service on ``store`` after a full sync, and the test's own look at its cache."""
+    service = make_service(store)
+    cache = open_cache(store)
+    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
+        service.sync(SyncMode.FULL)
+    return store, service, cache
+
+
 def test_deleting_several_customers_goes_on_past_a_refusal_and_moves_the_remembered_count(
     qtbot: QtBot,
     profile_store: StoreFactory,
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
-    store = profile_store(customers=5)
-    service = make_service(store)
-    cache = open_cache(store)
-    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
-        service.sync(SyncMode.FULL)
+    store, service, cache = synced(qtbot, profile_store(customers=5), make_service, open_cache)
     assert cache.coverage().complete
     total_before = cache.coverage().store_total
     assert total_before is not None
@@ -738,11 +748,7 @@ def test_deleting_several_goes_on_past_an_error_page_and_stops_at_an_outage(
     make_service: ServiceFactory,
     open_cache: Callable[[DemoStore], CustomerCache],
 ) -> None:
-    store = profile_store(customers=6)
-    service = make_service(store)
-    cache = open_cache(store)
-    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
-        service.sync(SyncMode.FULL)
+    store, service, cache = synced(qtbot, profile_store(customers=6), make_service, open_cache)
     ids = sorted(cache.all_ids())[-6:]
 
     # The store fails on one customer's delete every time (a plugin's hook, say): an answer,

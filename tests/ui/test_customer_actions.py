@@ -367,23 +367,28 @@ def test_deleting_several_customers_asks_once_shows_progress_and_keeps_the_copy_
     )
 
 
+def confirm_delete_of_several(qtbot: QtBot, window: MainWindow) -> DeleteManyResult:
+    """Delete… the selection, confirm it, and wait for the result of the delete of several."""
+    action(window, "actionDeleteCustomer").trigger()
+    box = the_message_box(window, "confirmDeleteMany")
+    with qtbot.waitSignal(window.session.service.customers_deleted, timeout=LONG) as deleted:
+        qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
+    assert deleted.args is not None
+    result = deleted.args[1]
+    assert isinstance(result, DeleteManyResult)
+    return result
+
+
 def test_a_customer_the_store_refuses_is_named_in_the_summary_with_its_reason(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
     window, store = started(qtbot, profile_store, store_window, customers=20)
-    service = window.session.service
     chosen = [customers(window)[i] for i in (2, 3, 4)]
     refused = chosen[1]
     remove_from_store(store, refused.id)  # the store now answers its delete with a refusal
     select(qtbot, window, chosen)
 
-    action(window, "actionDeleteCustomer").trigger()
-    box = the_message_box(window, "confirmDeleteMany")
-    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
-        qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
-    assert deleted.args is not None
-    result = deleted.args[1]
-    assert isinstance(result, DeleteManyResult)
+    result = confirm_delete_of_several(qtbot, window)
     assert [f.customer_id for f in result.failures] == [refused.id]
 
     assert window.banner.isVisible()
@@ -415,13 +420,7 @@ def test_cancel_stops_a_delete_of_several_before_the_next_customer(
             qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
 
     service.delete_progress.connect(cancel_after_the_first)
-    action(window, "actionDeleteCustomer").trigger()
-    box = the_message_box(window, "confirmDeleteMany")
-    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
-        qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
-    assert deleted.args is not None
-    result = deleted.args[1]
-    assert isinstance(result, DeleteManyResult)
+    result = confirm_delete_of_several(qtbot, window)
     assert result.cancelled
     assert 1 <= len(result.deleted) < 6, "stopped before the end, what was done stays done"
     assert not result.failures
