@@ -266,12 +266,18 @@ class Coverage:
 class StoredWatch:
     """The customers the app (not a sync) stored through one cache instance, while watched.
 
-    A sync watches its walk with one: the app's own creates, run between the walk's pages,
-    are then told apart from customers the walk did not see because the store lost them.
+    A sync watches its walk with one: the app's own creates, stored meanwhile by another
+    lane's cache connection, are then told apart from customers the walk did not see because
+    the store lost them. Watches are kept per cache file, so every connection to the file
+    (one per thread) notes into them.
     """
 
     def __init__(self) -> None:
         self.ids: set[int] = set()
+
+
+#: The live watches of each cache file (see :class:`StoredWatch`).
+_WATCHES: dict[Path, weakref.WeakSet[StoredWatch]] = {}
 
 
 class CustomerCache:
@@ -280,8 +286,9 @@ class CustomerCache:
     def __init__(self, file: CacheFile) -> None:
         self.file = file
         self._conn = file.conn
-        # Held weakly: a watch dropped by its sync (returned or raised) stops watching.
-        self._watches: weakref.WeakSet[StoredWatch] = weakref.WeakSet()
+        # Every connection to the file notes into its watches; held weakly, so a watch dropped
+        # by its sync (returned or raised) stops watching.
+        self._watches = _WATCHES.setdefault(file.path.resolve(), weakref.WeakSet())
 
     def watch_stored(self) -> StoredWatch:
         """Start noting the ids of the customers the app stores from now on, until dropped."""

@@ -1,9 +1,10 @@
 """The GUI thread's door to one store: requests out, events in, never a wait.
 
-Owns the API thread and its :class:`~app.workers.api_worker.ApiWorker` for one store profile,
-the request ids, which replies are still wanted (latest wins for a customer's orders and
-downloads), throttling of what a sync streams to the views, the online/busy state derived from
-replies, and the orderly shutdown of the thread.
+Owns the API threads and their :class:`~app.workers.api_worker.ApiWorker` instances for one
+store profile (two lanes: one for the long requests, one for the short ones), the request ids,
+which replies are still wanted (latest wins for a customer's orders and downloads), throttling
+of what a sync streams to the views, the online/busy state derived from replies, and the
+orderly shutdown of the threads.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,24 +26,50 @@ from app.api.transport import CancelToken
 from app.cache.repository import CustomerFilter
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.domain.customer import Customer
+from app.domain.order import Download, Order
 from app.errors import AppError, CancelledError, NetworkError
 from app.importer.jobs import FilePlan, PlanProgress
 from app.importer.mapping import ColumnMapping
 from app.importer.planning import PlanOptions
-from app.importer.records import FileFormat
-from app.importer.running import ImportFiles, RunResult
-from app.workers.api_worker import (
-    ApiWorker,
+from app.importer.reading import Preview
+from app.importer.records import FileFormat, RowResult
+from app.importer.running import ImportFiles, RunProgress, RunResult
+from app.workers.api_worker import ApiWorker
+from app.workers.events import (
+    ChangesCommitted,
+    CustomerDeleted,
+    CustomerFound,
+    CustomerSaved,
+    CustomersDeleted,
+    DeleteManyResult,
+    DeleteProgress,
+    DeleteProgressed,
+    DownloadsLoaded,
+    ExportFinished,
+    ImportFinished,
+    ImportPlanned,
+    ImportProgressed,
+    OrdersLoaded,
+    PreviewRead,
+    ReportWritten,
+    RequestFailed,
+    StoreInfoLoaded,
+    SyncFinished,
+    SyncProgressed,
+    WorkerEvent,
+)
+from app.workers.requests import (
+    LONG_KINDS,
     CreateArgs,
     DeleteArgs,
     DeleteManyArgs,
-    DeleteManyResult,
-    DeleteProgress,
     DownloadsArgs,
     ExportArgs,
     FindArgs,
     OrdersArgs,
     PlanImportArgs,
+    PreviewArgs,
+    ReportArgs,
     Request,
     RequestArgs,
     RequestKind,
@@ -71,21 +99,55 @@ class _InFlight:
     cancel: CancelToken
 
 
-class StoreService(QObject):
-    """GUI-thread facade over the API worker of one store.
+class _SharedClient:
+    """One client for both lanes: made on first use, closed when the last lane gives it back.
 
-    Owns one QThread running an :class:`ApiWorker`. The worker creates its own WooClient (via
-    ``client_factory``), its own CustomerCache connection (opened in the worker thread) and the
-    SyncEngine; the GUI thread never touches the network. Every request method returns at once
-    with a request id; its outcome arrives as a signal carrying that id, in the GUI thread.
+    One client detects the store's API once (and re-detects once, under its lock, when the
+    store drops it) and keeps one connection pool; it is made to be used from several threads,
+    as a sync's parallel pages already do.
+    """
+
+    def __init__(self, factory: Callable[[], WooClient]) -> None:
+        self._factory = factory
+        self._users = 0
+        self._lock = threading.Lock()
+        self._client: WooClient | None = None
+
+    def acquire(self) -> WooClient:
+        """The client (made now if it is the first use); each lane asks once and keeps it."""
+        with self._lock:
+            if self._client is None:
+                self._client = self._factory()
+            self._users += 1
+            return self._client
+
+    def release(self, _client: WooClient) -> None:
+        """A lane is done with it; the last one closes it."""
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._client is not None:
+                client, self._client = self._client, None
+                client.close()
+
+
+class StoreService(QObject):
+    """GUI-thread facade over the API workers of one store.
+
+    Owns two lanes, each a QThread running an :class:`ApiWorker`: the long requests (a sync, an
+    import, an export, a delete of several; ``LONG_KINDS``) go one after another on one, the
+    short ones (a save, a delete, a lookup, a customer's orders, the store's index, a file's
+    preview, a report) on the other, so they never wait behind a sync nor run nested inside it.
+    Each worker creates its own WooClient (via ``client_factory``), its own CustomerCache
+    connection (opened in its thread) and, for the long lane, the SyncEngine; the GUI thread
+    never touches the network. Every request method returns at once with a request id; its
+    outcome arrives as a signal carrying that id, in the GUI thread.
 
     Every request ends in exactly one result signal or one ``failed`` - except replies that are
     dropped on purpose: an older ``load_orders``/``load_downloads`` reply (or failure) once a newer
-    one was asked for, and everything after :meth:`shutdown`. Requests made while a sync runs are
-    served between the sync's pages, not after the whole sync.
+    one was asked for, and everything after :meth:`shutdown`.
 
-    Shutdown: :meth:`shutdown` cancels every request's token, quits the thread's event loop and
-    waits. The worker closes its client and cache in a slot connected directly to
+    Shutdown: :meth:`shutdown` cancels every request's token, quits the threads' event loops and
+    waits. Each worker closes its client and cache in a slot connected directly to
     ``QThread.finished``, which Qt emits in the worker thread after its loop stopped, so they are
     closed by the thread that opened them, and the worker is deleted there too.
 
@@ -114,6 +176,8 @@ class StoreService(QObject):
         import_planned(int, FilePlan): request id and the planned file (the dry run).
         import_finished(int, RunResult): request id and what the import did.
         export_finished(int, int): request id and the number of customers written.
+        preview_read(int, Preview): request id and the first rows of a CSV file.
+        report_written(int, Path): request id and the report file written.
         failed(int, str, AppError): request id, kind (``sync``, ``orders``, ``downloads``,
             ``save``, ``delete``, ``delete_many``, ``find``, ``store_info``) and the error. A
             cancelled sync reports ``CancelledError``. A delete of several reports each
@@ -140,13 +204,16 @@ class StoreService(QObject):
     import_planned = Signal(int, object)
     import_finished = Signal(int, object)
     export_finished = Signal(int, int)
+    preview_read = Signal(int, Preview)
+    report_written = Signal(int, Path)
     failed = Signal(int, str, object)
     online_changed = Signal(bool)
     busy_changed = Signal(bool)
     notice = Signal(str)
 
-    #: Requests to the worker (queued into the worker thread; carries a Request).
-    _request_posted = Signal(object)
+    #: Requests to the workers (queued into their threads): the long lane's and the short one's.
+    _long_request_posted = Signal(Request)
+    _short_request_posted = Signal(Request)
 
     def __init__(
         self,
@@ -176,28 +243,19 @@ class StoreService(QObject):
         self._flush_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._flush_timer.timeout.connect(self._on_flush_timer_timeout)
 
-        self._thread = QThread(self)
-        self._thread.setObjectName("api-worker")
-        self._worker = ApiWorker(client_factory, cache_dir, identity)
-        self._worker.attach(self._thread, self._request_posted)
-        queued = Qt.ConnectionType.QueuedConnection
-        worker = self._worker
-        worker.sync_progressed.connect(self._on_worker_sync_progressed, queued)
-        worker.changes_committed.connect(self._on_worker_changes_committed, queued)
-        worker.sync_finished.connect(self._on_worker_sync_finished, queued)
-        worker.orders_loaded.connect(self._on_worker_orders_loaded, queued)
-        worker.downloads_loaded.connect(self._on_worker_downloads_loaded, queued)
-        worker.customer_saved.connect(self._on_worker_customer_saved, queued)
-        worker.customer_deleted.connect(self._on_worker_customer_deleted, queued)
-        worker.delete_progressed.connect(self._on_worker_delete_progressed, queued)
-        worker.customers_deleted.connect(self._on_worker_customers_deleted, queued)
-        worker.customer_found.connect(self._on_worker_customer_found, queued)
-        worker.store_info_loaded.connect(self._on_worker_store_info_loaded, queued)
-        worker.import_progressed.connect(self._on_worker_import_progressed, queued)
-        worker.import_planned.connect(self._on_worker_import_planned, queued)
-        worker.import_finished.connect(self._on_worker_import_finished, queued)
-        worker.export_finished.connect(self._on_worker_export_finished, queued)
-        worker.failed.connect(self._on_worker_failed, queued)
+        self._threads: list[QThread] = []
+        # Held here: a worker has no parent (it lives in its thread), so this keeps it alive.
+        self._workers: list[ApiWorker] = []
+        lanes = (("api-long", self._long_request_posted), ("api-short", self._short_request_posted))
+        client = _SharedClient(client_factory)
+        for name, posted in lanes:
+            thread = QThread(self)
+            thread.setObjectName(name)
+            worker = ApiWorker(client.acquire, cache_dir, identity, release_client=client.release)
+            worker.attach(thread, posted)
+            worker.reported.connect(self._on_worker_reported, Qt.ConnectionType.QueuedConnection)
+            self._threads.append(thread)
+            self._workers.append(worker)
 
     # -- state -------------------------------------------------------------------------------
 
@@ -205,6 +263,11 @@ class StoreService(QObject):
     def online(self) -> bool:
         """Whether the store answered the last request that reached a conclusion about it."""
         return self._online
+
+    @property
+    def threads(self) -> tuple[QThread, ...]:
+        """The lanes' threads (``api-long``, ``api-short``), for a look at whether they run."""
+        return tuple(self._threads)
 
     @property
     def busy(self) -> bool:
@@ -218,7 +281,8 @@ class StoreService(QObject):
         if self._started or self._closed:
             return
         self._started = True
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Cancel everything, stop the API thread and wait for it; safe to call twice.
@@ -235,14 +299,20 @@ class StoreService(QObject):
             entry.cancel.cancel()
         if not self._started:
             return
-        self._thread.quit()
-        if not self._thread.wait(timeout_ms):
-            log.warning(
-                "the API thread did not stop within %d ms; it will stop after its current request",
-                timeout_ms,
-            )
-            self._thread.setParent(None)
-            _STRAGGLERS.append(self._thread)
+        for thread in self._threads:
+            thread.quit()
+        deadline = time.monotonic() + timeout_ms / 1000
+        for thread in self._threads:
+            left = max(0, math.ceil((deadline - time.monotonic()) * 1000))
+            if not thread.wait(left):
+                log.warning(
+                    "the %s thread did not stop within %d ms; it will stop after its current "
+                    "request",
+                    thread.objectName(),
+                    timeout_ms,
+                )
+                thread.setParent(None)
+                _STRAGGLERS.append(thread)
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -333,6 +403,17 @@ class StoreService(QObject):
         chosen = frozenset(only) if only is not None else None
         return self._post(RequestKind.EXPORT, ExportArgs(path, view, delimiter, chosen))
 
+    def read_preview(self, path: Path, file_format: FileFormat | None = None) -> int:
+        """Read the first rows of a CSV file, detecting its format when None (``preview_read``).
+
+        A file error ends in ``failed(id, "preview", FileError)``.
+        """
+        return self._post(RequestKind.PREVIEW, PreviewArgs(path, file_format))
+
+    def write_report(self, path: Path, results: Sequence[RowResult], delimiter: str = ",") -> int:
+        """Write an import's per-row report to ``path`` (``report_written``)."""
+        return self._post(RequestKind.REPORT, ReportArgs(path, tuple(results), delimiter))
+
     def cancel(self, request_id: int) -> None:
         """Cancel a request; it ends with its result or with ``failed(..., CancelledError)``.
 
@@ -356,22 +437,68 @@ class StoreService(QObject):
         self.start()
         request = Request(request_id, kind, args)
         self._in_flight[request_id] = _InFlight(kind, request.cancel)
-        self._request_posted.emit(request)
+        lane = self._long_request_posted if kind in LONG_KINDS else self._short_request_posted
+        lane.emit(request)
         self._set_busy()
         return request_id
 
-    # -- replies from the worker ---------------------------------------------------------------
+    # -- replies from the workers --------------------------------------------------------------
 
-    @Slot(int, object)
+    @Slot(WorkerEvent)
+    def _on_worker_reported(self, event: WorkerEvent) -> None:
+        rid = event.request_id
+        match event:
+            case SyncProgressed(progress=progress):
+                self._on_worker_sync_progressed(rid, progress)
+            case ChangesCommitted(stored=stored, removed=removed):
+                self._on_worker_changes_committed(rid, stored, removed)
+            case SyncFinished(report=report):
+                self._on_worker_sync_finished(rid, report)
+            case OrdersLoaded(customer_id=customer_id, orders=orders):
+                self._on_worker_orders_loaded(rid, customer_id, list(orders))
+            case DownloadsLoaded(customer_id=customer_id, downloads=downloads):
+                self._on_worker_downloads_loaded(rid, customer_id, list(downloads))
+            case CustomerSaved(result=result):
+                self._on_worker_customer_saved(rid, result)
+            case CustomerDeleted(customer_id=customer_id):
+                self._on_worker_customer_deleted(rid, customer_id)
+            case DeleteProgressed(progress=delete_progress):
+                self._on_worker_delete_progressed(rid, delete_progress)
+            case CustomersDeleted(result=deleted):
+                self._on_worker_customers_deleted(rid, deleted)
+            case CustomerFound(customer=customer):
+                self._on_worker_customer_found(rid, customer)
+            case StoreInfoLoaded(info=info):
+                self._on_worker_store_info_loaded(rid, info)
+            case ImportProgressed(progress=import_progress):
+                self._on_worker_import_progressed(rid, import_progress)
+            case ImportPlanned(plan=plan):
+                self._on_worker_import_planned(rid, plan)
+            case ImportFinished(result=run):
+                self._on_worker_import_finished(rid, run)
+            case ExportFinished(count=count):
+                self._on_worker_export_finished(rid, count)
+            case PreviewRead(preview=preview):
+                if self._settle(rid, reached=None):
+                    self.preview_read.emit(rid, preview)
+                    self._set_busy()
+            case ReportWritten(path=path):
+                if self._settle(rid, reached=None):
+                    self.report_written.emit(rid, path)
+                    self._set_busy()
+            case RequestFailed(kind=kind, error=error):
+                self._on_worker_failed(rid, kind, error)
+            case _:
+                log.error("unknown worker event %r", event)
+
     def _on_worker_sync_progressed(self, request_id: int, progress: SyncProgress) -> None:
         if self._closed or request_id != self._sync_id:
             return  # a cancelled sync still winding down while a new one waits
         self._pending_progress = progress
         self._schedule_flush()
 
-    @Slot(int, object, object)
     def _on_worker_changes_committed(
-        self, request_id: int, stored: list[int], removed: list[int]
+        self, request_id: int, stored: Sequence[int], removed: Sequence[int]
     ) -> None:
         if self._closed:
             return
@@ -388,7 +515,6 @@ class StoreService(QObject):
         else:
             self._flush()  # a save the user waits to see
 
-    @Slot(int, object)
     def _on_worker_sync_finished(self, request_id: int, report: SyncReport) -> None:
         if not self._settle(request_id, reached=True):
             return
@@ -398,17 +524,17 @@ class StoreService(QObject):
         self.sync_finished.emit(report)
         self._set_busy()
 
-    @Slot(int, int, object)
-    def _on_worker_orders_loaded(self, request_id: int, customer_id: int, orders: object) -> None:
+    def _on_worker_orders_loaded(
+        self, request_id: int, customer_id: int, orders: list[Order]
+    ) -> None:
         if not self._settle(request_id, reached=True):
             return
         if self._latest.get(RequestKind.ORDERS) == request_id:
             self.orders_loaded.emit(customer_id, orders)
         self._set_busy()
 
-    @Slot(int, int, object)
     def _on_worker_downloads_loaded(
-        self, request_id: int, customer_id: int, downloads: object
+        self, request_id: int, customer_id: int, downloads: list[Download]
     ) -> None:
         if not self._settle(request_id, reached=True):
             return
@@ -416,27 +542,23 @@ class StoreService(QObject):
             self.downloads_loaded.emit(customer_id, downloads)
         self._set_busy()
 
-    @Slot(int, object)
     def _on_worker_customer_saved(self, request_id: int, result: SaveResult) -> None:
         if not self._settle(request_id, reached=True):
             return
         self.customer_saved.emit(request_id, result)
         self._set_busy()
 
-    @Slot(int, int)
     def _on_worker_customer_deleted(self, request_id: int, customer_id: int) -> None:
         if not self._settle(request_id, reached=True):
             return
         self.customer_deleted.emit(request_id, customer_id)
         self._set_busy()
 
-    @Slot(int, object)
     def _on_worker_delete_progressed(self, request_id: int, progress: DeleteProgress) -> None:
         if self._closed or request_id not in self._in_flight:
             return
         self.delete_progress.emit(request_id, progress)
 
-    @Slot(int, object)
     def _on_worker_customers_deleted(self, request_id: int, result: DeleteManyResult) -> None:
         reached: bool | None = None
         if result.stopped_by is not None:
@@ -449,22 +571,21 @@ class StoreService(QObject):
         self.customers_deleted.emit(request_id, result)
         self._set_busy()
 
-    @Slot(int, object)
     def _on_worker_customer_found(self, request_id: int, customer: Customer | None) -> None:
         if not self._settle(request_id, reached=True):
             return
         self.customer_found.emit(request_id, customer)
         self._set_busy()
 
-    @Slot(int, object)
     def _on_worker_store_info_loaded(self, request_id: int, info: StoreInfo) -> None:
         if not self._settle(request_id, reached=True):
             return
         self.store_info_loaded.emit(info)
         self._set_busy()
 
-    @Slot(int, object)
-    def _on_worker_import_progressed(self, request_id: int, progress: object) -> None:
+    def _on_worker_import_progressed(
+        self, request_id: int, progress: PlanProgress | RunProgress
+    ) -> None:
         if self._closed or request_id not in self._in_flight:
             return
         now = time.monotonic()
@@ -476,14 +597,12 @@ class StoreService(QObject):
         self._last_import_progress = now
         self.import_progress.emit(request_id, progress)
 
-    @Slot(int, object)
     def _on_worker_import_planned(self, request_id: int, plan: FilePlan) -> None:
         if not self._settle(request_id, reached=True):
             return
         self.import_planned.emit(request_id, plan)
         self._set_busy()
 
-    @Slot(int, object)
     def _on_worker_import_finished(self, request_id: int, result: RunResult) -> None:
         # A run stopped by the network says the store is gone; otherwise it answered.
         reached = not isinstance(result.stopped_by, NetworkError)
@@ -493,15 +612,13 @@ class StoreService(QObject):
         self.import_finished.emit(request_id, result)
         self._set_busy()
 
-    @Slot(int, int)
     def _on_worker_export_finished(self, request_id: int, count: int) -> None:
         if not self._settle(request_id, reached=None):
             return
         self.export_finished.emit(request_id, count)
         self._set_busy()
 
-    @Slot(int, str, object)
-    def _on_worker_failed(self, request_id: int, kind: str, error: AppError) -> None:
+    def _on_worker_failed(self, request_id: int, kind: RequestKind, error: AppError) -> None:
         reached: bool | None = None
         if isinstance(error, NetworkError):
             reached = False

@@ -29,7 +29,7 @@ from app.ui.message_boxes import ask_to_confirm
 from app.ui.session import StoreSession
 from app.ui.sync_progress import ProgressPanel
 from app.ui.transfers import CsvTransfers
-from app.workers.api_worker import DeleteManyResult, DeleteProgress
+from app.workers.events import DeleteManyResult, DeleteProgress
 
 log = logging.getLogger("app.ui")
 

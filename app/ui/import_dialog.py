@@ -43,9 +43,9 @@ from app.errors import AppError, CancelledError
 from app.importer.jobs import FilePlan, PlanProgress
 from app.importer.mapping import TARGET_LABELS, TARGETS, ColumnMapping, MappingMemory
 from app.importer.planning import PlanOptions, new_account_warning
-from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, Preview, read_preview
+from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, Preview
 from app.importer.records import FileFormat
-from app.importer.running import ImportFiles, RunProgress, RunResult, write_report
+from app.importer.running import ImportFiles, RunProgress, RunResult
 from app.models.import_model import ImportPreviewModel, ProblemRowsFilter
 from app.services.store_service import StoreService
 from app.ui.detail_panel import plain_label
@@ -111,6 +111,11 @@ class ImportDialog(QDialog):
         self.plan: FilePlan | None = None
         self.run_result: RunResult | None = None
         self._request: int | None = None
+        # The file's preview and the report are read and written by the service's worker: the
+        # preview may scan a whole file to tell its encoding, and a disk may be slow.
+        self._preview_request: int | None = None
+        self._preview_detects = True
+        self._report_request: int | None = None
         #: The open "New account" e-mails confirmation, while it waits for an answer.
         self.emails_confirmation: QMessageBox | None = None
 
@@ -152,6 +157,8 @@ class ImportDialog(QDialog):
         service.import_progress.connect(self._on_service_import_progress)
         service.import_planned.connect(self._on_service_import_planned)
         service.import_finished.connect(self._on_service_import_finished)
+        service.preview_read.connect(self._on_service_preview_read)
+        service.report_written.connect(self._on_service_report_written)
         service.failed.connect(self._on_service_failed)
         self._read_preview(None)
         self._go(Step.FILE)
@@ -405,16 +412,34 @@ class ImportDialog(QDialog):
     # -- step 1: the file ----------------------------------------------------------------------
 
     def _read_preview(self, file_format: FileFormat | None) -> None:
-        try:
-            preview = read_preview(self.path, file_format)
-        except AppError as error:
-            self._preview = None
-            self.file_note.setText(error.message)
-            self.file_preview.clear()
-            self.file_preview.setRowCount(0)
-            self.file_preview.setColumnCount(0)
-            self._update_buttons()
-            return
+        """Ask the worker for the file's first rows (its format detected when None)."""
+        self._preview = None
+        self._preview_detects = file_format is None
+        self.file_note.setText("Reading the file…")
+        self._preview_request = self._service.read_preview(self.path, file_format)
+        self._update_buttons()
+
+    @property
+    def preview_ready(self) -> bool:
+        """Whether the file's preview has been read (or could not be), not being read now."""
+        return self._preview_request is None
+
+    @Slot(int, Preview)
+    def _on_service_preview_read(self, request_id: int, preview: Preview) -> None:
+        if request_id != self._preview_request:
+            return  # an earlier format's preview: the user chose another since
+        self._preview_request = None
+        self._show_preview(preview)
+
+    def _show_unreadable(self, message: str) -> None:
+        self._preview = None
+        self.file_note.setText(message)
+        self.file_preview.clear()
+        self.file_preview.setRowCount(0)
+        self.file_preview.setColumnCount(0)
+        self._update_buttons()
+
+    def _show_preview(self, preview: Preview) -> None:
         self._preview = preview
         self._select(self.encoding_combo, preview.file_format.encoding)
         self._select(self.delimiter_combo, preview.file_format.delimiter)
@@ -425,7 +450,7 @@ class ImportDialog(QDialog):
             note = f"{len(preview.header)} columns, {shown:,} rows."
         if ragged:
             note += f" {ragged} of them have more or fewer cells than the header (see tooltips)."
-        if file_format is None:
+        if self._preview_detects:
             note += " Encoding and separator were detected; change them if the text looks wrong."
         self.file_note.setText(note)
         table = self.file_preview
@@ -693,10 +718,14 @@ class ImportDialog(QDialog):
         target = self._ask_save_path(self, f"{self.path.stem}-import-report.csv")
         if target is None:
             return
-        try:
-            write_report(target, self.run_result.results)
-        except AppError as error:
-            QMessageBox.warning(self, "Report not saved", error.message)
+        self.save_report.setEnabled(False)  # until this one is written
+        self._report_request = self._service.write_report(target, self.run_result.results)
+
+    @Slot(int, Path)
+    def _on_service_report_written(self, request_id: int, _path: Path) -> None:
+        if request_id == self._report_request:
+            self._report_request = None
+            self.save_report.setEnabled(True)
 
     @staticmethod
     def _open_file(path: Path | None) -> None:
@@ -707,10 +736,19 @@ class ImportDialog(QDialog):
 
     @Slot(int, str, object)
     def _on_service_failed(self, request_id: int, _kind: str, error: object) -> None:
+        message = error.message if isinstance(error, AppError) else str(error)
+        if request_id == self._preview_request:
+            self._preview_request = None
+            self._show_unreadable(message)
+            return
+        if request_id == self._report_request:
+            self._report_request = None
+            self.save_report.setEnabled(True)
+            QMessageBox.warning(self, "Report not saved", message)
+            return
         if request_id != self._request:
             return
         self._request = None
-        message = error.message if isinstance(error, AppError) else str(error)
         if isinstance(error, CancelledError):
             message = "The check was cancelled."
         self.check_progress.hide()
@@ -736,9 +774,10 @@ class ImportDialog(QDialog):
             self._on_stop_clicked()
             event.ignore()  # the dialog shows the result once the store has answered
             return
-        if self._request is not None:
-            self._service.cancel(self._request)
-            self._request = None
+        for pending in (self._request, self._preview_request):
+            if pending is not None:
+                self._service.cancel(pending)
+        self._request = self._preview_request = None
         event.accept()
 
 

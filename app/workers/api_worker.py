@@ -2,32 +2,31 @@
 
 Owns, inside that thread, everything that does I/O for the GUI: the :class:`WooClient` (made by
 the factory it is given), its own :class:`CustomerCache` connection and the :class:`SyncEngine`.
-Also owns the request protocol: :class:`Request` (an id, a :class:`RequestKind`, an arguments
-dataclass and a :class:`CancelToken`) comes in through one queued signal; plain-data events go
-out through the worker's signals. The GUI-thread facade is app/services/store_service.py; nothing
-else should talk to a worker.
+A :class:`~app.workers.requests.Request` comes in through one queued signal; typed events
+(:mod:`app.workers.events`) go out through one signal, ``reported``. The GUI-thread facade is
+app/services/store_service.py, which runs two workers, each in a thread of its own: one for the
+long requests (a sync, an import, an export, a delete of several), one for the short ones, so
+that a save or a lookup never waits behind a sync. Nothing else should talk to a worker.
 
-Every request is answered exactly once: by its result signal or by ``failed``. Exceptions never
-escape a slot (PySide6 would print and drop them): an :class:`AppError` is reported as it is,
-anything else is logged with its traceback and reported as a generic AppError.
+Every request is answered exactly once: by its result event or by ``RequestFailed``.
+Exceptions never escape a slot (PySide6 would print and drop them): an :class:`AppError` is
+reported as it is, anything else is logged with its traceback and reported as a generic
+AppError.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, assert_never
+from typing import assert_never
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
 
-from app.api.client import BULK_LIMIT, WooClient
+from app.api.client import WooClient
 from app.api.transport import CancelToken
-from app.cache.repository import CustomerCache, CustomerFilter
+from app.cache.repository import CustomerCache
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
 from app.domain.money import MoneyFormat
@@ -35,10 +34,50 @@ from app.errors import AppError, CancelledError, NetworkError, NotFoundError
 from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
 from app.importer.jobs import FilePlan, PlanProgress, plan_file
-from app.importer.mapping import ColumnMapping
-from app.importer.planning import PlanOptions, lookup_for_import
-from app.importer.records import FileFormat
-from app.importer.running import ImportFiles, RunProgress, RunResult, run_import
+from app.importer.planning import lookup_for_import
+from app.importer.reading import read_preview
+from app.importer.running import RunProgress, RunResult, run_import, write_report
+from app.workers.events import (
+    ChangesCommitted,
+    CustomerDeleted,
+    CustomerFound,
+    CustomerSaved,
+    CustomersDeleted,
+    DeleteFailure,
+    DeleteManyResult,
+    DeleteProgress,
+    DeleteProgressed,
+    DownloadsLoaded,
+    ExportFinished,
+    ImportFinished,
+    ImportPlanned,
+    ImportProgressed,
+    OrdersLoaded,
+    PreviewRead,
+    ReportWritten,
+    RequestFailed,
+    StoreInfoLoaded,
+    SyncFinished,
+    SyncProgressed,
+    WorkerEvent,
+)
+from app.workers.requests import (
+    CreateArgs,
+    DeleteArgs,
+    DeleteManyArgs,
+    DownloadsArgs,
+    ExportArgs,
+    FindArgs,
+    OrdersArgs,
+    PlanImportArgs,
+    PreviewArgs,
+    ReportArgs,
+    Request,
+    RunImportArgs,
+    StoreInfoArgs,
+    SyncArgs,
+    UpdateArgs,
+)
 
 log = logging.getLogger("app.worker")
 
@@ -46,240 +85,25 @@ log = logging.getLogger("app.worker")
 UNEXPECTED_MESSAGE = "Something went wrong; details are in the log."
 
 
-class RequestKind(StrEnum):
-    """What a request does; also the ``kind`` reported with a failure."""
-
-    SYNC = "sync"
-    ORDERS = "orders"
-    DOWNLOADS = "downloads"
-    SAVE = "save"
-    DELETE = "delete"
-    DELETE_MANY = "delete_many"
-    FIND = "find"
-    STORE_INFO = "store_info"
-    IMPORT_PLAN = "import_plan"
-    IMPORT_RUN = "import_run"
-    EXPORT = "export"
-
-
-@dataclass(frozen=True)
-class SyncArgs:
-    """Bring the cache up to date."""
-
-    mode: SyncMode = SyncMode.AUTO
-
-
-@dataclass(frozen=True)
-class OrdersArgs:
-    """Fetch (and cache) one customer's orders."""
-
-    customer_id: int
-
-
-@dataclass(frozen=True)
-class DownloadsArgs:
-    """Fetch (and cache) one customer's downloads."""
-
-    customer_id: int
-
-
-@dataclass(frozen=True)
-class CreateArgs:
-    """Create a customer from a create payload (``CustomerDraft.to_create_payload()``)."""
-
-    payload: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class UpdateArgs:
-    """Send changed fields of a customer (``update_payload(before, after)``)."""
-
-    customer_id: int
-    changes: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class DeleteArgs:
-    """Delete a customer."""
-
-    customer_id: int
-
-
-@dataclass(frozen=True)
-class DeleteManyArgs:
-    """Delete several customers, one after the other, reporting each."""
-
-    customer_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class DeleteProgress:
-    """Where a delete of several customers is: ``done`` of ``total`` tried, ``deleted`` went."""
-
-    done: int
-    total: int
-    deleted: int
-
-
-@dataclass(frozen=True)
-class DeleteFailure:
-    """A customer a delete of several could not delete, and why (the error's message)."""
-
-    customer_id: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class DeleteManyResult:
-    """What a delete of several customers did.
-
-    Attributes:
-        total: customers asked for.
-        deleted: the ids deleted (removed from the store and the cache), in order.
-        failures: the customers the store did not delete, with its reason.
-        cancelled: the user stopped it; the customers after the last one tried were not tried.
-        stopped_by: the store could not be reached: the customers after it were not tried.
-    """
-
-    total: int
-    deleted: tuple[int, ...]
-    failures: tuple[DeleteFailure, ...]
-    cancelled: bool = False
-    stopped_by: NetworkError | None = None
-
-    @property
-    def not_tried(self) -> int:
-        """Customers neither deleted nor failed (after a cancel or an outage)."""
-        return self.total - len(self.deleted) - len(self.failures)
-
-
-@dataclass(frozen=True)
-class FindArgs:
-    """Look a customer up by exact email."""
-
-    email: str
-
-
-@dataclass(frozen=True)
-class StoreInfoArgs:
-    """Read the store's index (name, versions, password policy)."""
-
-
-@dataclass(frozen=True)
-class PlanImportArgs:
-    """Read a CSV file (with the user's edits) and plan every row: the dry run."""
-
-    path: Path
-    file_format: FileFormat
-    mapping: ColumnMapping
-    options: PlanOptions
-    edits: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RunImportArgs:
-    """Send a planned import to the store in chunks."""
-
-    plan: FilePlan
-    files: ImportFiles
-    chunk_size: int = BULK_LIMIT
-
-
-@dataclass(frozen=True)
-class ExportArgs:
-    """Write the customers of a view of the cache to a CSV file."""
-
-    path: Path
-    view: CustomerFilter
-    delimiter: str = ","
-    #: Only these customers of the view (the rows selected), in the view's order; None: all.
-    only: frozenset[int] | None = None
-
-
-RequestArgs = (
-    SyncArgs
-    | OrdersArgs
-    | DownloadsArgs
-    | CreateArgs
-    | UpdateArgs
-    | DeleteArgs
-    | DeleteManyArgs
-    | FindArgs
-    | StoreInfoArgs
-    | PlanImportArgs
-    | RunImportArgs
-    | ExportArgs
-)
-
-
-@dataclass(frozen=True)
-class Request:
-    """One request to the worker.
-
-    Attributes:
-        request_id: the service's id for it; every event about it carries this id.
-        kind: what it does (reported with a failure).
-        args: its arguments (plain data).
-        cancel: shared with the service, which cancels it; checked before the work starts and
-            between pages and retries while it runs.
-    """
-
-    request_id: int
-    kind: RequestKind
-    args: RequestArgs
-    cancel: CancelToken = field(default_factory=CancelToken, compare=False)
+def _close_client(client: WooClient) -> None:
+    client.close()
 
 
 class ApiWorker(QObject):
-    """Runs requests against the store in the API thread and writes results to the cache.
+    """Runs requests against the store in its thread and writes results to the cache.
 
     Create it in the GUI thread, then :meth:`attach` it to its thread before the thread starts.
     The client, cache and sync engine are created lazily in the worker thread on first use (so a
     store or cache that cannot be opened is reported as a failed request, not a crash) and
-    closed there when the thread finishes.
-
-    While a sync runs, requests that arrive meanwhile (a customer's orders, a save) are served
-    between the sync's pages rather than after the whole sync: the sync's callbacks let the
-    thread's event queue run. A second sync arriving then waits until the first ends.
+    closed there when the thread finishes. Requests are served one after another, in the order
+    they came: the service gives the long ones a worker of their own.
 
     Signals:
-        sync_progressed(int, SyncProgress): request id, where the sync is (once per page).
-        changes_committed(int, list[int], list[int]): request id, customer ids stored and
-            removed in the cache by a committed write.
-        sync_finished(int, SyncReport): request id, what the sync did.
-        orders_loaded(int, int, list[Order]): request id, customer id, orders (cached).
-        downloads_loaded(int, int, list[Download]): request id, customer id, downloads (cached).
-        customer_saved(int, SaveResult): request id, the store's answer (cached).
-        customer_deleted(int, int): request id, customer id (removed from the cache).
-        delete_progressed(int, DeleteProgress): request id, after each customer of a delete of
-            several was tried.
-        customers_deleted(int, DeleteManyResult): request id, what a delete of several did.
-        customer_found(int, Customer | None): request id, the customer with that email.
-        store_info_loaded(int, StoreInfo): request id, the store's index.
-        import_progressed(int, object): request id, a ``PlanProgress`` while a file is planned
-            or a ``RunProgress`` after each chunk sent.
-        import_planned(int, FilePlan): request id, the file planned.
-        import_finished(int, RunResult): request id, what the run did.
-        export_finished(int, int): request id, customers written.
-        failed(int, str, AppError): request id, request kind, what went wrong.
+        reported(WorkerEvent): what a request did or learnt (:mod:`app.workers.events`); every
+            request ends in exactly one result event or one ``RequestFailed``.
     """
 
-    sync_progressed = Signal(int, object)
-    changes_committed = Signal(int, object, object)
-    sync_finished = Signal(int, object)
-    orders_loaded = Signal(int, int, object)
-    downloads_loaded = Signal(int, int, object)
-    customer_saved = Signal(int, object)
-    customer_deleted = Signal(int, int)
-    delete_progressed = Signal(int, object)
-    customers_deleted = Signal(int, object)
-    customer_found = Signal(int, object)
-    store_info_loaded = Signal(int, object)
-    import_progressed = Signal(int, object)
-    import_planned = Signal(int, object)
-    import_finished = Signal(int, object)
-    export_finished = Signal(int, int)
-    failed = Signal(int, str, object)
+    reported = Signal(WorkerEvent)
 
     def __init__(
         self,
@@ -288,18 +112,19 @@ class ApiWorker(QObject):
         identity: str,
         *,
         clock: Callable[[], float] = time.time,
+        release_client: Callable[[WooClient], None] | None = None,
     ) -> None:
         # No parent: a QObject with a parent cannot be moved to another thread.
         super().__init__()
         self._client_factory = client_factory
+        # How the client is given back when the thread ends: closed, unless it is shared.
+        self._release_client = release_client or _close_client
         self._cache_dir = cache_dir
         self._identity = identity
         self._clock = clock
         self._client: WooClient | None = None
         self._cache: CustomerCache | None = None
         self._engine: SyncEngine | None = None
-        self._sync_running = False
-        self._deferred: deque[Request] = deque()
 
     def attach(self, thread: QThread, requests: SignalInstance) -> None:
         """Move into ``thread``, take requests from ``requests``, clean up when it finishes.
@@ -319,17 +144,9 @@ class ApiWorker(QObject):
 
     # -- slots -----------------------------------------------------------------------------------
 
-    @Slot(object)
+    @Slot(Request)
     def _on_service_request_posted(self, request: Request) -> None:
-        if self._sync_running and isinstance(request.args, SyncArgs):
-            # Only reachable while a sync serves other requests between its pages; two syncs
-            # over one cache must not interleave.
-            self._deferred.append(request)
-            return
         self._handle(request)
-        if not self._sync_running:
-            while self._deferred:
-                self._handle(self._deferred.popleft())
 
     @Slot()
     def _on_thread_finished(self) -> None:
@@ -337,7 +154,7 @@ class ApiWorker(QObject):
         self._engine = None
         try:
             if self._client is not None:
-                self._client.close()
+                self._release_client(self._client)
             if self._cache is not None:
                 self._cache.close()
         except Exception:
@@ -369,23 +186,24 @@ class ApiWorker(QObject):
         # The traceback's frames hold the worker's client and cache: do not hand them to the
         # GUI thread along with the error (the log already has the traceback).
         error.__traceback__ = None
-        self.failed.emit(request.request_id, str(request.kind), error)
+        self.reported.emit(RequestFailed(request.request_id, request.kind, error))
 
     def _dispatch(self, request: Request) -> None:
         rid, cancel = request.request_id, request.cancel
+        emit = self.reported.emit
         match request.args:
             case SyncArgs(mode=mode):
                 self._sync(rid, mode, cancel)
             case OrdersArgs(customer_id=customer_id):
                 orders = self._sync_engine().fetch_orders(customer_id, cancel)
-                self.orders_loaded.emit(rid, customer_id, orders)
+                emit(OrdersLoaded(rid, customer_id, tuple(orders)))
             case DownloadsArgs(customer_id=customer_id):
                 downloads = self._sync_engine().fetch_downloads(customer_id, cancel)
-                self.downloads_loaded.emit(rid, customer_id, downloads)
+                emit(DownloadsLoaded(rid, customer_id, tuple(downloads)))
             case CreateArgs(payload=payload):
                 result = self._woo_client().create_customer(payload, cancel)
                 self._store(rid, [result.customer])
-                self.customer_saved.emit(rid, result)
+                emit(CustomerSaved(rid, result))
             case UpdateArgs(customer_id=customer_id, changes=changes):
                 try:
                     result = self._woo_client().update_customer(customer_id, changes, cancel)
@@ -393,25 +211,25 @@ class ApiWorker(QObject):
                     self._forget(rid, customer_id)
                     raise
                 self._store(rid, [result.customer])
-                self.customer_saved.emit(rid, result)
+                emit(CustomerSaved(rid, result))
             case DeleteArgs(customer_id=customer_id):
                 self._delete(rid, customer_id, cancel)
-                self.customer_deleted.emit(rid, customer_id)
+                emit(CustomerDeleted(rid, customer_id))
             case DeleteManyArgs(customer_ids=customer_ids):
-                self.customers_deleted.emit(rid, self._delete_many(rid, customer_ids, cancel))
+                emit(CustomersDeleted(rid, self._delete_many(rid, customer_ids, cancel)))
             case FindArgs(email=email):
                 found = self._woo_client().find_customer_by_email(email, cancel)
                 if found is not None:
                     self._store(rid, [found])
-                self.customer_found.emit(rid, found)
+                emit(CustomerFound(rid, found))
             case StoreInfoArgs():
                 info = self._woo_client().store_info(cancel)
                 self._keep_money_format(info.money)
-                self.store_info_loaded.emit(rid, info)
+                emit(StoreInfoLoaded(rid, info))
             case PlanImportArgs() as args:
-                self.import_planned.emit(rid, self._plan_import(rid, args, cancel))
+                emit(ImportPlanned(rid, self._plan_import(rid, args, cancel)))
             case RunImportArgs() as args:
-                self.import_finished.emit(rid, self._run_import(rid, args, cancel))
+                emit(ImportFinished(rid, self._run_import(rid, args, cancel)))
             case ExportArgs(path=path, view=view, delimiter=delimiter, only=only):
                 count = export_view(
                     self._customer_cache(),
@@ -421,7 +239,12 @@ class ApiWorker(QObject):
                     cancel=lambda: cancel.cancelled,
                     only=only,
                 )
-                self.export_finished.emit(rid, count)
+                emit(ExportFinished(rid, count))
+            case PreviewArgs(path=path, file_format=file_format):
+                emit(PreviewRead(rid, read_preview(path, file_format)))
+            case ReportArgs(path=path, results=results, delimiter=delimiter):
+                write_report(path, results, delimiter)
+                emit(ReportWritten(rid, path))
             case unknown:
                 assert_never(unknown)
 
@@ -473,7 +296,8 @@ class ApiWorker(QObject):
             else:
                 deleted.append(customer_id)
             done = len(deleted) + len(failures)
-            self.delete_progressed.emit(request_id, DeleteProgress(done, total, len(deleted)))
+            progress = DeleteProgress(done, total, len(deleted))
+            self.reported.emit(DeleteProgressed(request_id, progress))
         return DeleteManyResult(
             total,
             tuple(deleted),
@@ -485,25 +309,23 @@ class ApiWorker(QObject):
     def _store(self, request_id: int, customers: Sequence[Customer]) -> None:
         """Write customers the store just confirmed through to the cache."""
         self._customer_cache().upsert_customers(customers, int(self._clock()))
-        self.changes_committed.emit(request_id, [c.id for c in customers], [])
+        self.reported.emit(ChangesCommitted(request_id, tuple(c.id for c in customers), ()))
 
     def _forget(self, request_id: int, customer_id: int) -> None:
         """Remove a customer the store no longer has from the cache."""
         self._customer_cache().delete_customers([customer_id])
-        self.changes_committed.emit(request_id, [], [customer_id])
+        self.reported.emit(ChangesCommitted(request_id, (), (customer_id,)))
 
     def _plan_import(self, request_id: int, args: PlanImportArgs, cancel: CancelToken) -> FilePlan:
         def progress(report: PlanProgress) -> None:
-            self.import_progressed.emit(request_id, report)
+            self.reported.emit(ImportProgressed(request_id, report))
 
         def changed(stored: list[int], removed: list[int]) -> None:
-            self.changes_committed.emit(request_id, list(stored), list(removed))
+            self.reported.emit(ChangesCommitted(request_id, tuple(stored), tuple(removed)))
 
-        # Matching is against the cache: bring it up to date first (a quick sync, normally),
-        # unless this request is being served between the pages of a running sync: two syncs
-        # must not interleave over one cache, and an incomplete cache asks the store anyway.
-        if not self._sync_running:
-            self._sync_engine().sync(SyncMode.AUTO, cancel=cancel, on_change=changed)
+        # Matching is against the cache: bring it up to date first (a quick sync, normally).
+        # Served on the long requests' lane, it never overlaps another sync.
+        self._sync_engine().sync(SyncMode.AUTO, cancel=cancel, on_change=changed)
         cache = self._customer_cache()
         lookup = lookup_for_import(cache, self._woo_client(), cancel)
         with long_lived_results():
@@ -520,9 +342,10 @@ class ApiWorker(QObject):
 
     def _run_import(self, request_id: int, args: RunImportArgs, cancel: CancelToken) -> RunResult:
         def progress(report: RunProgress) -> None:
-            self.import_progressed.emit(request_id, report)
+            self.reported.emit(ImportProgressed(request_id, report))
             if report.saved:  # already in the cache: the views hear of them chunk by chunk
-                self.changes_committed.emit(request_id, [c.id for c in report.saved], [])
+                saved = tuple(c.id for c in report.saved)
+                self.reported.emit(ChangesCommitted(request_id, saved, ()))
 
         plan = args.plan
         return run_import(
@@ -540,28 +363,13 @@ class ApiWorker(QObject):
 
     def _sync(self, request_id: int, mode: SyncMode, cancel: CancelToken) -> None:
         def progress(report: SyncProgress) -> None:
-            self.sync_progressed.emit(request_id, report)
-            self._serve_waiting_requests()
+            self.reported.emit(SyncProgressed(request_id, report))
 
         def changed(stored: list[int], removed: list[int]) -> None:
-            self.changes_committed.emit(request_id, list(stored), list(removed))
-            self._serve_waiting_requests()
+            self.reported.emit(ChangesCommitted(request_id, tuple(stored), tuple(removed)))
 
-        engine = self._sync_engine()
-        self._sync_running = True
-        try:
-            report = engine.sync(mode, progress=progress, cancel=cancel, on_change=changed)
-        finally:
-            self._sync_running = False
-        self.sync_finished.emit(request_id, report)
-
-    def _serve_waiting_requests(self) -> None:
-        """Let requests queued behind a running sync run now, between its pages.
-
-        Called only from the sync's callbacks, after a page is committed (no transaction is
-        open on the cache); requests served here are never syncs, so this never nests deeper.
-        """
-        QCoreApplication.processEvents()
+        report = self._sync_engine().sync(mode, progress=progress, cancel=cancel, on_change=changed)
+        self.reported.emit(SyncFinished(request_id, report))
 
     # -- resources, created in the worker thread on first use ------------------------------------
 

@@ -785,17 +785,19 @@ def test_a_customer_created_while_a_full_sync_runs_is_caught_by_the_next_sync(
 
 
 def app_delete(rig: Rig, customer_id: int) -> None:
-    """Delete a customer as the app does between a sync's pages: in the store, then the cache."""
+    """Delete a customer as the app does while a sync runs: in the store, then in the cache,
+    through another connection (the short requests' lane has its own)."""
     rig.delete(customer_id)
-    rig.cache.delete_customers([customer_id])
+    rig.reader().delete_customers([customer_id])
 
 
 def app_create(rig: Rig, email: str) -> int:
-    """Create a customer as the app does between a sync's pages: the store's answer is cached."""
+    """Create a customer as the app does while a sync runs: the store's answer is cached
+    through another connection."""
     created = rig.checker().create_customer(
         {"email": email, "first_name": "Own", "last_name": "Write"}
     )
-    rig.cache.upsert_customers([created.customer], int(time.time()))
+    rig.reader().upsert_customers([created.customer], int(time.time()))
     return created.customer.id
 
 

@@ -40,7 +40,7 @@ from app.ui.customer_actions import (
 )
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.main_window import MainWindow
-from app.workers.api_worker import DeleteFailure, DeleteManyResult, DeleteProgress
+from app.workers.events import DeleteFailure, DeleteManyResult, DeleteProgress
 from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.ui.test_main_window import (
     LONG,

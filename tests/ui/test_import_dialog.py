@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import codecs
 import csv
+import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.demo_store import DemoStore
 from app.demo_store.emails import sent_emails
+from app.importer import reading
 from app.importer.records import Outcome
 from app.ui.import_dialog import ImportDialog, Step
 from app.ui.main_window import MainWindow
+from app.workers import api_worker
 from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.data import samples
 from tests.ui.test_main_window import (
@@ -75,9 +81,19 @@ def drop(window: MainWindow, *paths: Path) -> None:
 
 
 def the_import_dialog(window: MainWindow) -> ImportDialog:
+    """The open import dialog, once the worker has read its file's preview."""
     dialogs = visible_children(window, ImportDialog)
     assert len(dialogs) == 1, f"expected one import dialog, found {len(dialogs)}"
+    wait_for_preview(dialogs[0])
     return dialogs[0]
+
+
+def wait_for_preview(dialog: ImportDialog, timeout_s: float = 10.0) -> None:
+    """Let the worker read the file (the dialog never reads it in the GUI thread)."""
+    deadline = time.monotonic() + timeout_s
+    while not dialog.preview_ready:
+        assert time.monotonic() < deadline, "the file's preview never arrived"
+        QTest.qWait(5)
 
 
 def banner_texts(window: MainWindow) -> list[str]:
@@ -189,6 +205,7 @@ def test_rows_with_problems_are_shown_fixed_in_place_and_imported(
     )
     dialog = window.transfers.open_import(path)
     assert dialog is not None
+    wait_for_preview(dialog)
     dialog.next_button.click()
     check(qtbot, dialog)
     assert dialog.plan is not None
@@ -250,6 +267,7 @@ def test_a_file_that_is_no_table_says_so_in_the_dialog(
     start_and_wait(qtbot, window)
     dialog = window.transfers.open_import(samples.write_png(tmp_path))  # a picture named .csv
     assert dialog is not None
+    wait_for_preview(dialog)
     assert dialog.step is Step.FILE
     assert "does not look like a CSV text file" in dialog.file_note.text()
     assert not dialog.next_button.isEnabled()
@@ -303,6 +321,7 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
 
     dialog = window.transfers.open_import(target)
     assert dialog is not None
+    wait_for_preview(dialog)
     dialog.next_button.click()
     check(qtbot, dialog)
     assert dialog.plan is not None
@@ -330,6 +349,7 @@ def test_an_import_that_updates_customers_is_undone_by_importing_its_undo_file(
 
     dialog = window.transfers.open_import(path)
     assert dialog is not None
+    wait_for_preview(dialog)
     dialog.next_button.click()
     check(qtbot, dialog)
     assert dialog.plan is not None
@@ -344,6 +364,7 @@ def test_an_import_that_updates_customers_is_undone_by_importing_its_undo_file(
 
     undo = window.transfers.open_import(undo_file)
     assert undo is not None
+    wait_for_preview(undo)
     undo.next_button.click()
     check(qtbot, undo)
     assert undo.plan is not None
@@ -372,6 +393,7 @@ def test_an_import_stopped_midway_accounts_for_every_row(
     path = samples.write_customer_rows(tmp_path, 400)
     dialog = window.transfers.open_import(path)
     assert dialog is not None
+    wait_for_preview(dialog)
     dialog.next_button.click()
     check(qtbot, dialog)
     service = dialog._service
@@ -437,6 +459,7 @@ def test_the_dry_run_and_the_confirmation_say_how_many_emails_woocommerce_will_s
     start_and_wait(qtbot, window)
     dialog = window.transfers.open_import(samples.write_excel_semicolon_cp1252(tmp_path))
     assert dialog is not None
+    wait_for_preview(dialog)
     dialog.next_button.click()
     check(qtbot, dialog)
     assert dialog.plan is not None
@@ -467,3 +490,37 @@ def test_the_dry_run_and_the_confirmation_say_how_many_emails_woocommerce_will_s
 def sent_email_count(store: DemoStore) -> int:
     """The "New account" e-mails the store has sent (recorded by the demo store)."""
     return len(sent_emails(store.db.connection()))
+
+
+def test_the_file_is_read_by_the_worker_never_in_the_gui_thread(
+    qtbot: QtBot,
+    tmp_path: Path,
+    profile_store: StoreFactory,
+    url_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading a preview may scan a whole file, and a report goes to a disk that may be slow:
+    both run in the service's worker while the dialog says what it waits for."""
+    read_in: list[str] = []
+    real_read = reading.read_preview
+
+    def spying_read(*args: Any, **kwargs: Any) -> Any:
+        read_in.append(threading.current_thread().name)
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(api_worker, "read_preview", spying_read)
+    store = profile_store(customers=5)
+    window = url_window(store)
+    start_and_wait(qtbot, window)
+    path = tmp_path / "people.csv"
+    path.write_text("Email,First name\nnew.person@example.com,New\n", encoding="utf-8")
+    dialog = window.transfers.open_import(path)
+    assert dialog is not None
+    assert not dialog.preview_ready
+    assert dialog.file_note.text() == "Reading the file…"
+    assert not dialog.next_button.isEnabled()
+    wait_for_preview(dialog)
+    assert dialog.next_button.isEnabled()
+    assert dialog.file_preview.rowCount() == 1
+    assert read_in
+    assert threading.main_thread().name not in read_in

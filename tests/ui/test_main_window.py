@@ -119,7 +119,8 @@ def the_message_box(window: MainWindow, name: str) -> QMessageBox:
 
 
 def worker_thread(window: MainWindow) -> QThread:
-    return child(window.session.service, QThread, "api-worker")
+    """The long requests' thread (a sync's)."""
+    return child(window.session.service, QThread, "api-long")
 
 
 def customers(window: MainWindow) -> list[Customer]:
@@ -284,12 +285,12 @@ def windows(qtbot: QtBot, start_store: StoreFactory) -> Iterator[list[MainWindow
     yield opened
     outlived: list[str] = []
     for window in opened:  # every window is closed, even when an earlier one misbehaves
-        thread = worker_thread(window)
+        threads = window.session.service.threads
         for dialog in visible_children(window, QWidget):
             if dialog.isWindow():
                 dialog.close()
         window.close()
-        if not thread.isFinished():
+        if not all(thread.isFinished() for thread in threads):
             outlived.append(window.windowTitle())
         # Nothing scheduled may read the closed store's cache (a role count did, in another
         # test's window, once the session had closed).
