@@ -380,6 +380,16 @@ class CustomerActions(QObject):
 
     # -- deleting several -------------------------------------------------------------------------
 
+    def delete_if_several(self) -> bool:
+        """Delete… with several customers selected: theirs is one confirmation for all.
+
+        Whether several were (one customer is the window's to delete: app/ui/customer_editing.py).
+        """
+        if len(self.selected_rows()) <= 1:
+            return False
+        self.delete_selected()
+        return True
+
     def delete_selected(self) -> None:
         """Ask once to delete every selected customer, then delete them one by one."""
         session = self._session

@@ -21,6 +21,7 @@ from app.api.client import StoreInfo, WooClient
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
 from app.cli.store_access import DEMO_IDENTITY
+from app.domain.order import Download, Order
 from app.models.customer_model import CustomerTableModel
 from app.services.store_service import StoreService
 
@@ -122,6 +123,30 @@ class StoreSession:
     def is_demo(self) -> bool:
         """Whether this is the embedded demo store."""
         return self.demo is not None
+
+    def orders_for(self, customer_id: int) -> list[Order] | None:
+        """A customer's orders as cached (None: never fetched), and a fetch when online.
+
+        The cached list answers at once; the store's own comes later (``orders_loaded``).
+        """
+        cached = self.cache.orders(customer_id)
+        if self.online:
+            self.service.load_orders(customer_id)
+        return cached
+
+    def downloads_for(self, customer_id: int) -> tuple[list[Download] | None, list[Order] | None]:
+        """A customer's downloads and orders as cached, and a fetch of both when online.
+
+        The orders come too because their line items name the downloads' products: they are
+        fetched along with the downloads when this computer has none.
+        """
+        cached = self.cache.downloads(customer_id)
+        orders = self.cache.orders(customer_id)
+        if self.online:
+            self.service.load_downloads(customer_id)
+            if orders is None:
+                self.service.load_orders(customer_id)
+        return cached, orders
 
     def close(self) -> None:
         """Stop the worker and the reconnect checks, close the cache, stop the demo store."""

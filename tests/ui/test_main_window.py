@@ -1302,7 +1302,7 @@ def test_closing_right_after_typing_a_search_cancels_it(
 ) -> None:
     window = demo_window()
     qtbot.keyClicks(window.search_field, "ber")
-    debounce = window._search_timer
+    debounce = window.customer_list.search_timer
     assert debounce.isActive()
     window.close()
     try:
