@@ -1,8 +1,7 @@
 """The customer table: a Qt model over the ids of one cache view, plus the shared display rules.
 
-Owns :class:`CustomerTableModel`, the custom item roles every model of this package uses, the
-formatting of dates and money for tables, and :func:`emit_signal` (how the models emit a signal
-from Python, working around a PySide6 6.12.0 reference bug). The model never holds the customers
+Owns :class:`CustomerTableModel`, the custom item roles every model of this package uses, and
+the formatting of dates and money for tables. The model never holds the customers
 of a view: it holds the view's ordered ids (computed by SQL in the cache) and reads the list rows
 (:class:`~app.cache.repository.CustomerRow`, the cache's columns, no JSON) of the rows a view
 asks for in windows, keeping a bounded LRU of them, so memory stays flat at 100,000 customers and
@@ -15,10 +14,8 @@ while pages stream in.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import logging
-import sys
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,7 +37,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     Signal,
-    SignalInstance,
 )
 
 from app.cache.repository import CustomerFilter, CustomerRow
@@ -136,45 +132,6 @@ _FIGURES: Final = _NUMERIC | {CustomerColumn.LAST_ORDER}
 _DATES: Final = frozenset({CustomerColumn.LAST_ORDER, CustomerColumn.REGISTERED})
 #: Text longer than this is likely cut off in a column of ordinary width, so it gets a tooltip.
 TOOLTIP_MIN_CHARS: Final = 24
-
-
-# -- emitting signals from Python -------------------------------------------------------------
-
-
-class _EmitProbe(QObject):
-    pinged = Signal()
-
-
-def _references_lost_per_emit() -> int:
-    """How many references ``SignalInstance.emit()`` fails to give its caller (0 when sound).
-
-    WORKAROUND for PySide6 6.12.0 on CPython 3.11: ``emit()`` returns ``True`` without a new
-    reference, so every emit from Python takes one reference from ``True`` and after a few
-    thousand emits the interpreter aborts ("Fatal Python error: bool_dealloc"). CPython 3.12
-    made ``True`` immortal, which hides the bug there. Measured once, so a fixed PySide6 (or
-    another interpreter) turns the compensation off by itself.
-    """
-    if sys.implementation.name != "cpython":
-        return 0
-    probe = _EmitProbe()
-    before = sys.getrefcount(True)
-    for _ in range(16):
-        probe.pinged.emit()
-    lost = round((before - sys.getrefcount(True)) / 16)
-    for _ in range(16 * max(lost, 0)):  # give back what the probe took
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return max(lost, 0)
-
-
-_LOST_PER_EMIT: Final = _references_lost_per_emit()
-
-
-def emit_signal(signal: SignalInstance, *args: object) -> None:
-    """``signal.emit(*args)``, giving back the reference a broken PySide6 takes (see above)."""
-    # The stubs say emit() returns None; it returns a bool, the very object at stake.
-    result = signal.emit(*args)  # type: ignore[func-returns-value]
-    for _ in range(_LOST_PER_EMIT):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 # -- shared display rules -------------------------------------------------------------------
@@ -316,7 +273,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._roles = {**_ROLES, Qt.ItemDataRole.DisplayRole: partial(_display, money=money)}
         if self._ids:
             last = self.index(len(self._ids) - 1, _COLUMNS - 1)
-            emit_signal(self.dataChanged, self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
 
     # -- the view -------------------------------------------------------------------------
 
@@ -334,7 +291,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._members = None
         self._rows.clear()
         self.endResetModel()
-        emit_signal(self.rows_loaded)
+        self.rows_loaded.emit()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column: the cache sorts, so this is a new view."""
@@ -439,7 +396,7 @@ class CustomerTableModel(QAbstractTableModel):
                 log.debug("customer view changed beyond the named ids; comparing all rows")
                 added = self._follow_diff(new)
         self._changed(stored_ids - added)
-        emit_signal(self.rows_loaded)
+        self.rows_loaded.emit()
 
     def _follow_hints(self, new: list[int], touched: set[int]) -> set[int]:
         """Apply the changes of the named customers; returns the ids inserted.
@@ -600,7 +557,7 @@ class CustomerTableModel(QAbstractTableModel):
         """
         if len(target) != len(self._ids):
             return
-        emit_signal(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         if persistent:
             wanted = {self._ids[index.row()] for index in persistent}
@@ -611,7 +568,7 @@ class CustomerTableModel(QAbstractTableModel):
                 moved.append(self.index(row, index.column()) if row is not None else _ROOT)
             self.changePersistentIndexList(persistent, moved)
         self._ids = list(target)
-        emit_signal(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def _changed(self, stored: set[int]) -> None:
         """Tell the views that the stored customers still listed may look different."""
@@ -620,7 +577,7 @@ class CustomerTableModel(QAbstractTableModel):
             runs = [(runs[0][0], runs[-1][1])]  # one span: views repaint only what is visible
         last_column = self.columnCount() - 1
         for first, last in runs:
-            emit_signal(self.dataChanged, self.index(first, 0), self.index(last, last_column), [])
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column), [])
 
     # -- Qt model interface -----------------------------------------------------------------
 

@@ -42,7 +42,6 @@ from app.models.customer_model import (
     SORT_ROLE,
     TOOLTIP_MIN_CHARS,
     consecutive_runs,
-    emit_signal,
 )
 
 #: The :class:`~app.importer.records.PlannedRow` of a row.
@@ -216,8 +215,7 @@ class ImportPreviewModel(QAbstractTableModel):
         if len(runs) > self.max_runs:
             runs = [(runs[0][0], runs[-1][1])]  # one span: views repaint only what they show
         for first, last in runs:
-            emit_signal(
-                self.dataChanged,
+            self.dataChanged.emit(
                 self.index(first, PreviewColumn.STATUS),
                 self.index(last, PreviewColumn.DETAILS),
                 [],
@@ -351,8 +349,8 @@ class ImportPreviewModel(QAbstractTableModel):
             self._edits[number] = edited
         row = index.row()
         last = self.columnCount() - 1
-        emit_signal(self.dataChanged, self.index(row, 0), self.index(row, last), [])
-        emit_signal(self.row_edited, number)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, last), [])
+        self.row_edited.emit(number)
         return True
 
     def headerData(  # noqa: N802

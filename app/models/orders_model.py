@@ -33,7 +33,6 @@ from app.models.customer_model import (
     NUMBER_ALIGNMENT,
     SORT_ROLE,
     TOOLTIP_MIN_CHARS,
-    emit_signal,
     format_date,
     format_datetime,
 )
@@ -167,7 +166,7 @@ class _RecordTableModel(QAbstractTableModel, Generic[T]):
         if not 0 <= column < len(self.columns):
             return  # -1: no sort indicator; the list stays in the order it came in
         self._sorted_by = (column, order)
-        emit_signal(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         before = list(self._records)
         rows = sorted(
             range(len(before)),
@@ -181,7 +180,7 @@ class _RecordTableModel(QAbstractTableModel, Generic[T]):
             persistent,
             [self.index(new_row[index.row()], index.column()) for index in persistent],
         )
-        emit_signal(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
         """One row per record (a table: no children)."""
@@ -312,7 +311,7 @@ class OrdersModel(_RecordTableModel[Order]):
         if self._records:
             column = OrderColumn.TOTAL
             last = self.index(len(self._records) - 1, column)
-            emit_signal(self.dataChanged, self.index(0, column), last, [])
+            self.dataChanged.emit(self.index(0, column), last, [])
 
     def data(
         self,
@@ -434,7 +433,7 @@ class DownloadsModel(_RecordTableModel[Download]):
             return
         self._product_names = {**self._product_names, **product_names}
         last = self.index(len(self._records) - 1, DownloadColumn.PRODUCT)
-        emit_signal(self.dataChanged, self.index(0, DownloadColumn.PRODUCT), last, [])
+        self.dataChanged.emit(self.index(0, DownloadColumn.PRODUCT), last, [])
 
     def _product(self, download: Download) -> str:
         if download.product_id is None:
