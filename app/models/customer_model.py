@@ -46,18 +46,10 @@ from app.domain.money import MoneyFormat
 from app.domain.roles import role_name
 from app.models.formatting import PLAIN_MONEY, format_money
 from app.models.formatting import format_amount as format_amount  # its old home: re-exported
+from app.models.roles import CUSTOMER_ROLE, ID_ROLE, NUMBER_ALIGNMENT
+from app.models.roles import SORT_ROLE as SORT_ROLE  # its old home: re-exported
 
 log = logging.getLogger("app.ui")
-
-#: Raw, comparable values (str, int, Decimal, datetime or None), for sorting and for tests.
-SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
-#: The :class:`~app.domain.customer.Customer` of a row (read from the cache when asked).
-CUSTOMER_ROLE: Final = Qt.ItemDataRole.UserRole + 2
-#: The customer id (int) of a row.
-ID_ROLE: Final = Qt.ItemDataRole.UserRole + 3
-
-#: Right-aligned, as numbers are read (digits line up).
-NUMBER_ALIGNMENT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 _ROOT: Final = QModelIndex()
 

@@ -37,18 +37,8 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.validation import FIELD_LABELS, FieldProblem
 from app.importer.mapping import TARGET_LABELS, ColumnMapping
 from app.importer.records import FieldChange, Outcome, PlannedRow, RowAction, RowResult
-from app.models.customer_model import (
-    NUMBER_ALIGNMENT,
-    SORT_ROLE,
-    TOOLTIP_MIN_CHARS,
-    consecutive_runs,
-)
-
-#: The :class:`~app.importer.records.PlannedRow` of a row.
-PLANNED_ROLE: Final = Qt.ItemDataRole.UserRole + 7
-#: What happens to a row: its :class:`~app.importer.records.RowAction` from the plan, or its
-#: :class:`~app.importer.records.Outcome` once results are set.
-ACTION_ROLE: Final = Qt.ItemDataRole.UserRole + 8
+from app.models.customer_model import TOOLTIP_MIN_CHARS, consecutive_runs
+from app.models.roles import ACTION_ROLE, NUMBER_ALIGNMENT, PLANNED_ROLE, SORT_ROLE
 
 _ROOT: Final = QModelIndex()
 

@@ -30,20 +30,18 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
 from app.models.customer_model import (
-    NUMBER_ALIGNMENT,
-    SORT_ROLE,
     TOOLTIP_MIN_CHARS,
     format_date,
     format_datetime,
 )
 from app.models.formatting import PLAIN_MONEY, format_money, order_money
-
-#: The :class:`~app.domain.order.Order` of a row of :class:`OrdersModel`.
-ORDER_ROLE: Final = Qt.ItemDataRole.UserRole + 4
-#: The :class:`~app.domain.order.Download` of a row of :class:`DownloadsModel`.
-DOWNLOAD_ROLE: Final = Qt.ItemDataRole.UserRole + 5
-#: The :class:`LineKind` of a row of :class:`OrderLinesModel`.
-LINE_KIND_ROLE: Final = Qt.ItemDataRole.UserRole + 6
+from app.models.roles import (
+    DOWNLOAD_ROLE,
+    LINE_KIND_ROLE,
+    NUMBER_ALIGNMENT,
+    ORDER_ROLE,
+    SORT_ROLE,
+)
 
 _ROOT: Final = QModelIndex()
 
