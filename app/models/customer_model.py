@@ -1,13 +1,13 @@
-"""The customer table: a Qt model over the ids of one cache view, plus the shared display rules.
+"""The customer table: a Qt model over the ids of one cache view.
 
-Owns :class:`CustomerTableModel`, the custom item roles every model of this package uses, and
-the formatting of dates and money for tables. The model never holds the customers
-of a view: it holds the view's ordered ids (computed by SQL in the cache) and reads the list rows
-(:class:`~app.cache.repository.CustomerRow`, the cache's columns, no JSON) of the rows a view
-asks for in windows, keeping a bounded LRU of them, so memory stays flat at 100,000 customers and
-a scroll step costs a fraction of a millisecond of reading. After a sync page or a save,
-:meth:`CustomerTableModel.refresh` turns the difference between the old and the new id lists
-into the narrowest row signals, so selections and the current index stay on their customers
+Owns :class:`CustomerTableModel` and its columns; the roles it answers are in
+:mod:`app.models.roles`, how it writes money and dates in :mod:`app.models.formatting`. The model
+never holds the customers of a view: it holds the view's ordered ids (computed by SQL in the cache)
+and reads the list rows (:class:`~app.cache.repository.CustomerRow`, the cache's columns, no JSON)
+of the rows a view asks for in windows, keeping a bounded LRU of them, so memory stays flat at
+100,000 customers and a scroll step costs a fraction of a millisecond of reading. After a sync page
+or a save, :meth:`CustomerTableModel.refresh` turns the difference between the old and the new id
+lists into the narrowest row signals, so selections and the current index stay on their customers
 while pages stream in.
 """
 
@@ -22,13 +22,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
-from functools import lru_cache, partial
+from functools import partial
 from itertools import compress
 from typing import Any, Final, Protocol, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QLocale,
     QModelIndex,
     QModelRoleData,
@@ -44,8 +43,14 @@ from app.domain.customer import Customer, Figures
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY, UNKNOWN_WHY
 from app.domain.money import MoneyFormat
 from app.domain.roles import role_name
-from app.models.formatting import PLAIN_MONEY, format_money
+from app.models.formatting import (
+    PLAIN_MONEY,
+    format_datetime,
+    format_money,
+    long_text,
+)
 from app.models.formatting import format_amount as format_amount  # its old home: re-exported
+from app.models.formatting import format_date as format_date  # its old home: re-exported
 from app.models.roles import CUSTOMER_ROLE, ID_ROLE, NUMBER_ALIGNMENT
 from app.models.roles import SORT_ROLE as SORT_ROLE  # its old home: re-exported
 
@@ -122,48 +127,6 @@ _NUMERIC: Final = frozenset(
 #: The columns holding a customer's order figures (which may be approximate).
 _FIGURES: Final = _NUMERIC | {CustomerColumn.LAST_ORDER}
 _DATES: Final = frozenset({CustomerColumn.LAST_ORDER, CustomerColumn.REGISTERED})
-#: Text longer than this is likely cut off in a column of ordinary width, so it gets a tooltip.
-TOOLTIP_MIN_CHARS: Final = 24
-
-
-# -- shared display rules -------------------------------------------------------------------
-
-
-def local_datetime(value: datetime) -> datetime:
-    """A stored (UTC) moment in the user's time zone; naive values are taken as they are."""
-    return value.astimezone() if value.tzinfo is not None else value
-
-
-def format_date(value: datetime | None) -> str:
-    """A moment as the user's locale writes a short date ("" for none)."""
-    if value is None:
-        return ""
-    return _short_date(value, QLocale().name())
-
-
-@lru_cache(maxsize=4096)
-def _short_date(value: datetime, locale_name: str) -> str:
-    # Each painted date cell asks again on every repaint; the same moments come back often.
-    # Keyed by the locale's name too: a new default locale formats afresh.
-    local = local_datetime(value)
-    locale = QLocale(locale_name)
-    if locale.language() == QLocale.Language.C:
-        # The C locale's short date ("16 08 2026") reads like no real one: use ISO instead.
-        return f"{local:%Y-%m-%d}"
-    return locale.toString(
-        QDate(local.year, local.month, local.day), QLocale.FormatType.ShortFormat
-    )
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A moment as the user's locale writes a long date and a time ("" for none)."""
-    if value is None:
-        return ""
-    local = local_datetime(value)
-    day = QLocale().toString(
-        QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat
-    )
-    return f"{day} {local:%H:%M}"
 
 
 # -- the cache seam -------------------------------------------------------------------------
@@ -702,8 +665,8 @@ def _tooltip(values: CustomerRow, column: int) -> str | None:
         return f"Approximate: {APPROXIMATE_WHY}."
     if isinstance(value, datetime):
         return format_datetime(value)
-    if isinstance(value, str) and len(value) > TOOLTIP_MIN_CHARS:
-        return value
+    if isinstance(value, str):
+        return long_text(value)
     return None
 
 

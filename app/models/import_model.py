@@ -37,7 +37,8 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.validation import FIELD_LABELS, FieldProblem
 from app.importer.mapping import TARGET_LABELS, ColumnMapping
 from app.importer.records import FieldChange, Outcome, PlannedRow, RowAction, RowResult
-from app.models.customer_model import TOOLTIP_MIN_CHARS, consecutive_runs
+from app.models.customer_model import consecutive_runs
+from app.models.formatting import TOOLTIP_MIN_CHARS
 from app.models.roles import ACTION_ROLE, NUMBER_ALIGNMENT, PLANNED_ROLE, SORT_ROLE
 
 _ROOT: Final = QModelIndex()

@@ -29,12 +29,14 @@ from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
-from app.models.customer_model import (
-    TOOLTIP_MIN_CHARS,
+from app.models.formatting import (
+    PLAIN_MONEY,
     format_date,
     format_datetime,
+    format_money,
+    long_text,
+    order_money,
 )
-from app.models.formatting import PLAIN_MONEY, format_money, order_money
 from app.models.roles import (
     DOWNLOAD_ROLE,
     LINE_KIND_ROLE,
@@ -120,10 +122,6 @@ class _Column(Generic[T]):
     numeric: bool = False
     tooltip: Callable[[T], str | None] | None = None
     key: Callable[[T], Any] | None = None
-
-
-def _long_text(text: str) -> str | None:
-    return text if len(text) > TOOLTIP_MIN_CHARS else None
 
 
 class _RecordTableModel(QAbstractTableModel, Generic[T]):
@@ -375,13 +373,13 @@ class DownloadsModel(_RecordTableModel[Download]):
                 "File",
                 _file_name,
                 _file_name,
-                tooltip=lambda d: _long_text(_file_name(d)),
+                tooltip=lambda d: long_text(_file_name(d)),
             ),
             _Column[Download](
                 "Product",
                 self._product,
                 self._product,
-                tooltip=lambda d: _long_text(self._product(d)),
+                tooltip=lambda d: long_text(self._product(d)),
             ),
             _Column[Download](
                 "Order",
@@ -547,7 +545,7 @@ class OrderLinesModel(QAbstractTableModel):
             return line.cells[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == LineColumn.NAME:
             text = line.cells[column]
-            return _long_text(text) if isinstance(text, str) else None
+            return long_text(text) if isinstance(text, str) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Totals labels sit right, next to their amounts, as on an invoice (a view may span
             # the label cell across the empty SKU, Qty and Price cells).

@@ -37,8 +37,8 @@ from app.models.customer_model import (
     SORT_KEYS,
     CustomerColumn,
     CustomerTableModel,
-    format_date,
 )
+from app.models.formatting import format_date
 from app.models.roles import CUSTOMER_ROLE, ID_ROLE, NUMBER_ALIGNMENT, SORT_ROLE
 from tests.benchmarks.bench_cache import generate_customers
 from tests.models import ModelChecker, QtMessages

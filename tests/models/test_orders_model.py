@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
-from app.models.customer_model import format_date
+from app.models.formatting import format_date
 from app.models.orders_model import (
     DownloadColumn,
     DownloadsModel,
