@@ -51,7 +51,8 @@ from app.models.formatting import (
 )
 from app.models.formatting import format_amount as format_amount  # its old home: re-exported
 from app.models.formatting import format_date as format_date  # its old home: re-exported
-from app.models.roles import CUSTOMER_ROLE, ID_ROLE, NUMBER_ALIGNMENT
+from app.models.record_table import cell_alignment, column_header, consecutive_runs
+from app.models.roles import CUSTOMER_ROLE, ID_ROLE
 from app.models.roles import SORT_ROLE as SORT_ROLE  # its old home: re-exported
 
 log = logging.getLogger("app.ui")
@@ -146,17 +147,6 @@ class CustomerSource(Protocol):
     def customer(self, customer_id: int) -> Customer | None:
         """One customer, whole (None if not held)."""
         ...
-
-
-def consecutive_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
-    """Ascending rows grouped into (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 def _rows_in(ids: list[int], wanted: set[int]) -> list[int]:
@@ -618,11 +608,7 @@ class CustomerTableModel(QAbstractTableModel):
         """Column titles (numbers right-aligned like their cells); row numbers from Qt."""
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CustomerColumn):
             column = CustomerColumn(section)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _HEADERS[column]
-            if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-                return NUMBER_ALIGNMENT
-            return None
+            return column_header(_HEADERS[column], column in _NUMERIC, role)
         return super().headerData(section, orientation, role)
 
 
@@ -671,7 +657,7 @@ def _tooltip(values: CustomerRow, column: int) -> str | None:
 
 
 def _alignment(_values: CustomerRow, column: int) -> Qt.AlignmentFlag | None:
-    return NUMBER_ALIGNMENT if column in _NUMERIC else None
+    return cell_alignment(column in _NUMERIC)
 
 
 _ROLES: Final[dict[int, Callable[[CustomerRow, int], object]]] = {

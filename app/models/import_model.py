@@ -37,8 +37,8 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.validation import FIELD_LABELS, FieldProblem
 from app.importer.mapping import TARGET_LABELS, ColumnMapping
 from app.importer.records import FieldChange, Outcome, PlannedRow, RowAction, RowResult
-from app.models.customer_model import consecutive_runs
 from app.models.formatting import TOOLTIP_MIN_CHARS
+from app.models.record_table import column_header, consecutive_runs
 from app.models.roles import ACTION_ROLE, NUMBER_ALIGNMENT, PLANNED_ROLE, SORT_ROLE
 
 _ROOT: Final = QModelIndex()
@@ -355,11 +355,7 @@ class ImportPreviewModel(QAbstractTableModel):
             return super().headerData(section, orientation, role)
         file_column = self.file_column(section)
         if file_column is None:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _TITLES[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section == PreviewColumn.ROW:
-                return NUMBER_ALIGNMENT
-            return None
+            return column_header(_TITLES[section], section == PreviewColumn.ROW, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[file_column] or f"Column {file_column + 1}"
         if role == Qt.ItemDataRole.ToolTipRole:
