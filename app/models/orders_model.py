@@ -262,10 +262,7 @@ class DownloadsModel(RecordTableModel[Download]):
                 self._expires,
                 lambda d: d.access_expires,
                 tooltip=lambda d: format_datetime(d.access_expires) or None,
-                # None never expires: later than any date.
-                key=lambda d: (
-                    math.inf if d.access_expires is None else d.access_expires.timestamp()
-                ),
+                key=_expiry_key,
             ),
         )
 
