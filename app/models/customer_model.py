@@ -1,37 +1,33 @@
-"""The customer table: a Qt model over the ids of one cache view, plus the shared display rules.
+"""The customer table: a Qt model over the ids of one cache view.
 
-Owns :class:`CustomerTableModel`, the custom item roles every model of this package uses, the
-formatting of dates and money for tables, and :func:`emit_signal` (how the models emit a signal
-from Python, working around a PySide6 6.12.0 reference bug). The model never holds the customers
-of a view: it holds the view's ordered ids (computed by SQL in the cache) and reads the list rows
-(:class:`~app.cache.repository.CustomerRow`, the cache's columns, no JSON) of the rows a view
-asks for in windows, keeping a bounded LRU of them, so memory stays flat at 100,000 customers and
-a scroll step costs a fraction of a millisecond of reading. After a sync page or a save,
-:meth:`CustomerTableModel.refresh` turns the difference between the old and the new id lists
-into the narrowest row signals, so selections and the current index stay on their customers
+Owns :class:`CustomerTableModel` and its columns; the roles it answers are in
+:mod:`app.models.roles`, how it writes money and dates in :mod:`app.models.formatting`. The model
+never holds the customers of a view: it holds the view's ordered ids (computed by SQL in the cache)
+and reads the list rows (:class:`~app.cache.repository.CustomerRow`, the cache's columns, no JSON)
+of the rows a view asks for in windows, keeping a bounded LRU of them, so memory stays flat at
+100,000 customers and a scroll step costs a fraction of a millisecond of reading. After a sync page
+or a save, :meth:`CustomerTableModel.refresh` turns the difference between the old and the new id
+lists into the narrowest row signals, so selections and the current index stay on their customers
 while pages stream in.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import logging
-import sys
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
-from functools import lru_cache, partial
+from functools import partial
 from itertools import compress
 from typing import Any, Final, Protocol, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QLocale,
     QModelIndex,
     QModelRoleData,
@@ -40,7 +36,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     Signal,
-    SignalInstance,
 )
 
 from app.cache.repository import CustomerFilter, CustomerRow
@@ -48,20 +43,19 @@ from app.domain.customer import Customer, Figures
 from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY, UNKNOWN_WHY
 from app.domain.money import MoneyFormat
 from app.domain.roles import role_name
-from app.models.formatting import PLAIN_MONEY, format_money
+from app.models.formatting import (
+    PLAIN_MONEY,
+    format_datetime,
+    format_money,
+    long_text,
+)
 from app.models.formatting import format_amount as format_amount  # its old home: re-exported
+from app.models.formatting import format_date as format_date  # its old home: re-exported
+from app.models.record_table import cell_alignment, column_header, consecutive_runs
+from app.models.roles import CUSTOMER_ROLE, ID_ROLE
+from app.models.roles import SORT_ROLE as SORT_ROLE  # its old home: re-exported
 
 log = logging.getLogger("app.ui")
-
-#: Raw, comparable values (str, int, Decimal, datetime or None), for sorting and for tests.
-SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
-#: The :class:`~app.domain.customer.Customer` of a row (read from the cache when asked).
-CUSTOMER_ROLE: Final = Qt.ItemDataRole.UserRole + 2
-#: The customer id (int) of a row.
-ID_ROLE: Final = Qt.ItemDataRole.UserRole + 3
-
-#: Right-aligned, as numbers are read (digits line up).
-NUMBER_ALIGNMENT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 _ROOT: Final = QModelIndex()
 
@@ -134,87 +128,6 @@ _NUMERIC: Final = frozenset(
 #: The columns holding a customer's order figures (which may be approximate).
 _FIGURES: Final = _NUMERIC | {CustomerColumn.LAST_ORDER}
 _DATES: Final = frozenset({CustomerColumn.LAST_ORDER, CustomerColumn.REGISTERED})
-#: Text longer than this is likely cut off in a column of ordinary width, so it gets a tooltip.
-TOOLTIP_MIN_CHARS: Final = 24
-
-
-# -- emitting signals from Python -------------------------------------------------------------
-
-
-class _EmitProbe(QObject):
-    pinged = Signal()
-
-
-def _references_lost_per_emit() -> int:
-    """How many references ``SignalInstance.emit()`` fails to give its caller (0 when sound).
-
-    WORKAROUND for PySide6 6.12.0 on CPython 3.11: ``emit()`` returns ``True`` without a new
-    reference, so every emit from Python takes one reference from ``True`` and after a few
-    thousand emits the interpreter aborts ("Fatal Python error: bool_dealloc"). CPython 3.12
-    made ``True`` immortal, which hides the bug there. Measured once, so a fixed PySide6 (or
-    another interpreter) turns the compensation off by itself.
-    """
-    if sys.implementation.name != "cpython":
-        return 0
-    probe = _EmitProbe()
-    before = sys.getrefcount(True)
-    for _ in range(16):
-        probe.pinged.emit()
-    lost = round((before - sys.getrefcount(True)) / 16)
-    for _ in range(16 * max(lost, 0)):  # give back what the probe took
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return max(lost, 0)
-
-
-_LOST_PER_EMIT: Final = _references_lost_per_emit()
-
-
-def emit_signal(signal: SignalInstance, *args: object) -> None:
-    """``signal.emit(*args)``, giving back the reference a broken PySide6 takes (see above)."""
-    # The stubs say emit() returns None; it returns a bool, the very object at stake.
-    result = signal.emit(*args)  # type: ignore[func-returns-value]
-    for _ in range(_LOST_PER_EMIT):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
-
-
-# -- shared display rules -------------------------------------------------------------------
-
-
-def local_datetime(value: datetime) -> datetime:
-    """A stored (UTC) moment in the user's time zone; naive values are taken as they are."""
-    return value.astimezone() if value.tzinfo is not None else value
-
-
-def format_date(value: datetime | None) -> str:
-    """A moment as the user's locale writes a short date ("" for none)."""
-    if value is None:
-        return ""
-    return _short_date(value, QLocale().name())
-
-
-@lru_cache(maxsize=4096)
-def _short_date(value: datetime, locale_name: str) -> str:
-    # Each painted date cell asks again on every repaint; the same moments come back often.
-    # Keyed by the locale's name too: a new default locale formats afresh.
-    local = local_datetime(value)
-    locale = QLocale(locale_name)
-    if locale.language() == QLocale.Language.C:
-        # The C locale's short date ("16 08 2026") reads like no real one: use ISO instead.
-        return f"{local:%Y-%m-%d}"
-    return locale.toString(
-        QDate(local.year, local.month, local.day), QLocale.FormatType.ShortFormat
-    )
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A moment as the user's locale writes a long date and a time ("" for none)."""
-    if value is None:
-        return ""
-    local = local_datetime(value)
-    day = QLocale().toString(
-        QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat
-    )
-    return f"{day} {local:%H:%M}"
 
 
 # -- the cache seam -------------------------------------------------------------------------
@@ -234,17 +147,6 @@ class CustomerSource(Protocol):
     def customer(self, customer_id: int) -> Customer | None:
         """One customer, whole (None if not held)."""
         ...
-
-
-def consecutive_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
-    """Ascending rows grouped into (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 def _rows_in(ids: list[int], wanted: set[int]) -> list[int]:
@@ -316,7 +218,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._roles = {**_ROLES, Qt.ItemDataRole.DisplayRole: partial(_display, money=money)}
         if self._ids:
             last = self.index(len(self._ids) - 1, _COLUMNS - 1)
-            emit_signal(self.dataChanged, self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.DisplayRole])
 
     # -- the view -------------------------------------------------------------------------
 
@@ -334,7 +236,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._members = None
         self._rows.clear()
         self.endResetModel()
-        emit_signal(self.rows_loaded)
+        self.rows_loaded.emit()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column: the cache sorts, so this is a new view."""
@@ -439,7 +341,7 @@ class CustomerTableModel(QAbstractTableModel):
                 log.debug("customer view changed beyond the named ids; comparing all rows")
                 added = self._follow_diff(new)
         self._changed(stored_ids - added)
-        emit_signal(self.rows_loaded)
+        self.rows_loaded.emit()
 
     def _follow_hints(self, new: list[int], touched: set[int]) -> set[int]:
         """Apply the changes of the named customers; returns the ids inserted.
@@ -600,7 +502,7 @@ class CustomerTableModel(QAbstractTableModel):
         """
         if len(target) != len(self._ids):
             return
-        emit_signal(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         if persistent:
             wanted = {self._ids[index.row()] for index in persistent}
@@ -611,7 +513,7 @@ class CustomerTableModel(QAbstractTableModel):
                 moved.append(self.index(row, index.column()) if row is not None else _ROOT)
             self.changePersistentIndexList(persistent, moved)
         self._ids = list(target)
-        emit_signal(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def _changed(self, stored: set[int]) -> None:
         """Tell the views that the stored customers still listed may look different."""
@@ -620,7 +522,7 @@ class CustomerTableModel(QAbstractTableModel):
             runs = [(runs[0][0], runs[-1][1])]  # one span: views repaint only what is visible
         last_column = self.columnCount() - 1
         for first, last in runs:
-            emit_signal(self.dataChanged, self.index(first, 0), self.index(last, last_column), [])
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column), [])
 
     # -- Qt model interface -----------------------------------------------------------------
 
@@ -706,11 +608,7 @@ class CustomerTableModel(QAbstractTableModel):
         """Column titles (numbers right-aligned like their cells); row numbers from Qt."""
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(CustomerColumn):
             column = CustomerColumn(section)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _HEADERS[column]
-            if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-                return NUMBER_ALIGNMENT
-            return None
+            return column_header(_HEADERS[column], column in _NUMERIC, role)
         return super().headerData(section, orientation, role)
 
 
@@ -753,13 +651,13 @@ def _tooltip(values: CustomerRow, column: int) -> str | None:
         return f"Approximate: {APPROXIMATE_WHY}."
     if isinstance(value, datetime):
         return format_datetime(value)
-    if isinstance(value, str) and len(value) > TOOLTIP_MIN_CHARS:
-        return value
+    if isinstance(value, str):
+        return long_text(value)
     return None
 
 
 def _alignment(_values: CustomerRow, column: int) -> Qt.AlignmentFlag | None:
-    return NUMBER_ALIGNMENT if column in _NUMERIC else None
+    return cell_alignment(column in _NUMERIC)
 
 
 _ROLES: Final[dict[int, Callable[[CustomerRow, int], object]]] = {

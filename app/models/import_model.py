@@ -37,19 +37,9 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.validation import FIELD_LABELS, FieldProblem
 from app.importer.mapping import TARGET_LABELS, ColumnMapping
 from app.importer.records import FieldChange, Outcome, PlannedRow, RowAction, RowResult
-from app.models.customer_model import (
-    NUMBER_ALIGNMENT,
-    SORT_ROLE,
-    TOOLTIP_MIN_CHARS,
-    consecutive_runs,
-    emit_signal,
-)
-
-#: The :class:`~app.importer.records.PlannedRow` of a row.
-PLANNED_ROLE: Final = Qt.ItemDataRole.UserRole + 7
-#: What happens to a row: its :class:`~app.importer.records.RowAction` from the plan, or its
-#: :class:`~app.importer.records.Outcome` once results are set.
-ACTION_ROLE: Final = Qt.ItemDataRole.UserRole + 8
+from app.models.formatting import TOOLTIP_MIN_CHARS
+from app.models.record_table import column_header, consecutive_runs
+from app.models.roles import ACTION_ROLE, NUMBER_ALIGNMENT, PLANNED_ROLE, SORT_ROLE
 
 _ROOT: Final = QModelIndex()
 
@@ -216,8 +206,7 @@ class ImportPreviewModel(QAbstractTableModel):
         if len(runs) > self.max_runs:
             runs = [(runs[0][0], runs[-1][1])]  # one span: views repaint only what they show
         for first, last in runs:
-            emit_signal(
-                self.dataChanged,
+            self.dataChanged.emit(
                 self.index(first, PreviewColumn.STATUS),
                 self.index(last, PreviewColumn.DETAILS),
                 [],
@@ -351,8 +340,8 @@ class ImportPreviewModel(QAbstractTableModel):
             self._edits[number] = edited
         row = index.row()
         last = self.columnCount() - 1
-        emit_signal(self.dataChanged, self.index(row, 0), self.index(row, last), [])
-        emit_signal(self.row_edited, number)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, last), [])
+        self.row_edited.emit(number)
         return True
 
     def headerData(  # noqa: N802
@@ -366,11 +355,7 @@ class ImportPreviewModel(QAbstractTableModel):
             return super().headerData(section, orientation, role)
         file_column = self.file_column(section)
         if file_column is None:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _TITLES[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section == PreviewColumn.ROW:
-                return NUMBER_ALIGNMENT
-            return None
+            return column_header(_TITLES[section], section == PreviewColumn.ROW, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[file_column] or f"Column {file_column + 1}"
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -3,9 +3,11 @@
 Owns :class:`OrdersModel`, :class:`DownloadsModel` and :class:`OrderLinesModel` and how they
 show order statuses ("On hold", coloured as in WooCommerce's orders screen), money ("$30.00",
 :mod:`app.models.formatting`), unlimited downloads ("Unlimited") and
-access that never expires ("Never"). A customer has at most a few hundred orders, so these
-models hold their whole list and sort it in Python by the raw values of :data:`SORT_ROLE`;
-each new list is a new query (a model reset).
+access that never expires ("Never"). A customer has at most a few hundred orders, so the orders
+and downloads are :class:`~app.models.record_table.RecordTableModel` tables: they hold their
+whole list and sort it in Python by the raw values of :data:`SORT_ROLE`; each new list is a new
+query (a model reset). An order's lines are a fixed layout (items, shipping, then the totals),
+not a list to sort, so :class:`OrderLinesModel` shares only the header and alignment rules.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import IntEnum
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -29,22 +31,22 @@ from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
-from app.models.customer_model import (
-    NUMBER_ALIGNMENT,
-    SORT_ROLE,
-    TOOLTIP_MIN_CHARS,
-    emit_signal,
+from app.models.formatting import (
+    PLAIN_MONEY,
     format_date,
     format_datetime,
+    format_money,
+    long_text,
+    order_money,
 )
-from app.models.formatting import PLAIN_MONEY, format_money, order_money
-
-#: The :class:`~app.domain.order.Order` of a row of :class:`OrdersModel`.
-ORDER_ROLE: Final = Qt.ItemDataRole.UserRole + 4
-#: The :class:`~app.domain.order.Download` of a row of :class:`DownloadsModel`.
-DOWNLOAD_ROLE: Final = Qt.ItemDataRole.UserRole + 5
-#: The :class:`LineKind` of a row of :class:`OrderLinesModel`.
-LINE_KIND_ROLE: Final = Qt.ItemDataRole.UserRole + 6
+from app.models.record_table import (
+    Column,
+    RecordTableModel,
+    cell_alignment,
+    column_header,
+    sort_key,
+)
+from app.models.roles import DOWNLOAD_ROLE, LINE_KIND_ROLE, ORDER_ROLE, SORT_ROLE
 
 _ROOT: Final = QModelIndex()
 
@@ -92,150 +94,6 @@ def status_label(status: str) -> str:
     return " ".join(words).capitalize()
 
 
-def _sort_key(value: object) -> tuple[int, Any]:
-    """Order for raw values of mixed kinds: missing values last, text without case."""
-    if value is None:
-        return (2, 0)
-    if isinstance(value, str):
-        return (1, value.casefold())
-    return (0, value)
-
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class _Column(Generic[T]):
-    """How one column shows a record.
-
-    Attributes:
-        title: the header text.
-        display: the cell text (or an int, which the view formats for the locale).
-        raw: the comparable value of :data:`SORT_ROLE`.
-        numeric: right-aligned, as numbers are read.
-        tooltip: a tooltip, where the cell may be cut off or abbreviated.
-        key: the sort key, when the raw value alone does not sort right.
-    """
-
-    title: str
-    display: Callable[[T], object]
-    raw: Callable[[T], object]
-    numeric: bool = False
-    tooltip: Callable[[T], str | None] | None = None
-    key: Callable[[T], Any] | None = None
-
-
-def _long_text(text: str) -> str | None:
-    return text if len(text) > TOOLTIP_MIN_CHARS else None
-
-
-class _RecordTableModel(QAbstractTableModel, Generic[T]):
-    """A read-only, sortable table of records held in a list; the subclasses name the columns."""
-
-    #: The role that returns a row's record.
-    record_role: int
-    columns: Sequence[_Column[T]]
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._records: list[T] = []
-        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
-
-    def _set_records(self, records: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._records = list(records)
-        if self._sorted_by is not None:
-            self._records.sort(key=self._key(self._sorted_by[0]), reverse=self._reversed())
-        self.endResetModel()
-
-    def record_at(self, row: int) -> T | None:
-        """The record of a row (None out of range)."""
-        return self._records[row] if 0 <= row < len(self._records) else None
-
-    def _key(self, column: int) -> Callable[[T], Any]:
-        spec = self.columns[column]
-        if spec.key is not None:
-            return spec.key
-        raw = spec.raw
-        return lambda record: _sort_key(raw(record))
-
-    def _reversed(self) -> bool:
-        return self._sorted_by is not None and (self._sorted_by[1] == Qt.SortOrder.DescendingOrder)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by a column's raw values; selections follow their records."""
-        if not 0 <= column < len(self.columns):
-            return  # -1: no sort indicator; the list stays in the order it came in
-        self._sorted_by = (column, order)
-        emit_signal(self.layoutAboutToBeChanged)
-        before = list(self._records)
-        rows = sorted(
-            range(len(before)),
-            key=lambda row: self._key(column)(before[row]),
-            reverse=self._reversed(),
-        )
-        self._records = [before[row] for row in rows]
-        new_row = {old: new for new, old in enumerate(rows)}
-        persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent,
-            [self.index(new_row[index.row()], index.column()) for index in persistent],
-        )
-        emit_signal(self.layoutChanged)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        """One row per record (a table: no children)."""
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        """The columns the subclass names."""
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """A cell's text, tooltip, alignment, raw value or record."""
-        if not index.isValid():
-            return None
-        record = self.record_at(index.row())
-        if record is None or not 0 <= index.column() < len(self.columns):
-            return None
-        spec = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return spec.display(record)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return spec.tooltip(record) if spec.tooltip is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return NUMBER_ALIGNMENT if spec.numeric else None
-        if role == SORT_ROLE:
-            return spec.raw(record)
-        if role == self.record_role:
-            return record
-        return None
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles (numbers right-aligned like their cells); row numbers from Qt."""
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            spec = self.columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return spec.title
-            if role == Qt.ItemDataRole.TextAlignmentRole and spec.numeric:
-                return NUMBER_ALIGNMENT
-            return None
-        return super().headerData(section, orientation, role)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        """Selectable and enabled, never editable (orders and downloads are read-only)."""
-        return super().flags(index) & ~Qt.ItemFlag.ItemIsEditable
-
-
 # -- orders ---------------------------------------------------------------------------------
 
 
@@ -260,7 +118,7 @@ def _payment(order: Order) -> str:
     return order.payment_method_title or order.payment_method_id
 
 
-class OrdersModel(_RecordTableModel[Order]):
+class OrdersModel(RecordTableModel[Order]):
     """A customer's orders, one row each, newest first as the cache lists them.
 
     The status cell carries its label's colours (``BackgroundRole``, ``ForegroundRole``:
@@ -274,27 +132,27 @@ class OrdersModel(_RecordTableModel[Order]):
         super().__init__(parent)
         self._money = PLAIN_MONEY
         self.columns = (
-            _Column[Order](
+            Column[Order](
                 "Order",
                 lambda o: f"#{o.number}",
                 _order_number,
-                key=lambda o: _sort_key(_order_number(o)),
+                key=lambda o: sort_key(_order_number(o)),
             ),
-            _Column[Order](
+            Column[Order](
                 "Date",
                 lambda o: format_date(o.created_at),
                 lambda o: o.created_at,
                 tooltip=lambda o: format_datetime(o.created_at) or None,
             ),
-            _Column[Order](
+            Column[Order](
                 "Status",
                 lambda o: status_label(o.status),
                 lambda o: o.status,
                 # The label may be elided in a narrow panel ("Pending pa…").
                 tooltip=lambda o: status_label(o.status),
             ),
-            _Column[Order]("Items", lambda o: o.item_count, lambda o: o.item_count, numeric=True),
-            _Column[Order](
+            Column[Order]("Items", lambda o: o.item_count, lambda o: o.item_count, numeric=True),
+            Column[Order](
                 "Total",
                 lambda o: format_money(o.total, order_money(o, self._money)),
                 lambda o: o.total,
@@ -312,7 +170,7 @@ class OrdersModel(_RecordTableModel[Order]):
         if self._records:
             column = OrderColumn.TOTAL
             last = self.index(len(self._records) - 1, column)
-            emit_signal(self.dataChanged, self.index(0, column), last, [])
+            self.dataChanged.emit(self.index(0, column), last, [])
 
     def data(
         self,
@@ -357,7 +215,7 @@ class DownloadColumn(IntEnum):
     EXPIRES = 4
 
 
-class DownloadsModel(_RecordTableModel[Download]):
+class DownloadsModel(RecordTableModel[Download]):
     """A customer's downloadable files.
 
     ``now`` tells the time (for "expired"); tests pass a fixed clock.
@@ -374,24 +232,24 @@ class DownloadsModel(_RecordTableModel[Download]):
         self._now = now
         self._product_names: Mapping[int, str] = {}
         self.columns = (
-            _Column[Download](
+            Column[Download](
                 "File",
                 _file_name,
                 _file_name,
-                tooltip=lambda d: _long_text(_file_name(d)),
+                tooltip=lambda d: long_text(_file_name(d)),
             ),
-            _Column[Download](
+            Column[Download](
                 "Product",
                 self._product,
                 self._product,
-                tooltip=lambda d: _long_text(self._product(d)),
+                tooltip=lambda d: long_text(self._product(d)),
             ),
-            _Column[Download](
+            Column[Download](
                 "Order",
                 lambda d: f"#{d.order_id}" if d.order_id is not None else "",
                 lambda d: d.order_id,
             ),
-            _Column[Download](
+            Column[Download](
                 "Downloads left",
                 lambda d: "Unlimited" if d.downloads_remaining is None else d.downloads_remaining,
                 lambda d: d.downloads_remaining,
@@ -399,15 +257,12 @@ class DownloadsModel(_RecordTableModel[Download]):
                 # None is unlimited: more than any number.
                 key=lambda d: math.inf if d.downloads_remaining is None else d.downloads_remaining,
             ),
-            _Column[Download](
+            Column[Download](
                 "Expires",
                 self._expires,
                 lambda d: d.access_expires,
                 tooltip=lambda d: format_datetime(d.access_expires) or None,
-                # None never expires: later than any date.
-                key=lambda d: (
-                    math.inf if d.access_expires is None else d.access_expires.timestamp()
-                ),
+                key=_expiry_key,
             ),
         )
 
@@ -434,7 +289,7 @@ class DownloadsModel(_RecordTableModel[Download]):
             return
         self._product_names = {**self._product_names, **product_names}
         last = self.index(len(self._records) - 1, DownloadColumn.PRODUCT)
-        emit_signal(self.dataChanged, self.index(0, DownloadColumn.PRODUCT), last, [])
+        self.dataChanged.emit(self.index(0, DownloadColumn.PRODUCT), last, [])
 
     def _product(self, download: Download) -> str:
         if download.product_id is None:
@@ -550,12 +405,11 @@ class OrderLinesModel(QAbstractTableModel):
             return line.cells[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == LineColumn.NAME:
             text = line.cells[column]
-            return _long_text(text) if isinstance(text, str) else None
+            return long_text(text) if isinstance(text, str) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Totals labels sit right, next to their amounts, as on an invoice (a view may span
             # the label cell across the empty SKU, Qty and Price cells).
-            numeric = column in _LINE_NUMERIC or line.kind == LineKind.TOTAL
-            return NUMBER_ALIGNMENT if numeric else None
+            return cell_alignment(column in _LINE_NUMERIC or line.kind == LineKind.TOTAL)
         if role == Qt.ItemDataRole.FontRole and line.strong:
             font = QFont()
             font.setBold(True)
@@ -574,11 +428,7 @@ class OrderLinesModel(QAbstractTableModel):
     ) -> Any:
         """Column titles (numbers right-aligned like their cells); no row numbers."""
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(LineColumn):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _LINE_TITLES[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in _LINE_NUMERIC:
-                return NUMBER_ALIGNMENT
-            return None
+            return column_header(_LINE_TITLES[section], section in _LINE_NUMERIC, role)
         return super().headerData(section, orientation, role)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

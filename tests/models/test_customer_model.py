@@ -34,15 +34,12 @@ from app.cache.repository import CustomerCache, CustomerFilter, CustomerRow
 from app.domain.customer import Address, BillingAddress, Customer, Figures
 from app.domain.money import MoneyFormat
 from app.models.customer_model import (
-    CUSTOMER_ROLE,
-    ID_ROLE,
-    NUMBER_ALIGNMENT,
     SORT_KEYS,
-    SORT_ROLE,
     CustomerColumn,
     CustomerTableModel,
-    format_date,
 )
+from app.models.formatting import format_date
+from app.models.roles import CUSTOMER_ROLE, ID_ROLE, NUMBER_ALIGNMENT, SORT_ROLE
 from tests.benchmarks.bench_cache import generate_customers
 from tests.models import ModelChecker, QtMessages
 

@@ -25,18 +25,16 @@ from app.importer.records import (
     RowResult,
     SourceRow,
 )
-from app.models.customer_model import NUMBER_ALIGNMENT, SORT_ROLE
 from app.models.import_model import (
-    ACTION_ROLE,
     EDITED,
     FIRST_CELL_COLUMN,
-    PLANNED_ROLE,
     ImportPreviewModel,
     PreviewColumn,
     ProblemRowsFilter,
     describe_change,
     summarize_changes,
 )
+from app.models.roles import ACTION_ROLE, NUMBER_ALIGNMENT, PLANNED_ROLE, SORT_ROLE
 from tests.models import ModelChecker
 
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -18,11 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.money import MoneyFormat
 from app.domain.order import Download, LineItem, Order, ShippingLine
-from app.models.customer_model import NUMBER_ALIGNMENT, SORT_ROLE, format_date
+from app.models.formatting import format_date
 from app.models.orders_model import (
-    DOWNLOAD_ROLE,
-    LINE_KIND_ROLE,
-    ORDER_ROLE,
     DownloadColumn,
     DownloadsModel,
     LineColumn,
@@ -33,6 +30,7 @@ from app.models.orders_model import (
     status_colors,
     status_label,
 )
+from app.models.roles import DOWNLOAD_ROLE, LINE_KIND_ROLE, NUMBER_ALIGNMENT, ORDER_ROLE, SORT_ROLE
 from tests.models import ModelChecker
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
