@@ -262,11 +262,12 @@ def parse_value(text: str, offset: int = 0) -> PhpValue:
 
 
 def returned_value(text: str) -> PhpValue:
-    """The value of a PHP file's top-level ``return <value>;``."""
-    match = re.search(r"^return\b", text, re.MULTILINE)
-    if not match:
-        raise PhpSyntaxError("no top-level return")
-    return parse_value(text, match.end())
+    """The value of a PHP file's first ``return <value>;`` (outside comments and strings)."""
+    tokens = tokenize(text)
+    for position, token in enumerate(tokens):
+        if token.kind == "word" and token.value.lower() == "return":
+            return _Parser(text, tokens, position + 1).value()
+    raise PhpSyntaxError("no return")
 
 
 def country_locale(class_text: str) -> PhpValue:

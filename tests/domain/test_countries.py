@@ -123,7 +123,7 @@ def test_states_of_gives_a_copy_and_nothing_for_free_text_countries() -> None:
 
 
 def test_germany_takes_free_text_although_woocommerce_lists_its_states() -> None:
-    assert FREE_TEXT_STATE_COUNTRIES == {"DE"}
+    assert {"DE"} == FREE_TEXT_STATE_COUNTRIES
     assert not has_states("DE")
     assert states_of("DE") == {}
     assert state_code("DE", "Bavaria") is None
