@@ -4,7 +4,9 @@ import pytest
 
 from app.domain.countries import (
     COUNTRIES,
+    FREE_TEXT_STATE_COUNTRIES,
     STATES,
+    WOOCOMMERCE_VERSION,
     countries_by_name,
     country_code,
     country_name,
@@ -19,12 +21,27 @@ from app.domain.countries import (
 
 
 def test_the_country_list_is_woocommerces() -> None:
-    assert len(COUNTRIES) == 250
+    assert WOOCOMMERCE_VERSION == "9.4.2"
+    assert len(COUNTRIES) == 249
     assert COUNTRIES["DE"] == "Germany"
     assert COUNTRIES["GB"] == "United Kingdom (UK)"
-    assert COUNTRIES["XK"] == "Kosovo"
+    assert COUNTRIES["TR"] == "Turkey"  # WooCommerce 9.4.2's name; "Türkiye" is an alias
+    assert "XK" not in COUNTRIES  # WooCommerce offers no Kosovo (Serbia has a Kosovo district)
     assert COUNTRIES["CW"] == "Curaçao"  # written out, not as the HTML entity of the PHP file
     assert all(len(code) == 2 and code.isupper() for code in COUNTRIES)
+    assert list(COUNTRIES)[:3] == ["AF", "AX", "AL"]  # WooCommerce's order, not sorted by code
+
+
+def test_state_lists_use_woocommerces_codes() -> None:
+    assert list(STATES["JP"]) == [f"JP{number:02d}" for number in range(1, 48)]
+    assert STATES["JP"]["JP13"] == "Tokyo"
+    assert STATES["US"]["CA"] == "California"
+    assert STATES["CN"]["CN1"] == "Yunnan / 云南"
+    assert STATES["BD"]["BD-15"] == "Faridpur"  # "Faridpur " in states.php, trimmed
+    assert STATES["IR"]["KRD"] == "Kurdistan / کردستان)"  # sic: WooCommerce's own spelling
+    assert len(STATES["MA"]) == len(set(STATES["MA"].values()))  # 'mafes' is listed twice
+    assert not has_states("GB")
+    assert states_of("GB") == {}
 
 
 def test_every_state_list_belongs_to_a_known_country_and_is_not_empty() -> None:
@@ -105,7 +122,8 @@ def test_states_of_gives_a_copy_and_nothing_for_free_text_countries() -> None:
     assert not has_states("FR")
 
 
-def test_germany_takes_free_text_because_woocommerce_hides_its_state_field() -> None:
+def test_germany_takes_free_text_although_woocommerce_lists_its_states() -> None:
+    assert {"DE"} == FREE_TEXT_STATE_COUNTRIES
     assert not has_states("DE")
     assert states_of("DE") == {}
     assert state_code("DE", "Bavaria") is None
