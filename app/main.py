@@ -27,7 +27,7 @@ from app.paths import AppPaths
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from app.profiles import SecretStore
+    from app.stores.profiles import SecretStore
     from app.ui.main_window import MainWindow
     from app.ui.session import StoreSession
 
@@ -144,7 +144,7 @@ def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
     from app.cli.run import default_secrets
     from app.gc_pauses import settle_startup_objects
     from app.interpreter_lock import favour_the_window
-    from app.profiles import SecretsChosenOnUse
+    from app.stores.profiles import SecretsChosenOnUse
     from app.ui.main_window import MainWindow
     from app.ui.settings_file import open_settings
     from app.ui.stores import StoreDirectory
@@ -169,9 +169,9 @@ def _initial_session(
 ) -> tuple[StoreSession, str | None]:
     """The store to open, and a problem to tell the user if the asked-for one cannot be."""
     from app.api.choice import effective_choice
-    from app.cli.store_access import resolve_connection
     from app.errors import ConfigurationError
-    from app.profiles import ProfileStore
+    from app.stores.access import resolve_connection
+    from app.stores.profiles import ProfileStore
     from app.ui.session import open_demo_session, open_session
 
     profiles = ProfileStore(paths.config_dir / "stores.json")

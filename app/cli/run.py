@@ -32,18 +32,18 @@ from app.cli.commands import (
     customer_reference,
     print_json_value,
 )
-from app.cli.store_access import (
+from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
+from app.errors import AppError, ConfigurationError, NetworkError
+from app.paths import AppPaths
+from app.stores.access import (
     KEY_VARIABLE,
     SECRET_VARIABLE,
     environment_keys,
     open_store,
     store_identity,
 )
-from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
-from app.errors import AppError, ConfigurationError, NetworkError
-from app.forgetting import forget_store
-from app.paths import AppPaths
-from app.profiles import (
+from app.stores.forgetting import forget_store
+from app.stores.profiles import (
     FileSecrets,
     KeyringSecrets,
     ProfileStore,

@@ -65,7 +65,7 @@ from app.errors import AppError, CancelledError, NetworkError
 from app.models.customer_model import CustomerColumn
 from app.models.formatting import PLAIN_MONEY
 from app.paths import AppPaths
-from app.profiles import StoreProfile
+from app.stores.profiles import StoreProfile
 from app.ui.customer_actions import CustomerActions
 from app.ui.customer_columns import EMAIL_COMFORTABLE_WIDTH, CustomerColumns
 from app.ui.customer_dialog import CustomerDialog

@@ -20,9 +20,9 @@ from app.api.choice import ApiChoice, SavedDetection, open_store_client
 from app.api.client import StoreInfo, WooClient
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
-from app.cli.store_access import DEMO_IDENTITY
 from app.models.customer_model import CustomerTableModel
 from app.services.store_service import StoreService
+from app.stores.access import DEMO_IDENTITY
 
 if TYPE_CHECKING:
     from app.demo_store import DemoStore

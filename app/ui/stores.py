@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from app.api.connection import StoreConnection
 from app.errors import ConfigurationError
-from app.forgetting import ForgottenStore, forget_store
 from app.paths import AppPaths
-from app.profiles import (
+from app.stores.forgetting import ForgottenStore, forget_store
+from app.stores.profiles import (
     KeyringSecrets,
     Profiles,
     ProfileStore,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.api.connection import AuthMode
-from app.profiles import (
+from app.stores.profiles import (
     FileSecrets,
     Profiles,
     ProfileStore,

@@ -24,7 +24,7 @@ from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.api.connection import AuthMode, normalize_store_url
 from app.errors import ConfigurationError
 
-log = logging.getLogger("app.profiles")
+log = logging.getLogger("app.stores.profiles")
 
 KEYRING_SERVICE = "woo-customers"
 
