@@ -27,7 +27,7 @@ from app.paths import AppPaths
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from app.stores.profiles import SecretStore
+    from app.stores.secrets import SecretStore
     from app.ui.main_window import MainWindow
     from app.ui.session import StoreSession
 
@@ -141,10 +141,9 @@ def _application() -> QApplication:
 
 
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
-    from app.cli.run import default_secrets
     from app.gc_pauses import settle_startup_objects
     from app.interpreter_lock import favour_the_window
-    from app.stores.profiles import SecretsChosenOnUse
+    from app.stores.secrets import SecretsChosenOnUse, default_secrets
     from app.ui.main_window import MainWindow
     from app.ui.settings_file import open_settings
     from app.ui.stores import StoreDirectory
@@ -174,7 +173,7 @@ def _initial_session(
     from app.stores.profiles import ProfileStore
     from app.ui.session import open_demo_session, open_session
 
-    profiles = ProfileStore(paths.config_dir / "stores.json")
+    profiles = ProfileStore(paths.profiles_file)
     try:
         resolved = resolve_connection(options, profiles, secrets)
     except ConfigurationError as error:

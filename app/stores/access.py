@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
 from app.errors import ConfigurationError
 from app.paths import AppPaths
-from app.stores.profiles import ProfileStore, SecretStore
+from app.stores.profiles import ProfileStore
+from app.stores.secrets import SecretStore
 
 if TYPE_CHECKING:
     from app.demo_store import DemoStore

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from app.cache.database import delete_cache_files
 from app.errors import ConfigurationError
-from app.stores.profiles import ProfileStore, SecretStore, StoreProfile
+from app.stores.profiles import ProfileStore, StoreProfile
+from app.stores.secrets import SecretStore
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,8 @@ from app.api.connection import StoreConnection
 from app.errors import ConfigurationError
 from app.paths import AppPaths
 from app.stores.forgetting import ForgottenStore, forget_store
-from app.stores.profiles import (
-    KeyringSecrets,
-    Profiles,
-    ProfileStore,
-    SecretStore,
-    StoreProfile,
-)
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import KeyringSecrets, SecretStore
 from app.ui.connection_dialog import ConnectionChoice, ConnectionDialog, remember
 from app.ui.session import StoreSession, open_demo_session, open_session
 
@@ -48,7 +43,7 @@ class StoreDirectory:
         self._paths = paths
         self._secrets = secrets
         self._keychain_available = keychain_available
-        self._profile_file = ProfileStore(paths.config_dir / "stores.json")
+        self._profile_file = ProfileStore(paths.profiles_file)
 
     def profiles(self) -> Profiles:
         """The saved profiles, read afresh (the command line may have changed them)."""

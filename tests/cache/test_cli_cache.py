@@ -34,7 +34,7 @@ from app.domain.customer import Customer
 from app.paths import AppPaths
 from app.stores import access as store_access
 from app.stores.access import DEMO_IDENTITY, KEY_VARIABLE, SECRET_VARIABLE
-from app.stores.profiles import FileSecrets
+from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -34,7 +34,7 @@ from app.cli.run import run_cli
 from app.demo_store import DemoStore, Fault, StoreConfig
 from app.paths import AppPaths
 from app.stores.access import KEY_VARIABLE, SECRET_VARIABLE
-from app.stores.profiles import FileSecrets, KeyringSecrets, SecretStore
+from app.stores.secrets import FileSecrets, KeyringSecrets, SecretStore
 from tests.conftest import StoreFactory, StoreProfile
 from tests.support.store_db import StoreDb
 

@@ -18,7 +18,8 @@ from app.errors import CacheError, ConfigurationError
 from app.paths import AppPaths
 from app.stores import forgetting
 from app.stores.forgetting import ForgottenStore, forget_store
-from app.stores.profiles import FileSecrets, Profiles, ProfileStore, StoreProfile
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets
 
 SHOP = StoreProfile("Shop", "https://shop.example")
 OUTLET = StoreProfile("Outlet", "http://outlet.test")

@@ -6,14 +6,8 @@ from pathlib import Path
 
 from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.api.connection import AuthMode
-from app.stores.profiles import (
-    FileSecrets,
-    Profiles,
-    ProfileStore,
-    SecretsChosenOnUse,
-    SecretStore,
-    StoreProfile,
-)
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets, SecretsChosenOnUse, SecretStore
 
 
 def test_the_secret_store_is_chosen_on_first_use_and_only_once(tmp_path: Path) -> None:

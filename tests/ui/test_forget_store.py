@@ -24,7 +24,8 @@ from app.errors import ConfigurationError
 from app.main import build
 from app.paths import AppPaths
 from app.stores.forgetting import ForgottenStore, forget_store
-from app.stores.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets, KeyringSecrets
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
