@@ -178,11 +178,11 @@ def _initial_session(
         resolved = resolve_connection(options, profiles, secrets)
     except ConfigurationError as error:
         return (
-            open_demo_session(paths.data_dir, paths.cache_dir),
+            open_demo_session(paths),
             f"{error.message} Showing the demo store meanwhile.",
         )
     if resolved is None:
-        return open_demo_session(paths.data_dir, paths.cache_dir), None
+        return open_demo_session(paths), None
     connection, _source = resolved
     profile = profiles.load().find(connection.url)
     title = profile.name if profile is not None else connection.url

@@ -55,7 +55,7 @@ class StoreDirectory:
         if profiles.current is not None:
             profiles.current = None
             self._profile_file.save(profiles)
-        return open_demo_session(self._paths.data_dir, self._paths.cache_dir)
+        return open_demo_session(self._paths)
 
     def open_profile(self, name: str) -> StoreSession:
         """A saved store, made the current one.

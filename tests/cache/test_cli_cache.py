@@ -33,7 +33,8 @@ from app.demo_store import DemoStore
 from app.domain.customer import Customer
 from app.paths import AppPaths
 from app.stores import access as store_access
-from app.stores.access import DEMO_IDENTITY, KEY_VARIABLE, SECRET_VARIABLE
+from app.stores.access import KEY_VARIABLE, SECRET_VARIABLE
+from app.stores.demo import DEMO_IDENTITY
 from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
 

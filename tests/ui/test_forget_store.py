@@ -260,11 +260,11 @@ def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
     from app.api.connection import StoreConnection
     from app.demo_store import Fault
     from app.stores import access as store_access
-    from app.ui import session as session_module
+    from app.stores import demo as demo_module
 
     # Outages are simulated, not waited out: the connections retry quickly.
     fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
-    for module in (store_access, session_module):
+    for module in (store_access, demo_module):
         monkeypatch.setattr(module, "StoreConnection", fast)
     window = app_window("--data-dir", str(shop.data_dir))
     shop.store.faults.schedule(Fault.RESET, count=1000)
