@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from app import APP_ID, APP_NAME, __version__
 from app.cli.parser import build_parser
-from app.log_masking import mask_logging
+from app.logs.masking import mask_logging
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ EXIT_MISSING_LIBRARIES = 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app or a command; the process exit code."""
-    from app.file_arguments import (
+    from app.desktop.file_arguments import (
         command_names,
         file_argument_problem,
         split_file_arguments,
@@ -122,7 +122,7 @@ def _application() -> QApplication:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app.resources import app_icon
+    from app.desktop.resources import app_icon
 
     existing = QApplication.instance()
     application = (
@@ -141,8 +141,8 @@ def _application() -> QApplication:
 
 
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
-    from app.gc_pauses import settle_startup_objects
-    from app.interpreter_lock import favour_the_window
+    from app.runtime.collector_pauses import settle_startup_objects
+    from app.runtime.switch_interval import favour_the_window
     from app.stores.secrets import SecretsChosenOnUse, default_secrets
     from app.ui.main_window import MainWindow
     from app.ui.settings_file import open_settings
@@ -208,7 +208,7 @@ def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[st
     When an instance already runs for this user and data folder, it gets ``files`` and comes
     to the front, and this process exits 0 without opening a window.
     """
-    from app.qt_libraries import missing_qt_libraries
+    from app.desktop.qt_libraries import missing_qt_libraries
 
     missing = missing_qt_libraries()
     if missing is not None:  # Qt would abort naming only one of them
@@ -216,7 +216,7 @@ def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[st
         return EXIT_MISSING_LIBRARIES
     _setup_logging(paths, options.verbose)
     _install_crash_handler(paths)
-    from app.single_instance import SingleInstance, raise_window
+    from app.desktop.single_instance import SingleInstance, raise_window
 
     application = _application()
     instance: SingleInstance | None = None

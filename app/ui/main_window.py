@@ -57,7 +57,7 @@ from app.api.client import StoreInfo
 from app.cache.repository import CustomerFilter
 from app.cache.search import MIN_FRAGMENT
 from app.cache.sync import SyncMode, SyncProgress, SyncReport
-from app.diagnostics import diagnostics_text
+from app.desktop.diagnostics import diagnostics_text
 from app.domain.customer import Customer
 from app.domain.deletion import deleted_message, orders_kept
 from app.domain.money import MoneyFormat

@@ -32,13 +32,13 @@ from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
 from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NetworkError, NotFoundError
-from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
 from app.importer.jobs import FilePlan, PlanProgress, plan_file
 from app.importer.mapping import ColumnMapping
 from app.importer.planning import PlanOptions, lookup_for_import
 from app.importer.records import FileFormat
 from app.importer.running import ImportFiles, RunProgress, RunResult, run_import
+from app.runtime.collector_pauses import long_lived_results
 
 log = logging.getLogger("app.worker")
 
