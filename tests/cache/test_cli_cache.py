@@ -27,14 +27,15 @@ from app.api.client import CustomerQuery, WooClient
 from app.api.connection import StoreConnection
 from app.cache.database import cache_path
 from app.cache.search import fold, search_text
-from app.cli import store_access
 from app.cli.parser import build_parser
 from app.cli.run import run_cli
-from app.cli.store_access import DEMO_IDENTITY, KEY_VARIABLE, SECRET_VARIABLE
 from app.demo_store import DemoStore
 from app.domain.customer import Customer
 from app.paths import AppPaths
-from app.profiles import FileSecrets
+from app.stores import access as store_access
+from app.stores.access import KEY_VARIABLE, SECRET_VARIABLE
+from app.stores.demo import DEMO_IDENTITY
+from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
 
 PROJECT = Path(__file__).resolve().parents[2]

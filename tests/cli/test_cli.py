@@ -31,10 +31,10 @@ from app import APP_NAME, __version__
 from app.api.connection import StoreConnection
 from app.cli.parser import build_parser
 from app.cli.run import run_cli
-from app.cli.store_access import KEY_VARIABLE, SECRET_VARIABLE
 from app.demo_store import DemoStore, Fault, StoreConfig
 from app.paths import AppPaths
-from app.profiles import FileSecrets, KeyringSecrets, SecretStore
+from app.stores.access import KEY_VARIABLE, SECRET_VARIABLE
+from app.stores.secrets import FileSecrets, KeyringSecrets, SecretStore
 from tests.conftest import StoreFactory, StoreProfile
 from tests.support.store_db import StoreDb
 
@@ -834,7 +834,7 @@ def test_a_stopped_store_is_a_network_error(
     environ = key_environment(gone)
     gone.stop()
     monkeypatch.setattr(
-        "app.cli.store_access.StoreConnection",
+        "app.stores.access.StoreConnection",
         functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05),
     )
     result = invoke(["customers", "count", "--store-url", gone.base_url], paths, environ, None)

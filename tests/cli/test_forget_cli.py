@@ -14,7 +14,8 @@ import pytest
 from app.cache.database import cache_path
 from app.demo_store import DemoStore
 from app.paths import AppPaths
-from app.profiles import FileSecrets, ProfileStore
+from app.stores.profiles import ProfileStore
+from app.stores.secrets import FileSecrets
 from tests.cli.test_cli import CUSTOMERS, Outcome, invoke, key_environment
 from tests.conftest import StoreFactory
 

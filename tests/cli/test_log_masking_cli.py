@@ -18,7 +18,7 @@ import pytest
 from app.api.choice import open_client
 from app.api.connection import StoreConnection
 from app.demo_store import DemoStore
-from app.log_masking import mask_credentials
+from app.logs.masking import mask_credentials
 from app.paths import AppPaths
 from tests.cli.test_cli import key_environment, run_app
 from tests.conftest import StoreFactory

@@ -27,7 +27,7 @@ def store(profile_store: StoreFactory) -> DemoStore:
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The client's retries of an unreachable store, shortened so the tests stay fast."""
     monkeypatch.setattr(
-        "app.cli.store_access.StoreConnection",
+        "app.stores.access.StoreConnection",
         functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05),
     )
 

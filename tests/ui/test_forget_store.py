@@ -21,10 +21,11 @@ from pytestqt.qtbot import QtBot
 from app.cache.database import cache_path
 from app.demo_store import DemoStore
 from app.errors import ConfigurationError
-from app.forgetting import ForgottenStore, forget_store
 from app.main import build
 from app.paths import AppPaths
-from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+from app.stores.forgetting import ForgottenStore, forget_store
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets, KeyringSecrets
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
@@ -257,13 +258,13 @@ def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.api.connection import StoreConnection
-    from app.cli import store_access
     from app.demo_store import Fault
-    from app.ui import session as session_module
+    from app.stores import access as store_access
+    from app.stores import demo as demo_module
 
     # Outages are simulated, not waited out: the connections retry quickly.
     fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
-    for module in (store_access, session_module):
+    for module in (store_access, demo_module):
         monkeypatch.setattr(module, "StoreConnection", fast)
     window = app_window("--data-dir", str(shop.data_dir))
     shop.store.faults.schedule(Fault.RESET, count=1000)

@@ -1408,7 +1408,8 @@ def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.paths import AppPaths
-    from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+    from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+    from app.stores.secrets import FileSecrets, KeyringSecrets
 
     monkeypatch.setattr(KeyringSecrets, "available", staticmethod(lambda: False))
     shop = profile_store(customers=12)
@@ -1509,7 +1510,8 @@ def switching_window(
     Connections retry quickly: outages are simulated, not waited out.
     """
     from app.paths import AppPaths
-    from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+    from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+    from app.stores.secrets import FileSecrets, KeyringSecrets
     from app.ui import stores as stores_module
 
     fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
