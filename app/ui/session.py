@@ -185,9 +185,9 @@ def open_session(
         return open_store_client(connection, api, detected, remember=remember, tell=tell)
 
     def tell(text: str) -> None:
-        # From the worker thread: the signal is queued to the window.
+        # From a worker thread: the service queues it to the GUI thread.
         log.warning("%s", text)
-        service.notice.emit(text)
+        service.announce(text)
 
     service = StoreService(client, cache_dir, identity)
     model = CustomerTableModel(cache)
