@@ -42,7 +42,7 @@ from app.ui.customer_dialog import CustomerDialog
 from app.ui.main_window import MainWindow
 from app.workers.api_worker import DeleteFailure, DeleteManyResult, DeleteProgress
 from tests.conftest import GUI_PROFILES, StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     LONG,
     SHORT,
     WindowFactory,
@@ -52,18 +52,14 @@ from tests.ui.test_main_window import (
     click_customer,
     click_tab,
     customers,
-    demo_window,
     row_count,
     screenshot,
     start_and_wait,
     status_text,
     store_customer,
-    store_window,
     the_message_box,
     visible_children,
 )
-
-__all__ = ["demo_window", "store_window"]  # fixtures, used by name
 
 pytestmark = [
     pytest.mark.qt_log_ignore(

@@ -30,7 +30,7 @@ from app.ui.customer_columns import (
 from app.ui.main_window import MainWindow
 from app.ui.settings_file import SETTINGS_FILE_NAME
 from tests.conftest import StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     DEMO_CUSTOMERS,
     SHORT,
     row_count,

@@ -28,7 +28,7 @@ from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, St
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     DEMO_CUSTOMERS,
     LONG,
     SHORT,

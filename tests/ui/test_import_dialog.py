@@ -25,7 +25,7 @@ from app.ui.import_dialog import ImportDialog, Step
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.data import samples
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     LONG,
     SHORT,
     WindowFactory,
