@@ -11,8 +11,8 @@ from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.demo_store import DemoStore
 from app.paths import AppPaths
 from app.profiles import FileSecrets, Profiles, ProfileStore, StoreProfile
-from tests.cli.test_cli import invoke, key_environment
 from tests.conftest import StoreFactory
+from tests.support.cli import invoke, key_environment
 from tests.support.request_log import index_requests, log_requests
 
 LEGACY = "legacy REST API v3 (/wc-api/v3)"

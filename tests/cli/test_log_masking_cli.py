@@ -20,8 +20,8 @@ from app.api.connection import StoreConnection
 from app.demo_store import DemoStore
 from app.log_masking import mask_credentials
 from app.paths import AppPaths
-from tests.cli.test_cli import key_environment, run_app
 from tests.conftest import StoreFactory
+from tests.support.cli import key_environment, run_app
 
 #: A credential's value left in a query: anything but the mask after ``oauth_…=``.
 UNMASKED = re.compile(r"(?:oauth|consumer)_[a-z_]*=(?!\*\*\*)")

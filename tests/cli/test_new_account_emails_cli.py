@@ -9,10 +9,8 @@ from pathlib import Path
 
 from app.demo_store import DemoStore
 from app.demo_store.emails import sent_emails
-from tests.cli.test_cli import NEW_CUSTOMER, Cli, store, write_json
-
-__all__ = ["store"]  # the fixture
 from tests.data import samples
+from tests.support.cli import NEW_CUSTOMER, Cli, write_json
 
 WARNING = "warning: WooCommerce will send 3 “New account” e-mails"
 

@@ -19,9 +19,9 @@ from app.demo_store import DemoStore
 from app.importer.reading import detect_format, open_csv
 from app.paths import AppPaths
 from app.profiles import FileSecrets
-from tests.cli.test_cli import Outcome, invoke, key_environment
 from tests.conftest import StoreFactory
 from tests.data import samples
+from tests.support.cli import Outcome, invoke, key_environment
 
 CUSTOMERS = 30
 Cli = Callable[..., Outcome]
