@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from app.api.oauth import php_query_params
 from app.demo_store import DemoStore, StoreConfig
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import JOAO_SILVA, JOHN_DOE, Shop, _shop
+from tests.support.shop import JOAO_SILVA, JOHN_DOE, Shop, _shop
 from tests.support.store_http import StoreHttp
 
 JSON_TYPE = "application/json; charset=UTF-8"
