@@ -47,6 +47,7 @@ from app.cache.sync import (
 from app.demo_store import DemoStore, Fault
 from app.errors import CancelledError, ServerError
 from tests.conftest import ClientFactory, StoreFactory
+from tests.support.examples import at_most
 
 #: Tests that read the legacy list's wire parameters or need its last_update order (quick syncs).
 LEGACY_LIST = pytest.mark.profiles(
@@ -1111,7 +1112,7 @@ def test_a_failing_large_window_is_asked_again_in_smaller_pieces(make_rig: RigFa
 
 
 @settings(
-    max_examples=10,
+    max_examples=at_most(10),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -693,9 +693,7 @@ def id_changes(draw: st.DrawFn) -> Change:
     return old, new, stored, removed
 
 
-@settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     change=id_changes(),
     max_runs=st.sampled_from([1, 3, 128]),
