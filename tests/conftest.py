@@ -10,7 +10,8 @@ added here, so test bodies are written once. Two markers narrow it:
   (a test that pins one API's wire behaviour says so, and why).
 
 Two tiers (``make test`` and ``make test-fast``). ``--fast`` selects the quick one, meant for
-every commit: tests marked ``slow`` are left out, a store-facing test runs in *one* of its
+every commit: tests marked ``slow`` (each takes a second or more, or all of
+:data:`SLOW_FOLDERS`) are left out, a store-facing test runs in *one* of its
 profiles (picked by its name, so the tier as a whole still visits every profile) and Hypothesis
 runs the ``fast`` profile (few examples). Without it everything runs, every test in all its
 profiles, with the ``full`` Hypothesis profile (many examples). A Hypothesis profile can also
@@ -111,8 +112,18 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile("fast")
 
 
+#: Folders whose tests all count as slow: the demo store's own conformance to WooCommerce (some
+#: 1,500 cases of the stand-in the other tests use; the app's code is not under test there).
+SLOW_FOLDERS = ("demo_store",)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``--fast`` leaves the tests marked ``slow`` out."""
+    """Mark the tests of :data:`SLOW_FOLDERS` slow; ``--fast`` leaves slow tests out."""
+    here = Path(__file__).parent
+    folders = [here / name for name in SLOW_FOLDERS]
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in folders):
+            item.add_marker(pytest.mark.slow)
     if not config.getoption("fast"):
         return
     slow = [item for item in items if item.get_closest_marker("slow") is not None]

@@ -731,6 +731,7 @@ def test_an_edit_made_while_a_full_sync_was_interrupted_is_not_lost(
 # -- changes during a full sync --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_customer_deleted_after_it_was_fetched_is_removed(make_rig: RigFactory) -> None:
     rig = make_rig(customers=450)
     victims: list[int] = []
@@ -860,6 +861,7 @@ def test_a_customer_the_app_creates_during_a_full_sync_stays_and_is_counted(
 # -- faults ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_sync_survives_resets_server_errors_and_rate_limits(
     make_rig: RigFactory,
 ) -> None:
@@ -907,6 +909,7 @@ def test_random_faults_on_every_request_still_end_complete(make_rig: RigFactory)
     assert_complete(rig, report)
 
 
+@pytest.mark.slow
 def test_a_sync_that_runs_out_of_retries_fails_and_can_be_resumed(
     make_rig: RigFactory,
 ) -> None:
@@ -1111,6 +1114,7 @@ def test_a_failing_large_window_is_asked_again_in_smaller_pieces(make_rig: RigFa
 # -- a busy store with heavy ties --------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(
     max_examples=at_most(10),
     deadline=None,

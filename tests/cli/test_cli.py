@@ -907,6 +907,7 @@ def test_entry_point_exit_codes(
 
 
 @pytest.mark.parametrize("wrapped", [True, False], ids=["wrapped", "bare"])
+@pytest.mark.slow
 def test_create_from_stdin(store: DemoStore, held: StoreDb, tmp_path: Path, wrapped: bool) -> None:
     """``customers create --data -`` reads the customer from stdin."""
     payload = {"customer": NEW_CUSTOMER} if wrapped else NEW_CUSTOMER
@@ -922,6 +923,7 @@ def test_create_from_stdin(store: DemoStore, held: StoreDb, tmp_path: Path, wrap
     assert store_customer(held, created["id"]) == created
 
 
+@pytest.mark.slow
 def test_without_a_store_the_embedded_demo_store_is_used(tmp_path: Path) -> None:
     """No store configured and no keys: the demo store in the data folder answers, with a
     note on stderr; stdout holds only the count."""
@@ -932,6 +934,7 @@ def test_without_a_store_the_embedded_demo_store_is_used(tmp_path: Path) -> None
     assert AppPaths.under(tmp_path).demo_store_db.is_file()
 
 
+@pytest.mark.slow
 def test_version(tmp_path: Path) -> None:
     """``--version`` prints the app's name and version and exits 0."""
     done = run_app(["--version"], tmp_path, {})
@@ -954,6 +957,7 @@ def read_first_line(process: subprocess.Popen[str], timeout: float) -> str:
     return process.stdout.readline()
 
 
+@pytest.mark.slow
 def test_done_when_the_installed_script_lists_a_demo_store_process(tmp_path: Path) -> None:
     """The issue's "done when": ``woo-customers customers list --json`` against ``python -m
     app.demo_store`` prints every customer."""

@@ -44,6 +44,7 @@ def assert_no_credentials(text: str, store: DemoStore) -> None:
 
 
 @pytest.mark.parametrize("auth", [[], ["--auth", "query"]], ids=["oauth", "query"])
+@pytest.mark.slow
 def test_verbose_output_holds_no_key_secret_or_signature(
     store: DemoStore, tmp_path: Path, auth: list[str]
 ) -> None:

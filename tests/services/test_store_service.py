@@ -220,6 +220,7 @@ def a_customer_email(store: DemoStore) -> str:
 # -- sync ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     qtbot: QtBot,
     profile_store: StoreFactory,
@@ -256,6 +257,7 @@ def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     assert not service.busy
 
 
+@pytest.mark.slow
 def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -284,6 +286,7 @@ def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
     assert [name for name, _ in events] == ["failed", "finished"]
 
 
+@pytest.mark.slow
 def test_requests_are_served_between_the_pages_of_a_running_sync(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -303,6 +306,7 @@ def test_requests_are_served_between_the_pages_of_a_running_sync(
     assert [name for name, _ in events] == ["orders", "finished"]
 
 
+@pytest.mark.slow
 def test_the_gui_thread_keeps_running_during_a_sync(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -571,6 +575,7 @@ def test_an_app_error_while_setting_up_is_reported_as_it_is(
 # -- shutdown --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -596,6 +601,7 @@ def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
     service.shutdown()
 
 
+@pytest.mark.slow
 def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
     qtbot: QtBot,
     profile_store: StoreFactory,
@@ -619,6 +625,7 @@ def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
         qtbot.waitUntil(service._thread.isFinished, timeout=SHORT)
 
 
+@pytest.mark.slow
 def test_a_dry_run_asked_for_during_a_sync_runs_between_its_pages_without_a_second_sync(
     qtbot: QtBot,
     tmp_path: Path,

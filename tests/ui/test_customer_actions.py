@@ -307,6 +307,7 @@ def test_admin_addresses() -> None:
 # -- deleting several ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deleting_several_customers_asks_once_shows_progress_and_keeps_the_copy_complete(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -402,6 +403,7 @@ def test_a_customer_the_store_refuses_is_named_in_the_summary_with_its_reason(
     assert status_text(window, "statusCoverage").startswith("All "), "the copy is still complete"
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_delete_of_several_before_the_next_customer(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:

@@ -125,6 +125,7 @@ def banner_text(window: MainWindow) -> str:
     return " ".join(label.text() for label in banner.findChildren(QLabel))
 
 
+@pytest.mark.slow
 def test_only_a_saved_store_can_be_forgotten(
     qtbot: QtBot,
     shop: SavedShop,
@@ -152,6 +153,7 @@ def test_only_a_saved_store_can_be_forgotten(
     assert not action(unsaved, forget).isEnabled()
 
 
+@pytest.mark.slow
 def test_a_confirmed_forget_leaves_for_the_demo_store_and_removes_what_was_saved(
     qtbot: QtBot,
     shop: SavedShop,
@@ -250,6 +252,7 @@ def test_a_failure_to_forget_shows_in_the_banner_and_keeps_the_store_listed(
     qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=LONG)
 
 
+@pytest.mark.slow
 def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
     qtbot: QtBot,
     shop: SavedShop,

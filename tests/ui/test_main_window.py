@@ -141,6 +141,7 @@ def test_a_new_customer_with_an_email_the_cache_knows_is_flagged_naming_who_has_
     dialog.close()
 
 
+@pytest.mark.slow
 def test_the_demo_store_opens_with_every_customer_and_its_status(
     qtbot: QtBot, demo_window: WindowFactory
 ) -> None:
@@ -197,6 +198,7 @@ def streaming_window(profile_store: StoreFactory, store_window: WindowFactory) -
     return store_window(profile_store(customers=600, latency_ms=60), page_size=50, concurrency=2)
 
 
+@pytest.mark.slow
 def test_rows_stream_in_page_by_page_and_the_selection_survives(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -232,6 +234,7 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
     assert window.detail.customer.id == selected[0]
 
 
+@pytest.mark.slow
 def test_rows_arriving_above_do_not_slide_the_customers_in_view(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -261,6 +264,7 @@ def test_rows_arriving_above_do_not_slide_the_customers_in_view(
     assert row > 60, "rows did arrive above it"
 
 
+@pytest.mark.slow
 def test_a_sync_shows_its_progress_in_the_status_bar_and_hides_it_when_done(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -310,6 +314,7 @@ def test_a_sync_shows_its_progress_in_the_status_bar_and_hides_it_when_done(
     assert row_count(window) == 600
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_sync_keeping_what_arrived_and_a_later_sync_finishes_it(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -351,6 +356,7 @@ def test_cancel_stops_a_sync_keeping_what_arrived_and_a_later_sync_finishes_it(
 # -- search and sort -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_search_filters_the_table_after_typing_and_clearing_restores_it(
     qtbot: QtBot, demo_window: WindowFactory
 ) -> None:
@@ -944,6 +950,7 @@ def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
 # -- offline and shutdown ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -998,6 +1005,7 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
         assert action(window, name).isEnabled(), name
 
 
+@pytest.mark.slow
 def test_a_failed_sync_does_not_leave_its_progress_in_the_status_bar(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -1132,6 +1140,7 @@ def _choose_store(window: MainWindow, text: str) -> None:
     switcher.activated.emit(index)
 
 
+@pytest.mark.slow
 def test_the_store_switcher_opens_saved_stores_and_the_demo_store(
     qtbot: QtBot,
     tmp_path: Path,
@@ -1282,6 +1291,7 @@ def _assert_fresh_online_store(qtbot: QtBot, window: MainWindow, title: str) -> 
 
 
 @pytest.mark.parametrize("state", ["online", "offline", "syncing", "importing"])
+@pytest.mark.slow
 def test_switching_stores_starts_the_new_store_afresh_in_every_state(
     qtbot: QtBot,
     tmp_path: Path,
