@@ -117,6 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
 SLOW_FOLDERS = ("demo_store",)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects by markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests of :data:`SLOW_FOLDERS` slow; ``--fast`` leaves slow tests out."""
     here = Path(__file__).parent
