@@ -256,6 +256,7 @@ def test_offline_list_searches_and_sorts_locally(cli: Cli, store: DemoStore) -> 
     assert order == sorted(order, reverse=True)
 
 
+@pytest.mark.slow
 def test_offline_get_by_id_and_by_email(cli: Cli, store: DemoStore) -> None:
     assert cli("--store-url", store.base_url, "sync").code == 0
     listed = cli("--store-url", store.base_url, "--json", "customers", "list", "--offline").json()
@@ -435,6 +436,7 @@ def store_process() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
                 stream.close()
 
 
+@pytest.mark.slow
 def test_after_sync_the_offline_list_works_with_the_store_stopped(
     tmp_path: Path, store_process: tuple[subprocess.Popen[str], dict[str, str]]
 ) -> None:

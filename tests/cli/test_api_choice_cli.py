@@ -12,8 +12,8 @@ from app.demo_store import DemoStore
 from app.paths import AppPaths
 from app.stores.profiles import Profiles, ProfileStore, StoreProfile
 from app.stores.secrets import FileSecrets
-from tests.cli.test_cli import invoke, key_environment
 from tests.conftest import StoreFactory
+from tests.support.cli import invoke, key_environment
 from tests.support.request_log import index_requests, log_requests
 
 LEGACY = "legacy REST API v3 (/wc-api/v3)"

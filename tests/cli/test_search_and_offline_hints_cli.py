@@ -10,8 +10,8 @@ import pytest
 
 from app.api.connection import StoreConnection
 from app.demo_store import DemoStore
-from tests.cli.test_cli import Cli
 from tests.conftest import StoreFactory, StoreProfile
+from tests.support.cli import Cli
 from tests.support.store_db import StoreDb
 
 CUSTOMERS = 5

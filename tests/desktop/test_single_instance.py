@@ -93,10 +93,11 @@ def test_server_name_defaults_to_the_current_user(
 def test_no_running_instance_means_no_hand_over(
     make_instance: Make, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Not even its timeout is waited for (how long it takes: a row of bench_waits).
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
-        assert make_instance().hand_over(["/srv/a.csv"]) is False
-    assert time.monotonic() - started < 1.0
+        assert make_instance(timeout_ms=30_000).hand_over(["/srv/a.csv"]) is False
+    assert time.monotonic() - started < 30
     assert caplog.records == []
 
 
@@ -197,7 +198,8 @@ def test_a_server_that_never_answers_is_no_hand_over(
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger="app.desktop.single_instance"):
             assert mute.hand_over(["/srv/a.csv"]) is False
-        assert 0.15 < time.monotonic() - started < 2.0
+        # It waited for its answer (how soon it gave up after: a row of bench_waits).
+        assert time.monotonic() - started > 0.15
         assert "no answer" in caplog.text
     finally:
         server.close()

@@ -103,6 +103,7 @@ def test_the_app_icons_for_the_executables_exist() -> None:
         assert f'"{Path(name).name}"' in text
 
 
+@pytest.mark.slow
 def test_no_qt_module_the_app_imports_is_excluded() -> None:
     used = app_qt_modules()
     assert {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"} <= used

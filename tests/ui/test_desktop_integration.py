@@ -19,7 +19,7 @@ from app.paths import AppPaths
 from app.runtime.switch_interval import WINDOW_SWITCH_INTERVAL
 from app.ui.main_window import MainWindow
 from app.ui.message_boxes import EXPLANATION_MIN_WIDTH
-from tests.ui.test_main_window import screenshot
+from tests.support.windows import screenshot
 
 
 def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> None:

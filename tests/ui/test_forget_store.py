@@ -29,7 +29,7 @@ from app.stores.secrets import FileSecrets, KeyringSecrets
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     DEMO_CUSTOMERS,
     LONG,
     SHORT,
@@ -126,6 +126,7 @@ def banner_text(window: MainWindow) -> str:
     return " ".join(label.text() for label in banner.findChildren(QLabel))
 
 
+@pytest.mark.slow
 def test_only_a_saved_store_can_be_forgotten(
     qtbot: QtBot,
     shop: SavedShop,
@@ -153,6 +154,7 @@ def test_only_a_saved_store_can_be_forgotten(
     assert not action(unsaved, forget).isEnabled()
 
 
+@pytest.mark.slow
 def test_a_confirmed_forget_leaves_for_the_demo_store_and_removes_what_was_saved(
     qtbot: QtBot,
     shop: SavedShop,
@@ -251,6 +253,7 @@ def test_a_failure_to_forget_shows_in_the_banner_and_keeps_the_store_listed(
     qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=LONG)
 
 
+@pytest.mark.slow
 def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
     qtbot: QtBot,
     shop: SavedShop,
