@@ -1,8 +1,9 @@
 """Connecting a store: address, keys, a connection test, saved stores to switch between.
 
-The test runs on a pool thread (the GUI thread never touches the network) and reports the
-store's name, WooCommerce version, the authentication and the API used; it detects the store's
-APIs afresh, and the store is saved with that answer and the API chosen in the "API" combo.
+The test runs in an API worker of its own (app/ui/connection_test.py; the GUI thread never
+touches the network) and reports the store's name, WooCommerce version, the authentication and
+the API used; it detects the store's APIs afresh, and the store is saved with that answer and
+the API chosen in the "API" combo.
 Secrets go to the OS keychain; without one, the user is asked before they are kept in a file only
 they can read.
 """
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.choice import ApiChoice, SavedDetection, open_store_client, store_info
-from app.api.client import StoreInfo, WooClient
+from app.api.choice import ApiChoice, SavedDetection
 from app.api.connection import AuthMode, StoreConnection
-from app.errors import AppError, ConfigurationError
+from app.errors import ConfigurationError
 from app.stores.profiles import Profiles, StoreProfile
+from app.ui.connection_test import ConnectionTest, TestOutcome
 
 _AUTH_LABELS = {
     AuthMode.AUTO: "Automatic (Basic over HTTPS, OAuth over HTTP)",
@@ -59,37 +60,6 @@ class ConnectionChoice:
     detected: SavedDetection | None = None
 
 
-class _TestSignals(QObject):
-    """Carries a connection test's result from the pool thread to the dialog."""
-
-    finished = Signal(object, object, object)  # StoreInfo | None, AppError | None, detection
-
-
-class _ConnectionTest(QRunnable):
-    def __init__(self, connection: StoreConnection, api: ApiChoice, signals: _TestSignals) -> None:
-        super().__init__()
-        self._connection = connection
-        self._api = api
-        self._signals = signals
-
-    def run(self) -> None:
-        client: WooClient | None = None
-        # Nothing saved is passed: a test always detects the store's APIs afresh.
-        detections: list[SavedDetection] = []
-        try:
-            client = open_store_client(self._connection, self._api, remember=detections.append)
-            info = store_info(client)
-            client.count_customers()  # the index needs no keys: this proves they work
-            self._signals.finished.emit(info, None, detections[-1] if detections else None)
-        except AppError as error:
-            self._signals.finished.emit(None, error, None)
-        except Exception as error:  # a bug must not vanish in a pool thread
-            self._signals.finished.emit(None, AppError(f"The test failed: {error}"), None)
-        finally:
-            if client is not None:
-                client.close()
-
-
 class ConnectionDialog(QDialog):
     """Choose, test and save the store the app works with.
 
@@ -111,8 +81,9 @@ class ConnectionDialog(QDialog):
         self.setMinimumWidth(560)
         self._profiles = profiles
         self._secret_for = secret_for
-        self._signals = _TestSignals(self)
-        self._signals.finished.connect(self._on_test_finished)
+        self._test = ConnectionTest(self)
+        self._test.finished.connect(self._on_test_finished)
+        self.finished.connect(self._test.stop)  # closed: a test still on the wire is dropped
         #: What the last successful test detected, for the URL it tested (saved with the store).
         self._detected: tuple[str, SavedDetection] | None = None
 
@@ -245,18 +216,15 @@ class ConnectionDialog(QDialog):
             return
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
-        QThreadPool.globalInstance().start(
-            _ConnectionTest(connection, self.api_choice(), self._signals)
-        )
+        self._test.start(connection, self.api_choice())
 
     def api_choice(self) -> ApiChoice:
         """The API chosen in the combo."""
         return ApiChoice(self.api.currentData())
 
-    @Slot(object, object, object)
-    def _on_test_finished(
-        self, info: StoreInfo | None, error: AppError | None, detected: SavedDetection | None
-    ) -> None:
+    @Slot(TestOutcome)
+    def _on_test_finished(self, outcome: TestOutcome) -> None:
+        info, error, detected = outcome.info, outcome.error, outcome.detected
         self.test_button.setEnabled(True)
         if error is not None:
             self.test_result.setText(f"✗ {error.message}")

@@ -24,6 +24,7 @@ from typing import assert_never
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
 
+from app.api.choice import store_info
 from app.api.client import WooClient
 from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache
@@ -39,6 +40,7 @@ from app.importer.running import RunProgress, RunResult, run_import, write_repor
 from app.runtime.collector_pauses import long_lived_results
 from app.workers.events import (
     ChangesCommitted,
+    ConnectionTested,
     CustomerDeleted,
     CustomerFound,
     CustomerSaved,
@@ -62,6 +64,7 @@ from app.workers.events import (
     WorkerEvent,
 )
 from app.workers.requests import (
+    ConnectionTestArgs,
     CreateArgs,
     DeleteArgs,
     DeleteManyArgs,
@@ -242,6 +245,11 @@ class ApiWorker(QObject):
                 emit(ExportFinished(rid, count))
             case PreviewArgs(path=path, file_format=file_format):
                 emit(PreviewRead(rid, read_preview(path, file_format)))
+            case ConnectionTestArgs():
+                client = self._woo_client()
+                info = store_info(client, cancel)
+                client.count_customers(cancel=cancel)  # the index needs no keys: this proves them
+                emit(ConnectionTested(rid, info))
             case ReportArgs(path=path, results=results, delimiter=delimiter):
                 write_report(path, results, delimiter)
                 emit(ReportWritten(rid, path))

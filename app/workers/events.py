@@ -192,6 +192,13 @@ class ReportWritten(WorkerEvent):
 
 
 @dataclass(frozen=True)
+class ConnectionTested(WorkerEvent):
+    """A connection test passed: the store's index (with the API used), and its keys work."""
+
+    info: StoreInfo
+
+
+@dataclass(frozen=True)
 class RequestFailed(WorkerEvent):
     """A request that ended in an error (a cancel is a ``CancelledError``)."""
 

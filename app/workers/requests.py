@@ -40,6 +40,7 @@ class RequestKind(StrEnum):
     EXPORT = "export"
     PREVIEW = "preview"
     REPORT = "report"
+    CONNECTION_TEST = "connection_test"
 
 
 #: The long requests: served one after another on a lane of their own, so that the short ones
@@ -166,6 +167,11 @@ class ReportArgs:
     delimiter: str = ","
 
 
+@dataclass(frozen=True)
+class ConnectionTestArgs:
+    """Read the store's index and count its customers: the address and the keys work."""
+
+
 RequestArgs = (
     SyncArgs
     | OrdersArgs
@@ -181,6 +187,7 @@ RequestArgs = (
     | ExportArgs
     | PreviewArgs
     | ReportArgs
+    | ConnectionTestArgs
 )
 
 

@@ -4,6 +4,7 @@ the store; the connection test detects the store afresh and says which API is us
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
 from app.api.choice import ApiChoice, SavedDetection, StoreApis
@@ -49,12 +50,34 @@ def test_the_connection_test_detects_afresh_says_the_api_and_the_detection_is_sa
     dialog = ConnectionDialog(profiles, lambda _url: (store.consumer_key, store.consumer_secret))
     qtbot.addWidget(dialog)
     dialog.saved.setCurrentIndex(1)
-    with qtbot.waitSignal(dialog._signals.finished, timeout=10_000):
+    with qtbot.waitSignal(dialog._test.finished, timeout=10_000):
         dialog.test_button.click()
+        # Asked by an API worker in a thread of its own, never by the GUI thread.
+        assert dialog._test.running
+        assert dialog.test_result.text() == "Testing…"
     assert "through the REST API (/wp-json/wc/v3)" in dialog.test_result.text()
+    assert not dialog._test.running
+    running = [t for t in dialog.findChildren(QThread) if t.isRunning()]
+    assert not running, "the test's thread stops once it has answered"
     with qtbot.waitSignal(dialog.chosen) as chosen:
         dialog.save_button.click()
     saved = remember(profiles, chosen.args[0])
     assert saved.detected is not None
     assert saved.detected.apis == StoreApis(legacy=False, modern=True)
     assert saved.detected.at > OLD.at
+
+
+def test_closing_the_dialog_during_a_test_stops_its_thread_and_drops_the_answer(
+    qtbot: QtBot, start_store: StoreFactory
+) -> None:
+    store = start_store(customers=1, latency_ms=300)
+    profiles = Profiles([StoreProfile("Shop", store.base_url)])
+    dialog = ConnectionDialog(profiles, lambda _url: (store.consumer_key, store.consumer_secret))
+    qtbot.addWidget(dialog)
+    dialog.saved.setCurrentIndex(1)
+    dialog.test_button.click()
+    assert dialog._test.running
+    with qtbot.assertNotEmitted(dialog._test.finished, wait=500):
+        dialog.reject()
+    assert not dialog._test.running
+    assert not [t for t in dialog.findChildren(QThread) if t.isRunning()]
