@@ -40,8 +40,8 @@ test-fast: $(DEV_STAMP)
 
 ## lint: ruff (lint and format) and mypy, as CI runs them
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests tools
+	$(BIN)/ruff format --check app tests tools
 	$(BIN)/mypy
 
 ## bench: run the benchmarks and print one row per figure
