@@ -23,6 +23,7 @@ from app.cache.repository import CustomerCache
 from app.cli.store_access import DEMO_IDENTITY
 from app.domain.order import Download, Order
 from app.models.customer_model import CustomerTableModel
+from app.services.events import OnlineChanged, StoreEvent
 from app.services.store_service import StoreService
 
 if TYPE_CHECKING:
@@ -47,14 +48,15 @@ class Reconnector(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(RECONNECT_INTERVAL_MS)
         self.timer.timeout.connect(self.check)
-        service.online_changed.connect(self._on_online_changed)
+        service.happened.connect(self._on_service_happened)
 
-    @Slot(bool)
-    def _on_online_changed(self, online: bool) -> None:
-        if online:
-            self.timer.stop()
-        else:
-            self.timer.start()
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        if isinstance(event, OnlineChanged):
+            if event.online:
+                self.timer.stop()
+            else:
+                self.timer.start()
 
     @Slot()
     def check(self) -> None:
@@ -186,7 +188,7 @@ def open_session(
     def tell(text: str) -> None:
         # From the worker thread: the signal is queued to the window.
         log.warning("%s", text)
-        service.notice.emit(text)
+        service.announce(text)
 
     service = StoreService(client, cache_dir, identity)
     model = CustomerTableModel(cache)
