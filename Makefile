@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 PACKAGE_STAMP := $(VENV)/.installed-package
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint bench demo-store clean icons package package-test
+.PHONY: run test test-fast lint bench demo-store clean icons package package-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ $(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/python -m app
 
-## test: set up with the test extras and run the whole suite headless
+## test: set up with the test extras and run the whole suite headless (what CI runs)
 test: $(DEV_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## test-fast: the quick tier for every commit (under 2 minutes): no slow tests, one store profile
+##   per test, few Hypothesis examples (--fast, see tests/conftest.py); make test runs it all
+test-fast: $(DEV_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --fast
 
 ## lint: ruff (lint and format) and mypy, as CI runs them
 lint: $(DEV_STAMP)

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 from app import APP_ID, APP_NAME, __version__
 from app.cli.parser import build_parser
-from app.log_masking import mask_logging
+from app.logs.masking import mask_logging
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from app.profiles import SecretStore
+    from app.stores.secrets import SecretStore
     from app.ui.main_window import MainWindow
     from app.ui.session import StoreSession
 
@@ -41,7 +41,7 @@ EXIT_MISSING_LIBRARIES = 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app or a command; the process exit code."""
-    from app.file_arguments import (
+    from app.desktop.file_arguments import (
         command_names,
         file_argument_problem,
         split_file_arguments,
@@ -122,7 +122,7 @@ def _application() -> QApplication:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app.resources import app_icon
+    from app.desktop.resources import app_icon
 
     existing = QApplication.instance()
     application = (
@@ -141,10 +141,9 @@ def _application() -> QApplication:
 
 
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
-    from app.cli.run import default_secrets
-    from app.gc_pauses import settle_startup_objects
-    from app.interpreter_lock import favour_the_window
-    from app.profiles import SecretsChosenOnUse
+    from app.runtime.collector_pauses import settle_startup_objects
+    from app.runtime.switch_interval import favour_the_window
+    from app.stores.secrets import SecretsChosenOnUse, default_secrets
     from app.ui.main_window import MainWindow
     from app.ui.settings_file import open_settings
     from app.ui.stores import StoreDirectory
@@ -169,21 +168,21 @@ def _initial_session(
 ) -> tuple[StoreSession, str | None]:
     """The store to open, and a problem to tell the user if the asked-for one cannot be."""
     from app.api.choice import effective_choice
-    from app.cli.store_access import resolve_connection
     from app.errors import ConfigurationError
-    from app.profiles import ProfileStore
+    from app.stores.access import resolve_connection
+    from app.stores.profiles import ProfileStore
     from app.ui.session import open_demo_session, open_session
 
-    profiles = ProfileStore(paths.config_dir / "stores.json")
+    profiles = ProfileStore(paths.profiles_file)
     try:
         resolved = resolve_connection(options, profiles, secrets)
     except ConfigurationError as error:
         return (
-            open_demo_session(paths.data_dir, paths.cache_dir),
+            open_demo_session(paths),
             f"{error.message} Showing the demo store meanwhile.",
         )
     if resolved is None:
-        return open_demo_session(paths.data_dir, paths.cache_dir), None
+        return open_demo_session(paths), None
     connection, _source = resolved
     profile = profiles.load().find(connection.url)
     title = profile.name if profile is not None else connection.url
@@ -209,7 +208,7 @@ def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[st
     When an instance already runs for this user and data folder, it gets ``files`` and comes
     to the front, and this process exits 0 without opening a window.
     """
-    from app.qt_libraries import missing_qt_libraries
+    from app.desktop.qt_libraries import missing_qt_libraries
 
     missing = missing_qt_libraries()
     if missing is not None:  # Qt would abort naming only one of them
@@ -217,7 +216,7 @@ def run_desktop(options: argparse.Namespace, paths: AppPaths, files: Sequence[st
         return EXIT_MISSING_LIBRARIES
     _setup_logging(paths, options.verbose)
     _install_crash_handler(paths)
-    from app.single_instance import SingleInstance, raise_window
+    from app.desktop.single_instance import SingleInstance, raise_window
 
     application = _application()
     instance: SingleInstance | None = None

@@ -1,4 +1,8 @@
-"""Where the app keeps its files: config, data, cache and logs, per user or under --data-dir."""
+"""Where the app keeps its files: config, data, cache and logs, per user or under --data-dir.
+
+And the files in them that more than one part of the app opens: the store profiles, the
+owner-only secrets file and the demo store's database.
+"""
 
 from __future__ import annotations
 
@@ -39,3 +43,13 @@ class AppPaths:
     def demo_store_db(self) -> Path:
         """The embedded demo store's database, kept so demo edits survive a restart."""
         return self.data_dir / "demo-store.sqlite3"
+
+    @property
+    def profiles_file(self) -> Path:
+        """The saved store profiles (``stores.json``: settings only, never secrets)."""
+        return self.config_dir / "stores.json"
+
+    @property
+    def secrets_file(self) -> Path:
+        """The owner-only file of stores' keys, used only where no keychain exists."""
+        return self.config_dir / "secrets.json"

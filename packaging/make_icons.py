@@ -4,8 +4,8 @@ Run ``make icons`` (or ``python packaging/make_icons.py``) after changing
 ``resources/icons/woo-customers.svg``; the outputs are committed. It writes:
 
 - ``resources/icons/hicolor/<n>x<n>/apps/<APP_ID>.png`` for each size in
-  ``app.resources.ICON_SIZES`` (the freedesktop icon-theme layout, so Linux installs copy the
-  tree as it is, and the app loads the same files for its window icon);
+  ``app.desktop.resources.ICON_SIZES`` (the freedesktop icon-theme layout, so Linux installs
+  copy the tree as it is, and the app loads the same files for its window icon);
 - ``resources/icons/woo-customers.ico``: Windows' icon, 16 to 256 px, PNG-compressed entries;
 - ``resources/icons/woo-customers.icns``: macOS's icon, 16 to 1024 px (the 2x variants too).
 
@@ -28,7 +28,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-from app.resources import (  # noqa: E402
+from app.desktop.resources import (  # noqa: E402
     ICON_ICNS,
     ICON_ICO,
     ICON_SIZES,

@@ -8,11 +8,22 @@ added here, so test bodies are written once. Two markers narrow it:
 
 * ``@pytest.mark.profiles("legacy", ..., reason="...")``: the test runs in these profiles only
   (a test that pins one API's wire behaviour says so, and why).
+
+Two tiers (``make test`` and ``make test-fast``). ``--fast`` selects the quick one, meant for
+every commit: tests marked ``slow`` (each takes a second or more, or all of
+:data:`SLOW_FOLDERS`) are left out, a store-facing test runs in *one* of its
+profiles (picked by its name, so the tier as a whole still visits every profile) and Hypothesis
+runs the ``fast`` profile (few examples). Without it everything runs, every test in all its
+profiles, with the ``full`` Hypothesis profile (many examples). A Hypothesis profile can also
+be chosen with ``HYPOTHESIS_PROFILE`` or ``--hypothesis-profile``; property tests leave the
+number of examples to the profile (a costly one caps it with
+:func:`tests.support.examples.at_most`).
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 
 # Before anything can create a QApplication: the suite never needs a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -23,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from app.api.choice import LegacyWithModernOrders, open_client
 from app.api.client import WooClient
@@ -75,11 +87,50 @@ PROFILES = {
 GUI_PROFILES = ("legacy", "modern")
 
 
+#: Hypothesis profiles: ``full`` for ``make test``, ``fast`` for ``make test-fast``.
+settings.register_profile("full", max_examples=200)
+settings.register_profile("fast", max_examples=10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="the quick tier (make test-fast): no slow tests, one store profile per test, "
+        "few Hypothesis examples",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "profiles(*names, reason): run a store-facing test in these store profiles only",
     )
+    explicit = config.getoption("hypothesis_profile", None) or "HYPOTHESIS_PROFILE" in os.environ
+    if config.getoption("fast") and not explicit:
+        settings.load_profile("fast")
+
+
+#: Folders whose tests all count as slow: the demo store's own conformance to WooCommerce (some
+#: 1,500 cases of the stand-in the other tests use; the app's code is not under test there).
+SLOW_FOLDERS = ("demo_store",)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`SLOW_FOLDERS` slow; ``--fast`` leaves slow tests out."""
+    here = Path(__file__).parent
+    folders = [here / name for name in SLOW_FOLDERS]
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in folders):
+            item.add_marker(pytest.mark.slow)
+    if not config.getoption("fast"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if item.get_closest_marker("slow") is None]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -95,6 +146,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if unknown or not marker.args:
             raise pytest.UsageError(f"{metafunc.definition.nodeid}: profiles {marker.args}")
         names = [name for name in names if name in marker.args]
+    if metafunc.config.getoption("fast"):
+        # One profile per test, the same on every run; over the tier every profile is visited.
+        names = [names[zlib.crc32(metafunc.definition.nodeid.encode()) % len(names)]]
     metafunc.parametrize(
         "store_profile",
         [pytest.param(PROFILES[name], id=name) for name in names],

@@ -42,7 +42,7 @@ from app.errors import (
     ServerError,
     UnclearWriteError,
 )
-from app.log_masking import mask_logging
+from app.logs.masking import mask_logging
 
 log = logging.getLogger("app.api")
 

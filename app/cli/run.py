@@ -32,37 +32,24 @@ from app.cli.commands import (
     customer_reference,
     print_json_value,
 )
-from app.cli.store_access import (
+from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
+from app.errors import AppError, ConfigurationError, NetworkError
+from app.paths import AppPaths
+from app.stores.access import (
     KEY_VARIABLE,
     SECRET_VARIABLE,
     environment_keys,
     open_store,
     store_identity,
 )
-from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
-from app.errors import AppError, ConfigurationError, NetworkError
-from app.forgetting import forget_store
-from app.paths import AppPaths
-from app.profiles import (
-    FileSecrets,
-    KeyringSecrets,
-    ProfileStore,
-    SecretsChosenOnUse,
-    SecretStore,
-    StoreProfile,
-)
+from app.stores.forgetting import forget_store
+from app.stores.profiles import ProfileStore, StoreProfile
+from app.stores.secrets import KeyringSecrets, SecretsChosenOnUse, SecretStore, default_secrets
 
 log = logging.getLogger("app.cli")
 
 #: The commands that take ``--offline`` (the local cache instead of the store).
 OFFLINE_COMMANDS = frozenset({("customers", "list"), ("customers", "get"), ("export", "run")})
-
-
-def default_secrets(paths: AppPaths) -> SecretStore:
-    """The OS keychain when there is one, else the owner-only file the user agreed to."""
-    if KeyringSecrets.available():
-        return KeyringSecrets()
-    return FileSecrets(paths.config_dir / "secrets.json")
 
 
 def run_cli(
@@ -79,7 +66,7 @@ def run_cli(
     out = out or sys.stdout
     err = err or sys.stderr
     console = Console(out, err, options.json, inp or sys.stdin)
-    profiles = ProfileStore(paths.config_dir / "stores.json")
+    profiles = ProfileStore(paths.profiles_file)
     if (options.command, options.action) == ("store", "connect"):
         return _connect(options, paths, profiles, secrets, environ, console)
     if (options.command, options.action) == ("store", "forget"):
@@ -247,7 +234,7 @@ def _connect(
             console.err.write(
                 "error: this system has no keychain to keep the keys in. Add "
                 "--allow-file-secrets to keep them in a file only you can read "
-                f"({paths.config_dir / 'secrets.json'}).\n"
+                f"({paths.secrets_file}).\n"
             )
             return EXIT_USAGE
         secrets = default_secrets(paths)

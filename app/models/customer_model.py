@@ -532,7 +532,7 @@ class CustomerTableModel(QAbstractTableModel):
         """The index of a cell (invalid out of range).
 
         Qt's own version asks rowCount() and columnCount(): two entries into Python per
-        painted cell, where this is one (see app/interpreter_lock.py for why entries count).
+        painted cell, where this is one (see app/runtime/switch_interval.py for why entries count).
         """
         if parent.isValid() or not (0 <= row < len(self._ids) and 0 <= column < _COLUMNS):
             return QModelIndex()

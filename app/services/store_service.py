@@ -181,6 +181,9 @@ class StoreService(QObject):
 
     happened = Signal(StoreEvent)
 
+    #: News from any thread, queued to the GUI thread before the window hears of it.
+    _announced = Signal(str)
+
     #: Requests to the workers (queued into their threads): the long lane's and the short one's.
     _long_request_posted = Signal(Request)
     _short_request_posted = Signal(Request)
@@ -213,6 +216,7 @@ class StoreService(QObject):
         self._flush_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._flush_timer.timeout.connect(self._on_flush_timer_timeout)
 
+        self._announced.connect(self._on_announced, Qt.ConnectionType.QueuedConnection)
         self._threads: list[QThread] = []
         # Held here: a worker has no parent (it lives in its thread), so this keeps it alive.
         self._workers: list[ApiWorker] = []
@@ -385,7 +389,16 @@ class StoreService(QObject):
         return self._post(RequestKind.REPORT, ReportArgs(path, tuple(results), delimiter))
 
     def announce(self, text: str) -> None:
-        """Tell the window something that is no failure (a ``Notice``)."""
+        """Tell the window something that is no failure (a ``Notice``); callable from any thread.
+
+        Queued, so that the window hears it in the GUI thread even when a worker thread says
+        it: a slot without a thread of its own (a test's wait, a lambda) would otherwise run in
+        the worker's thread.
+        """
+        self._announced.emit(text)
+
+    @Slot(str)
+    def _on_announced(self, text: str) -> None:
         if not self._closed:
             self.happened.emit(Notice(text))
 

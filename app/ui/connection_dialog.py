@@ -33,7 +33,7 @@ from app.api.choice import ApiChoice, SavedDetection, open_store_client, store_i
 from app.api.client import StoreInfo, WooClient
 from app.api.connection import AuthMode, StoreConnection
 from app.errors import AppError, ConfigurationError
-from app.profiles import Profiles, StoreProfile
+from app.stores.profiles import Profiles, StoreProfile
 
 _AUTH_LABELS = {
     AuthMode.AUTO: "Automatic (Basic over HTTPS, OAuth over HTTP)",

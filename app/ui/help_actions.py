@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from app import APP_NAME, __version__
-from app.diagnostics import diagnostics_text
+from app.desktop.diagnostics import diagnostics_text
 from app.paths import AppPaths
 from app.ui.message_boxes import widen
 from app.ui.session import StoreSession

@@ -2,7 +2,7 @@
 
 Opening a session is how the app switches stores: the main window drops the old session
 (shutting its worker down) and builds a new one. The embedded demo store, when it is the store,
-is started here and stopped with the session.
+is started for the session (by :mod:`app.stores.demo`) and stopped with it.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from app.api.choice import ApiChoice, SavedDetection, open_store_client
 from app.api.client import StoreInfo, WooClient
 from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
-from app.cli.store_access import DEMO_IDENTITY
 from app.domain.order import Download, Order
 from app.models.customer_model import CustomerTableModel
 from app.services.events import OnlineChanged, StoreEvent
 from app.services.store_service import StoreService
+from app.stores.demo import DEMO_IDENTITY, start_demo_store
 
 if TYPE_CHECKING:
     from app.demo_store import DemoStore
+    from app.paths import AppPaths
 
 log = logging.getLogger("app.ui")
 
@@ -186,7 +187,7 @@ def open_session(
         return open_store_client(connection, api, detected, remember=remember, tell=tell)
 
     def tell(text: str) -> None:
-        # From the worker thread: the signal is queued to the window.
+        # From a worker thread: the service queues it to the GUI thread.
         log.warning("%s", text)
         service.announce(text)
 
@@ -195,12 +196,9 @@ def open_session(
     return StoreSession(title or identity, connection, cache, service, model, demo)
 
 
-def open_demo_session(data_dir: Path, cache_dir: Path) -> StoreSession:
+def open_demo_session(paths: AppPaths) -> StoreSession:
     """The embedded demo store (kept in the data folder), running in this process."""
-    from app.demo_store import DemoStore, StoreConfig
-
-    store = DemoStore.start(StoreConfig(db_path=data_dir / "demo-store.sqlite3"))
-    connection = StoreConnection(store.base_url, store.consumer_key, store.consumer_secret)
+    store, connection = start_demo_store(paths)
     return open_session(
-        connection, cache_dir, identity=DEMO_IDENTITY, title="Demo store", demo=store
+        connection, paths.cache_dir, identity=DEMO_IDENTITY, title="Demo store", demo=store
     )

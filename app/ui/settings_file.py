@@ -1,7 +1,7 @@
 """The window's settings file: opened, and reset with a notice when it is damaged.
 
 It holds geometry, layout, columns and last folders. Store profiles live in ``stores.json``
-(app/profiles.py), never in here; secrets in neither. QSettings reads whatever it can of a
+(app/stores/profiles.py), never in here; secrets in neither. QSettings reads whatever it can of a
 damaged INI file and silently drops the rest, which would restore a window from garbage; a file
 that is not text, or that QSettings cannot parse, is set aside and the app starts with defaults.
 """

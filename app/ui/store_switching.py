@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
 from app.errors import AppError
-from app.profiles import StoreProfile
+from app.stores.profiles import StoreProfile
 from app.ui.error_banner import ErrorBanner
 from app.ui.message_boxes import ask_to_confirm
 from app.ui.session import StoreSession

@@ -16,15 +16,10 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from app.api.connection import StoreConnection
 from app.errors import ConfigurationError
-from app.forgetting import ForgottenStore, forget_store
 from app.paths import AppPaths
-from app.profiles import (
-    KeyringSecrets,
-    Profiles,
-    ProfileStore,
-    SecretStore,
-    StoreProfile,
-)
+from app.stores.forgetting import ForgottenStore, forget_store
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import KeyringSecrets, SecretStore
 from app.ui.connection_dialog import ConnectionChoice, ConnectionDialog, remember
 from app.ui.session import StoreSession, open_demo_session, open_session
 
@@ -48,7 +43,7 @@ class StoreDirectory:
         self._paths = paths
         self._secrets = secrets
         self._keychain_available = keychain_available
-        self._profile_file = ProfileStore(paths.config_dir / "stores.json")
+        self._profile_file = ProfileStore(paths.profiles_file)
 
     def profiles(self) -> Profiles:
         """The saved profiles, read afresh (the command line may have changed them)."""
@@ -60,7 +55,7 @@ class StoreDirectory:
         if profiles.current is not None:
             profiles.current = None
             self._profile_file.save(profiles)
-        return open_demo_session(self._paths.data_dir, self._paths.cache_dir)
+        return open_demo_session(self._paths)
 
     def open_profile(self, name: str) -> StoreSession:
         """A saved store, made the current one.

@@ -7,7 +7,7 @@ wait a switch interval every time: a full repaint of the customer table next to 
 took half a second. Overriding ``paintEvent`` in Python makes Qt enter Python once per repaint;
 PySide6 keeps the lock while the C++ painting calls back into the model, so the cells are
 answered without waiting (the busy thread still gets its turns between them, see
-app/interpreter_lock.py). The same scroll step then takes about 40 ms.
+app/runtime/switch_interval.py). The same scroll step then takes about 40 ms.
 
 An empty table can say why it is empty (:meth:`TableView.set_empty_message`): the message is
 drawn in the viewport, never a row of the model.

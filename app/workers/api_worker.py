@@ -31,12 +31,12 @@ from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
 from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NetworkError, NotFoundError
-from app.gc_pauses import long_lived_results
 from app.importer.exporting import export_view
 from app.importer.jobs import FilePlan, PlanProgress, plan_file
 from app.importer.planning import lookup_for_import
 from app.importer.reading import read_preview
 from app.importer.running import RunProgress, RunResult, run_import, write_report
+from app.runtime.collector_pauses import long_lived_results
 from app.workers.events import (
     ChangesCommitted,
     CustomerDeleted,

@@ -33,7 +33,7 @@ from app.errors import (
     UnclearWriteError,
     ValidationError,
 )
-from tests.api.rest_recorded import (
+from tests.support.rest_recorded import (
     KEY,
     SECRET,
     RecordedSession,

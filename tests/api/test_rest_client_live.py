@@ -52,6 +52,7 @@ def clients(
         rest.close()
 
 
+@pytest.mark.slow
 def test_both_clients_walk_the_same_customers(clients: tuple[WooClient, RestClient]) -> None:
     legacy, rest = clients
     old, new = legacy.list_customers(EVERYONE), rest.list_customers(EVERYONE)

@@ -16,7 +16,7 @@ from app.errors import (
     UnclearWriteError,
     ValidationError,
 )
-from tests.api.rest_recorded import RecordedSession, Reply, error, recorded_transport
+from tests.support.rest_recorded import RecordedSession, Reply, error, recorded_transport
 
 
 def body(status: int, code: str, message: str, **data: object) -> dict[str, object]:

@@ -124,6 +124,7 @@ def test_every_read_and_write_carries_the_figures(both: tuple[WooClient, RestCli
     assert saved[1].orders_count == buyer.orders_count
 
 
+@pytest.mark.slow
 def test_without_v1_and_v2_the_figures_are_analytics_and_approximate(
     start_store: StoreFactory,
 ) -> None:

@@ -296,10 +296,10 @@ def test_read_timeout_exhausted_is_a_network_error(harness: Callable[..., Harnes
     h = harness(read_timeout=0.2, max_retries=0)
     h.store.faults.slow_seconds = 3.0
     h.store.faults.schedule(Fault.SLOW, method="GET")
-    started = time.monotonic()
+    # The answer would come, intact, after 3 s: the error proves the client gave up first (how
+    # soon is a benchmark row: tests/benchmarks/bench_waits.py).
     with pytest.raises(NetworkError) as caught:
         h.client.count_customers()
-    assert time.monotonic() - started < 2.0
     assert "did not answer" in caught.value.message
     assert not isinstance(caught.value, UnclearWriteError)
 
@@ -674,7 +674,8 @@ def test_cancel_wakes_a_real_backoff_wait(
     finally:
         stop_watching.set()
         watcher.join()
-    assert time.monotonic() - started < 2.0  # not the 15 to 30 s backoff
+    # Cut short: the backoff is 15 to 30 s (how soon it ends is a benchmark row, bench_waits).
+    assert time.monotonic() - started < 15
     assert h.store.faults.injected[Fault.SERVER_ERROR] == 1
 
 

@@ -200,7 +200,7 @@ def test_a_resume_point_the_store_no_longer_matches_walks_from_the_start() -> No
     assert set(rows) >= set(store.ids)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     size=st.integers(0, 60),
     page_size=st.integers(1, 12),

@@ -66,7 +66,7 @@ def _sync_stall_ms(workdir: Path) -> float:
 
     from app.api.client import WooClient
     from app.cache.sync import SyncMode
-    from app.gc_pauses import settle_startup_objects
+    from app.runtime.collector_pauses import settle_startup_objects
     from app.services.store_service import StoreService
 
     application = QApplication.instance() or QApplication([])

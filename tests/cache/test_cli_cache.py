@@ -27,14 +27,15 @@ from app.api.client import CustomerQuery, WooClient
 from app.api.connection import StoreConnection
 from app.cache.database import cache_path
 from app.cache.search import fold, search_text
-from app.cli import store_access
 from app.cli.parser import build_parser
 from app.cli.run import run_cli
-from app.cli.store_access import DEMO_IDENTITY, KEY_VARIABLE, SECRET_VARIABLE
 from app.demo_store import DemoStore
 from app.domain.customer import Customer
 from app.paths import AppPaths
-from app.profiles import FileSecrets
+from app.stores import access as store_access
+from app.stores.access import KEY_VARIABLE, SECRET_VARIABLE
+from app.stores.demo import DEMO_IDENTITY
+from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -255,6 +256,7 @@ def test_offline_list_searches_and_sorts_locally(cli: Cli, store: DemoStore) -> 
     assert order == sorted(order, reverse=True)
 
 
+@pytest.mark.slow
 def test_offline_get_by_id_and_by_email(cli: Cli, store: DemoStore) -> None:
     assert cli("--store-url", store.base_url, "sync").code == 0
     listed = cli("--store-url", store.base_url, "--json", "customers", "list", "--offline").json()
@@ -434,6 +436,7 @@ def store_process() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
                 stream.close()
 
 
+@pytest.mark.slow
 def test_after_sync_the_offline_list_works_with_the_store_stopped(
     tmp_path: Path, store_process: tuple[subprocess.Popen[str], dict[str, str]]
 ) -> None:

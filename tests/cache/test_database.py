@@ -403,6 +403,7 @@ def test_a_full_disk_gives_a_clear_error_and_rolls_back(
 # -- a reader and a writer at once -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_reader_sees_whole_pages_while_a_writer_stores_them(cache_dir: Path) -> None:
     writer = CustomerCache.open(cache_dir, URL)
     reader = CustomerCache.open(cache_dir, URL)

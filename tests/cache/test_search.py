@@ -399,9 +399,7 @@ def test_search_combines_with_the_role_and_country_filters(cache: CustomerCache)
 # -- properties ------------------------------------------------------------------------------
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(search=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40))
 def test_any_text_searches_without_error(cache: CustomerCache, search: str) -> None:
     result = cache.ordered_ids(CustomerFilter(search=search, role=None))
@@ -412,9 +410,7 @@ def test_any_text_searches_without_error(cache: CustomerCache, search: str) -> N
 _ALPHABET = "abcdeijmnorsu0123456789 .-@'\"()*:^áéãöüÉÖ"
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(word=st.text(alphabet=_ALPHABET, min_size=MIN_FRAGMENT, max_size=8))
 def test_a_long_word_finds_exactly_the_customers_whose_text_contains_it(
     cache: CustomerCache, word: str

@@ -47,6 +47,7 @@ from app.cache.sync import (
 from app.demo_store import DemoStore, Fault
 from app.errors import CancelledError, ServerError
 from tests.conftest import ClientFactory, StoreFactory
+from tests.support.examples import at_most
 
 #: Tests that read the legacy list's wire parameters or need its last_update order (quick syncs).
 LEGACY_LIST = pytest.mark.profiles(
@@ -730,6 +731,7 @@ def test_an_edit_made_while_a_full_sync_was_interrupted_is_not_lost(
 # -- changes during a full sync --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_customer_deleted_after_it_was_fetched_is_removed(make_rig: RigFactory) -> None:
     rig = make_rig(customers=450)
     victims: list[int] = []
@@ -861,6 +863,7 @@ def test_a_customer_the_app_creates_during_a_full_sync_stays_and_is_counted(
 # -- faults ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_sync_survives_resets_server_errors_and_rate_limits(
     make_rig: RigFactory,
 ) -> None:
@@ -908,6 +911,7 @@ def test_random_faults_on_every_request_still_end_complete(make_rig: RigFactory)
     assert_complete(rig, report)
 
 
+@pytest.mark.slow
 def test_a_sync_that_runs_out_of_retries_fails_and_can_be_resumed(
     make_rig: RigFactory,
 ) -> None:
@@ -1112,8 +1116,9 @@ def test_a_failing_large_window_is_asked_again_in_smaller_pieces(make_rig: RigFa
 # -- a busy store with heavy ties --------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(
-    max_examples=10,
+    max_examples=at_most(10),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

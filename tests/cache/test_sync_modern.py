@@ -298,6 +298,7 @@ def test_a_quick_sync_fetches_edits_and_creations_and_removes_deletions(
     assert_complete(rig, report)
 
 
+@pytest.mark.slow
 def test_customers_sharing_one_modification_second_are_all_fetched(
     make_rig: Callable[..., Rig],
 ) -> None:
@@ -350,6 +351,7 @@ def test_customers_whose_orders_changed_are_fetched_again(make_rig: Callable[...
     assert again.fetched == 0
 
 
+@pytest.mark.slow
 def test_orders_changed_in_one_second_beyond_a_page_all_count(
     make_rig: Callable[..., Rig],
 ) -> None:
@@ -380,6 +382,7 @@ def test_orders_changed_in_one_second_beyond_a_page_all_count(
     assert_complete(rig, report)
 
 
+@pytest.mark.slow
 def test_null_stamps_are_fetched_every_time_and_compared_by_content(
     make_rig: Callable[..., Rig],
 ) -> None:
@@ -409,6 +412,7 @@ def test_null_stamps_are_fetched_every_time_and_compared_by_content(
 # -- the store changing under a quick sync ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deletions_during_the_scan_leave_it_unproven_and_nothing_is_removed(
     make_rig: Callable[..., Rig],
 ) -> None:
@@ -437,6 +441,7 @@ def test_deletions_during_the_scan_leave_it_unproven_and_nothing_is_removed(
     assert_complete(rig, settle)
 
 
+@pytest.mark.slow
 def test_a_customer_deleted_between_the_scan_and_its_fetch_is_removed(
     make_rig: Callable[..., Rig],
 ) -> None:

@@ -1,5 +1,5 @@
-"""The command-line fixtures every command's tests share (defined with the CLI's own tests)."""
+"""Registers the command-line fixtures every command's tests share (tests/support/cli.py)."""
 
-from tests.cli.test_cli import cli, paths
+from tests.support.cli import cli, held, paths, store
 
-__all__ = ["cli", "paths"]
+__all__ = ["cli", "held", "paths", "store"]

@@ -10,9 +10,10 @@ from pathlib import Path
 from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.demo_store import DemoStore
 from app.paths import AppPaths
-from app.profiles import FileSecrets, Profiles, ProfileStore, StoreProfile
-from tests.cli.test_cli import invoke, key_environment
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
+from tests.support.cli import invoke, key_environment
 from tests.support.request_log import index_requests, log_requests
 
 LEGACY = "legacy REST API v3 (/wc-api/v3)"

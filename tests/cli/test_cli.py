@@ -14,15 +14,13 @@ from __future__ import annotations
 import functools
 import io
 import json
-import os
 import select
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 import requests
@@ -30,219 +28,35 @@ import requests
 from app import APP_NAME, __version__
 from app.api.connection import StoreConnection
 from app.cli.parser import build_parser
-from app.cli.run import run_cli
-from app.cli.store_access import KEY_VARIABLE, SECRET_VARIABLE
 from app.demo_store import DemoStore, Fault, StoreConfig
 from app.paths import AppPaths
-from app.profiles import FileSecrets, KeyringSecrets, SecretStore
-from tests.conftest import StoreFactory, StoreProfile
+from app.stores.access import KEY_VARIABLE, SECRET_VARIABLE
+from app.stores.secrets import FileSecrets, KeyringSecrets, SecretStore
+from tests.conftest import StoreFactory
+from tests.support.cli import (
+    CUSTOMER_KEYS,
+    CUSTOMERS,
+    MISSING_ID,
+    NEW_CUSTOMER,
+    PROJECT_ROOT,
+    STARTUP_TIMEOUT,
+    Cli,
+    field_block,
+    invoke,
+    key_environment,
+    on_the_wire,
+    run_app,
+    run_process,
+    sending,
+    store_count,
+    store_customer,
+    store_customers,
+    store_downloads,
+    store_orders,
+    table_rows,
+    write_json,
+)
 from tests.support.store_db import StoreDb
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-#: More than one default page (100), so a plain ``customers list`` pages too.
-CUSTOMERS = 120
-PROCESS_TIMEOUT = 60
-STARTUP_TIMEOUT = 30.0
-MISSING_ID = "999999"
-#: Keys every customer object of the v3 API carries.
-CUSTOMER_KEYS = {
-    "id",
-    "created_at",
-    "last_update",
-    "email",
-    "first_name",
-    "last_name",
-    "username",
-    "role",
-    "last_order_id",
-    "last_order_date",
-    "orders_count",
-    "total_spent",
-    "avatar_url",
-    "billing_address",
-    "shipping_address",
-}
-NEW_CUSTOMER: dict[str, Any] = {
-    "email": "nora.nieminen@example.com",
-    "first_name": "Nora",
-    "last_name": "Nieminen",
-    "billing_address": {"city": "Turku", "country": "FI", "phone": "+358 40 123 4567"},
-}
-
-
-# -- running the command line ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one command did: its exit code and what it wrote to stdout and stderr."""
-
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        """Stdout as JSON (fails the test if stdout holds anything else)."""
-        return json.loads(self.out)
-
-
-class Cli(Protocol):
-    """Runs one command in-process against the test's store."""
-
-    def __call__(self, *args: str) -> Outcome: ...
-
-
-def invoke(
-    args: Sequence[str],
-    paths: AppPaths,
-    environ: Mapping[str, str],
-    secrets: SecretStore | None,
-) -> Outcome:
-    """Parse ``args`` as the entry point does and run the command in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    code = run_cli(
-        build_parser().parse_args(list(args)),
-        paths,
-        out=out,
-        err=err,
-        environ=environ,
-        secrets=secrets,
-    )
-    return Outcome(code, out.getvalue(), err.getvalue())
-
-
-def key_environment(store: DemoStore, key: str = "read_write") -> dict[str, str]:
-    """The environment variables that hand one of the store's key pairs to the command line."""
-    pair = store.keys[key]
-    return {KEY_VARIABLE: pair.consumer_key, SECRET_VARIABLE: pair.consumer_secret}
-
-
-def process_environment(keys: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment without any inherited store keys, plus ``keys``."""
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in (KEY_VARIABLE, SECRET_VARIABLE)
-    }
-    return {**inherited, **keys}
-
-
-def run_process(
-    command: Sequence[str], keys: Mapping[str, str], stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run a command from the project root with ``keys`` as its only store keys."""
-    return subprocess.run(  # noqa: S603 - our own interpreter, module and script
-        list(command),
-        cwd=PROJECT_ROOT,
-        env=process_environment(keys),
-        input=stdin if stdin is not None else "",
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT,
-        check=False,
-    )
-
-
-def run_app(
-    args: Sequence[str], data_dir: Path, keys: Mapping[str, str], stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``python -m app ARGS --data-dir DATA_DIR`` (never the user's own profiles)."""
-    return run_process(
-        [sys.executable, "-m", "app", *args, "--data-dir", str(data_dir)], keys, stdin
-    )
-
-
-# -- fixtures and store-side checks ---------------------------------------------------------------
-
-
-@pytest.fixture
-def store(profile_store: StoreFactory) -> DemoStore:
-    """A plain-HTTP store of the test's profile with ``CUSTOMERS`` seeded customers."""
-    return profile_store(customers=CUSTOMERS)
-
-
-@pytest.fixture
-def held(store: DemoStore, store_profile: StoreProfile) -> StoreDb:
-    """What the store holds, read from its database (neither through the app nor an API)."""
-    return StoreDb(store, legacy=store_profile.legacy_customers)
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> AppPaths:
-    """The app's folders, all under the test's temporary folder."""
-    return AppPaths.under(tmp_path / "app")
-
-
-@pytest.fixture
-def cli(store: DemoStore, paths: AppPaths, tmp_path: Path) -> Cli:
-    """Run commands against ``store`` (``--store-url`` last, keys from the environment)."""
-    environ = key_environment(store)
-    secrets = FileSecrets(tmp_path / "s.json")
-
-    def run(*args: str) -> Outcome:
-        return invoke([*args, "--store-url", store.base_url], paths, environ, secrets)
-
-    return run
-
-
-def store_customers(held: StoreDb) -> list[dict[str, Any]]:
-    """Every customer as the store holds them, in id order."""
-    return held.customers()
-
-
-def store_count(held: StoreDb) -> int:
-    """The store's own customer count."""
-    return held.count()
-
-
-def store_customer(held: StoreDb, customer_id: int) -> dict[str, Any] | None:
-    """One customer as the store holds it, or None when the store has no such customer."""
-    return held.customer(customer_id)
-
-
-def store_orders(held: StoreDb, customer_id: int) -> list[dict[str, Any]]:
-    """A customer's orders as the store holds them, newest first."""
-    return held.orders(customer_id)
-
-
-def store_downloads(held: StoreDb, customer_id: int) -> list[dict[str, Any]]:
-    """A customer's downloads as the store holds them."""
-    return held.downloads(customer_id)
-
-
-def on_the_wire(fields: Mapping[str, Any], held: StoreDb) -> dict[str, Any]:
-    """The request body that sends these customer fields (the v3 API's names) in the API the
-    app writes customers through: ``{"customer": ...}`` on the legacy API; on wc/v3 the bare
-    object, its addresses named ``billing`` and ``shipping``."""
-    if held.legacy:
-        return {"customer": dict(fields)}
-    renamed = {"billing_address": "billing", "shipping_address": "shipping"}
-    return {renamed.get(name, name): value for name, value in fields.items()}
-
-
-def write_json(path: Path, value: object) -> Path:
-    """Write ``value`` as a JSON file; its path."""
-    path.write_text(json.dumps(value), encoding="utf-8")
-    return path
-
-
-def table_rows(text: str) -> tuple[list[str], list[list[str]]]:
-    """The header words and the rows of a printed table (checks the dashed rule under it)."""
-    lines = text.splitlines()
-    assert len(lines) >= 2, text
-    assert set(lines[1]) <= {"-", " "}, text
-    assert "-" in lines[1], text
-    return lines[0].split(), [line.split() for line in lines[2:]]
-
-
-def field_block(text: str) -> dict[str, str]:
-    """The ``Label: value`` lines of a printed record."""
-    fields = {}
-    for line in text.splitlines():
-        label, _, value = line.partition(":")
-        fields[label.strip()] = value.strip()
-    return fields
-
 
 # -- customers list -------------------------------------------------------------------------------
 
@@ -537,25 +351,6 @@ def test_update_the_store_silently_keeps_is_reported(
 # -- the write gate: what a store would destroy or garble is never sent ---------------------------
 
 
-def sending(
-    monkeypatch: pytest.MonkeyPatch, command: Callable[[], Outcome]
-) -> tuple[Outcome, list[tuple[str, Any]]]:
-    """Run ``command``, recording every request it sends (method and JSON body)."""
-    sent: list[tuple[str, Any]] = []
-    send = requests.Session.request
-
-    def recording(
-        session: requests.Session, method: str, url: str, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        sent.append((method, kwargs.get("json")))
-        return send(session, method, url, *args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(requests.Session, "request", recording)
-        outcome = command()
-    return outcome, sent
-
-
 GATED_CREATES = {
     "list": ({**NEW_CUSTOMER, "first_name": ["Nora", "N"]}, ["First name: Give text here"]),
     "object": (
@@ -834,7 +629,7 @@ def test_a_stopped_store_is_a_network_error(
     environ = key_environment(gone)
     gone.stop()
     monkeypatch.setattr(
-        "app.cli.store_access.StoreConnection",
+        "app.stores.access.StoreConnection",
         functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05),
     )
     result = invoke(["customers", "count", "--store-url", gone.base_url], paths, environ, None)
@@ -1112,6 +907,7 @@ def test_entry_point_exit_codes(
 
 
 @pytest.mark.parametrize("wrapped", [True, False], ids=["wrapped", "bare"])
+@pytest.mark.slow
 def test_create_from_stdin(store: DemoStore, held: StoreDb, tmp_path: Path, wrapped: bool) -> None:
     """``customers create --data -`` reads the customer from stdin."""
     payload = {"customer": NEW_CUSTOMER} if wrapped else NEW_CUSTOMER
@@ -1127,6 +923,7 @@ def test_create_from_stdin(store: DemoStore, held: StoreDb, tmp_path: Path, wrap
     assert store_customer(held, created["id"]) == created
 
 
+@pytest.mark.slow
 def test_without_a_store_the_embedded_demo_store_is_used(tmp_path: Path) -> None:
     """No store configured and no keys: the demo store in the data folder answers, with a
     note on stderr; stdout holds only the count."""
@@ -1137,6 +934,7 @@ def test_without_a_store_the_embedded_demo_store_is_used(tmp_path: Path) -> None
     assert AppPaths.under(tmp_path).demo_store_db.is_file()
 
 
+@pytest.mark.slow
 def test_version(tmp_path: Path) -> None:
     """``--version`` prints the app's name and version and exits 0."""
     done = run_app(["--version"], tmp_path, {})
@@ -1159,6 +957,7 @@ def read_first_line(process: subprocess.Popen[str], timeout: float) -> str:
     return process.stdout.readline()
 
 
+@pytest.mark.slow
 def test_done_when_the_installed_script_lists_a_demo_store_process(tmp_path: Path) -> None:
     """The issue's "done when": ``woo-customers customers list --json`` against ``python -m
     app.demo_store`` prints every customer."""

@@ -14,8 +14,8 @@ import pytest
 
 from app.demo_store import DemoStore
 from app.domain.validation import check_customer
-from tests.cli.test_cli import NEW_CUSTOMER, Cli, sending, write_json
 from tests.conftest import StoreFactory, StoreProfile
+from tests.support.cli import NEW_CUSTOMER, Cli, sending, write_json
 from tests.support.store_db import StoreDb
 
 CUSTOMERS = 12

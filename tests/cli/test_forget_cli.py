@@ -14,9 +14,10 @@ import pytest
 from app.cache.database import cache_path
 from app.demo_store import DemoStore
 from app.paths import AppPaths
-from app.profiles import FileSecrets, ProfileStore
-from tests.cli.test_cli import CUSTOMERS, Outcome, invoke, key_environment
+from app.stores.profiles import ProfileStore
+from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
+from tests.support.cli import CUSTOMERS, Outcome, invoke, key_environment
 
 
 def _cache_files(paths: AppPaths, url: str) -> list[Path]:

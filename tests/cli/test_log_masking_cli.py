@@ -18,10 +18,10 @@ import pytest
 from app.api.choice import open_client
 from app.api.connection import StoreConnection
 from app.demo_store import DemoStore
-from app.log_masking import mask_credentials
+from app.logs.masking import mask_credentials
 from app.paths import AppPaths
-from tests.cli.test_cli import key_environment, run_app
 from tests.conftest import StoreFactory
+from tests.support.cli import key_environment, run_app
 
 #: A credential's value left in a query: anything but the mask after ``oauth_…=``.
 UNMASKED = re.compile(r"(?:oauth|consumer)_[a-z_]*=(?!\*\*\*)")
@@ -44,6 +44,7 @@ def assert_no_credentials(text: str, store: DemoStore) -> None:
 
 
 @pytest.mark.parametrize("auth", [[], ["--auth", "query"]], ids=["oauth", "query"])
+@pytest.mark.slow
 def test_verbose_output_holds_no_key_secret_or_signature(
     store: DemoStore, tmp_path: Path, auth: list[str]
 ) -> None:

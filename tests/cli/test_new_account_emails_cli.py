@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.demo_store import DemoStore
 from app.demo_store.emails import sent_emails
-from tests.cli.test_cli import NEW_CUSTOMER, Cli, store, write_json
-
-__all__ = ["store"]  # the fixture
 from tests.data import samples
+from tests.support.cli import NEW_CUSTOMER, Cli, write_json
 
 WARNING = "warning: WooCommerce will send 3 “New account” e-mails"
 
@@ -36,6 +36,7 @@ def test_the_dry_run_counts_the_emails_and_sends_none(
     assert _sent(store) == 0
 
 
+@pytest.mark.slow
 def test_an_import_warns_before_sending_and_the_store_sends_one_email_each(
     cli: Cli, store: DemoStore, tmp_path: Path
 ) -> None:

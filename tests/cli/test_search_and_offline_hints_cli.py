@@ -10,8 +10,8 @@ import pytest
 
 from app.api.connection import StoreConnection
 from app.demo_store import DemoStore
-from tests.cli.test_cli import Cli
 from tests.conftest import StoreFactory, StoreProfile
+from tests.support.cli import Cli
 from tests.support.store_db import StoreDb
 
 CUSTOMERS = 5
@@ -27,7 +27,7 @@ def store(profile_store: StoreFactory) -> DemoStore:
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The client's retries of an unreachable store, shortened so the tests stay fast."""
     monkeypatch.setattr(
-        "app.cli.store_access.StoreConnection",
+        "app.stores.access.StoreConnection",
         functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05),
     )
 

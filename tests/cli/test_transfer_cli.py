@@ -18,10 +18,10 @@ from app.cache.search import fold
 from app.demo_store import DemoStore
 from app.importer.reading import detect_format, open_csv
 from app.paths import AppPaths
-from app.profiles import FileSecrets
-from tests.cli.test_cli import Outcome, invoke, key_environment
+from app.stores.secrets import FileSecrets
 from tests.conftest import StoreFactory
 from tests.data import samples
+from tests.support.cli import Outcome, invoke, key_environment
 
 CUSTOMERS = 30
 Cli = Callable[..., Outcome]
@@ -151,6 +151,7 @@ def test_overwrite_replaces_an_existing_file(cli: Cli, tmp_path: Path, extra: li
     assert [child.name for child in tmp_path.iterdir() if child.name.endswith(".part")] == []
 
 
+@pytest.mark.slow
 def test_a_refused_export_asks_the_store_nothing(
     start_store: StoreFactory, paths: AppPaths, tmp_path: Path
 ) -> None:
@@ -364,6 +365,7 @@ def test_a_file_that_cannot_be_read_fails(cli: Cli, tmp_path: Path) -> None:
     assert "CSV" in picture.err
 
 
+@pytest.mark.slow
 def test_an_unreachable_store_fails(
     start_store: StoreFactory, paths: AppPaths, tmp_path: Path
 ) -> None:

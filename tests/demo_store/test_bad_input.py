@@ -38,7 +38,8 @@ from hypothesis import strategies as st
 from app.api.oauth import php_query_params
 from app.demo_store import DemoStore, StoreConfig
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import JOAO_SILVA, JOHN_DOE, Shop, _shop
+from tests.support.examples import at_most
+from tests.support.shop import JOAO_SILVA, JOHN_DOE, Shop, _shop
 from tests.support.store_http import StoreHttp
 
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -1242,7 +1243,7 @@ def _changes_the_answer_format(query: str) -> bool:
 
 
 @settings(
-    max_examples=60,
+    max_examples=at_most(60),
     deadline=None,
     database=None,
     phases=(Phase.explicit, Phase.generate),

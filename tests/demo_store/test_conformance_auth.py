@@ -19,7 +19,7 @@ from app.api import oauth
 from app.demo_store import ApiKey, DemoStore
 from app.demo_store.auth import hash_consumer_key
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import ADMIN_ID, Shop
+from tests.support.shop import ADMIN_ID, Shop
 from tests.support.store_http import StoreHttp
 
 JSON_TYPE = "application/json; charset=UTF-8"

@@ -21,7 +21,7 @@ import requests
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import ADMIN_ID, CUSTOMER_KEYS, JOHN_DOE, Shop
+from tests.support.shop import ADMIN_ID, CUSTOMER_KEYS, JOHN_DOE, Shop
 from tests.support.store_http import StoreHttp
 
 BILLING_KEYS = [

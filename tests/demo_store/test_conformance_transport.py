@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from tests.demo_store.conftest import Shop
+from tests.support.shop import Shop
 from tests.support.store_http import StoreHttp
 
 JSON_TYPE = "application/json; charset=UTF-8"

@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from app.demo_store.schema import SCHEMA, Database
-from tests.demo_store.conftest import Shop
+from tests.support.shop import Shop
 
 REGISTRATION_FAILED = (
     "Couldn&#8217;t register you&hellip; please contact us if you continue to have problems."

@@ -23,7 +23,7 @@ from woocommerce import API
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.conftest import DOC_JOHN_DOE
+from tests.support.shop import DOC_JOHN_DOE
 
 SEEDED_CUSTOMERS = 20
 

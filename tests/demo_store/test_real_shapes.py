@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.demo_store.conftest import Shop
+from tests.support.shop import Shop
 
 
 def test_fields_naming_nothing_gives_an_empty_array(https_shop: Shop) -> None:

@@ -6,26 +6,8 @@ import pytest
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.rest_support import anonymous, error, official
+from tests.support.rest import CUSTOMER_KEYS, anonymous, error, official
 
-CUSTOMER_KEYS = [
-    "id",
-    "date_created",
-    "date_created_gmt",
-    "date_modified",
-    "date_modified_gmt",
-    "email",
-    "first_name",
-    "last_name",
-    "role",
-    "username",
-    "billing",
-    "shipping",
-    "is_paying_customer",
-    "avatar_url",
-    "meta_data",
-    "_links",
-]
 PER_PAGE_BOUNDS = "per_page must be between 1 (inclusive) and 100 (inclusive)"
 
 

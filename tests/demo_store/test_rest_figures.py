@@ -10,8 +10,7 @@ from woocommerce import API
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.rest_support import anonymous, error
-from tests.demo_store.test_rest_customers import CUSTOMER_KEYS
+from tests.support.rest import CUSTOMER_KEYS, anonymous, error
 from tests.support.store_http import StoreHttp
 
 V1_KEYS = [

@@ -7,7 +7,7 @@ import pytest
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.rest_support import anonymous, error, official
+from tests.support.rest import anonymous, error, official
 from tests.support.store_http import StoreHttp
 
 ORDER_KEYS_HEAD = ["id", "parent_id", "status", "currency", "version", "prices_include_tax"]

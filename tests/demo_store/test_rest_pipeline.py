@@ -13,7 +13,7 @@ from woocommerce.oauth import OAuth
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.demo_store.rest_support import anonymous, error, official, signed_url
+from tests.support.rest import anonymous, error, official, signed_url
 from tests.support.store_http import StoreHttp
 
 NO_ROUTE = (404, "rest_no_route", "No route was found matching the URL and request method.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import StoreFactory
-from tests.demo_store.rest_support import anonymous, error, official
+from tests.support.rest import anonymous, error, official
 
 ROUTE = "settings/account/woocommerce_registration_generate_password"
 

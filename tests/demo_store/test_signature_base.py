@@ -151,7 +151,7 @@ _PATH_TEXT = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(segment=_PATH_TEXT, value=st.text(alphabet="abc XYZ+%&=.-_*", max_size=12))
 def test_store_and_official_client_agree_on_any_path(segment: str, value: str) -> None:
     """For any path as ``requests`` puts it on the wire (and a query value without ``/``, which

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from app.demo_store import DemoStore, StoreConfig
 from app.demo_store.ties import tie_break_sql, tie_hash
 from tests.conftest import StoreFactory
+from tests.support.examples import at_most
 from tests.support.store_http import StoreHttp
 
 TIED = 100  # customers created by one bulk request: one or two registration seconds
@@ -311,7 +312,7 @@ def test_the_same_tie_seed_replays_the_same_walks(start_store: StoreFactory) -> 
 
 
 @settings(
-    max_examples=25,
+    max_examples=at_most(25),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -337,7 +338,7 @@ def test_property_registered_walks_lose_customers_id_walks_do_not(
 
 
 @settings(
-    max_examples=15,
+    max_examples=at_most(15),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

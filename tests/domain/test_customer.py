@@ -21,6 +21,7 @@ from app.domain.customer import (
     update_payload,
 )
 from tests.conftest import StoreFactory
+from tests.support.payloads import PLUGIN_CUSTOMER
 from tests.support.store_http import StoreHttp
 
 ADDRESS_KEYS = [
@@ -35,47 +36,6 @@ ADDRESS_KEYS = [
     "country",
 ]
 BILLING_KEYS = [*ADDRESS_KEYS, "email", "phone"]
-
-#: A customer as the Legacy REST API plugin (and WooCommerce 3.x-8.x) sends it.
-PLUGIN_CUSTOMER: dict[str, Any] = {
-    "id": 2,
-    "created_at": "2014-11-19T18:34:19Z",
-    "last_update": "2015-01-21T12:02:13Z",
-    "email": "john.doe@example.com",
-    "first_name": "John",
-    "last_name": "Doe",
-    "username": "john.doe",
-    "role": "customer",
-    "last_order_id": 531,
-    "last_order_date": "2015-01-21T12:02:13Z",
-    "orders_count": 4,
-    "total_spent": "130.00",
-    "avatar_url": "http://2.gravatar.com/avatar/abc?s=96&d=mm&r=g",
-    "billing_address": {
-        "first_name": "John",
-        "last_name": "Doe",
-        "company": "",
-        "address_1": "969 Market",
-        "address_2": "",
-        "city": "San Francisco",
-        "state": "CA",
-        "postcode": "94103",
-        "country": "US",
-        "email": "john.doe@example.com",
-        "phone": "(555) 555-5555",
-    },
-    "shipping_address": {
-        "first_name": "John",
-        "last_name": "Doe",
-        "company": "",
-        "address_1": "969 Market",
-        "address_2": "",
-        "city": "San Francisco",
-        "state": "CA",
-        "postcode": "94103",
-        "country": "US",
-    },
-}
 
 #: The same customer as a WooCommerce 2.4 store sends it: no last_update, role null,
 #: last_order_id a numeric string, the shared "mystery man" avatar.

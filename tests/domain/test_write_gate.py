@@ -337,7 +337,7 @@ def test_a_draft_built_by_hand_with_spaces_is_refused_not_sent() -> None:
 def test_a_printed_customer_has_no_unknown_keys() -> None:
     """What ``customers get --json`` prints (``to_api``) may be sent back as it is."""
     from app.domain.customer import Customer
-    from tests.domain.test_customer import PLUGIN_CUSTOMER
+    from tests.support.payloads import PLUGIN_CUSTOMER
 
     printed = Customer.from_api(PLUGIN_CUSTOMER).to_api()
     assert unknown_key_problems(printed) == []

@@ -684,7 +684,7 @@ _CELLS = st.one_of(
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.lists(_CELLS, min_size=0, max_size=len(HEADERS) + 2), max_size=12),
     st.booleans(),

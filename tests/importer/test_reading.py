@@ -375,6 +375,7 @@ def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return samples.write_customer_rows(tmp_path_factory.mktemp("large"), 100_000)
 
 
+@pytest.mark.slow
 def test_a_large_file_streams_in_little_memory(large_file: Path) -> None:
     # Tracing every allocation is slow, so only opening and the first tenth are traced: enough to
     # catch a file loaded whole, or rows kept (10,000 of them take far more than the limit).

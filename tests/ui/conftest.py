@@ -1,5 +1,5 @@
-"""Window fixtures shared by the window's test modules (defined with the main window's tests)."""
+"""Registers the window fixtures the window's test modules share (tests/support/windows.py)."""
 
-from tests.ui.test_main_window import url_window, windows
+from tests.support.windows import demo_window, store_window, url_window, windows
 
-__all__ = ["url_window", "windows"]
+__all__ = ["demo_window", "store_window", "url_window", "windows"]

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.customer import Address, BillingAddress
 from app.domain.validation import Severity
 from app.ui.address_form import AddressForm, AddressKind
-from tests.ui.focus_order import names, tab_chain, visual_order
+from tests.support.focus_order import names, tab_chain, visual_order
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.

@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.api.choice import ApiChoice, SavedDetection, StoreApis
-from app.profiles import Profiles, StoreProfile
+from app.stores.profiles import Profiles, StoreProfile
 from app.ui.connection_dialog import ConnectionChoice, ConnectionDialog, remember
 from tests.conftest import StoreFactory
 

@@ -7,9 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMenu, QTableView
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_main_window import WindowFactory, child, demo_window, windows
-
-__all__ = ["demo_window", "windows"]
+from tests.support.windows import WindowFactory, child
 
 
 def test_the_windows_contracts_hold(qtbot: QtBot, demo_window: WindowFactory) -> None:

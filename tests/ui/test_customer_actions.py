@@ -42,7 +42,7 @@ from app.ui.customer_dialog import CustomerDialog
 from app.ui.main_window import MainWindow
 from app.workers.events import DeleteFailure, DeleteManyResult, DeleteProgress
 from tests.conftest import GUI_PROFILES, StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     LONG,
     SHORT,
     WindowFactory,
@@ -52,18 +52,14 @@ from tests.ui.test_main_window import (
     click_customer,
     click_tab,
     customers,
-    demo_window,
     row_count,
     screenshot,
     start_and_wait,
     status_text,
     store_customer,
-    store_window,
     the_message_box,
     visible_children,
 )
-
-__all__ = ["demo_window", "store_window"]  # fixtures, used by name
 
 pytestmark = [
     pytest.mark.qt_log_ignore(
@@ -311,6 +307,7 @@ def test_admin_addresses() -> None:
 # -- deleting several ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_deleting_several_customers_asks_once_shows_progress_and_keeps_the_copy_complete(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:
@@ -406,6 +403,7 @@ def test_a_customer_the_store_refuses_is_named_in_the_summary_with_its_reason(
     assert status_text(window, "statusCoverage").startswith("All "), "the copy is still complete"
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_delete_of_several_before_the_next_customer(
     qtbot: QtBot, profile_store: StoreFactory, store_window: WindowFactory
 ) -> None:

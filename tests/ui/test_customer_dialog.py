@@ -29,7 +29,7 @@ from app.ui.customer_dialog import (
     CustomerDialog,
     Notice,
 )
-from tests.ui.focus_order import names, tab_chain, visual_order
+from tests.support.focus_order import names, tab_chain, visual_order
 
 # The offscreen platform cannot resize, raise or grab like a desktop; it says so on every
 # window, which is no fault of the widgets under test.

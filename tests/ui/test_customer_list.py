@@ -30,7 +30,7 @@ from app.ui.customer_columns import (
 from app.ui.main_window import MainWindow
 from app.ui.settings_file import SETTINGS_FILE_NAME
 from tests.conftest import StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     DEMO_CUSTOMERS,
     SHORT,
     row_count,
@@ -162,6 +162,7 @@ def test_reset_columns_brings_back_the_first_start(qtbot: QtBot, demo: WindowMak
     assert [header.logicalIndex(v) for v in range(header.count())] == list(CustomerColumn)
 
 
+@pytest.mark.slow
 def test_a_header_saved_with_the_first_nine_columns_restores_sanely(
     qtbot: QtBot, data_dir: Path, demo: WindowMaker
 ) -> None:
@@ -225,6 +226,7 @@ def test_the_role_filter_counts_each_role_and_fits_its_longest_entry(
     qtbot.waitUntil(lambda: roles.width() > widest + 8, timeout=SHORT)
 
 
+@pytest.mark.slow
 def test_role_counts_follow_changed_customers(
     qtbot: QtBot, profile_store: StoreFactory, url_window: Callable[[DemoStore], MainWindow]
 ) -> None:

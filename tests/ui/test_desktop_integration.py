@@ -12,14 +12,14 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import APP_ID, __version__
-from app.interpreter_lock import WINDOW_SWITCH_INTERVAL
+from app.desktop.resources import ICON_SIZES
+from app.desktop.single_instance import SingleInstance
 from app.main import build, main
 from app.paths import AppPaths
-from app.resources import ICON_SIZES
-from app.single_instance import SingleInstance
+from app.runtime.switch_interval import WINDOW_SWITCH_INTERVAL
 from app.ui.main_window import MainWindow
 from app.ui.message_boxes import EXPLANATION_MIN_WIDTH
-from tests.ui.test_main_window import screenshot
+from tests.support.windows import screenshot
 
 
 def test_the_app_has_its_id_icon_and_help_menu(qtbot: QtBot, tmp_path: Path) -> None:

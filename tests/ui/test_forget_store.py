@@ -21,14 +21,15 @@ from pytestqt.qtbot import QtBot
 from app.cache.database import cache_path
 from app.demo_store import DemoStore
 from app.errors import ConfigurationError
-from app.forgetting import ForgottenStore, forget_store
 from app.main import build
 from app.paths import AppPaths
-from app.profiles import FileSecrets, KeyringSecrets, Profiles, ProfileStore, StoreProfile
+from app.stores.forgetting import ForgottenStore, forget_store
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets, KeyringSecrets
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     DEMO_CUSTOMERS,
     LONG,
     SHORT,
@@ -125,6 +126,7 @@ def banner_text(window: MainWindow) -> str:
     return " ".join(label.text() for label in banner.findChildren(QLabel))
 
 
+@pytest.mark.slow
 def test_only_a_saved_store_can_be_forgotten(
     qtbot: QtBot,
     shop: SavedShop,
@@ -152,6 +154,7 @@ def test_only_a_saved_store_can_be_forgotten(
     assert not action(unsaved, forget).isEnabled()
 
 
+@pytest.mark.slow
 def test_a_confirmed_forget_leaves_for_the_demo_store_and_removes_what_was_saved(
     qtbot: QtBot,
     shop: SavedShop,
@@ -250,6 +253,7 @@ def test_a_failure_to_forget_shows_in_the_banner_and_keeps_the_store_listed(
     qtbot.waitUntil(lambda: row_count(window) == DEMO_CUSTOMERS, timeout=LONG)
 
 
+@pytest.mark.slow
 def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
     qtbot: QtBot,
     shop: SavedShop,
@@ -257,13 +261,13 @@ def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from app.api.connection import StoreConnection
-    from app.cli import store_access
     from app.demo_store import Fault
-    from app.ui import session as session_module
+    from app.stores import access as store_access
+    from app.stores import demo as demo_module
 
     # Outages are simulated, not waited out: the connections retry quickly.
     fast = functools.partial(StoreConnection, backoff=0.01, max_backoff=0.05)
-    for module in (store_access, session_module):
+    for module in (store_access, demo_module):
         monkeypatch.setattr(module, "StoreConnection", fast)
     window = app_window("--data-dir", str(shop.data_dir))
     shop.store.faults.schedule(Fault.RESET, count=1000)

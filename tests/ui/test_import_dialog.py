@@ -31,7 +31,7 @@ from app.ui.main_window import MainWindow
 from app.workers import api_worker
 from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.data import samples
-from tests.ui.test_main_window import (
+from tests.support.windows import (
     LONG,
     SHORT,
     WindowFactory,
@@ -295,6 +295,7 @@ def test_the_drop_overlay_says_what_a_drop_will_do(
     screenshot(window, "main_window_drop_overlay")
 
 
+@pytest.mark.slow
 def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     qtbot: QtBot,
     tmp_path: Path,
@@ -331,6 +332,7 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     assert not dialog.next_button.isEnabled()  # nothing to send
 
 
+@pytest.mark.slow
 def test_an_import_that_updates_customers_is_undone_by_importing_its_undo_file(
     qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:
@@ -384,6 +386,7 @@ def store_first_names(store: DemoStore, emails: Iterable[str]) -> dict[str, str]
     }
 
 
+@pytest.mark.slow
 def test_an_import_stopped_midway_accounts_for_every_row(
     qtbot: QtBot, tmp_path: Path, profile_store: StoreFactory, url_window: WindowFactory
 ) -> None:

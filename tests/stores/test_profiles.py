@@ -1,4 +1,4 @@
-"""Store profiles (removing one, in memory and in stores.json); the secret store chosen on use."""
+"""Store profiles: removing one, in memory and in stores.json."""
 
 from __future__ import annotations
 
@@ -6,32 +6,7 @@ from pathlib import Path
 
 from app.api.choice import ApiChoice, SavedDetection, StoreApis
 from app.api.connection import AuthMode
-from app.profiles import (
-    FileSecrets,
-    Profiles,
-    ProfileStore,
-    SecretsChosenOnUse,
-    SecretStore,
-    StoreProfile,
-)
-
-
-def test_the_secret_store_is_chosen_on_first_use_and_only_once(tmp_path: Path) -> None:
-    choices: list[SecretStore] = []
-
-    def choose() -> SecretStore:
-        choices.append(FileSecrets(tmp_path / "secrets.json"))
-        return choices[-1]
-
-    secrets = SecretsChosenOnUse(choose)
-    assert choices == []
-    assert secrets.get("https://shop.example") is None
-    secrets.put("https://shop.example", "ck_1", "cs_1")
-    assert secrets.get("https://shop.example") == ("ck_1", "cs_1")
-    secrets.delete("https://shop.example")
-    assert secrets.get("https://shop.example") is None
-    assert len(choices) == 1
-
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
 
 # -- removing a profile ----------------------------------------------------------------------
 

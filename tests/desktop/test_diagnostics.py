@@ -16,7 +16,7 @@ from PySide6.QtCore import qVersion
 
 from app import APP_ID, APP_NAME, __version__
 from app.api.connection import AuthMode, StoreConnection
-from app.diagnostics import REDACTED, diagnostics_text, redact, safe_url
+from app.desktop.diagnostics import REDACTED, diagnostics_text, redact, safe_url
 from app.paths import AppPaths
 
 KEY = "ck_0123456789abcdef0123456789abcdef01234567"
@@ -148,7 +148,7 @@ def test_redact_masks_key_tokens_it_was_not_told_about() -> None:
 
 
 def test_the_module_does_not_load_qt_until_asked() -> None:
-    code = "import sys, app.diagnostics; print('PySide6.QtCore' in sys.modules)"
+    code = "import sys, app.desktop.diagnostics; print('PySide6.QtCore' in sys.modules)"
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.parser import build_parser
-from app.file_arguments import command_names, split_file_arguments
+from app.desktop.file_arguments import command_names, split_file_arguments
 
 COMMANDS = command_names(build_parser())
 
@@ -66,7 +66,8 @@ def test_without_splitting_the_parser_would_refuse_the_file(
 
 def test_the_module_loads_no_qt() -> None:
     code = (
-        "import sys, app.file_arguments; print(any(m.startswith('PySide6') for m in sys.modules))"
+        "import sys, app.desktop.file_arguments; "
+        "print(any(m.startswith('PySide6') for m in sys.modules))"
     )
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
@@ -152,7 +153,7 @@ def test_a_mistyped_command_is_still_the_parsers_to_explain(
 def test_the_entry_point_refuses_a_pdf_with_exit_code_2(tmp_path: Path) -> None:
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "app", "report.pdf", "--data-dir", str(tmp_path)],
-        cwd=Path(__file__).resolve().parents[1],  # this checkout's app, whatever is installed
+        cwd=Path(__file__).resolve().parents[2],  # this checkout's app, whatever is installed
         capture_output=True,
         text=True,
         check=False,

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import APP_ID
-from app import single_instance as single_instance_module
-from app.single_instance import (
+from app.desktop import single_instance as single_instance_module
+from app.desktop.single_instance import (
     MAX_MESSAGE_BYTES,
     SingleInstance,
     parse_message,
@@ -93,10 +93,11 @@ def test_server_name_defaults_to_the_current_user(
 def test_no_running_instance_means_no_hand_over(
     make_instance: Make, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Not even its timeout is waited for (how long it takes: a row of bench_waits).
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
-        assert make_instance().hand_over(["/srv/a.csv"]) is False
-    assert time.monotonic() - started < 1.0
+        assert make_instance(timeout_ms=30_000).hand_over(["/srv/a.csv"]) is False
+    assert time.monotonic() - started < 30
     assert caplog.records == []
 
 
@@ -195,9 +196,10 @@ def test_a_server_that_never_answers_is_no_hand_over(
     assert server.listen(mute.name)
     try:
         started = time.monotonic()
-        with caplog.at_level(logging.WARNING, logger="app.single_instance"):
+        with caplog.at_level(logging.WARNING, logger="app.desktop.single_instance"):
             assert mute.hand_over(["/srv/a.csv"]) is False
-        assert 0.15 < time.monotonic() - started < 2.0
+        # It waited for its answer (how soon it gave up after: a row of bench_waits).
+        assert time.monotonic() - started > 0.15
         assert "no answer" in caplog.text
     finally:
         server.close()
@@ -236,7 +238,7 @@ def test_garbage_is_logged_and_ignored(
     assert first.listen()
     received: list[list[str]] = []
     first.activation_requested.connect(received.append)
-    with caplog.at_level(logging.WARNING, logger="app.single_instance"):
+    with caplog.at_level(logging.WARNING, logger="app.desktop.single_instance"):
         client = send_raw(qtbot, first.name, garbage)
     assert client.readAll().data() == b""  # no answer
     assert "ignored a connection" in caplog.text
@@ -256,7 +258,7 @@ def test_a_silent_connection_is_dropped(
     monkeypatch.setattr(single_instance_module, "CLIENT_TIMEOUT_MS", 100)
     first = make_instance()
     assert first.listen()
-    with caplog.at_level(logging.WARNING, logger="app.single_instance"):
+    with caplog.at_level(logging.WARNING, logger="app.desktop.single_instance"):
         send_raw(qtbot, first.name, b'{"activate": true')  # and then nothing
     assert "sent no message" in caplog.text
 

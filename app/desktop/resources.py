@@ -65,7 +65,7 @@ def resource_root() -> Path:
     bundle: str | None = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and bundle:
         return Path(bundle) / "resources"
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # app/, above app/desktop/
     packaged = package / PACKAGED_RESOURCES
     if packaged.is_dir():
         return packaged

@@ -91,7 +91,7 @@ def _how_it_runs() -> str:
     bundle: str | None = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and bundle:
         return f"bundle ({sys.executable})"
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # above app/desktop/
     kind = "source checkout" if (root / "pyproject.toml").is_file() else "installed package"
     return f"{kind} ({root})"
 

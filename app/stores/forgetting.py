@@ -1,8 +1,8 @@
 """Forgetting a saved store: its profile, its keys and its local cache, removed in one place.
 
 The desktop app (Store > Forget this store…) and the command line (``store forget``) both call
-:func:`forget_store`. It lives apart from :mod:`app.profiles` because it deletes cache files, and
-profiles do not depend on the cache. Nothing here talks to the store: the store and its
+:func:`forget_store`. It lives apart from :mod:`app.stores.profiles` because it deletes cache
+files, and profiles do not depend on the cache. Nothing here talks to the store: the store and its
 customers stay as they are; only what this computer keeps about the store goes.
 """
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from app.cache.database import delete_cache_files
 from app.errors import ConfigurationError
-from app.profiles import ProfileStore, SecretStore, StoreProfile
+from app.stores.profiles import ProfileStore, StoreProfile
+from app.stores.secrets import SecretStore
 
 
 @dataclass(frozen=True)

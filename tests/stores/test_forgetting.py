@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from app import forgetting
 from app.cache.database import cache_path
 from app.cache.repository import CustomerCache
 from app.domain.customer import Customer
 from app.errors import CacheError, ConfigurationError
-from app.forgetting import ForgottenStore, forget_store
 from app.paths import AppPaths
-from app.profiles import FileSecrets, Profiles, ProfileStore, StoreProfile
+from app.stores import forgetting
+from app.stores.forgetting import ForgottenStore, forget_store
+from app.stores.profiles import Profiles, ProfileStore, StoreProfile
+from app.stores.secrets import FileSecrets
 
 SHOP = StoreProfile("Shop", "https://shop.example")
 OUTLET = StoreProfile("Outlet", "http://outlet.test")

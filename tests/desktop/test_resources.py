@@ -19,9 +19,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QApplication
 
-import app.resources
+import app.desktop.resources
 from app import APP_ID
-from app.resources import (
+from app.desktop.resources import (
     ICON_ICNS,
     ICON_ICO,
     ICON_SIZES,
@@ -35,7 +35,7 @@ from app.resources import (
     resource_root,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,9 @@ def test_an_installed_package_uses_its_own_resources_before_a_stray_top_level_fo
     packaged = site / "app" / PACKAGED_RESOURCES
     shutil.copytree(REPO / "resources" / "icons", packaged / "icons")
     (site / "resources" / "icons").mkdir(parents=True)  # another distribution's, say
-    monkeypatch.setattr(app.resources, "__file__", str(site / "app" / "resources.py"))
+    monkeypatch.setattr(
+        app.desktop.resources, "__file__", str(site / "app" / "desktop" / "resources.py")
+    )
     assert resource_root() == packaged
     assert resource_path(icon_png(64)) == packaged / Path(icon_png(64))
     assert missing_resources() == []
@@ -123,7 +125,7 @@ def test_app_icon_carries_every_size(qapp: QApplication) -> None:
 def test_app_icon_without_resources_is_null_and_says_so(
     qapp: QApplication, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="app.resources"):
+    with caplog.at_level(logging.WARNING, logger="app.desktop.resources"):
         icon = app_icon(tmp_path)
     assert icon.isNull()
     assert len(caplog.records) == len(ICON_SIZES)
@@ -278,14 +280,14 @@ def test_wheel_leaves_out_the_screenshots_and_the_top_level_folder(
 
 @pytest.mark.slow
 def test_app_unpacked_from_the_wheel_finds_its_icons(wheel: Path, tmp_path: Path) -> None:
-    """The unpacked wheel stands in for site-packages: its app/resources.py, its icons."""
+    """The unpacked wheel stands in for site-packages: its app/desktop/resources.py, its icons."""
     site = tmp_path / "site-packages"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
     script = (
         "import json\n"
         "from PySide6.QtGui import QGuiApplication\n"
-        "import app.resources as r\n"
+        "import app.desktop.resources as r\n"
         "qapp = QGuiApplication([])\n"
         "icon = r.app_icon()\n"
         "print(json.dumps({'module': r.__file__, 'root': str(r.resource_root()),\n"
@@ -304,7 +306,7 @@ def test_app_unpacked_from_the_wheel_finds_its_icons(wheel: Path, tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert Path(found["module"]).resolve() == (site / "app" / "resources.py").resolve()
+    assert Path(found["module"]).resolve() == (site / "app" / "desktop" / "resources.py").resolve()
     assert Path(found["root"]) == (site / "app" / PACKAGED_RESOURCES).resolve()
     assert found["missing"] == []
     assert found["sizes"] == sorted(ICON_SIZES)

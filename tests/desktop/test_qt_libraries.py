@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from app.desktop.qt_libraries import XCB_LIBRARIES, missing_qt_libraries
 from app.main import EXIT_MISSING_LIBRARIES, main
-from app.qt_libraries import XCB_LIBRARIES, missing_qt_libraries
 
 DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n'
 UBUNTU = "ID=ubuntu\nID_LIKE=debian\n"
@@ -84,15 +84,15 @@ def test_this_machine_has_what_the_suite_needs() -> None:
 def test_the_desktop_start_stops_before_qt_with_the_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("app.qt_libraries._loads", lambda name: name not in ABSENT)
-    monkeypatch.setattr("app.qt_libraries.sys.platform", "linux")
+    monkeypatch.setattr("app.desktop.qt_libraries._loads", lambda name: name not in ABSENT)
+    monkeypatch.setattr("app.desktop.qt_libraries.sys.platform", "linux")
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     assert main(["--data-dir", str(tmp_path)]) == EXIT_MISSING_LIBRARIES
     assert "libxcb-icccm.so.4" in capsys.readouterr().err
 
 
 def test_the_readme_lists_every_package_for_both_families() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     words = set(readme.replace("\\", " ").split())
     for debian, fedora in XCB_LIBRARIES.values():
         assert debian in words, debian

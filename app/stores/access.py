@@ -1,4 +1,4 @@
-"""Which store a command talks to, and with which keys.
+"""Which store a run uses, and with which keys: a command's, or the desktop app's at its start.
 
 In order: ``--demo`` (the embedded demo store); ``--store-url`` with keys from the environment
 or from the saved profile of that URL; the current saved profile; and, when nothing is
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
 from app.errors import ConfigurationError
 from app.paths import AppPaths
-from app.profiles import ProfileStore, SecretStore
+from app.stores.demo import DEMO_IDENTITY, start_demo_store
+from app.stores.profiles import ProfileStore
+from app.stores.secrets import SecretStore
 
 if TYPE_CHECKING:
     from app.demo_store import DemoStore
 
-#: The cache identity of the embedded demo store, whose URL changes with its port every run.
-DEMO_IDENTITY = "demo://embedded-store"
 KEY_VARIABLE = "WC_CONSUMER_KEY"
 SECRET_VARIABLE = "WC_CONSUMER_SECRET"  # noqa: S105 - the variable's name, not a secret
 
@@ -68,7 +68,8 @@ def open_store(
     """
     resolved = resolve_connection(options, profiles, secrets, environ)
     if resolved is None:
-        return start_demo_store(paths)
+        store, connection = start_demo_store(paths)
+        return StoreAccess(connection, "the embedded demo store", store)
     connection, source = resolved
     return StoreAccess(connection, source)
 
@@ -132,12 +133,3 @@ def store_identity(options: argparse.Namespace, profiles: ProfileStore) -> str:
         return normalize_store_url(options.store_url)
     profile = profiles.load().current_profile
     return profile.url if profile is not None else DEMO_IDENTITY
-
-
-def start_demo_store(paths: AppPaths) -> StoreAccess:
-    """Start the embedded demo store (kept in the data folder) for this process."""
-    from app.demo_store import DemoStore, StoreConfig
-
-    store = DemoStore.start(StoreConfig(db_path=paths.demo_store_db))
-    connection = StoreConnection(store.base_url, store.consumer_key, store.consumer_secret)
-    return StoreAccess(connection, "the embedded demo store", store)

@@ -12,6 +12,26 @@ from woocommerce.oauth import OAuth
 from app.demo_store import DemoStore
 from app.demo_store.auth import ApiKey
 
+#: Keys of a ``wc/v3`` customer object, in the order the store emits them.
+CUSTOMER_KEYS = [
+    "id",
+    "date_created",
+    "date_created_gmt",
+    "date_modified",
+    "date_modified_gmt",
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "username",
+    "billing",
+    "shipping",
+    "is_paying_customer",
+    "avatar_url",
+    "meta_data",
+    "_links",
+]
+
 
 def official(store: DemoStore, key: ApiKey | None = None) -> API:
     """The official client for ``wc/v3``, signing with ``key`` (default: read_write)."""

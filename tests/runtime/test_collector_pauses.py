@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.gc_pauses import long_lived_results
+from app.runtime.collector_pauses import long_lived_results
 
 
 @pytest.fixture
