@@ -735,7 +735,7 @@ def test_deleting_several_customers_goes_on_past_a_refusal_and_moves_the_remembe
     assert (result.cancelled, result.stopped_by, result.not_tried) == (False, None, 0)
     progress = [event.progress for event in progressed]
     assert progress == [DeleteProgress(1, 3, 1), DeleteProgress(2, 3, 1), DeleteProgress(3, 3, 2)]
-    assert not single, "one request, one answer: no per-customer customer_deleted"
+    assert not single, "one request, one answer: no per-customer CustomerDeleted"
     assert not failures, "a refusal is reported in the result, not as a failed request"
     assert service.online
     # As a single delete does: gone from the cache, and the store's remembered count moves along.
