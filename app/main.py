@@ -260,6 +260,9 @@ def _take_screenshot_when_ready(window: MainWindow, target: Path) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app.services.events import RequestFailed, StoreEvent
+    from app.workers.requests import RequestKind
+
     done = False
 
     def shoot() -> None:
@@ -274,16 +277,18 @@ def _take_screenshot_when_ready(window: MainWindow, target: Path) -> None:
         window.close()
         QApplication.exit(0 if ok else 1)
 
-    def failed(request_id: int, kind: str, error: object) -> None:
+    def failed(event: StoreEvent) -> None:
         nonlocal done
-        if kind == "sync" and not done and window.session.model.rowCount() == 0:
+        if not isinstance(event, RequestFailed) or event.kind is not RequestKind.SYNC:
+            return
+        if not done and window.session.model.rowCount() == 0:
             done = True
-            sys.stderr.write(f"error: {getattr(error, 'message', error)}\n")
+            sys.stderr.write(f"error: {event.error.message}\n")
             window.close()
             QApplication.exit(1)
 
     window.session.model.rowsInserted.connect(lambda *_: QTimer.singleShot(300, shoot))
     window.session.model.modelReset.connect(lambda: QTimer.singleShot(300, shoot))
-    window.session.service.failed.connect(failed)
+    window.session.service.happened.connect(failed)
     QTimer.singleShot(300, shoot)  # a cache from an earlier run already has customers
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: QApplication.exit(1) if not done else None)

@@ -21,43 +21,39 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from app.api.client import BULK_LIMIT, SaveResult, StoreInfo, WooClient
+from app.api.client import BULK_LIMIT, WooClient
 from app.api.transport import CancelToken
 from app.cache.repository import CustomerFilter
-from app.cache.sync import SyncMode, SyncProgress, SyncReport
-from app.domain.customer import Customer
-from app.domain.order import Download, Order
+from app.cache.sync import SyncMode
 from app.errors import AppError, CancelledError, NetworkError
 from app.importer.jobs import FilePlan, PlanProgress
 from app.importer.mapping import ColumnMapping
 from app.importer.planning import PlanOptions
-from app.importer.reading import Preview
 from app.importer.records import FileFormat, RowResult
-from app.importer.running import ImportFiles, RunProgress, RunResult
-from app.workers.api_worker import ApiWorker
-from app.workers.events import (
+from app.importer.running import ImportFiles
+from app.services.events import (
+    BusyChanged,
     ChangesCommitted,
-    CustomerDeleted,
-    CustomerFound,
-    CustomerSaved,
+    CustomersChanged,
     CustomersDeleted,
     DeleteManyResult,
-    DeleteProgress,
     DeleteProgressed,
     DownloadsLoaded,
     ExportFinished,
     ImportFinished,
-    ImportPlanned,
     ImportProgressed,
+    Notice,
+    OnlineChanged,
     OrdersLoaded,
     PreviewRead,
     ReportWritten,
     RequestFailed,
-    StoreInfoLoaded,
+    StoreEvent,
     SyncFinished,
     SyncProgressed,
     WorkerEvent,
 )
+from app.workers.api_worker import ApiWorker
 from app.workers.requests import (
     LONG_KINDS,
     CreateArgs,
@@ -97,6 +93,24 @@ _STRAGGLERS: list[QThread] = []
 class _InFlight:
     kind: RequestKind
     cancel: CancelToken
+
+
+def _reached_by_deletes(result: DeleteManyResult) -> bool | None:
+    """What a delete of several says about reaching the store."""
+    if result.stopped_by is not None:
+        return False
+    if result.deleted or result.failures:
+        return True  # the store answered each one tried
+    return None
+
+
+def _reached_by_failure(error: AppError) -> bool | None:
+    """What a failure says about reaching the store (a cancel says nothing)."""
+    if isinstance(error, NetworkError):
+        return False
+    if error.status is not None and not isinstance(error, CancelledError):
+        return True  # the store answered, even if it said no
+    return None
 
 
 class _SharedClient:
@@ -152,64 +166,20 @@ class StoreService(QObject):
     closed by the thread that opened them, and the worker is deleted there too.
 
     Signals:
-        sync_progress(SyncProgress): where the running sync is; throttled, the last one always
-            arrives (before ``sync_finished`` or the sync's ``failed``).
-        sync_finished(SyncReport): a sync completed.
-        customers_changed(list[int], list[int]): customer ids stored and removed in the cache.
-            During a sync, accumulated and throttled (at most ~10 a second), flushed before
-            ``sync_finished``/``failed``; for saves, deletes and lookups, emitted at once,
-            before their own signal.
-        orders_loaded(int, list[Order]): customer id and orders (already cached); latest wins.
-        downloads_loaded(int, list[Download]): customer id and downloads (already cached);
-            latest wins.
-        customer_saved(int, SaveResult): request id and the store's answer to a create or an
-            update (already cached).
-        customer_deleted(int, int): request id and customer id (already removed from the cache).
-        delete_progress(int, DeleteProgress): request id and where a delete of several
-            customers is, after each customer tried (one store request each: not throttled).
-        customers_deleted(int, DeleteManyResult): request id and what a delete of several did
-            (each deletion already in the cache, announced by ``customers_changed`` as it went).
-        customer_found(int, Customer | None): request id and the customer with that email.
-        store_info_loaded(StoreInfo): the store's index.
-        import_progress(int, object): request id and a PlanProgress (planning) or a
-            RunProgress (sending); throttled like the sync's, the last one always arrives.
-        import_planned(int, FilePlan): request id and the planned file (the dry run).
-        import_finished(int, RunResult): request id and what the import did.
-        export_finished(int, int): request id and the number of customers written.
-        preview_read(int, Preview): request id and the first rows of a CSV file.
-        report_written(int, Path): request id and the report file written.
-        failed(int, str, AppError): request id, kind (``sync``, ``orders``, ``downloads``,
-            ``save``, ``delete``, ``delete_many``, ``find``, ``store_info``) and the error. A
-            cancelled sync reports ``CancelledError``. A delete of several reports each
-            customer's refusal in its result, not here.
-        online_changed(bool): False after a NetworkError; True after a success or any answer
-            from the store. Emitted only when the state changes (it starts as online).
-        busy_changed(bool): whether any request is in flight.
-        notice(str): something the store owner should know that is no failure, e.g. that the
-            store stopped offering the API in use and the app switched to the other one.
+        happened(StoreEvent): everything the window hears (:mod:`app.services.events`), in
+            order: a request's answer (the worker's event for it: ``SyncFinished``,
+            ``OrdersLoaded``, ``CustomerSaved``, ... or ``RequestFailed`` with its kind and
+            error; a cancelled sync ends in a ``CancelledError``), progress (``SyncProgressed``
+            throttled, the last one always before the sync's end; ``ImportProgressed``, a
+            file's planning at most ten a second; ``DeleteProgressed`` after each customer),
+            ``CustomersChanged`` (gathered and throttled during a sync, flushed before its end;
+            at once for saves, deletes and lookups, before their own answer),
+            ``OnlineChanged`` (False after a NetworkError, True after any answer from the
+            store; only on a change, starting online), ``BusyChanged`` and ``Notice`` (news
+            that is no failure, e.g. the store stopped offering the API in use).
     """
 
-    sync_progress = Signal(object)
-    sync_finished = Signal(object)
-    customers_changed = Signal(list, list)
-    orders_loaded = Signal(int, object)
-    downloads_loaded = Signal(int, object)
-    customer_saved = Signal(int, object)
-    customer_deleted = Signal(int, int)
-    delete_progress = Signal(int, object)
-    customers_deleted = Signal(int, object)
-    customer_found = Signal(int, object)
-    store_info_loaded = Signal(object)
-    import_progress = Signal(int, object)
-    import_planned = Signal(int, object)
-    import_finished = Signal(int, object)
-    export_finished = Signal(int, int)
-    preview_read = Signal(int, Preview)
-    report_written = Signal(int, Path)
-    failed = Signal(int, str, object)
-    online_changed = Signal(bool)
-    busy_changed = Signal(bool)
-    notice = Signal(str)
+    happened = Signal(StoreEvent)
 
     #: News from any thread, queued to the GUI thread before the window hears of it.
     _announced = Signal(str)
@@ -237,7 +207,7 @@ class StoreService(QObject):
 
         self._pending_stored: set[int] = set()
         self._pending_removed: set[int] = set()
-        self._pending_progress: SyncProgress | None = None
+        self._pending_progress: SyncProgressed | None = None
         self._last_flush = -math.inf
         self._last_import_progress = -math.inf
         self._flush_timer = QTimer(self)
@@ -419,7 +389,7 @@ class StoreService(QObject):
         return self._post(RequestKind.REPORT, ReportArgs(path, tuple(results), delimiter))
 
     def announce(self, text: str) -> None:
-        """Tell the window something that is no failure (``notice``); callable from any thread.
+        """Tell the window something that is no failure (a ``Notice``); callable from any thread.
 
         Queued, so that the window hears it in the GUI thread even when a worker thread says
         it: a slot without a thread of its own (a test's wait, a lambda) would otherwise run in
@@ -430,7 +400,7 @@ class StoreService(QObject):
     @Slot(str)
     def _on_announced(self, text: str) -> None:
         if not self._closed:
-            self.notice.emit(text)
+            self.happened.emit(Notice(text))
 
     def cancel(self, request_id: int) -> None:
         """Cancel a request; it ends with its result or with ``failed(..., CancelledError)``.
@@ -462,65 +432,59 @@ class StoreService(QObject):
 
     # -- replies from the workers --------------------------------------------------------------
 
-    @Slot(WorkerEvent)
-    def _on_worker_reported(self, event: WorkerEvent) -> None:
-        rid = event.request_id
-        match event:
-            case SyncProgressed(progress=progress):
-                self._on_worker_sync_progressed(rid, progress)
-            case ChangesCommitted(stored=stored, removed=removed):
-                self._on_worker_changes_committed(rid, stored, removed)
-            case SyncFinished(report=report):
-                self._on_worker_sync_finished(rid, report)
-            case OrdersLoaded(customer_id=customer_id, orders=orders):
-                self._on_worker_orders_loaded(rid, customer_id, list(orders))
-            case DownloadsLoaded(customer_id=customer_id, downloads=downloads):
-                self._on_worker_downloads_loaded(rid, customer_id, list(downloads))
-            case CustomerSaved(result=result):
-                self._on_worker_customer_saved(rid, result)
-            case CustomerDeleted(customer_id=customer_id):
-                self._on_worker_customer_deleted(rid, customer_id)
-            case DeleteProgressed(progress=delete_progress):
-                self._on_worker_delete_progressed(rid, delete_progress)
-            case CustomersDeleted(result=deleted):
-                self._on_worker_customers_deleted(rid, deleted)
-            case CustomerFound(customer=customer):
-                self._on_worker_customer_found(rid, customer)
-            case StoreInfoLoaded(info=info):
-                self._on_worker_store_info_loaded(rid, info)
-            case ImportProgressed(progress=import_progress):
-                self._on_worker_import_progressed(rid, import_progress)
-            case ImportPlanned(plan=plan):
-                self._on_worker_import_planned(rid, plan)
-            case ImportFinished(result=run):
-                self._on_worker_import_finished(rid, run)
-            case ExportFinished(count=count):
-                self._on_worker_export_finished(rid, count)
-            case PreviewRead(preview=preview):
-                if self._settle(rid, reached=None):
-                    self.preview_read.emit(rid, preview)
-                    self._set_busy()
-            case ReportWritten(path=path):
-                if self._settle(rid, reached=None):
-                    self.report_written.emit(rid, path)
-                    self._set_busy()
-            case RequestFailed(kind=kind, error=error):
-                self._on_worker_failed(rid, kind, error)
-            case _:
-                log.error("unknown worker event %r", event)
+    @Slot(StoreEvent)
+    def _on_worker_reported(self, event: StoreEvent) -> None:
+        """Pass a worker's event on to the window, once the service has settled its request.
 
-    def _on_worker_sync_progressed(self, request_id: int, progress: SyncProgress) -> None:
-        if self._closed or request_id != self._sync_id:
-            return  # a cancelled sync still winding down while a new one waits
-        self._pending_progress = progress
-        self._schedule_flush()
-
-    def _on_worker_changes_committed(
-        self, request_id: int, stored: Sequence[int], removed: Sequence[int]
-    ) -> None:
-        if self._closed:
+        The service decides what the store's answer says about reaching it (the online state),
+        what is still wanted (the latest orders, the running sync's progress) and what is
+        throttled (a sync's progress and changes).
+        """
+        if not isinstance(event, WorkerEvent) or self._closed:
             return
-        # Whatever the request, the cache changed: the views must hear of it.
+        rid = event.request_id
+        reached: bool | None = True  # most answers come from the store
+        match event:
+            case SyncProgressed():
+                if rid == self._sync_id:  # not a cancelled sync still winding down
+                    self._pending_progress = event
+                    self._schedule_flush()
+                return
+            case ChangesCommitted(stored=stored, removed=removed):
+                self._note_changes(rid, stored, removed)
+                return
+            case DeleteProgressed() | ImportProgressed():
+                if rid in self._in_flight and self._wanted_progress(event):
+                    self.happened.emit(event)
+                return
+            case SyncFinished():
+                if rid == self._sync_id:
+                    self._sync_id = None
+            case OrdersLoaded() | DownloadsLoaded():
+                pass
+            case CustomersDeleted(result=result):
+                reached = _reached_by_deletes(result)
+            case ImportFinished(result=run):
+                # A run stopped by the network says the store is gone; otherwise it answered.
+                reached = not isinstance(run.stopped_by, NetworkError)
+            case ExportFinished() | PreviewRead() | ReportWritten():
+                reached = None  # the store was not asked
+            case RequestFailed(kind=kind, error=error):
+                reached = _reached_by_failure(error)
+                if kind is RequestKind.SYNC and rid == self._sync_id:
+                    self._sync_id = None
+            case _:
+                pass
+        self._settle(rid, reached=reached)
+        # Whatever the outcome, the cache's changes are heard first (a sync's last pages, a
+        # delete of several's customers).
+        self._flush()
+        if self._wanted(event):
+            self.happened.emit(event)
+        self._set_busy()
+
+    def _note_changes(self, request_id: int, stored: Sequence[int], removed: Sequence[int]) -> None:
+        """Gather what a committed write changed in the cache; the views must hear of it."""
         for customer_id in stored:
             self._pending_removed.discard(customer_id)
             self._pending_stored.add(customer_id)
@@ -533,126 +497,34 @@ class StoreService(QObject):
         else:
             self._flush()  # a save the user waits to see
 
-    def _on_worker_sync_finished(self, request_id: int, report: SyncReport) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        self._flush()
-        if request_id == self._sync_id:
-            self._sync_id = None
-        self.sync_finished.emit(report)
-        self._set_busy()
+    def _wanted(self, event: WorkerEvent) -> bool:
+        """Whether the window still wants this answer: an older customer's orders it does not."""
+        match event:
+            case OrdersLoaded():
+                kind: RequestKind | None = RequestKind.ORDERS
+            case DownloadsLoaded():
+                kind = RequestKind.DOWNLOADS
+            case RequestFailed(kind=failed_kind) if failed_kind in _LATEST_WINS:
+                kind = failed_kind
+            case _:
+                kind = None
+        return kind is None or self._latest.get(kind) == event.request_id
 
-    def _on_worker_orders_loaded(
-        self, request_id: int, customer_id: int, orders: list[Order]
-    ) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        if self._latest.get(RequestKind.ORDERS) == request_id:
-            self.orders_loaded.emit(customer_id, orders)
-        self._set_busy()
+    def _wanted_progress(self, event: DeleteProgressed | ImportProgressed) -> bool:
+        """Progress passes, except a file's planning more than ten times a second.
 
-    def _on_worker_downloads_loaded(
-        self, request_id: int, customer_id: int, downloads: list[Download]
-    ) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        if self._latest.get(RequestKind.DOWNLOADS) == request_id:
-            self.downloads_loaded.emit(customer_id, downloads)
-        self._set_busy()
-
-    def _on_worker_customer_saved(self, request_id: int, result: SaveResult) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        self.customer_saved.emit(request_id, result)
-        self._set_busy()
-
-    def _on_worker_customer_deleted(self, request_id: int, customer_id: int) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        self.customer_deleted.emit(request_id, customer_id)
-        self._set_busy()
-
-    def _on_worker_delete_progressed(self, request_id: int, progress: DeleteProgress) -> None:
-        if self._closed or request_id not in self._in_flight:
-            return
-        self.delete_progress.emit(request_id, progress)
-
-    def _on_worker_customers_deleted(self, request_id: int, result: DeleteManyResult) -> None:
-        reached: bool | None = None
-        if result.stopped_by is not None:
-            reached = False
-        elif result.deleted or result.failures:
-            reached = True  # the store answered each one tried
-        if not self._settle(request_id, reached=reached):
-            return
-        self._flush()
-        self.customers_deleted.emit(request_id, result)
-        self._set_busy()
-
-    def _on_worker_customer_found(self, request_id: int, customer: Customer | None) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        self.customer_found.emit(request_id, customer)
-        self._set_busy()
-
-    def _on_worker_store_info_loaded(self, request_id: int, info: StoreInfo) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        self.store_info_loaded.emit(info)
-        self._set_busy()
-
-    def _on_worker_import_progressed(
-        self, request_id: int, progress: PlanProgress | RunProgress
-    ) -> None:
-        if self._closed or request_id not in self._in_flight:
-            return
+        Sending reports once per chunk (a few a second): all pass. Planning reports every few
+        hundred rows, which at 10,000 rows a second would flood the dialog.
+        """
+        if not isinstance(event, ImportProgressed):
+            return True
+        progress = event.progress
         now = time.monotonic()
-        # Sending reports once per chunk (a few a second): all pass. Planning reports every few
-        # hundred rows, which at 10,000 rows a second would flood the dialog: at most ten a second.
         planning = isinstance(progress, PlanProgress) and progress.fraction < 1.0
         if planning and now - self._last_import_progress < THROTTLE_SECONDS:
-            return
+            return False
         self._last_import_progress = now
-        self.import_progress.emit(request_id, progress)
-
-    def _on_worker_import_planned(self, request_id: int, plan: FilePlan) -> None:
-        if not self._settle(request_id, reached=True):
-            return
-        self.import_planned.emit(request_id, plan)
-        self._set_busy()
-
-    def _on_worker_import_finished(self, request_id: int, result: RunResult) -> None:
-        # A run stopped by the network says the store is gone; otherwise it answered.
-        reached = not isinstance(result.stopped_by, NetworkError)
-        if not self._settle(request_id, reached=reached):
-            return
-        self._flush()
-        self.import_finished.emit(request_id, result)
-        self._set_busy()
-
-    def _on_worker_export_finished(self, request_id: int, count: int) -> None:
-        if not self._settle(request_id, reached=None):
-            return
-        self.export_finished.emit(request_id, count)
-        self._set_busy()
-
-    def _on_worker_failed(self, request_id: int, kind: RequestKind, error: AppError) -> None:
-        reached: bool | None = None
-        if isinstance(error, NetworkError):
-            reached = False
-        elif error.status is not None and not isinstance(error, CancelledError):
-            reached = True  # the store answered, even if it said no
-        if not self._settle(request_id, reached=reached):
-            return
-        if kind == RequestKind.SYNC:
-            # Pages committed before the failure are in the cache: the views hear of them first.
-            self._flush()
-            if request_id == self._sync_id:
-                self._sync_id = None
-        stale = kind in _LATEST_WINS and self._latest.get(RequestKind(kind)) != request_id
-        if not stale:
-            self.failed.emit(request_id, kind, error)
-        self._set_busy()
+        return True
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -667,14 +539,14 @@ class StoreService(QObject):
         self._in_flight.pop(request_id, None)
         if reached is not None and reached != self._online:
             self._online = reached
-            self.online_changed.emit(reached)
+            self.happened.emit(OnlineChanged(reached))
         return True
 
     def _set_busy(self) -> None:
         busy = bool(self._in_flight)
         if busy != self._busy:
             self._busy = busy
-            self.busy_changed.emit(busy)
+            self.happened.emit(BusyChanged(busy))
 
     # -- throttled sync events -----------------------------------------------------------------
 
@@ -697,8 +569,8 @@ class StoreService(QObject):
             self._pending_stored.clear()
             self._pending_removed.clear()
             self._last_flush = time.monotonic()
-            self.customers_changed.emit(stored, removed)
+            self.happened.emit(CustomersChanged(tuple(stored), tuple(removed)))
         if self._pending_progress is not None:
             progress, self._pending_progress = self._pending_progress, None
             self._last_flush = time.monotonic()
-            self.sync_progress.emit(progress)
+            self.happened.emit(progress)

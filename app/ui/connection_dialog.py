@@ -64,10 +64,10 @@ class ConnectionDialog(QDialog):
     """Choose, test and save the store the app works with.
 
     Signals:
-        chosen(object): a ConnectionChoice, when the user saves or picks a store.
+        chosen(ConnectionChoice): when the user saves or picks a store.
     """
 
-    chosen = Signal(object)
+    chosen = Signal(ConnectionChoice)
 
     def __init__(
         self,

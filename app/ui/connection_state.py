@@ -17,15 +17,24 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMainWindow
 
-from app.cache.sync import SyncMode, SyncProgress, SyncReport
-from app.errors import AppError, CancelledError, NetworkError
+from app.cache.sync import SyncMode, SyncReport
+from app.errors import CancelledError, NetworkError
+from app.services.events import (
+    Notice,
+    OnlineChanged,
+    RequestFailed,
+    StoreEvent,
+    SyncFinished,
+    SyncProgressed,
+)
 from app.ui.detail_panel import plain_label
 from app.ui.error_banner import ErrorBanner
 from app.ui.session import StoreSession
 from app.ui.window_actions import window_action
+from app.workers.requests import RequestKind
 
 #: A part's say on a failed request (id, kind, error): True if it has told the user itself.
-FailureClaim = Callable[[int, str, AppError], bool]
+FailureClaim = Callable[[RequestFailed], bool]
 
 
 class ConnectionState(QObject):
@@ -79,11 +88,7 @@ class ConnectionState(QObject):
         """
         self._session = session
         service = session.service
-        service.sync_progress.connect(self._on_service_sync_progress)
-        service.sync_finished.connect(self._on_service_sync_finished)
-        service.failed.connect(self._on_service_failed)
-        service.online_changed.connect(self._on_service_online_changed)
-        service.notice.connect(self._banner.show_info)
+        service.happened.connect(self._on_service_happened)
         coverage = session.cache.coverage()
         session.state.last_sync = coverage.last_quick_sync or coverage.last_full_sync
 
@@ -125,11 +130,22 @@ class ConnectionState(QObject):
         self.label.setText(text)
         self.changed.emit()
 
-    @Slot(object)
-    def _on_service_sync_progress(self, progress: SyncProgress) -> None:
-        self._window.statusBar().showMessage(progress.message)
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case SyncProgressed(progress=progress):
+                self._window.statusBar().showMessage(progress.message)
+            case SyncFinished(report=report):
+                self._on_service_sync_finished(report)
+            case RequestFailed() as failure:
+                self._on_service_failed(failure)
+            case OnlineChanged(online=online):
+                self._on_service_online_changed(online)
+            case Notice(text=text):
+                self._banner.show_info(text)
+            case _:
+                pass
 
-    @Slot(object)
     def _on_service_sync_finished(self, report: SyncReport) -> None:
         self.session.state.last_sync = datetime.now().astimezone()
         self._window.statusBar().showMessage(f"Synced: {report.describe_changes()}.", 5000)
@@ -144,14 +160,14 @@ class ConnectionState(QObject):
             )
         self.update_label()
 
-    @Slot(int, str, object)
-    def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:
-        if not isinstance(error, AppError) or isinstance(error, CancelledError):
+    def _on_service_failed(self, failure: RequestFailed) -> None:
+        error, syncing = failure.error, failure.kind is RequestKind.SYNC
+        if isinstance(error, CancelledError):
             return
-        if any(claim(request_id, kind, error) for claim in self._claims):
+        if any(claim(failure) for claim in self._claims):
             return
         retry: Callable[[], None] | None = None
-        if kind == "sync":
+        if syncing:
             retry = self.quick_sync
             self._window.statusBar().showMessage("Sync failed.", 10_000)
         message = error.message
@@ -161,12 +177,11 @@ class ConnectionState(QObject):
             message += " The customers saved on this computer are shown meanwhile."
         self.session.state.retry = retry
         if isinstance(error, NetworkError) and self.session.state.outage_dismissed:
-            if kind != "sync":
+            if not syncing:
                 self._window.statusBar().showMessage("The store still cannot be reached.", 10_000)
             return  # the user has seen this outage's banner and put it away
         self._banner.show_error(message, retry=retry is not None)
 
-    @Slot(bool)
     def _on_service_online_changed(self, online: bool) -> None:
         # Emitted on a change only (the session's reconnector asks the store while offline).
         self.session.state.outage_dismissed = False  # a new outage, or the end of one

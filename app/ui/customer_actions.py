@@ -25,11 +25,19 @@ from app.domain.customer import Customer
 from app.domain.deletion import orders_kept
 from app.errors import AppError, CancelledError
 from app.models.orders_model import OrdersModel
+from app.services.events import (
+    CustomersDeleted,
+    DeleteManyResult,
+    DeleteProgress,
+    DeleteProgressed,
+    RequestFailed,
+    StoreEvent,
+    WorkerEvent,
+)
 from app.ui.message_boxes import ask_to_confirm
 from app.ui.session import StoreSession
 from app.ui.sync_progress import ProgressPanel
 from app.ui.transfers import CsvTransfers
-from app.workers.events import DeleteManyResult, DeleteProgress
 
 log = logging.getLogger("app.ui")
 
@@ -226,9 +234,7 @@ class CustomerActions(QObject):
         self._running = None
         self.progress.end()
         service = session.service
-        service.delete_progress.connect(self._on_service_delete_progress)
-        service.customers_deleted.connect(self._on_service_customers_deleted)
-        service.failed.connect(self._on_service_failed)
+        service.happened.connect(self._on_service_happened)
         self._table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         session.model.rowsRemoved.connect(self._on_model_rows_removed)
         self.update_states()
@@ -438,16 +444,26 @@ class CustomerActions(QObject):
         if self._session is not None and self._running is not None:
             self._session.service.cancel(self._running.request_id)
 
-    @Slot(int, object)
-    def _on_service_delete_progress(self, request_id: int, progress: DeleteProgress) -> None:
-        if self._running is not None and request_id == self._running.request_id:
-            self._show_progress(progress)
-
-    @Slot(int, object)
-    def _on_service_customers_deleted(self, request_id: int, result: DeleteManyResult) -> None:
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
         running = self._running
-        if running is None or request_id != running.request_id:
+        if not isinstance(event, WorkerEvent) or running is None:
             return
+        if event.request_id != running.request_id:
+            return
+        match event:
+            case DeleteProgressed(progress=progress):
+                self._show_progress(progress)
+            case CustomersDeleted(result=result):
+                self._on_service_customers_deleted(running, result)
+            case RequestFailed(error=error):
+                self._on_service_failed(error)
+            case _:
+                pass
+
+    def _on_service_customers_deleted(
+        self, running: _RunningDelete, result: DeleteManyResult
+    ) -> None:
         self._running = None
         self.progress.end()
         summary = deletion_summary(result, running.names)
@@ -463,15 +479,11 @@ class CustomerActions(QObject):
             self._window.statusBar().showMessage(summary, 10_000)
         self.update_states()
 
-    @Slot(int, str, object)
-    def _on_service_failed(self, request_id: int, _kind: str, error: object) -> None:
-        running = self._running
-        if running is None or request_id != running.request_id:
-            return
+    def _on_service_failed(self, error: AppError) -> None:
         self._running = None
         self.progress.end()
         if isinstance(error, CancelledError):  # cancelled before the first customer
             self._window.statusBar().showMessage("Delete cancelled: nothing was deleted.", 10_000)
-        elif isinstance(error, AppError):
+        else:
             self._window.statusBar().clearMessage()  # the window's banner tells the error
         self.update_states()

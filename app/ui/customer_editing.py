@@ -15,9 +15,16 @@ from PySide6.QtCore import QModelIndex, QObject, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow
 
+from app.api.client import SaveResult
 from app.domain.customer import Customer
 from app.domain.deletion import deleted_message, orders_kept
-from app.errors import AppError
+from app.services.events import (
+    CustomerDeleted,
+    CustomerFound,
+    CustomerSaved,
+    RequestFailed,
+    StoreEvent,
+)
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.customer_list import CustomerList
 from app.ui.error_banner import ErrorBanner
@@ -77,10 +84,7 @@ class CustomerEditing(QObject):
             self._dialog.reject()
         self._pending_dialog_request = None
         service = session.service
-        service.customer_saved.connect(self._on_service_customer_saved)
-        service.customer_deleted.connect(self._on_service_customer_deleted)
-        service.customer_found.connect(self._on_service_customer_found)
-        service.failed.connect(self._on_service_failed)
+        service.happened.connect(self._on_service_happened)
 
     @property
     def generate_password(self) -> bool:
@@ -143,21 +147,35 @@ class CustomerEditing(QObject):
         self._dialog = None
         self._pending_dialog_request = None
 
-    def claim_failure(self, request_id: int, kind: str, error: AppError) -> bool:
+    def claim_failure(self, failure: RequestFailed) -> bool:
         """The open dialog's save failed: the dialog says why (not the banner)."""
-        if self._dialog is not None and request_id == self._pending_dialog_request:
-            self._dialog.show_store_error(error)
+        if self._dialog is not None and failure.request_id == self._pending_dialog_request:
+            self._dialog.show_store_error(failure.error)
             return True
         return False
 
-    @Slot(int, object)
-    def _on_service_customer_saved(self, request_id: int, result: object) -> None:
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case CustomerSaved(request_id=request_id, result=result):
+                self._on_service_customer_saved(request_id, result)
+            case CustomerDeleted(request_id=request_id):
+                said = self.session.state.deleting.pop(request_id, "Customer deleted.")
+                self._window.statusBar().showMessage(said, 5000)
+            case CustomerFound(customer=customer):
+                self._on_service_customer_found(customer)
+            case RequestFailed(request_id=request_id):
+                if self.session.state.deleting.pop(request_id, None) is not None:
+                    self._window.statusBar().clearMessage()  # not "Deleting …" any more
+            case _:
+                pass
+
+    def _on_service_customer_saved(self, request_id: int, result: SaveResult) -> None:
         if self._dialog is not None and request_id == self._pending_dialog_request:
-            self._dialog.show_saved(result)  # type: ignore[arg-type]
-        saved = getattr(result, "customer", None)
-        if isinstance(saved, Customer):
-            self._customers.select_customer(saved.id)
-            self._window.statusBar().showMessage(f"Saved {saved.display_name}.", 5000)
+            self._dialog.show_saved(result)
+        saved = result.customer
+        self._customers.select_customer(saved.id)
+        self._window.statusBar().showMessage(f"Saved {saved.display_name}.", 5000)
 
     # -- delete and find ---------------------------------------------------------------------
 
@@ -188,16 +206,6 @@ class CustomerEditing(QObject):
             confirmed=confirmed,
         )
 
-    @Slot(int, int)
-    def _on_service_customer_deleted(self, request_id: int, customer_id: int) -> None:
-        said = self.session.state.deleting.pop(request_id, "Customer deleted.")
-        self._window.statusBar().showMessage(said, 5000)
-
-    @Slot(int, str, object)
-    def _on_service_failed(self, request_id: int, kind: str, error: object) -> None:
-        if self.session.state.deleting.pop(request_id, None) is not None:
-            self._window.statusBar().clearMessage()  # not "Deleting …" any more
-
     @Slot()
     def find_by_email(self) -> None:
         """Look a customer up by exact email on the store."""
@@ -205,9 +213,8 @@ class CustomerEditing(QObject):
         if ok and email.strip():
             self.session.service.find_by_email(email.strip())
 
-    @Slot(int, object)
-    def _on_service_customer_found(self, request_id: int, customer: object) -> None:
-        if not isinstance(customer, Customer):
+    def _on_service_customer_found(self, customer: Customer | None) -> None:
+        if customer is None:
             self._banner.show_error("No customer in the store has that email address.", retry=False)
             return
         self._customers.show_found(customer)

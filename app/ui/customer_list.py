@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 
 from app.cache.repository import CustomerFilter
 from app.cache.search import MIN_FRAGMENT
-from app.cache.sync import SyncReport
 from app.domain.customer import Customer
 from app.models.customer_model import CustomerColumn
+from app.services.events import BusyChanged, CustomersChanged, StoreEvent, SyncFinished
 from app.ui.customer_columns import EMAIL_COMFORTABLE_WIDTH, CustomerColumns
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.role_filter import RoleFilter
@@ -204,9 +204,7 @@ class CustomerList(QObject):
         self.table.sortByColumn(CustomerColumn.NAME, Qt.SortOrder.AscendingOrder)
         # Once per new view or refresh (not per inserted block: coverage costs a query).
         session.model.rows_loaded.connect(self.update_counts)
-        session.service.customers_changed.connect(self._on_service_customers_changed)
-        session.service.sync_finished.connect(self._on_service_sync_finished)
-        session.service.busy_changed.connect(self.update_empty_message)
+        session.service.happened.connect(self._on_service_happened)
 
     def open_view(self) -> None:
         """List the store's roles and show the view asked for, at once from the cache."""
@@ -333,7 +331,20 @@ class CustomerList(QObject):
 
     # -- customers arriving ------------------------------------------------------------------
 
-    @Slot(list, list)
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case CustomersChanged(stored=stored, removed=removed):
+                self._on_service_customers_changed(list(stored), list(removed))
+            case SyncFinished():
+                if self._roles_outdated:
+                    self._refill_roles()
+                self.update_counts()
+            case BusyChanged():
+                self.update_empty_message()
+            case _:
+                pass
+
     def _on_service_customers_changed(self, stored: list[int], removed: list[int]) -> None:
         first_rows = self.session.model.rowCount() == 0
         self._roles_outdated = True
@@ -351,12 +362,6 @@ class CustomerList(QObject):
         if current is not None and current.id in removed:
             self._detail.show_customer(None)
         self.selection_moved.emit()  # the selected customer may be gone
-
-    @Slot(object)
-    def _on_service_sync_finished(self, report: SyncReport) -> None:
-        if self._roles_outdated:
-            self._refill_roles()
-        self.update_counts()
 
     def _top_customer(self) -> tuple[int, int] | None:
         """The customer at the top of the scrolled table and its row's offset, if scrolled."""

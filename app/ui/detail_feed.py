@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 
-from app.api.client import StoreInfo
 from app.domain.money import MoneyFormat
-from app.errors import AppError, NetworkError
+from app.errors import NetworkError
 from app.models.formatting import PLAIN_MONEY
+from app.services.events import (
+    DownloadsLoaded,
+    OrdersLoaded,
+    RequestFailed,
+    StoreEvent,
+    StoreInfoLoaded,
+)
 from app.ui.detail_panel import DetailPanel
 from app.ui.session import StoreSession
+from app.workers.requests import RequestKind
 
 
 class DetailFeed(QObject):
@@ -42,9 +49,7 @@ class DetailFeed(QObject):
     def attach(self, session: StoreSession) -> None:
         """Follow a store's answers; its money the way it last said (else plain), offline too."""
         self._session = session
-        session.service.orders_loaded.connect(self._on_service_orders_loaded)
-        session.service.downloads_loaded.connect(self._on_service_downloads_loaded)
-        session.service.store_info_loaded.connect(self._on_service_store_info_loaded)
+        session.service.happened.connect(self._on_service_happened)
         self._detail.show_customer(None)
         self.show_money(session.cache.money_format() or PLAIN_MONEY)
 
@@ -53,10 +58,12 @@ class DetailFeed(QObject):
         self.session.model.set_money_format(money)
         self._detail.set_money_format(money)
 
-    def claim_failure(self, request_id: int, kind: str, error: AppError) -> bool:
+    def claim_failure(self, failure: RequestFailed) -> bool:
         """An outage while orders or downloads load: their tab says so (not the banner)."""
-        if kind in ("orders", "downloads") and isinstance(error, NetworkError):
-            self._detail.show_unavailable(kind, f"{error.message}")
+        tabs = {RequestKind.ORDERS: "orders", RequestKind.DOWNLOADS: "downloads"}
+        tab = tabs.get(failure.kind)
+        if tab is not None and isinstance(failure.error, NetworkError):
+            self._detail.show_unavailable(tab, failure.error.message)
             return True
         return False
 
@@ -76,20 +83,19 @@ class DetailFeed(QObject):
                 "downloads", "Downloads are shown once the store is back."
             )
 
-    @Slot(int, object)
-    def _on_service_orders_loaded(self, customer_id: int, orders: object) -> None:
-        self._detail.show_orders(customer_id, orders)  # type: ignore[arg-type]
-
-    @Slot(int, object)
-    def _on_service_downloads_loaded(self, customer_id: int, downloads: object) -> None:
-        orders = self.session.cache.orders(customer_id)
-        self._detail.show_downloads(customer_id, downloads, orders)  # type: ignore[arg-type]
-
-    @Slot(object)
-    def _on_service_store_info_loaded(self, info: object) -> None:
-        # The title keeps the name the user gave the store (or its URL), online and offline:
-        # the store's own name may differ, and the switcher lists the user's.
-        if isinstance(info, StoreInfo):
-            self.session.state.store_info = info
-            if info.money.has_symbol:  # else the format kept from before stays right
-                self.show_money(info.money)
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case OrdersLoaded(customer_id=customer_id, orders=orders):
+                self._detail.show_orders(customer_id, list(orders))
+            case DownloadsLoaded(customer_id=customer_id, downloads=downloads):
+                cached_orders = self.session.cache.orders(customer_id)
+                self._detail.show_downloads(customer_id, list(downloads), cached_orders)
+            case StoreInfoLoaded(info=info):
+                # The title keeps the name the user gave the store (or its URL), online and
+                # offline: the store's own name may differ, and the switcher lists the user's.
+                self.session.state.store_info = info
+                if info.money.has_symbol:  # else the format kept from before stays right
+                    self.show_money(info.money)
+            case _:
+                pass

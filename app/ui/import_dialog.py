@@ -47,6 +47,15 @@ from app.importer.reading import DELIMITER_LABELS, ENCODING_LABELS, Preview
 from app.importer.records import FileFormat
 from app.importer.running import ImportFiles, RunProgress, RunResult
 from app.models.import_model import ImportPreviewModel, ProblemRowsFilter
+from app.services.events import (
+    ImportFinished,
+    ImportPlanned,
+    ImportProgressed,
+    PreviewRead,
+    ReportWritten,
+    RequestFailed,
+    StoreEvent,
+)
 from app.services.store_service import StoreService
 from app.ui.detail_panel import plain_label
 from app.ui.message_boxes import ask_to_confirm
@@ -84,7 +93,7 @@ class ImportDialog(QDialog):
         finished_import(RunResult): the run ended (completed, stopped or cancelled).
     """
 
-    finished_import = Signal(object)
+    finished_import = Signal(RunResult)
 
     def __init__(
         self,
@@ -154,12 +163,7 @@ class ImportDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(980, 640)
 
-        service.import_progress.connect(self._on_service_import_progress)
-        service.import_planned.connect(self._on_service_import_planned)
-        service.import_finished.connect(self._on_service_import_finished)
-        service.preview_read.connect(self._on_service_preview_read)
-        service.report_written.connect(self._on_service_report_written)
-        service.failed.connect(self._on_service_failed)
+        service.happened.connect(self._on_service_happened)
         self._read_preview(None)
         self._go(Step.FILE)
 
@@ -424,7 +428,24 @@ class ImportDialog(QDialog):
         """Whether the file's preview has been read (or could not be), not being read now."""
         return self._preview_request is None
 
-    @Slot(int, Preview)
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case PreviewRead(request_id=request_id, preview=preview):
+                self._on_service_preview_read(request_id, preview)
+            case ImportProgressed(request_id=request_id, progress=progress):
+                self._on_service_import_progress(request_id, progress)
+            case ImportPlanned(request_id=request_id, plan=plan):
+                self._on_service_import_planned(request_id, plan)
+            case ImportFinished(request_id=request_id, result=result):
+                self._on_service_import_finished(request_id, result)
+            case ReportWritten(request_id=request_id):
+                self._on_service_report_written(request_id)
+            case RequestFailed(request_id=request_id, error=error):
+                self._on_service_failed(request_id, error)
+            case _:
+                pass
+
     def _on_service_preview_read(self, request_id: int, preview: Preview) -> None:
         if request_id != self._preview_request:
             return  # an earlier format's preview: the user chose another since
@@ -567,8 +588,9 @@ class ImportDialog(QDialog):
         if self.step is Step.CHECK:
             self._plan()
 
-    @Slot(int, object)
-    def _on_service_import_progress(self, request_id: int, progress: object) -> None:
+    def _on_service_import_progress(
+        self, request_id: int, progress: PlanProgress | RunProgress
+    ) -> None:
         if request_id != self._request:
             return
         if isinstance(progress, PlanProgress):
@@ -577,7 +599,6 @@ class ImportDialog(QDialog):
         elif isinstance(progress, RunProgress):
             self._show_sending(progress)
 
-    @Slot(int, object)
     def _on_service_import_planned(self, request_id: int, plan: FilePlan) -> None:
         if request_id != self._request:
             return
@@ -678,7 +699,6 @@ class ImportDialog(QDialog):
             self.stop_button.setEnabled(False)
             self.send_label.setText(self.send_label.text() + " Stopping after this chunk…")
 
-    @Slot(int, object)
     def _on_service_import_finished(self, request_id: int, result: RunResult) -> None:
         if request_id != self._request:
             return
@@ -721,8 +741,7 @@ class ImportDialog(QDialog):
         self.save_report.setEnabled(False)  # until this one is written
         self._report_request = self._service.write_report(target, self.run_result.results)
 
-    @Slot(int, Path)
-    def _on_service_report_written(self, request_id: int, _path: Path) -> None:
+    def _on_service_report_written(self, request_id: int) -> None:
         if request_id == self._report_request:
             self._report_request = None
             self.save_report.setEnabled(True)
@@ -734,9 +753,8 @@ class ImportDialog(QDialog):
 
     # -- failures and closing ------------------------------------------------------------------
 
-    @Slot(int, str, object)
-    def _on_service_failed(self, request_id: int, _kind: str, error: object) -> None:
-        message = error.message if isinstance(error, AppError) else str(error)
+    def _on_service_failed(self, request_id: int, error: AppError) -> None:
+        message = error.message
         if request_id == self._preview_request:
             self._preview_request = None
             self._show_unreadable(message)

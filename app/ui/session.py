@@ -22,6 +22,7 @@ from app.api.connection import StoreConnection
 from app.cache.repository import CustomerCache
 from app.domain.order import Download, Order
 from app.models.customer_model import CustomerTableModel
+from app.services.events import OnlineChanged, StoreEvent
 from app.services.store_service import StoreService
 from app.stores.demo import DEMO_IDENTITY, start_demo_store
 
@@ -48,14 +49,15 @@ class Reconnector(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(RECONNECT_INTERVAL_MS)
         self.timer.timeout.connect(self.check)
-        service.online_changed.connect(self._on_online_changed)
+        service.happened.connect(self._on_service_happened)
 
-    @Slot(bool)
-    def _on_online_changed(self, online: bool) -> None:
-        if online:
-            self.timer.stop()
-        else:
-            self.timer.start()
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        if isinstance(event, OnlineChanged):
+            if event.online:
+                self.timer.stop()
+            else:
+                self.timer.start()
 
     @Slot()
     def check(self) -> None:

@@ -34,7 +34,7 @@ class StoreSwitching(QObject):
         session_opened(StoreSession): a store was opened: the window shows it now.
     """
 
-    session_opened = Signal(object)
+    session_opened = Signal(StoreSession)
 
     def __init__(
         self, window: QMainWindow, stores: StoreDirectory | None, banner: ErrorBanner

@@ -12,9 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
-from app.cache.sync import SyncProgress
-from app.errors import AppError
+from app.services.events import RequestFailed, StoreEvent, SyncFinished, SyncProgressed
 from app.services.store_service import StoreService
+from app.workers.requests import RequestKind
 
 # The words ("Fetched 730 of 1,501 customers") are the status bar's message beside the bar and
 # its tooltip; the bar itself has no text (a sync's steps are its windows, not customers, so a
@@ -109,32 +109,22 @@ class SyncProgressPanel(ProgressPanel):
     def follow(self, service: StoreService) -> None:
         """Show the syncs of ``service`` (and no longer those of the one followed before)."""
         if self._service is not None:
-            for signal, slot in (
-                (self._service.sync_progress, self._on_sync_progress),
-                (self._service.sync_finished, self._on_sync_finished),
-                (self._service.failed, self._on_failed),
-            ):
-                signal.disconnect(slot)
+            self._service.happened.disconnect(self._on_service_happened)
         self._service = service
-        service.sync_progress.connect(self._on_sync_progress)
-        service.sync_finished.connect(self._on_sync_finished)
-        service.failed.connect(self._on_failed)
+        service.happened.connect(self._on_service_happened)
         self.end()
 
-    @Slot(object)
-    def _on_sync_progress(self, progress: SyncProgress) -> None:
-        # Each report enables Cancel (a cancelled sync sends none; the next sync's Cancel works).
-        self._cancelling = False
-        self.show_progress(progress.done, progress.total, progress.message)
-
-    @Slot(object)
-    def _on_sync_finished(self, _report: object) -> None:
-        self.end()
-
-    @Slot(int, str, object)
-    def _on_failed(self, _request_id: int, kind: str, _error: AppError) -> None:
-        if kind == "sync":  # cancelled or not, the sync is over
-            self.end()
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case SyncProgressed(progress=progress):
+                # Each report enables Cancel (a cancelled sync sends none; the next one's works).
+                self._cancelling = False
+                self.show_progress(progress.done, progress.total, progress.message)
+            case SyncFinished() | RequestFailed(kind=RequestKind.SYNC):
+                self.end()  # cancelled or not, the sync is over
+            case _:
+                pass
 
     @Slot()
     def _on_cancel_requested(self) -> None:

@@ -23,6 +23,7 @@ from app.importer.journal import acknowledge_journal, read_unfinished_journal
 from app.importer.mapping import MappingMemory
 from app.importer.running import imports_folder
 from app.paths import AppPaths
+from app.services.events import ExportFinished, StoreEvent
 from app.services.store_service import StoreService
 from app.ui.drop_overlay import drop_message, importable
 from app.ui.import_dialog import IMPORT_FILTER, ImportDialog
@@ -104,7 +105,7 @@ class CsvTransfers(QObject):
             dialog.reject()  # not close(): that asks whether to stop, and the store is gone
         self._service = service
         self._export_request = None
-        service.export_finished.connect(self._on_service_export_finished)
+        service.happened.connect(self._on_service_happened)
 
     # -- import ----------------------------------------------------------------------------------
 
@@ -217,7 +218,11 @@ class CsvTransfers(QObject):
             path = path.with_suffix(".csv")
         return path, EXPORT_FILTERS.get(chosen_filter, ",")
 
-    @Slot(int, int)
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        if isinstance(event, ExportFinished):
+            self._on_service_export_finished(event.request_id, event.count)
+
     def _on_service_export_finished(self, request_id: int, count: int) -> None:
         if request_id != self._export_request or self._export_path is None:
             return

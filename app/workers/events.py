@@ -22,7 +22,12 @@ from app.workers.requests import RequestKind
 
 
 @dataclass(frozen=True)
-class WorkerEvent:
+class StoreEvent:
+    """Something the window hears about its store (the service's one signal carries these)."""
+
+
+@dataclass(frozen=True)
+class WorkerEvent(StoreEvent):
     """Something the worker did or learnt for one request."""
 
     request_id: int

@@ -67,6 +67,7 @@ def _sync_stall_ms(workdir: Path) -> float:
     from app.api.client import WooClient
     from app.cache.sync import SyncMode
     from app.runtime.collector_pauses import settle_startup_objects
+    from app.services.events import RequestFailed, StoreEvent, SyncFinished
     from app.services.store_service import StoreService
 
     application = QApplication.instance() or QApplication([])
@@ -81,8 +82,15 @@ def _sync_stall_ms(workdir: Path) -> float:
         heartbeat.setInterval(5)
         heartbeat.timeout.connect(lambda: gaps.append(clock.restart()))
         done: list[bool] = []
-        service.sync_finished.connect(lambda report: done.append(True))
-        service.failed.connect(lambda *args: done.append(False))
+
+        def heard(event: StoreEvent) -> None:
+            match event:
+                case SyncFinished():
+                    done.append(True)
+                case RequestFailed():
+                    done.append(False)
+
+        service.happened.connect(heard)
         service.start()
         clock.start()
         heartbeat.start()

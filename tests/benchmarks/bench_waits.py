@@ -27,6 +27,7 @@ from app.api.transport import CancelToken, Transport
 from app.demo_store import DemoStore, Fault, StoreConfig
 from app.desktop.single_instance import SingleInstance
 from app.errors import CancelledError, NetworkError
+from app.services.events import CustomersChanged, StoreEvent
 from app.services.store_service import StoreService
 from tests.benchmarks.report import Row
 
@@ -108,8 +109,13 @@ def _shutdown_during_sync(store: DemoStore, cache_dir: Path) -> float:
     """Seconds StoreService.shutdown takes with a full sync of a slow store in flight."""
     connection = StoreConnection(store.base_url, store.consumer_key, store.consumer_secret)
     service = StoreService(lambda: open_client(connection), cache_dir, store.base_url)
-    arrived: list[object] = []
-    service.customers_changed.connect(lambda *args: arrived.append(args))
+    arrived: list[CustomersChanged] = []
+
+    def heard(event: StoreEvent) -> None:
+        if isinstance(event, CustomersChanged):
+            arrived.append(event)
+
+    service.happened.connect(heard)
     service.start()
     service.sync()
     deadline = time.monotonic() + 60

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.cache.sync import SyncMode  # noqa: E402
 from app.main import build  # noqa: E402
+from app.services.events import StoreEvent, SyncFinished  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
 #: How long the probe scrolls while a full sync runs underneath.
@@ -48,7 +49,12 @@ def _scroll_during_full_sync(window: MainWindow) -> dict[str, float]:
     """
     bar = window.table.verticalScrollBar()
     finished: list[bool] = []
-    window.session.service.sync_finished.connect(lambda report: finished.append(True))
+
+    def heard(event: StoreEvent) -> None:
+        if isinstance(event, SyncFinished):
+            finished.append(True)
+
+    window.session.service.happened.connect(heard)
     window.session.service.sync(SyncMode.FULL)
     steps: list[float] = []
     deadline = time.perf_counter() + SYNC_SCROLL_SECONDS

@@ -150,6 +150,14 @@ def stall_mode(data_dir: Path, connection: StoreConnection, rows: int) -> dict[s
     from PySide6.QtWidgets import QApplication
 
     from app.cache.sync import SyncMode
+    from app.services.events import (
+        ImportFinished,
+        ImportPlanned,
+        ImportProgressed,
+        RequestFailed,
+        StoreEvent,
+        SyncFinished,
+    )
     from app.services.store_service import StoreService
 
     application = QApplication.instance() or QApplication([])
@@ -160,11 +168,21 @@ def stall_mode(data_dir: Path, connection: StoreConnection, rows: int) -> dict[s
     plans: list[FilePlan] = []
     results: list[RunResult] = []
     progress_reports: list[object] = []
-    service.failed.connect(lambda rid, kind, error: failures.append(f"{kind}: {error.message}"))
-    service.sync_finished.connect(lambda report: synced.append(True))
-    service.import_planned.connect(lambda rid, plan: plans.append(plan))
-    service.import_finished.connect(lambda rid, result: results.append(result))
-    service.import_progress.connect(lambda rid, progress: progress_reports.append(progress))
+
+    def heard(event: StoreEvent) -> None:
+        match event:
+            case RequestFailed(kind=kind, error=error):
+                failures.append(f"{kind}: {error.message}")
+            case SyncFinished():
+                synced.append(True)
+            case ImportPlanned(plan=plan):
+                plans.append(plan)
+            case ImportFinished(result=result):
+                results.append(result)
+            case ImportProgressed(progress=progress):
+                progress_reports.append(progress)
+
+    service.happened.connect(heard)
     try:
         service.start()
         service.sync(SyncMode.FULL)

@@ -9,7 +9,9 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app.api.client import WooClient
+from app.services.events import Notice
 from app.services.store_service import StoreService
+from tests.support.events import expect, on
 
 
 def test_news_from_another_thread_arrives_in_the_gui_thread(qtbot: QtBot, tmp_path: Path) -> None:
@@ -18,9 +20,9 @@ def test_news_from_another_thread_arrives_in_the_gui_thread(qtbot: QtBot, tmp_pa
 
     service = StoreService(no_client, tmp_path, "https://shop.example")
     heard_in: list[str] = []
-    service.notice.connect(lambda _text: heard_in.append(threading.current_thread().name))
+    on(service, Notice, lambda _event: heard_in.append(threading.current_thread().name))
     teller = threading.Thread(target=service.announce, args=("switched API",), name="worker")
-    with qtbot.waitSignal(service.notice, timeout=5000):
+    with expect(qtbot, service, Notice, timeout=5000):
         teller.start()
         teller.join()
     assert heard_in == [threading.main_thread().name]

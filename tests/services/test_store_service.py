@@ -17,7 +17,6 @@ import inspect
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -42,30 +41,34 @@ from app.cache.sync import SyncMode, SyncProgress, SyncReport
 from app.demo_store import DemoStore, Fault
 from app.domain.customer import Customer, CustomerDraft
 from app.errors import AppError, CancelledError, ConfigurationError, NetworkError, ValidationError
+from app.services.events import (
+    BusyChanged,
+    CustomerDeleted,
+    CustomerFound,
+    CustomerSaved,
+    CustomersChanged,
+    CustomersDeleted,
+    DeleteManyResult,
+    DeleteProgress,
+    DeleteProgressed,
+    DownloadsLoaded,
+    ImportPlanned,
+    OnlineChanged,
+    OrdersLoaded,
+    RequestFailed,
+    StoreInfoLoaded,
+    SyncFinished,
+    SyncProgressed,
+)
 from app.services.store_service import THROTTLE_SECONDS, StoreService
 from app.workers import api_worker
 from app.workers.api_worker import UNEXPECTED_MESSAGE
-from app.workers.events import DeleteManyResult, DeleteProgress
 from tests.conftest import StoreFactory, StoreProfile
+from tests.support.events import expect, heard, not_heard
 
 #: Generous upper bounds for waits: a slow CI machine must not fail a correct test.
 SHORT = 10_000
 LONG = 30_000
-
-
-@dataclass
-class Recorder:
-    """Records a signal's emissions with their arrival time (connect it to a GUI-thread signal)."""
-
-    name: str
-    log: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
-    calls: list[tuple[Any, ...]] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
-
-    def __call__(self, *args: Any) -> None:
-        self.calls.append(args)
-        self.times.append(time.monotonic())
-        self.log.append((self.name, args))
 
 
 class Heartbeat:
@@ -233,20 +236,18 @@ def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     # Small pages with some latency: the sync takes long enough to stream in several steps.
     store = profile_store(customers=400, latency_ms=40)
     service = make_service(store, page_size=20, concurrency=2)
-    changes = Recorder("changed")
-    progress = Recorder("progress")
-    service.customers_changed.connect(changes)
-    service.sync_progress.connect(progress)
+    changes = heard(service, CustomersChanged)
+    progress = heard(service, SyncProgressed)
 
-    with qtbot.waitSignal(service.sync_finished, timeout=LONG) as finished:
+    with expect(qtbot, service, SyncFinished, timeout=LONG) as finished:
         service.sync(SyncMode.FULL)
 
-    report: SyncReport = finished.args[0]
-    assert len(changes.calls) >= 3, "the first customers must show before the sync ends"
+    report: SyncReport = finished.event.report
+    assert len(changes) >= 3, "the first customers must show before the sync ends"
     stored: set[int] = set()
-    for ids, removed in changes.calls:
-        assert removed == []
-        stored |= set(ids)
+    for change in changes:
+        assert change.removed == ()
+        stored |= set(change.stored)
     cache = open_cache(store)
     assert stored == cache.all_ids()
     assert cache.count() == report.held == report.store_total
@@ -255,7 +256,7 @@ def test_first_sync_streams_changes_throttled_and_fills_the_cache(
     gaps = [later - earlier for earlier, later in pairwise(changes.times)]
     assert all(gap >= THROTTLE_SECONDS * 0.9 for gap in gaps[:-1]), gaps
     # The last progress report always arrives.
-    last: SyncProgress = progress.calls[-1][0]
+    last: SyncProgress = progress[-1].progress
     assert last.phase == "done"
     assert not service.busy
 
@@ -266,27 +267,25 @@ def test_a_running_sync_is_not_duplicated_and_cancel_reports_cancelled(
 ) -> None:
     store = profile_store(customers=300, latency_ms=50)
     service = make_service(store, page_size=10, concurrency=2)
-    events: list[tuple[str, tuple[Any, ...]]] = []
-    service.sync_finished.connect(Recorder("finished", events))
-    service.failed.connect(Recorder("failed", events))
+    events = heard(service, SyncFinished, RequestFailed)
 
-    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+    with expect(qtbot, service, CustomersChanged, timeout=LONG):
         first = service.sync(SyncMode.FULL)
     assert service.sync() == first
 
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         service.cancel_sync()
         # A sync asked for while the cancelled one winds down is a new one; it waits its turn.
         second = service.sync()
     assert second != first
-    request_id, kind, error = failed.args
+    request_id, kind, error = failed.event.request_id, failed.event.kind, failed.event.error
     assert (request_id, kind) == (first, "sync")
     assert isinstance(error, CancelledError)
 
-    with qtbot.waitSignal(service.sync_finished, timeout=LONG) as finished:
+    with expect(qtbot, service, SyncFinished, timeout=LONG) as finished:
         pass
-    assert finished.args[0].held >= 300
-    assert [name for name, _ in events] == ["failed", "finished"]
+    assert finished.event.report.held >= 300
+    assert [type(event) for event in events] == [RequestFailed, SyncFinished]
 
 
 @pytest.mark.slow
@@ -298,23 +297,24 @@ def test_short_requests_have_their_own_lane_and_never_wait_behind_a_sync(
     store = profile_store(customers=300, latency_ms=50)
     [(buyer, _)] = buyers(store, 1)
     service = make_service(store, page_size=10, concurrency=2)
-    events: list[tuple[str, tuple[Any, ...]]] = []
-    service.sync_finished.connect(Recorder("finished", events))
-    service.orders_loaded.connect(Recorder("orders", events))
-    service.customer_saved.connect(Recorder("saved", events))
-    service.store_info_loaded.connect(Recorder("info", events))
+    events = heard(service, SyncFinished, OrdersLoaded, CustomerSaved, StoreInfoLoaded)
 
-    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+    with expect(qtbot, service, CustomersChanged, timeout=LONG):
         service.sync(SyncMode.FULL)
-    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+    with expect(qtbot, service, OrdersLoaded, timeout=SHORT):
         service.load_orders(buyer)
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT):
         service.update_customer(buyer, {"first_name": "Lane"})
-    with qtbot.waitSignal(service.store_info_loaded, timeout=SHORT):
+    with expect(qtbot, service, StoreInfoLoaded, timeout=SHORT):
         service.load_store_info()
-    with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+    with expect(qtbot, service, SyncFinished, timeout=LONG):
         pass
-    assert [name for name, _ in events] == ["orders", "saved", "info", "finished"]
+    assert [type(event) for event in events] == [
+        OrdersLoaded,
+        CustomerSaved,
+        StoreInfoLoaded,
+        SyncFinished,
+    ]
     assert [thread.objectName() for thread in service.threads] == ["api-long", "api-short"]
     source = inspect.getsource(api_worker)
     assert "processEvents" not in source, "no request runs nested inside another"
@@ -329,7 +329,7 @@ def test_the_gui_thread_keeps_running_during_a_sync(
     heartbeat = Heartbeat()
     heartbeat.start()
     try:
-        with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+        with expect(qtbot, service, SyncFinished, timeout=LONG):
             service.sync()
     finally:
         heartbeat.stop()
@@ -351,15 +351,15 @@ def test_orders_and_downloads_are_loaded_and_cached(
     owner, download_count = downloader(store)
     service = make_service(store)
 
-    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as orders_loaded:
+    with expect(qtbot, service, OrdersLoaded, timeout=SHORT) as orders_loaded:
         service.load_orders(buyer)
-    customer_id, orders = orders_loaded.args
+    customer_id, orders = orders_loaded.event.customer_id, orders_loaded.event.orders
     assert customer_id == buyer
     assert len(orders) == order_count
 
-    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as downloads_loaded:
+    with expect(qtbot, service, DownloadsLoaded, timeout=SHORT) as downloads_loaded:
         service.load_downloads(owner)
-    customer_id, downloads = downloads_loaded.args
+    customer_id, downloads = downloads_loaded.event.customer_id, downloads_loaded.event.downloads
     assert customer_id == owner
     assert len(downloads) == download_count
 
@@ -378,18 +378,16 @@ def test_the_latest_load_orders_wins(
     store = profile_store(customers=40, latency_ms=30)
     (left, _), (chosen, chosen_orders) = buyers(store, 2)
     service = make_service(store)
-    loaded = Recorder("orders")
-    failures = Recorder("failed")
-    service.orders_loaded.connect(loaded)
-    service.failed.connect(failures)
+    loaded = heard(service, OrdersLoaded)
+    failures = heard(service, RequestFailed)
 
     service.load_orders(left)
     service.load_orders(chosen)
     qtbot.waitUntil(lambda: not service.busy, timeout=SHORT)
 
-    assert [args[0] for args in loaded.calls] == [chosen]
-    assert len(loaded.calls[0][1]) == chosen_orders
-    assert failures.calls == [], "the superseded request's cancellation is not reported"
+    assert [event.customer_id for event in loaded] == [chosen]
+    assert len(loaded[0].orders) == chosen_orders
+    assert failures == [], "the superseded request's cancellation is not reported"
 
 
 # -- writes ----------------------------------------------------------------------------------
@@ -404,38 +402,35 @@ def test_create_update_and_delete_write_through_to_the_cache(
     store = profile_store(customers=5)
     service = make_service(store)
     cache = open_cache(store)
-    events: list[tuple[str, tuple[Any, ...]]] = []
-    service.customers_changed.connect(Recorder("changed", events))
-    service.customer_saved.connect(Recorder("saved", events))
-    service.customer_deleted.connect(Recorder("deleted", events))
+    events = heard(service, CustomersChanged, CustomerSaved, CustomerDeleted)
 
     draft = CustomerDraft("ada@example.com", first_name="Ada", last_name="Lovelace")
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT) as saved:
         created = service.create_customer(draft.to_create_payload())
-    request_id, result = saved.args
+    request_id, result = saved.event.request_id, saved.event.result
     assert request_id == created
     assert isinstance(result, SaveResult)
     new_id = result.customer.id
-    assert events == [("changed", ([new_id], [])), ("saved", (created, result))]
+    assert events == [CustomersChanged((new_id,), ()), CustomerSaved(created, result)]
     in_cache = cache.customer(new_id)
     assert in_cache is not None
     assert in_cache.first_name == "Ada"
 
     events.clear()
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT) as saved:
         updated = service.update_customer(new_id, {"first_name": "Augusta"})
-    assert saved.args[0] == updated
-    assert saved.args[1].customer.first_name == "Augusta"
-    assert [name for name, _ in events] == ["changed", "saved"]
+    assert saved.event.request_id == updated
+    assert saved.event.result.customer.first_name == "Augusta"
+    assert [type(event) for event in events] == [CustomersChanged, CustomerSaved]
     in_cache = cache.customer(new_id)
     assert in_cache is not None
     assert in_cache.first_name == "Augusta"
 
     events.clear()
-    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT) as deleted:
+    with expect(qtbot, service, CustomerDeleted, timeout=SHORT) as deleted:
         removed = service.delete_customer(new_id)
-    assert deleted.args == [removed, new_id]
-    assert events[0] == ("changed", ([], [new_id]))
+    assert deleted.event == CustomerDeleted(removed, new_id)
+    assert events[0] == CustomersChanged((), (new_id,))
     assert cache.customer(new_id) is None
 
 
@@ -446,9 +441,9 @@ def test_a_store_side_validation_error_names_its_field(
     service = make_service(store)
     taken = a_customer_email(store)
 
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         request_id = service.create_customer(CustomerDraft(taken).to_create_payload())
-    failed_id, kind, error = failed.args
+    failed_id, kind, error = failed.event.request_id, failed.event.kind, failed.event.error
     assert (failed_id, kind) == (request_id, "save")
     assert isinstance(error, ValidationError)
     assert error.field == "email"
@@ -466,16 +461,16 @@ def test_a_write_the_gate_refuses_fails_naming_its_field_and_never_reaches_the_s
     row = store.db.connection().execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
     customer_id = int(row[0])
 
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         request_id = service.update_customer(customer_id, {"email": ""})
-    assert failed.args[:2] == [request_id, "save"]
-    error = failed.args[2]
+    assert [failed.event.request_id, failed.event.kind] == [request_id, "save"]
+    error = failed.event.error
     assert isinstance(error, ValidationError)
     assert (error.field, error.message) == ("email", "Email: A customer's email cannot be removed.")
 
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         service.create_customer({"email": "list@example.com", "first_name": ["a", "b"]})
-    assert getattr(failed.args[2], "field", None) == "first_name"
+    assert getattr(failed.event.error, "field", None) == "first_name"
 
     assert service.online, "nothing was sent, and nothing says the store is away"
     emails = {str(r[0]) for r in store.db.connection().execute("SELECT email FROM users")}
@@ -492,26 +487,25 @@ def test_find_by_email_and_store_info(
     store = profile_store(customers=5)
     service = make_service(store)
     email = a_customer_email(store)
-    busy = Recorder("busy")
-    service.busy_changed.connect(busy)
+    busy = heard(service, BusyChanged)
 
-    with qtbot.waitSignal(service.customer_found, timeout=SHORT) as found:
+    with expect(qtbot, service, CustomerFound, timeout=SHORT) as found:
         request_id = service.find_by_email(email.upper())
-    customer = found.args[1]
-    assert found.args[0] == request_id
+    customer = found.event.customer
+    assert found.event.request_id == request_id
     assert isinstance(customer, Customer)
     assert customer.email == email
     assert open_cache(store).customer(customer.id) is not None, "what was found is cached"
 
-    with qtbot.waitSignal(service.customer_found, timeout=SHORT) as found:
+    with expect(qtbot, service, CustomerFound, timeout=SHORT) as found:
         service.find_by_email("nobody@example.com")
-    assert found.args[1] is None
+    assert found.event.customer is None
 
-    with qtbot.waitSignal(service.store_info_loaded, timeout=SHORT) as info:
+    with expect(qtbot, service, StoreInfoLoaded, timeout=SHORT) as info:
         service.load_store_info()
-    assert isinstance(info.args[0], StoreInfo)
-    assert info.args[0].wc_version
-    assert busy.calls == [(True,), (False,)] * 3
+    assert isinstance(info.event.info, StoreInfo)
+    assert info.event.info.wc_version
+    assert [event.busy for event in busy] == [True, False] * 3
 
 
 # -- failures --------------------------------------------------------------------------------
@@ -522,27 +516,26 @@ def test_an_outage_goes_offline_once_and_the_next_success_comes_back(
 ) -> None:
     store = profile_store(customers=5)
     service = make_service(store)
-    online = Recorder("online")
-    service.online_changed.connect(online)
+    online = heard(service, OnlineChanged)
 
     store.faults.schedule(Fault.RESET, count=1_000_000)
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         request_id = service.load_store_info()
-    assert failed.args[0] == request_id
-    assert failed.args[1] == "store_info"
-    assert isinstance(failed.args[2], NetworkError)
-    assert online.calls == [(False,)]
+    assert failed.event.request_id == request_id
+    assert failed.event.kind == "store_info"
+    assert isinstance(failed.event.error, NetworkError)
+    assert [event.online for event in online] == [False]
     assert not service.online
 
     # Still down: another failure, but no second announcement.
-    with qtbot.waitSignal(service.failed, timeout=SHORT):
+    with expect(qtbot, service, RequestFailed, timeout=SHORT):
         service.load_orders(1)
-    assert online.calls == [(False,)]
+    assert [event.online for event in online] == [False]
 
     store.faults.clear()
-    with qtbot.waitSignal(service.store_info_loaded, timeout=SHORT):
+    with expect(qtbot, service, StoreInfoLoaded, timeout=SHORT):
         service.load_store_info()
-    assert online.calls == [(False,), (True,)]
+    assert [event.online for event in online] == [False, True]
     assert service.online
 
 
@@ -555,10 +548,10 @@ def test_an_unexpected_exception_is_logged_and_reported(
     service = make_service(factory=broken)
     with (
         caplog.at_level(logging.ERROR, logger="app.worker"),
-        qtbot.waitSignal(service.failed, timeout=SHORT) as failed,
+        expect(qtbot, service, RequestFailed, timeout=SHORT) as failed,
     ):
         request_id = service.load_store_info()
-    failed_id, kind, error = failed.args
+    failed_id, kind, error = failed.event.request_id, failed.event.kind, failed.event.error
     assert (failed_id, kind) == (request_id, "store_info")
     assert type(error) is AppError
     assert error.message == UNEXPECTED_MESSAGE
@@ -576,14 +569,14 @@ def test_an_app_error_while_setting_up_is_reported_as_it_is(
         raise ConfigurationError("No store is configured.")
 
     service = make_service(factory=unconfigured)
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         service.sync()
-    assert isinstance(failed.args[2], ConfigurationError)
-    assert failed.args[1] == "sync"
+    assert isinstance(failed.event.error, ConfigurationError)
+    assert failed.event.kind == "sync"
     # The failed sync is over: a new request is a new sync.
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as again:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as again:
         second = service.sync()
-    assert again.args[0] == second != failed.args[0]
+    assert again.event.request_id == second != failed.event.request_id
 
 
 # -- shutdown --------------------------------------------------------------------------------
@@ -596,7 +589,7 @@ def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
     store = profile_store(customers=2000, latency_ms=50)
     service = make_service(store)
     workers = list(service._workers)
-    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+    with expect(qtbot, service, CustomersChanged, timeout=LONG):
         service.sync()
     assert service.busy
 
@@ -606,11 +599,7 @@ def test_shutdown_with_a_sync_in_flight_stops_the_thread_in_time(
     assert not any(Shiboken.isValid(w) for w in workers), "workers are deleted in their threads"
 
     # Nothing arrives afterwards, a request is ignored and a second shutdown is harmless.
-    with (
-        qtbot.assertNotEmitted(service.sync_finished, wait=100),
-        qtbot.assertNotEmitted(service.failed),
-        qtbot.assertNotEmitted(service.orders_loaded),
-    ):
+    with not_heard(qtbot, service, SyncFinished, RequestFailed, OrdersLoaded, wait=100):
         service.load_orders(1)
     service.shutdown()
 
@@ -636,7 +625,7 @@ def test_shutdown_returns_at_its_timeout_while_a_request_hangs(
     assert short_lane.isRunning(), "a request on the wire cannot be interrupted"
     assert "did not stop" in caplog.text
     # It stops by itself once the answer arrives; nothing is reported any more.
-    with qtbot.assertNotEmitted(service.store_info_loaded):
+    with not_heard(qtbot, service, StoreInfoLoaded):
         qtbot.waitUntil(short_lane.isFinished, timeout=SHORT)
 
 
@@ -676,24 +665,22 @@ def test_a_dry_run_asked_for_during_a_sync_waits_for_it_on_the_long_lane(
     service = make_service(store, factory=counting_client)
     path = tmp_path / "new.csv"
     path.write_text("Email,First name\nnew.one@example.com,New\n", encoding="utf-8")
-    reports: list[Any] = []
-    service.sync_finished.connect(reports.append)
+    finished = heard(service, SyncFinished)
 
-    with qtbot.waitSignal(service.customers_changed, timeout=LONG):
+    with expect(qtbot, service, CustomersChanged, timeout=LONG):
         service.sync(SyncMode.FULL)
-    with qtbot.waitSignal(service.import_planned, timeout=LONG) as planned:
+    with expect(qtbot, service, ImportPlanned, timeout=LONG) as planned:
         service.plan_import(
             path,
             FileFormat("utf-8", ","),
             ColumnMapping.detect(("Email", "First name")),
             PlanOptions(),
         )
-    assert planned.args is not None
-    assert planned.args[1].totals.created == 1
+    assert planned.event.plan.totals.created == 1
     # Two long requests never overlap: the dry run waited for the sync, then matched the file
     # against its cache (after a quick sync of its own, which the sync left with little to do).
-    assert len(reports) == 1, "the sync finished before the dry run was answered"
-    assert reports[0].fetched == 301  # every account, the admin too
+    assert len(finished) == 1, "the sync finished before the dry run was answered"
+    assert finished[0].report.fetched == 301  # every account, the admin too
     assert len(pages) >= 31  # the full sync's 31 windows of 10
     # One client per lane, each of the store's API.
     assert kinds == [store_profile.client_type] * len(kinds)
@@ -716,7 +703,7 @@ def synced(
     """A service on ``store`` after a full sync, and the test's own look at its cache."""
     service = make_service(store)
     cache = open_cache(store)
-    with qtbot.waitSignal(service.sync_finished, timeout=SHORT):
+    with expect(qtbot, service, SyncFinished, timeout=SHORT):
         service.sync(SyncMode.FULL)
     return store, service, cache
 
@@ -733,24 +720,22 @@ def test_deleting_several_customers_goes_on_past_a_refusal_and_moves_the_remembe
     assert total_before is not None
     first, refused, last = sorted(cache.all_ids())[-3:]
     remove_from_store(store, refused)
-    progress: list[DeleteProgress] = []
-    service.delete_progress.connect(lambda _id, report: progress.append(report))
-    single: list[object] = []
-    service.customer_deleted.connect(lambda *args: single.append(args))
-    failures: list[object] = []
-    service.failed.connect(lambda *args: failures.append(args))
+    progressed = heard(service, DeleteProgressed)
+    single = heard(service, CustomerDeleted)
+    failures = heard(service, RequestFailed)
 
-    with qtbot.waitSignal(service.customers_deleted, timeout=SHORT) as deleted:
+    with expect(qtbot, service, CustomersDeleted, timeout=SHORT) as deleted:
         request_id = service.delete_customers([first, refused, last])
-    answered_id, result = deleted.args
+    answered_id, result = deleted.event.request_id, deleted.event.result
     assert answered_id == request_id
     assert isinstance(result, DeleteManyResult)
     assert result.deleted == (first, last), "a refusal does not stop the others"
     assert [failure.customer_id for failure in result.failures] == [refused]
     assert result.failures[0].reason, "the store's reason, in words"
     assert (result.cancelled, result.stopped_by, result.not_tried) == (False, None, 0)
+    progress = [event.progress for event in progressed]
     assert progress == [DeleteProgress(1, 3, 1), DeleteProgress(2, 3, 1), DeleteProgress(3, 3, 2)]
-    assert not single, "one request, one answer: no per-customer customer_deleted"
+    assert not single, "one request, one answer: no per-customer CustomerDeleted"
     assert not failures, "a refusal is reported in the result, not as a failed request"
     assert service.online
     # As a single delete does: gone from the cache, and the store's remembered count moves along.
@@ -775,9 +760,9 @@ def test_deleting_several_goes_on_past_an_error_page_and_stops_at_an_outage(
     store.faults.schedule(
         Fault.SERVER_ERROR, count=100, method="DELETE", path=f"/customers/{ids[1]}$"
     )
-    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
+    with expect(qtbot, service, CustomersDeleted, timeout=LONG) as deleted:
         service.delete_customers(ids[:3])
-    result = deleted.args[1]
+    result = deleted.event.result
     assert result.deleted == (ids[0], ids[2])
     assert [failure.customer_id for failure in result.failures] == [ids[1]]
     assert result.stopped_by is None
@@ -787,9 +772,9 @@ def test_deleting_several_goes_on_past_an_error_page_and_stops_at_an_outage(
 
     # No answer at all: the store cannot be reached, and the rest are not tried.
     store.faults.schedule(Fault.RESET, count=100, method="DELETE", path=f"/customers/{ids[3]}$")
-    with qtbot.waitSignal(service.customers_deleted, timeout=LONG) as deleted:
+    with expect(qtbot, service, CustomersDeleted, timeout=LONG) as deleted:
         service.delete_customers(ids[3:])
-    result = deleted.args[1]
+    result = deleted.event.result
     assert result.deleted == ()
     assert [failure.customer_id for failure in result.failures] == [ids[3]]
     assert isinstance(result.stopped_by, NetworkError)

@@ -31,10 +31,12 @@ from app.demo_store import DemoStore
 from app.domain.customer import Customer
 from app.main import build
 from app.models.customer_model import SORT_ROLE, CustomerColumn
+from app.services.events import SyncFinished
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.main_window import MainWindow
 from app.ui.session import open_session
 from tests.conftest import StoreFactory
+from tests.support.events import expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 #: Generous upper bounds for waits: a slow machine must not fail a correct test.
@@ -189,7 +191,7 @@ def sized(widget: QWidget, width: int, height: int) -> Callable[[], bool]:
 
 def start_and_wait(qtbot: QtBot, window: MainWindow) -> None:
     """Start the window (store info and first sync) and wait for the sync to finish."""
-    with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
+    with expect(qtbot, window.session.service, SyncFinished, timeout=LONG):
         window.start()
 
 

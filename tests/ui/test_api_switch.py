@@ -17,9 +17,11 @@ from pytestqt.qtbot import QtBot
 
 from app.api.choice import SavedDetection, StoreApis
 from app.api.connection import StoreConnection
+from app.services.events import Notice, SyncFinished
 from app.ui.main_window import MainWindow
 from app.ui.session import open_session
 from tests.conftest import StoreFactory
+from tests.support.events import expect
 
 LONG = 30_000
 
@@ -49,11 +51,11 @@ def test_the_window_says_which_api_it_switched_to_and_shows_every_customer(
     window, remembered = switched_window
     service = window.session.service
     with (
-        qtbot.waitSignal(service.notice, timeout=LONG) as notice,
-        qtbot.waitSignal(service.sync_finished, timeout=LONG),
+        expect(qtbot, service, Notice, timeout=LONG) as notice,
+        expect(qtbot, service, SyncFinished, timeout=LONG),
     ):
         window.start()
-    text = notice.args[0]
+    text = notice.event.text
     assert "no longer offers the legacy REST API" in text
     assert "now uses the REST API (/wp-json/wc/v3)" in text
     assert window.banner.isVisible()

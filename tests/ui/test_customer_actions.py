@@ -29,6 +29,7 @@ from pytestqt.qtbot import QtBot
 from app.demo_store import DemoStore
 from app.domain.customer import Customer, Figures
 from app.models.customer_model import CustomerColumn
+from app.services.events import CustomersDeleted, DeleteProgressed, ExportFinished
 from app.ui import transfers as transfers_module
 from app.ui.customer_actions import (
     DEMO_ADMIN_TIP,
@@ -40,8 +41,9 @@ from app.ui.customer_actions import (
 )
 from app.ui.customer_dialog import CustomerDialog
 from app.ui.main_window import MainWindow
-from app.workers.events import DeleteFailure, DeleteManyResult, DeleteProgress
+from app.workers.events import DeleteFailure, DeleteManyResult
 from tests.conftest import GUI_PROFILES, StoreFactory
+from tests.support.events import expect, on
 from tests.support.windows import (
     LONG,
     SHORT,
@@ -237,10 +239,9 @@ def test_export_selected_writes_exactly_the_selected_customers(
     chosen = [customers(window)[i] for i in (20, 3, 11, 12)]
     select(qtbot, window, chosen)
 
-    with qtbot.waitSignal(window.session.service.export_finished, timeout=SHORT) as finished:
+    with expect(qtbot, window.session.service, ExportFinished, timeout=SHORT) as finished:
         action(window, "actionExportSelected").trigger()
-    assert finished.args is not None
-    assert finished.args[1] == 4
+    assert finished.event.count == 4
     with target.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     # Exactly the selected rows, in the table's order; nobody else.
@@ -337,13 +338,13 @@ def test_deleting_several_customers_asks_once_shows_progress_and_keeps_the_copy_
     cancel = child(window, QToolButton, "deleteCancel")
     seen: list[tuple[bool, bool, int, int]] = []
 
-    def progressed(_request_id: int, progress: DeleteProgress) -> None:
+    def progressed(_event: DeleteProgressed) -> None:
         seen.append((bar.isVisible(), cancel.isVisible(), bar.value(), bar.maximum()))
 
-    service.delete_progress.connect(progressed)
+    on(service, DeleteProgressed, progressed)
     action(window, "actionDeleteCustomer").trigger()
     box = the_message_box(window, "confirmDeleteMany")
-    with qtbot.waitSignal(service.customers_deleted, timeout=LONG):
+    with expect(qtbot, service, CustomersDeleted, timeout=LONG):
         qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
         assert bar.isVisible(), "the bar shows from the start"
 
@@ -368,10 +369,9 @@ def confirm_delete_of_several(qtbot: QtBot, window: MainWindow) -> DeleteManyRes
     """Delete… the selection, confirm it, and wait for the result of the delete of several."""
     action(window, "actionDeleteCustomer").trigger()
     box = the_message_box(window, "confirmDeleteMany")
-    with qtbot.waitSignal(window.session.service.customers_deleted, timeout=LONG) as deleted:
+    with expect(qtbot, window.session.service, CustomersDeleted, timeout=LONG) as deleted:
         qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
-    assert deleted.args is not None
-    result = deleted.args[1]
+    result = deleted.event.result
     assert isinstance(result, DeleteManyResult)
     return result
 
@@ -413,11 +413,11 @@ def test_cancel_stops_a_delete_of_several_before_the_next_customer(
     select(qtbot, window, chosen)
     cancel = child(window, QToolButton, "deleteCancel")
 
-    def cancel_after_the_first(_request_id: int, progress: DeleteProgress) -> None:
-        if progress.done == 1:
+    def cancel_after_the_first(event: DeleteProgressed) -> None:
+        if event.progress.done == 1:
             qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
 
-    service.delete_progress.connect(cancel_after_the_first)
+    on(service, DeleteProgressed, cancel_after_the_first)
     result = confirm_delete_of_several(qtbot, window)
     assert result.cancelled
     assert 1 <= len(result.deleted) < 6, "stopped before the end, what was done stays done"

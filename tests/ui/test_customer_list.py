@@ -21,6 +21,7 @@ from app.demo_store import DemoStore
 from app.main import build
 from app.models.customer_model import CustomerColumn
 from app.paths import AppPaths
+from app.services.events import CustomersChanged
 from app.ui.customer_columns import (
     COLUMN_COUNT_KEY,
     ESSENTIAL,
@@ -235,7 +236,7 @@ def test_role_counts_follow_changed_customers(
     start_and_wait(qtbot, window)
     gone = window.session.model.ids[0]
     window.session.cache.delete_customers([gone])
-    window.session.service.customers_changed.emit([], [gone])  # as a delete reports it
+    window.session.service.happened.emit(CustomersChanged((), (gone,)))  # as a delete reports it
     qtbot.waitUntil(lambda: window.role_filter.itemText(0) == "Customers (29)", timeout=SHORT)
 
 

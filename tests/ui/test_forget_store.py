@@ -23,12 +23,14 @@ from app.demo_store import DemoStore
 from app.errors import ConfigurationError
 from app.main import build
 from app.paths import AppPaths
+from app.services.events import OnlineChanged
 from app.stores.forgetting import ForgottenStore, forget_store
 from app.stores.profiles import Profiles, ProfileStore, StoreProfile
 from app.stores.secrets import FileSecrets, KeyringSecrets
 from app.ui import stores as stores_module
 from app.ui.main_window import MainWindow
 from tests.conftest import GUI_PROFILES, StoreFactory
+from tests.support.events import expect
 from tests.support.windows import (
     DEMO_CUSTOMERS,
     LONG,
@@ -271,7 +273,7 @@ def test_forgetting_a_store_that_went_offline_shows_the_demo_store_online(
         monkeypatch.setattr(module, "StoreConnection", fast)
     window = app_window("--data-dir", str(shop.data_dir))
     shop.store.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+    with expect(qtbot, window.session.service, OnlineChanged, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert not window.online
     assert child(window, QLabel, "statusOnline").text().startswith("Offline")

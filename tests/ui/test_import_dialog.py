@@ -26,11 +26,13 @@ from app.demo_store import DemoStore
 from app.demo_store.emails import sent_emails
 from app.importer import reading
 from app.importer.records import Outcome
+from app.services.events import ExportFinished, ImportPlanned, ImportProgressed
 from app.ui.import_dialog import ImportDialog, Step
 from app.ui.main_window import MainWindow
 from app.workers import api_worker
 from tests.conftest import GUI_PROFILES, StoreFactory
 from tests.data import samples
+from tests.support.events import expect
 from tests.support.windows import (
     LONG,
     SHORT,
@@ -105,7 +107,7 @@ def banner_texts(window: MainWindow) -> list[str]:
 def check(qtbot: QtBot, dialog: ImportDialog) -> None:
     """Go from the columns step to the dry run and wait for its answer."""
     service = dialog._service
-    with qtbot.waitSignal(service.import_planned, timeout=LONG):
+    with expect(qtbot, service, ImportPlanned, timeout=LONG):
         dialog.next_button.click()
     assert dialog.step is Step.CHECK
     assert dialog.plan is not None
@@ -227,7 +229,7 @@ def test_rows_with_problems_are_shown_fixed_in_place_and_imported(
     )
     assert model.setData(model.index(row, email_column), "bad@example.com")
     assert not dialog.next_button.isEnabled()
-    with qtbot.waitSignal(dialog._service.import_planned, timeout=LONG):
+    with expect(qtbot, dialog._service, ImportPlanned, timeout=LONG):
         dialog.check_again.click()
     assert dialog.plan is not None
     assert (dialog.plan.totals.created, dialog.plan.totals.failed) == (2, 2)
@@ -308,10 +310,9 @@ def test_export_writes_the_view_and_importing_it_again_changes_nothing(
     start_and_wait(qtbot, window)
     target = tmp_path / "export.csv"
     monkeypatch.setattr(window.transfers, "ask_export_target", lambda: (target, ";"))
-    with qtbot.waitSignal(window.session.service.export_finished, timeout=LONG) as finished:
+    with expect(qtbot, window.session.service, ExportFinished, timeout=LONG) as finished:
         window.action_export.trigger()
-    assert finished.args is not None
-    assert finished.args[1] == row_count(window)
+    assert finished.event.count == row_count(window)
     data = target.read_bytes()
     assert data.startswith(codecs.BOM_UTF8)
     header = data[len(codecs.BOM_UTF8) :].split(b"\r\n", 1)[0].decode()
@@ -400,7 +401,7 @@ def test_an_import_stopped_midway_accounts_for_every_row(
     dialog.next_button.click()
     check(qtbot, dialog)
     service = dialog._service
-    with qtbot.waitSignal(service.import_progress, timeout=LONG):
+    with expect(qtbot, service, ImportProgressed, timeout=LONG):
         start_import(dialog)
     assert dialog.step is Step.SENDING
     screenshot(dialog, "import_4_sending")

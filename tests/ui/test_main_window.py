@@ -38,18 +38,31 @@ from pytestqt.qtbot import QtBot
 
 from app.api.connection import StoreConnection
 from app.cache.search import fold, search_text
-from app.cache.sync import SyncProgress
 from app.demo_store import DemoStore, Fault
 from app.domain.customer import Customer
 from app.errors import CancelledError
 from app.main import build
 from app.models.customer_model import CustomerColumn
 from app.models.orders_model import DownloadColumn
+from app.services.events import (
+    BusyChanged,
+    CustomerDeleted,
+    CustomerFound,
+    CustomerSaved,
+    CustomersChanged,
+    DownloadsLoaded,
+    OnlineChanged,
+    OrdersLoaded,
+    RequestFailed,
+    SyncFinished,
+    SyncProgressed,
+)
 from app.ui import session as session_module
 from app.ui.customer_dialog import NOTICE_OBJECT_NAME
 from app.ui.main_window import MainWindow
 from app.ui.table_view import TableView
 from tests.conftest import GUI_PROFILES, StoreFactory, StoreProfile
+from tests.support.events import expect, expect_all, heard, on
 from tests.support.windows import (
     DEMO_CUSTOMERS,
     LONG,
@@ -208,7 +221,7 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
     finished: list[bool] = []
     selected: list[int] = []
 
-    def changed(stored: list[int], removed: list[int]) -> None:
+    def changed(_event: CustomersChanged) -> None:
         # Connected after the window's own slot: the table has been refreshed already.
         counts.append(row_count(window))
         if not selected and not finished:
@@ -218,8 +231,8 @@ def test_rows_stream_in_page_by_page_and_the_selection_survives(
             assert window.select_customer(chosen)
             selected.append(chosen)
 
-    service.customers_changed.connect(changed)
-    service.sync_finished.connect(lambda report: finished.append(True))
+    on(service, CustomersChanged, changed)
+    on(service, SyncFinished, lambda _event: finished.append(True))
     start_and_wait(qtbot, window)
 
     assert len(counts) >= 3, f"rows arrived in {len(counts)} step(s) only: {counts}"
@@ -243,7 +256,7 @@ def test_rows_arriving_above_do_not_slide_the_customers_in_view(
     in_view: list[int] = []
     tops: list[int | None] = []
 
-    def changed(stored: list[int], removed: list[int]) -> None:
+    def changed(_event: CustomersChanged) -> None:
         # Connected after the window's own slot: the table has been refreshed already.
         if not in_view and row_count(window) >= 150:
             # The user scrolls down a page or two while the rest of the store arrives.
@@ -254,7 +267,7 @@ def test_rows_arriving_above_do_not_slide_the_customers_in_view(
         elif in_view:
             tops.append(window.session.model.id_at(window.table.rowAt(0)))
 
-    service.customers_changed.connect(changed)
+    on(service, CustomersChanged, changed)
     start_and_wait(qtbot, window)
     assert row_count(window) == 600
     assert len(tops) >= 2, "rows kept arriving after the user scrolled"
@@ -275,8 +288,9 @@ def test_a_sync_shows_its_progress_in_the_status_bar_and_hides_it_when_done(
     assert not bar.isVisible(), "no sync yet"
     seen: list[tuple[bool, bool, int, int, int, str]] = []
 
-    def progressed(progress: SyncProgress) -> None:
+    def progressed(event: SyncProgressed) -> None:
         # Connected after the window's own slot: the bar shows this report already.
+        progress = event.progress
         if progress.phase == "customers" and progress.total is not None:
             assert progress.total == bar.maximum()
             seen.append(
@@ -293,7 +307,7 @@ def test_a_sync_shows_its_progress_in_the_status_bar_and_hides_it_when_done(
             assert bar.isVisible()
             assert (bar.minimum(), bar.maximum()) == (0, 0), "busy until the store says how many"
 
-    service.sync_progress.connect(progressed)
+    on(service, SyncProgressed, progressed)
     start_and_wait(qtbot, window)
 
     assert len(seen) >= 2, f"the bar moved in {len(seen)} step(s) only"
@@ -323,22 +337,22 @@ def test_cancel_stops_a_sync_keeping_what_arrived_and_a_later_sync_finishes_it(
     service = window.session.service
     bar = child(window, QProgressBar, "syncProgress")
     cancel = child(window, QToolButton, "syncCancel")
-    finished: list[object] = []
-    failures: list[tuple[str, object]] = []
-    service.sync_finished.connect(finished.append)
-    service.failed.connect(lambda _id, kind, error: failures.append((kind, error)))
+    finished = heard(service, SyncFinished)
+    failed = heard(service, RequestFailed)
 
     window.start()
     qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0, timeout=LONG)
     assert cancel.isVisible()
-    with qtbot.waitSignal(
-        service.failed,
+    with expect(
+        qtbot,
+        service,
+        RequestFailed,
         timeout=LONG,
-        check_params_cb=lambda _id, kind, error: kind == "sync",
+        where=lambda event: event.kind == "sync",
     ):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert not finished, "the sync stopped before the end"
-    assert [type(error) for kind, error in failures if kind == "sync"] == [CancelledError]
+    assert [type(event.error) for event in failed if event.kind == "sync"] == [CancelledError]
     qtbot.waitUntil(lambda: not service.busy, timeout=SHORT)
     assert not bar.isVisible(), "the bar goes once the sync is cancelled"
     assert not window.banner.isVisible(), "a cancel is no error to report"
@@ -346,7 +360,7 @@ def test_cancel_stops_a_sync_keeping_what_arrived_and_a_later_sync_finishes_it(
     assert 0 < kept < 600, "the customers fetched before the cancel stay"
 
     # A cache left consistent: the next sync picks up and ends with everyone.
-    with qtbot.waitSignal(service.sync_finished, timeout=LONG):
+    with expect(qtbot, service, SyncFinished, timeout=LONG):
         window.quick_sync()
     assert row_count(window) == 600
     assert status_text(window, "statusCount") == "600 customers"
@@ -449,7 +463,7 @@ def test_the_role_filter_keeps_its_choice_across_a_sync(
 
     roles.setCurrentIndex(roles.findData(""))  # "All roles": the admin too
     assert row_count(window) == 31
-    with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
+    with expect(qtbot, window.session.service, SyncFinished, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert row_count(window) == 31
     assert roles.currentData() == "", "the combo box says what the table shows"
@@ -470,7 +484,7 @@ def test_a_sync_lists_the_roles_again_only_when_customers_changed(
         return role_counts()
 
     cache.role_counts = counted_roles  # type: ignore[method-assign]
-    with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
+    with expect(qtbot, window.session.service, SyncFinished, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert listings == [], "nothing changed: the roles were not scanned again"
 
@@ -480,7 +494,7 @@ def test_a_sync_lists_the_roles_again_only_when_customers_changed(
             "UPDATE users SET role = 'subscriber', last_update = ? WHERE id = ?",
             (int(time.time()) + 5, subscriber),
         )
-    with qtbot.waitSignal(window.session.service.sync_finished, timeout=SHORT):
+    with expect(qtbot, window.session.service, SyncFinished, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert listings == [1]
     offered = [window.role_filter.itemData(i) for i in range(window.role_filter.count())]
@@ -510,13 +524,12 @@ def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
 
     orders_page = child(window, QStackedWidget, "ordersTab")
     orders_table = child(window, QTableView, "ordersTable")
-    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as loaded:
+    with expect(qtbot, service, OrdersLoaded, timeout=SHORT) as loaded:
         click_tab(qtbot, window, "ordersTab")
         busy = orders_page.currentWidget()
         assert isinstance(busy, QLabel)
         assert busy.text() == "Loading…"
-    assert loaded.args is not None
-    assert loaded.args[0] == buyer.id
+    assert loaded.event.customer_id == buyer.id
     assert orders_table.model().rowCount() == buyer.orders_count
     current = orders_page.currentWidget()
     assert current is not None
@@ -525,7 +538,7 @@ def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
 
     # Someone without orders: the tab says so.
     nobody = next(c for c in customers(window) if c.orders_count == 0)
-    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+    with expect(qtbot, service, OrdersLoaded, timeout=SHORT):
         click_customer(qtbot, window, nobody.id)
     empty = orders_page.currentWidget()
     assert isinstance(empty, QLabel)
@@ -536,10 +549,9 @@ def test_a_selected_customer_shows_in_the_panel_with_orders_and_downloads(
     customer_id, downloads = downloader(store)
     click_customer(qtbot, window, customer_id)
     downloads_table = child(window, QTableView, "downloadsTable")
-    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as loaded:
+    with expect(qtbot, service, DownloadsLoaded, timeout=SHORT) as downloads_loaded:
         click_tab(qtbot, window, "downloadsTab")
-    assert loaded.args is not None
-    assert loaded.args[0] == customer_id
+    assert downloads_loaded.event.customer_id == customer_id
     assert downloads_table.model().rowCount() == downloads
     downloads_page = child(window, QStackedWidget, "downloadsTab")
     assert downloads_page.currentWidget() is downloads_table
@@ -578,16 +590,15 @@ def test_the_panel_loads_orders_and_downloads_through_the_stores_api(
     click_customer(qtbot, window, buyer)
     orders_page = child(window, QStackedWidget, "ordersTab")
     orders_table = child(window, QTableView, "ordersTable")
-    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT) as loaded:
+    with expect(qtbot, service, OrdersLoaded, timeout=SHORT) as loaded:
         click_tab(qtbot, window, "ordersTab")
-    assert loaded.args is not None
-    assert loaded.args[0] == buyer
+    assert loaded.event.customer_id == buyer
     assert orders_table.model().rowCount() == order_count
     current = orders_page.currentWidget()
     assert current is not None
     assert current.isAncestorOf(orders_table)
 
-    with qtbot.waitSignal(service.orders_loaded, timeout=SHORT):
+    with expect(qtbot, service, OrdersLoaded, timeout=SHORT):
         click_customer(qtbot, window, nobody)
     empty = orders_page.currentWidget()
     assert isinstance(empty, QLabel)
@@ -595,10 +606,9 @@ def test_the_panel_loads_orders_and_downloads_through_the_stores_api(
 
     click_customer(qtbot, window, owner)
     downloads_table = child(window, QTableView, "downloadsTable")
-    with qtbot.waitSignal(service.downloads_loaded, timeout=SHORT) as loaded:
+    with expect(qtbot, service, DownloadsLoaded, timeout=SHORT) as downloads_loaded:
         click_tab(qtbot, window, "downloadsTab")
-    assert loaded.args is not None
-    assert loaded.args[0] == owner
+    assert downloads_loaded.event.customer_id == owner
     assert downloads_table.model().rowCount() == download_count
     model = downloads_table.model()
     products = [model.index(row, DownloadColumn.PRODUCT).data() for row in range(download_count)]
@@ -616,8 +626,8 @@ def test_downloads_opened_before_the_orders_still_name_their_products(
     assert window.session.cache.orders(customer_id) is None  # never looked at
     click_tab(qtbot, window, "downloadsTab")
     with (
-        qtbot.waitSignal(service.downloads_loaded, timeout=SHORT),
-        qtbot.waitSignal(service.orders_loaded, timeout=SHORT),
+        expect(qtbot, service, DownloadsLoaded, timeout=SHORT),
+        expect(qtbot, service, OrdersLoaded, timeout=SHORT),
     ):
         click_customer(qtbot, window, customer_id)
     model = child(window, QTableView, "downloadsTable").model()
@@ -646,7 +656,7 @@ def test_a_new_customer_is_created_in_the_store_and_selected(
     assert dialog.save_button.isEnabled()
     screenshot(dialog, "main_window_create_dialog")
 
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert dialog.is_saving
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
@@ -686,7 +696,7 @@ def test_a_store_that_wants_a_password_gets_one_as_each_api_can_tell(
     assert dialog.generate_button is not None
     qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
     assert not message.isVisible()
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
     assert store_customer_by_email(store, "no.password@example.com") is not None
@@ -707,10 +717,9 @@ def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
     dialog = the_dialog(window)
     qtbot.keyClicks(dialog.email, taken)
     qtbot.keyClicks(dialog.first_name, "Dupe")
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert failed.args is not None
-    assert failed.args[1] == "save"
+    assert failed.event.kind == "save"
 
     assert dialog.isVisible(), "the dialog stays open"
     assert not dialog.is_saving
@@ -727,7 +736,7 @@ def test_creating_with_a_registered_email_shows_the_error_on_the_email_field(
     dialog.email.clear()
     qtbot.keyClicks(dialog.email, "dupe.not.any.more@example.com")
     assert not message.isVisible()
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
     assert store_customer_by_email(store, "dupe.not.any.more@example.com") is not None
@@ -759,9 +768,9 @@ def test_editing_to_a_registered_email_is_reported_as_each_api_answers(
     dialog.email.clear()
     qtbot.keyClicks(dialog.email, other_email)
     if store_profile.legacy_customers:
-        with qtbot.waitSignal(service.customer_saved, timeout=SHORT) as saved:
+        with expect(qtbot, service, CustomerSaved, timeout=SHORT) as saved:
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        assert saved.args is not None
+        assert saved.arrived
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
 
         notice = the_message_box(window, NOTICE_OBJECT_NAME)
@@ -770,10 +779,9 @@ def test_editing_to_a_registered_email_is_reported_as_each_api_answers(
         screenshot(notice, "main_window_edit_unapplied_notice")
         notice.close()
     else:
-        with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+        with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        assert failed.args is not None
-        assert failed.args[1] == "save"
+        assert failed.event.kind == "save"
         assert dialog.isVisible(), "the dialog stays open"
         assert not dialog.is_saving
         assert dialog.email.text() == other_email, "the input is kept"
@@ -812,10 +820,9 @@ def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
     qtbot.keyClicks(dialog.first_name, "Renamed")
     # The store breaks down on every attempt (retries included).
     store.faults.schedule(Fault.SERVER_ERROR, count=20, method="PUT")
-    with qtbot.waitSignal(service.failed, timeout=SHORT) as failed:
+    with expect(qtbot, service, RequestFailed, timeout=SHORT) as failed:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert failed.args is not None
-    assert failed.args[1] == "save"
+    assert failed.event.kind == "save"
     assert dialog.isVisible()
     assert dialog.first_name.text() == "Renamed"
     banner = child(dialog, QLabel, "storeErrorBanner")
@@ -826,7 +833,7 @@ def test_a_store_error_while_editing_keeps_the_dialog_open_with_the_input(
     screenshot(dialog, "main_window_edit_dialog_store_error")
 
     store.faults.clear()
-    with qtbot.waitSignal(service.customer_saved, timeout=SHORT):
+    with expect(qtbot, service, CustomerSaved, timeout=SHORT):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=SHORT)
     in_store = store_customer(store, customer.id)
@@ -859,11 +866,10 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
 
     action(window, "actionDeleteCustomer").trigger()
     box = the_message_box(window, "confirmDelete")
-    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT) as deleted:
+    with expect(qtbot, service, CustomerDeleted, timeout=SHORT) as deleted:
         qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
         assert window.session.model.row_of(victim.id) is not None, "gone only when confirmed"
-    assert deleted.args is not None
-    assert deleted.args[1] == victim.id
+    assert deleted.event.customer_id == victim.id
     assert window.session.model.row_of(victim.id) is None
     assert row_count(window) == 59
     assert status_text(window, "statusCount") == "59 customers"
@@ -892,7 +898,7 @@ def test_a_confirmed_delete_removes_the_customer_when_the_store_confirms(
     qtbot.mouseClick(button(box, "Cancel"), Qt.MouseButton.LeftButton)
     action(window, "actionDeleteCustomer").trigger()
     box = the_message_box(window, "confirmDelete")
-    with qtbot.waitSignal(service.customer_deleted, timeout=SHORT):
+    with expect(qtbot, service, CustomerDeleted, timeout=SHORT):
         qtbot.mouseClick(button(box, "Delete"), Qt.MouseButton.LeftButton)
     message = window.statusBar().currentMessage()
     assert buyerless.display_name in message
@@ -925,7 +931,7 @@ def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
 
     # The question is modal (a nested event loop): answer it from that loop.
     QTimer.singleShot(0, answer(wanted.email.upper()))
-    with qtbot.waitSignal(service.customer_found, timeout=SHORT):
+    with expect(qtbot, service, CustomerFound, timeout=SHORT):
         action(window, "actionFindByEmail").trigger()
     selected = window.selected_customer()
     assert selected is not None
@@ -935,7 +941,7 @@ def test_find_by_email_selects_the_customer_even_when_the_view_hides_them(
     assert window.detail.customer.id == wanted.id
 
     QTimer.singleShot(0, answer("nobody.at.all@example.com"))
-    with qtbot.waitSignal(service.customer_found, timeout=SHORT):
+    with expect(qtbot, service, CustomerFound, timeout=SHORT):
         action(window, "actionFindByEmail").trigger()
     banner = child(window, QWidget, "errorBanner")
     assert banner.isVisible()
@@ -963,9 +969,9 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     click_customer(qtbot, window, someone.id)
 
     store.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(service.online_changed, timeout=SHORT) as changed:
+    with expect(qtbot, service, OnlineChanged, timeout=SHORT) as changed:
         action(window, "actionSync").trigger()
-    assert changed.args == [False]
+    assert changed.event == OnlineChanged(False)
     assert not window.online
     assert re.fullmatch(
         r"Offline – showing data from \d\d:\d\d", status_text(window, "statusOnline")
@@ -992,11 +998,10 @@ def test_offline_keeps_the_cache_searchable_and_reconnecting_syncs(
     reconnect = reconnect_timer(window)
     assert reconnect.isActive(), "an offline window checks for the store"
     store.faults.clear()
-    back: list[bool] = []
-    service.online_changed.connect(back.append)
-    with qtbot.waitSignals([service.online_changed, service.sync_finished], timeout=SHORT):
+    back = heard(service, OnlineChanged)
+    with expect_all(qtbot, service, OnlineChanged, SyncFinished, timeout=SHORT):
         reconnect.setInterval(50)
-    assert back == [True]
+    assert [event.online for event in back] == [True]
     assert window.online
     assert not child(window, QWidget, "errorBanner").isVisible()
     assert not reconnect.isActive()
@@ -1013,7 +1018,7 @@ def test_a_failed_sync_does_not_leave_its_progress_in_the_status_bar(
     window = store_window(store)
     start_and_wait(qtbot, window)
     store.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(window.session.service.failed, timeout=SHORT):
+    with expect(qtbot, window.session.service, RequestFailed, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert "…" not in window.statusBar().currentMessage()
 
@@ -1032,7 +1037,7 @@ def test_an_unreachable_demo_store_shows_as_offline(
     store = window.session.demo
     assert store is not None
     store.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+    with expect(qtbot, window.session.service, OnlineChanged, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert not window.online
     assert not action(window, "actionSync").isEnabled()
@@ -1060,7 +1065,7 @@ def test_closing_during_a_full_sync_stops_the_worker_promptly(
     window = url_window(store)
     service = window.session.service
     thread = worker_thread(window)
-    with qtbot.waitSignal(service.busy_changed, timeout=SHORT):
+    with expect(qtbot, service, BusyChanged, timeout=SHORT):
         action(window, "actionFullSync").trigger()
     assert service.busy
 
@@ -1222,14 +1227,14 @@ def test_a_sync_that_cannot_prove_itself_removes_nothing_and_offers_a_full_check
     monkeypatch.setattr(
         CustomerWalk, "_end_still_holds", lambda self, end, last: (False, False, None)
     )
-    with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
+    with expect(qtbot, window.session.service, SyncFinished, timeout=LONG):
         window.full_sync()
     assert window.banner.isVisible()
     assert "could not be accounted for" in child(window.banner, QLabel, "").text()
     assert row_count(window) == 30, "nothing was removed on an unproven walk"
     assert "could not be accounted for" in status_text(window, "statusCoverage")
     monkeypatch.undo()
-    with qtbot.waitSignal(window.session.service.sync_finished, timeout=LONG):
+    with expect(qtbot, window.session.service, SyncFinished, timeout=LONG):
         button(window.banner, "Retry").click()
     assert not window.banner.isVisible()
     assert status_text(window, "statusCoverage") == "All 31 accounts on this computer"
@@ -1305,7 +1310,7 @@ def test_switching_stores_starts_the_new_store_afresh_in_every_state(
     assert demo is not None
     if state == "offline":
         demo.faults.schedule(Fault.RESET, count=1000)
-        with qtbot.waitSignal(window.session.service.online_changed, timeout=SHORT):
+        with expect(qtbot, window.session.service, OnlineChanged, timeout=SHORT):
             action(window, "actionSync").trigger()
         assert not window.online
         assert window.banner.isVisible()
@@ -1345,7 +1350,7 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
     assert not reconnect.isVisible()
 
     store.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+    with expect(qtbot, service, OnlineChanged, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert window.banner.isVisible()
     assert "Retry" in _banner_buttons(window)
@@ -1359,11 +1364,11 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
     assert any(reconnect in menu.actions() for menu in window.menuBar().findChildren(QMenu))
 
     # Retry tries again and stays for as long as the store cannot be reached, whoever asked.
-    with qtbot.waitSignal(service.failed, timeout=SHORT):
+    with expect(qtbot, service, RequestFailed, timeout=SHORT):
         button(window.banner, "Retry").click()
     assert window.banner.isVisible()
     assert "Retry" in _banner_buttons(window)
-    with qtbot.waitSignal(service.failed, timeout=SHORT):
+    with expect(qtbot, service, RequestFailed, timeout=SHORT):
         reconnect_timer(window).timeout.emit()  # the periodic check
     assert window.banner.isVisible()
     assert "Retry" in _banner_buttons(window)
@@ -1379,7 +1384,7 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
         qtbot.keyClick(window.table, Qt.Key.Key_F5)
 
     for trigger in (reconnect_timer(window).timeout.emit, reconnect.trigger, press_f5):
-        with qtbot.waitSignal(service.failed, timeout=SHORT):
+        with expect(qtbot, service, RequestFailed, timeout=SHORT):
             trigger()
         assert not window.banner.isVisible()
     assert status_text(window, "statusOnline").startswith("Offline")
@@ -1387,7 +1392,7 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
 
     # Reconnect once the store is back: online, synced, Reconnect gone.
     store.faults.clear()
-    with qtbot.waitSignals([service.online_changed, service.sync_finished], timeout=SHORT):
+    with expect_all(qtbot, service, OnlineChanged, SyncFinished, timeout=SHORT):
         reconnect.trigger()
     assert window.online
     assert not reconnect.isEnabled()
@@ -1395,7 +1400,7 @@ def test_offline_offers_reconnect_and_a_dismissed_banner_stays_away_for_the_outa
 
     # A new outage is news again.
     store.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+    with expect(qtbot, service, OnlineChanged, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert window.banner.isVisible()
 
@@ -1415,7 +1420,7 @@ def test_the_window_title_is_the_name_the_user_gave_the_store_online_and_offline
     assert info.name != "Shop", "the store calls itself otherwise"
     assert window.windowTitle() == "Shop – Woo Customers"
     shop.faults.schedule(Fault.RESET, count=1000)
-    with qtbot.waitSignal(service.online_changed, timeout=SHORT):
+    with expect(qtbot, service, OnlineChanged, timeout=SHORT):
         action(window, "actionSync").trigger()
     assert window.windowTitle() == "Shop – Woo Customers"
     assert window.store_switcher.currentText() == "Shop"
