@@ -21,7 +21,8 @@ import requests
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.support.shop import ADMIN_ID, CUSTOMER_KEYS, JOHN_DOE, Shop
+from tests.support.payloads import CUSTOMER_KEYS
+from tests.support.shop import ADMIN_ID, JOHN_DOE, Shop
 from tests.support.store_http import StoreHttp
 
 BILLING_KEYS = [

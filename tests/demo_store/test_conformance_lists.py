@@ -31,7 +31,8 @@ import requests
 
 from app.demo_store import DemoStore
 from tests.conftest import StoreFactory
-from tests.support.shop import ADMIN_ID, CUSTOMER_KEYS, Shop
+from tests.support.payloads import CUSTOMER_KEYS
+from tests.support.shop import ADMIN_ID, Shop
 from tests.support.store_http import StoreHttp
 
 #: 2020-09-13T12:26:40Z: the first customer's registration time in the 25-customer state.

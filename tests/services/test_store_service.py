@@ -65,6 +65,7 @@ from app.workers import api_worker
 from app.workers.api_worker import UNEXPECTED_MESSAGE
 from tests.conftest import StoreFactory, StoreProfile
 from tests.support.events import expect, heard, not_heard
+from tests.support.store_db import downloader
 
 #: Generous upper bounds for waits: a slow CI machine must not fail a correct test.
 SHORT = 10_000
@@ -193,25 +194,6 @@ def buyers(store: DemoStore, count: int) -> list[tuple[int, int]]:
         (count,),
     )
     return [(int(row[0]), int(row[1])) for row in rows]
-
-
-def downloader(store: DemoStore) -> tuple[int, int]:
-    """(customer id, number of downloads) of a customer the store lists downloads for."""
-    row = (
-        store.db.connection()
-        .execute(
-            "SELECT p.user_id, COUNT(*) FROM download_permissions p"
-            " JOIN orders o ON o.id = p.order_id"
-            " WHERE p.user_id > 0 AND o.status IN ('completed', 'processing')"
-            " AND (p.downloads_remaining = '' OR CAST(p.downloads_remaining AS INTEGER) > 0)"
-            " AND (p.access_expires IS NULL OR p.access_expires > ?)"
-            " GROUP BY p.user_id ORDER BY 2 DESC, 1 LIMIT 1",
-            (int(time.time()),),
-        )
-        .fetchone()
-    )
-    assert row is not None, "the seed data has no customer with downloads"
-    return int(row[0]), int(row[1])
 
 
 def a_customer_email(store: DemoStore) -> str:

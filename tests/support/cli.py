@@ -34,24 +34,6 @@ CUSTOMERS = 120
 PROCESS_TIMEOUT = 60
 STARTUP_TIMEOUT = 30.0
 MISSING_ID = "999999"
-#: Keys every customer object of the v3 API carries.
-CUSTOMER_KEYS = {
-    "id",
-    "created_at",
-    "last_update",
-    "email",
-    "first_name",
-    "last_name",
-    "username",
-    "role",
-    "last_order_id",
-    "last_order_date",
-    "orders_count",
-    "total_spent",
-    "avatar_url",
-    "billing_address",
-    "shipping_address",
-}
 NEW_CUSTOMER: dict[str, Any] = {
     "email": "nora.nieminen@example.com",
     "first_name": "Nora",

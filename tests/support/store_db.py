@@ -12,6 +12,7 @@ the store's data, the avatar URL, is the one the API the app reads customers thr
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from app.demo_store import DemoStore
@@ -80,3 +81,22 @@ class StoreDb:
     def downloads(self, customer_id: int) -> list[dict[str, Any]]:
         """The files a customer may still download."""
         return customer_downloads(self._context(), customer_id)
+
+
+def downloader(store: DemoStore) -> tuple[int, int]:
+    """(customer id, number of downloads) of a customer the store lists downloads for."""
+    row = (
+        store.db.connection()
+        .execute(
+            "SELECT p.user_id, COUNT(*) FROM download_permissions p"
+            " JOIN orders o ON o.id = p.order_id"
+            " WHERE p.user_id > 0 AND o.status IN ('completed', 'processing')"
+            " AND (p.downloads_remaining = '' OR CAST(p.downloads_remaining AS INTEGER) > 0)"
+            " AND (p.access_expires IS NULL OR p.access_expires > ?)"
+            " GROUP BY p.user_id ORDER BY 2 DESC, 1 LIMIT 1",
+            (int(time.time()),),
+        )
+        .fetchone()
+    )
+    assert row is not None, "the seed data has no customer with downloads"
+    return int(row[0]), int(row[1])

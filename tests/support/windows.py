@@ -7,7 +7,6 @@ that outlives its window fails the test. Screenshots go to ``screenshots/`` (git
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -224,25 +223,6 @@ def store_customer_by_email(store: DemoStore, email: str) -> dict[str, Any] | No
         .fetchone()
     )
     return dict(row) if row is not None else None
-
-
-def downloader(store: DemoStore) -> tuple[int, int]:
-    """(customer id, number of downloads) of a customer the store lists downloads for."""
-    row = (
-        store.db.connection()
-        .execute(
-            "SELECT p.user_id, COUNT(*) FROM download_permissions p"
-            " JOIN orders o ON o.id = p.order_id"
-            " WHERE p.user_id > 0 AND o.status IN ('completed', 'processing')"
-            " AND (p.downloads_remaining = '' OR CAST(p.downloads_remaining AS INTEGER) > 0)"
-            " AND (p.access_expires IS NULL OR p.access_expires > ?)"
-            " GROUP BY p.user_id ORDER BY 2 DESC, 1 LIMIT 1",
-            (int(time.time()),),
-        )
-        .fetchone()
-    )
-    assert row is not None, "the seed data has no customer with downloads"
-    return int(row[0]), int(row[1])
 
 
 # -- fixtures ------------------------------------------------------------------------------------

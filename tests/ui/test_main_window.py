@@ -63,6 +63,7 @@ from app.ui.main_window import MainWindow
 from app.ui.table_view import TableView
 from tests.conftest import GUI_PROFILES, StoreFactory, StoreProfile
 from tests.support.events import expect, expect_all, heard, on
+from tests.support.store_db import downloader
 from tests.support.windows import (
     DEMO_CUSTOMERS,
     LONG,
@@ -79,7 +80,6 @@ from tests.support.windows import (
     column_values,
     customers,
     detail_texts,
-    downloader,
     reconnect_timer,
     row_count,
     screenshot,
