@@ -13,22 +13,12 @@ from hypothesis import strategies as st
 from app.domain.customer import Address, BillingAddress, Customer
 from app.domain.order import Download, LineItem, Order, ShippingLine
 from tests.conftest import StoreFactory
+from tests.support.payloads import DOC_BILLING, DOC_SHIPPING
 from tests.support.store_http import StoreHttp
 
-BILLING = {
-    "first_name": "John",
-    "last_name": "Doe",
-    "company": "",
-    "address_1": "969 Market",
-    "address_2": "",
-    "city": "San Francisco",
-    "state": "CA",
-    "postcode": "94103",
-    "country": "US",
-    "email": "john.doe@example.com",
-    "phone": "(555) 555-5555",
-}
-SHIPPING = {key: value for key, value in BILLING.items() if key not in ("email", "phone")}
+#: The public doc's addresses (its order example uses the customer example's).
+BILLING = DOC_BILLING
+SHIPPING = DOC_SHIPPING
 
 #: The public doc's order (a 2.x store: integer order_number, tax_class null, no order_key).
 DOC_ORDER: dict[str, Any] = {

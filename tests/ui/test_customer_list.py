@@ -53,19 +53,10 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo(qtbot: QtBot, data_dir: Path, windows: list[MainWindow]) -> WindowMaker:
+def demo(demo_window: WindowMaker, data_dir: Path, tmp_path: Path) -> WindowMaker:
     """A shown, started window on the demo store; each call a new one on the same data."""
-
-    def make() -> MainWindow:
-        window = build(["--demo", "--data-dir", str(data_dir)])
-        windows.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        start_and_wait(qtbot, window)
-        assert row_count(window) == DEMO_CUSTOMERS
-        return window
-
-    return make
+    assert data_dir == tmp_path / "data", "the folder demo_window keeps the app's files in"
+    return demo_window
 
 
 def settings_of(data_dir: Path) -> QSettings:
