@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -278,6 +279,7 @@ class CacheFile:
     store_url: str
     conn: sqlite3.Connection
     notices: list[str] = field(default_factory=list)
+    _closed: bool = field(default=False, repr=False)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -305,9 +307,22 @@ class CacheFile:
                 self.conn.execute("ROLLBACK")
             raise _cache_error(error, self.path) from error
 
+    def __post_init__(self) -> None:
+        with _OPEN_LOCK:
+            key = self.path.resolve()
+            _OPEN[key] = _OPEN.get(key, 0) + 1
+
     def close(self) -> None:
         """Close the connection."""
+        if self._closed:
+            return
+        self._closed = True
         self.conn.close()
+        with _OPEN_LOCK:
+            key = self.path.resolve()
+            _OPEN[key] = _OPEN.get(key, 1) - 1
+            if _OPEN[key] <= 0:
+                del _OPEN[key]
 
 
 def ensure_cache_dir(cache_dir: Path) -> None:
@@ -326,6 +341,11 @@ def ensure_cache_dir(cache_dir: Path) -> None:
         ) from error
 
 
+#: How many connections this process holds open to each cache file.
+_OPEN: dict[Path, int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 def open_cache(cache_dir: Path, store_url: str) -> CacheFile:
     """Open (creating or migrating as needed) the cache of a store.
 
@@ -337,7 +357,11 @@ def open_cache(cache_dir: Path, store_url: str) -> CacheFile:
     ensure_cache_dir(cache_dir)
     for _attempt in range(2):
         try:
-            intact = closed_cleanly(path)  # before connecting: a reader creates the WAL file
+            # Before connecting: a reader creates the WAL file. A file this process holds open
+            # already was checked by its first connection, and no crash can have left it since:
+            # its WAL file is the open connections' (the GUI's, each worker's), and reading
+            # every page again for each of them slowed the window.
+            intact = _OPEN.get(path.resolve(), 0) > 0 or closed_cleanly(path)
             conn = _connect(path)
             _check_and_migrate(conn, store_url, verify_pages=not intact)
             return CacheFile(path, store_url, conn, notices)

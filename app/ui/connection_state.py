@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QMainWindow
 
 from app.cache.sync import SyncMode, SyncReport
@@ -30,6 +30,7 @@ from app.services.events import (
 from app.ui.detail_panel import plain_label
 from app.ui.error_banner import ErrorBanner
 from app.ui.session import StoreSession
+from app.ui.session_part import SessionPart
 from app.ui.window_actions import window_action
 from app.workers.requests import RequestKind
 
@@ -37,7 +38,7 @@ from app.workers.requests import RequestKind
 FailureClaim = Callable[[RequestFailed], bool]
 
 
-class ConnectionState(QObject):
+class ConnectionState(SessionPart):
     """The store's reachability and syncs, as the window shows them (see the module docstring).
 
     Args:
@@ -56,7 +57,6 @@ class ConnectionState(QObject):
         self._window = window
         self._banner = banner
         self._claims: list[FailureClaim] = []
-        self._session: StoreSession | None = None
         self.action_sync = window_action(window, "actionSync", "Sync", "F5", self.quick_sync)
         # F5 as well: only one of the two is enabled at a time (Sync needs the store).
         self.action_reconnect = window_action(
@@ -70,12 +70,6 @@ class ConnectionState(QObject):
         self.label.setObjectName("statusOnline")
         banner.retry_requested.connect(self._on_banner_retry_requested)
         banner.dismissed.connect(self._on_banner_dismissed)
-
-    @property
-    def session(self) -> StoreSession:
-        """The store session whose connection is shown."""
-        assert self._session is not None, "attach() a session first"
-        return self._session
 
     def add_claim(self, claim: FailureClaim) -> None:
         """Let a part tell the user of some failures itself (the banner stays out of it)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QObject, Slot
+from PySide6.QtCore import QModelIndex, Slot
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow
 
@@ -30,10 +30,11 @@ from app.ui.customer_list import CustomerList
 from app.ui.error_banner import ErrorBanner
 from app.ui.message_boxes import ask_to_confirm
 from app.ui.session import StoreSession
+from app.ui.session_part import SessionPart
 from app.ui.window_actions import window_action
 
 
-class CustomerEditing(QObject):
+class CustomerEditing(SessionPart):
     """Create, edit, delete and find one customer (see the module docstring).
 
     Args:
@@ -55,7 +56,6 @@ class CustomerEditing(QObject):
         self._customers = customers
         self._banner = banner
         self._delete_several = delete_several
-        self._session: StoreSession | None = None
         self._dialog: CustomerDialog | None = None
         self._pending_dialog_request: int | None = None
         self.action_new = window_action(
@@ -70,12 +70,6 @@ class CustomerEditing(QObject):
         )
         customers.table.doubleClicked.connect(self._on_table_double_clicked)
         customers.table.activated.connect(self._on_table_double_clicked)
-
-    @property
-    def session(self) -> StoreSession:
-        """The store whose customers are edited."""
-        assert self._session is not None, "attach() a session first"
-        return self._session
 
     def attach(self, session: StoreSession) -> None:
         """Edit another store's customers: a dialog open on the previous store's goes."""

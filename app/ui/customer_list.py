@@ -43,6 +43,7 @@ from app.ui.customer_columns import EMAIL_COMFORTABLE_WIDTH, CustomerColumns
 from app.ui.detail_panel import DetailPanel, plain_label
 from app.ui.role_filter import RoleFilter
 from app.ui.session import StoreSession
+from app.ui.session_part import SessionPart
 from app.ui.table_view import TableView
 from app.ui.window_actions import window_action
 
@@ -98,7 +99,7 @@ def _timer(parent: QObject, name: str, interval_ms: int, slot: Callable[[], None
     return timer
 
 
-class CustomerList(QObject):
+class CustomerList(SessionPart):
     """The customer table, its search and role filter, and its counts (see the module docstring).
 
     Args:
@@ -119,7 +120,6 @@ class CustomerList(QObject):
         super().__init__(window)
         self._detail = detail
         self._count_selected = count_selected
-        self._session: StoreSession | None = None
         # Whether customers changed since the role filter was filled (a sync that changed
         # nobody leaves the roles as they were, and listing them costs a scan of the cache).
         self._roles_outdated = False
@@ -186,12 +186,6 @@ class CustomerList(QObject):
         header.setStretchLastSection(False)
         table.viewport().installEventFilter(self)
         return table
-
-    @property
-    def session(self) -> StoreSession:
-        """The store session the list shows."""
-        assert self._session is not None, "attach() a session first"
-        return self._session
 
     # -- the store shown ---------------------------------------------------------------------
 

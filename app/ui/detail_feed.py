@@ -9,7 +9,7 @@ customer the panel shows follows the table (app/ui/customer_list.py).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
 from app.domain.money import MoneyFormat
 from app.errors import NetworkError
@@ -23,10 +23,11 @@ from app.services.events import (
 )
 from app.ui.detail_panel import DetailPanel
 from app.ui.session import StoreSession
+from app.ui.session_part import SessionPart
 from app.workers.requests import RequestKind
 
 
-class DetailFeed(QObject):
+class DetailFeed(SessionPart):
     """Feeds the detail panel's orders, downloads and money format (see the module docstring).
 
     Args:
@@ -36,15 +37,8 @@ class DetailFeed(QObject):
     def __init__(self, detail: DetailPanel) -> None:
         super().__init__(detail)
         self._detail = detail
-        self._session: StoreSession | None = None
         detail.orders_wanted.connect(self._on_detail_orders_wanted)
         detail.downloads_wanted.connect(self._on_detail_downloads_wanted)
-
-    @property
-    def session(self) -> StoreSession:
-        """The store session the panel shows."""
-        assert self._session is not None, "attach() a session first"
-        return self._session
 
     def attach(self, session: StoreSession) -> None:
         """Follow a store's answers; its money the way it last said (else plain), offline too."""

@@ -498,6 +498,23 @@ def test_opening_a_cache_left_by_a_crash_reads_every_page(
     assert "PRAGMA quick_check" in _statements_on_open(monkeypatch, cache_dir)
 
 
+def test_a_second_connection_of_this_process_does_not_read_every_page_again(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window and each API worker open the file; the first one's check vouches for the
+    others (the WAL file they see is the open connection's, not a crash's)."""
+    path = _filled_cache(cache_dir, URL, 50)
+    Path(f"{path}-wal").write_bytes(b"")  # as a crash leaves it: the first opener checks
+    first = open_cache(cache_dir, URL)
+    try:
+        assert "PRAGMA quick_check" not in _statements_on_open(monkeypatch, cache_dir)
+    finally:
+        first.close()
+    first.close()  # closing twice counts once
+    Path(f"{path}-wal").write_bytes(b"")
+    assert "PRAGMA quick_check" in _statements_on_open(monkeypatch, cache_dir)
+
+
 # -- deleting a store's cache ----------------------------------------------------------------
 
 
