@@ -74,6 +74,7 @@ from app.workers.requests import (
     SyncArgs,
     UpdateArgs,
 )
+from app.workers.threads import stop_thread
 
 log = logging.getLogger("app.worker")
 
@@ -83,10 +84,6 @@ THROTTLE_SECONDS = 0.1
 
 #: Kinds where a newer request makes older ones pointless (the user moved to another customer).
 _LATEST_WINS = frozenset({RequestKind.ORDERS, RequestKind.DOWNLOADS})
-
-#: Threads that did not stop within shutdown's timeout. Destroying a running QThread aborts the
-#: process, so they are kept here, unparented, for the rest of the run.
-_STRAGGLERS: list[QThread] = []
 
 
 @dataclass(frozen=True)
@@ -274,19 +271,10 @@ class StoreService(QObject):
         if not self._started:
             return
         for thread in self._threads:
-            thread.quit()
+            thread.quit()  # both lanes wind down together; each is then waited for in turn
         deadline = time.monotonic() + timeout_ms / 1000
         for thread in self._threads:
-            left = max(0, math.ceil((deadline - time.monotonic()) * 1000))
-            if not thread.wait(left):
-                log.warning(
-                    "the %s thread did not stop within %d ms; it will stop after its current "
-                    "request",
-                    thread.objectName(),
-                    timeout_ms,
-                )
-                thread.setParent(None)
-                _STRAGGLERS.append(thread)
+            stop_thread(thread, math.ceil((deadline - time.monotonic()) * 1000))
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -528,19 +516,16 @@ class StoreService(QObject):
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
-    def _settle(self, request_id: int, *, reached: bool | None) -> bool:
-        """Forget a finished request and note what it says about the store; False once closed.
+    def _settle(self, request_id: int, *, reached: bool | None) -> None:
+        """Forget a finished request and note what it says about the store.
 
         ``reached`` is True when the store answered, False when it could not be reached, None
         when the reply says nothing about that (a cancellation).
         """
-        if self._closed:
-            return False
         self._in_flight.pop(request_id, None)
         if reached is not None and reached != self._online:
             self._online = reached
             self.happened.emit(OnlineChanged(reached))
-        return True
 
     def _set_busy(self) -> None:
         busy = bool(self._in_flight)

@@ -22,6 +22,7 @@ from app.errors import AppError
 from app.workers.api_worker import ApiWorker
 from app.workers.events import ConnectionTested, RequestFailed, WorkerEvent
 from app.workers.requests import ConnectionTestArgs, Request, RequestKind
+from app.workers.threads import stop_thread
 
 #: How long closing the dialog waits for a test on the wire before leaving its thread behind.
 STOP_TIMEOUT_MS = 3000
@@ -49,6 +50,7 @@ class ConnectionTest(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thread: QThread | None = None
+        self._worker: ApiWorker | None = None  # a worker has no parent: this keeps it alive
         self._request: Request | None = None
         self._detections: list[SavedDetection] = []
         self._next_id = 0
@@ -74,7 +76,7 @@ class ConnectionTest(QObject):
         worker = ApiWorker(client, Path(tempfile.gettempdir()), connection.url)
         worker.attach(thread, self._posted)
         worker.reported.connect(self._on_worker_reported, Qt.ConnectionType.QueuedConnection)
-        self._worker = worker  # a worker has no parent: this keeps it alive
+        self._worker = worker
         self._thread = thread
         self._next_id += 1
         self._request = Request(self._next_id, RequestKind.CONNECTION_TEST, ConnectionTestArgs())
@@ -87,13 +89,8 @@ class ConnectionTest(QObject):
             self._request.cancel.cancel()
             self._request = None
         thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.quit()
-            if thread.wait(STOP_TIMEOUT_MS):
-                thread.deleteLater()
-            else:
-                thread.setParent(None)  # destroying a running QThread would abort the app
-                _STRAGGLERS.append(thread)
+        if thread is not None and stop_thread(thread, STOP_TIMEOUT_MS):
+            thread.deleteLater()
 
     @Slot(WorkerEvent)
     def _on_worker_reported(self, event: WorkerEvent) -> None:
@@ -110,7 +107,3 @@ class ConnectionTest(QObject):
         self._request = None
         self.finished.emit(outcome)
         self.stop()
-
-
-#: Test threads that did not stop in time, kept unparented until they do.
-_STRAGGLERS: list[QThread] = []
