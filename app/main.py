@@ -141,7 +141,8 @@ def _application() -> QApplication:
 
 
 def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
-    from app.runtime.collector_pauses import settle_startup_objects
+    from app.desktop.collector_timer import collect_in_gui_thread
+    from app.runtime.cycle_collector import settle_startup_objects
     from app.runtime.switch_interval import favour_the_window
     from app.stores.secrets import SecretsChosenOnUse, default_secrets
     from app.ui.main_window import MainWindow
@@ -150,6 +151,7 @@ def _build_window(options: argparse.Namespace, paths: AppPaths) -> MainWindow:
 
     application = _application()
     favour_the_window()  # before the worker thread starts
+    collect_in_gui_thread(application)  # before any worker thread could collect Qt objects
     settings, settings_notice = open_settings(paths.config_dir)
     secrets = SecretsChosenOnUse(lambda: default_secrets(paths))
     session, problem = _initial_session(options, paths, secrets)

@@ -35,12 +35,15 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from PySide6.QtWidgets import QApplication
 
 from app.api.choice import LegacyWithModernOrders, open_client
 from app.api.client import WooClient
 from app.api.connection import StoreConnection
 from app.api.rest_client import RestClient
 from app.demo_store import DemoStore, StoreConfig
+from app.desktop.collector_timer import collect_in_gui_thread
+from app.runtime.cycle_collector import collect_if_due, collects_only_when_asked
 from tests.support.certificates import make_certificate
 
 StoreFactory = Callable[..., DemoStore]
@@ -154,6 +157,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         [pytest.param(PROFILES[name], id=name) for name in names],
         indirect=True,
     )
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp: QApplication) -> QApplication:
+    """pytest-qt's application, collecting garbage only in the GUI thread, as the app does.
+
+    Otherwise a worker thread of one test could collect a window or service an earlier test
+    left as garbage, destroying Qt objects outside their thread (which crashed the suite).
+    """
+    collect_in_gui_thread(qapp)
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests() -> Iterator[None]:
+    """Collect what is due after each test: a test that runs no event loop runs no collector."""
+    yield
+    if collects_only_when_asked():
+        collect_if_due()
 
 
 @pytest.fixture

@@ -273,8 +273,8 @@ class StoreService(QObject):
         for thread in self._threads:
             thread.quit()  # both lanes wind down together; each is then waited for in turn
         deadline = time.monotonic() + timeout_ms / 1000
-        for thread in self._threads:
-            stop_thread(thread, math.ceil((deadline - time.monotonic()) * 1000))
+        for thread, worker in zip(self._threads, self._workers, strict=True):
+            stop_thread(thread, math.ceil((deadline - time.monotonic()) * 1000), worker)
 
     # -- requests ------------------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ class ConnectionTest(QObject):
             self._request.cancel.cancel()
             self._request = None
         thread, self._thread = self._thread, None
-        if thread is not None and stop_thread(thread, STOP_TIMEOUT_MS):
+        if thread is not None and stop_thread(thread, STOP_TIMEOUT_MS, self._worker):
             thread.deleteLater()
 
     @Slot(WorkerEvent)

@@ -37,7 +37,7 @@ from app.importer.jobs import FilePlan, PlanProgress, plan_file
 from app.importer.planning import lookup_for_import
 from app.importer.reading import read_preview
 from app.importer.running import RunProgress, RunResult, run_import, write_report
-from app.runtime.collector_pauses import long_lived_results
+from app.runtime.cycle_collector import long_lived_results
 from app.workers.events import (
     ChangesCommitted,
     ConnectionTested,

@@ -66,11 +66,13 @@ def _sync_stall_ms(workdir: Path) -> float:
 
     from app.api.client import WooClient
     from app.cache.sync import SyncMode
-    from app.runtime.collector_pauses import settle_startup_objects
+    from app.desktop.collector_timer import collect_in_gui_thread
+    from app.runtime.cycle_collector import settle_startup_objects
     from app.services.events import RequestFailed, StoreEvent, SyncFinished
     from app.services.store_service import StoreService
 
     application = QApplication.instance() or QApplication([])
+    collect_in_gui_thread(application)  # as the app does: garbage is collected in this thread
     settle_startup_objects()  # as the app does once its window is built
     with remote_store(10_000, seed=5) as store:
         service = StoreService(
