@@ -29,14 +29,15 @@ $(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/python -m app
 
-## test: set up with the test extras and run the whole suite headless (what CI runs)
+## test: set up with the test extras and run the whole suite headless (what CI runs), one test
+##   process per core (pytest-xdist)
 test: $(DEV_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
 
 ## test-fast: the quick tier for every commit (under 2 minutes): no slow tests, one store profile
 ##   per test, few Hypothesis examples (--fast, see tests/conftest.py); make test runs it all
 test-fast: $(DEV_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --fast
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto --fast
 
 ## lint: ruff (lint and format) and mypy, as CI runs them
 lint: $(DEV_STAMP)
