@@ -50,6 +50,11 @@ class AppPaths:
         return self.config_dir / "stores.json"
 
     @property
+    def segments_file(self) -> Path:
+        """The saved segments of every store (``segments.json``: filters under a name)."""
+        return self.config_dir / "segments.json"
+
+    @property
     def secrets_file(self) -> Path:
         """The owner-only file of stores' keys, used only where no keychain exists."""
         return self.config_dir / "secrets.json"

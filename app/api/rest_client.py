@@ -235,7 +235,7 @@ class RestClient(WooClient):
         """
         # The indexes list every route (hundreds of kilobytes); ``_fields`` trims any REST
         # answer, and a store that ignored it would only send more.
-        fields = [("_fields", "name,description,url,home,timezone_string,namespaces")]
+        fields = [("_fields", "name,description,url,home,timezone_string,gmt_offset,namespaces")]
         index = self.index_transport.request("GET", "/", fields, cancel=cancel, sign=False).body
         if not isinstance(index, Mapping):
             raise ProtocolError("The store's REST index is not what WordPress sends.")
@@ -260,7 +260,9 @@ class RestClient(WooClient):
             ssl_enabled=home.lower().startswith("https://"),
             generate_password=generate_password,
             currency=money.code,
-            timezone=str(index.get("timezone_string", "")),
+            # Empty for a site set to a fixed UTC offset, which gmt_offset then gives.
+            timezone=str(index.get("timezone_string") or "")
+            or _offset_text(index.get("gmt_offset")),
             money=money,
         )
 
@@ -1099,3 +1101,14 @@ def _section(body: object, name: str) -> Mapping[str, object]:
     """A section of a ``system_status`` answer; empty when missing or not an object."""
     part = body.get(name) if isinstance(body, Mapping) else None
     return part if isinstance(part, Mapping) else {}
+
+
+def _offset_text(gmt_offset: object) -> str:
+    """``gmt_offset`` (hours) as ``+HH:MM``, as WooCommerce's own timezone string gives it."""
+    offset = site_offset(gmt_offset)
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"

@@ -13,22 +13,27 @@ import logging
 import sqlite3
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from app.cache.criteria_sql import criteria_clause
 from app.cache.database import CacheFile, open_cache
+from app.cache.insights import Charts, Summary, chart_data, summarize
 from app.cache.search import fold, search_clause, search_rows
+from app.domain.criteria import Criteria
 from app.domain.customer import Customer, Figures
 from app.domain.money import MoneyFormat
 from app.domain.order import Download, Order
+from app.domain.store_time import store_zone
 
 log = logging.getLogger("app.cache")
 
 #: The meta row keeping how the store writes money (:class:`MoneyFormat` as JSON).
 MONEY_FORMAT_META = "money_format"
+STORE_TIMEZONE_META = "store_timezone"
 
 #: Sort keys of the customer views and the column each sorts by (every one is indexed).
 SORT_COLUMNS: Mapping[str, str] = {
@@ -66,14 +71,14 @@ class CustomerFilter:
     Attributes:
         search: search box text (see app.cache.search).
         role: only this role (None for every role).
-        country: only customers whose billing (else shipping) country is this ISO code.
+        criteria: the filters (country, orders, spending, dates...: app.domain.criteria).
         sort: a key of :data:`SORT_COLUMNS`.
         descending: sort direction.
     """
 
     search: str = ""
     role: str | None = "customer"
-    country: str | None = None
+    criteria: Criteria = field(default_factory=Criteria)
     sort: str = "name"
     descending: bool = False
 
@@ -352,6 +357,15 @@ class CustomerCache:
         """Remember how the store writes money, for the next start and offline."""
         self.set_meta({MONEY_FORMAT_META: money.to_json()})
 
+    def store_zone(self) -> tzinfo | None:
+        """The store's timezone, as it last said (None: it never did, or named none we know)."""
+        return store_zone(self.meta(STORE_TIMEZONE_META))
+
+    def keep_store_timezone(self, timezone_text: str) -> None:
+        """Remember the store's timezone (``StoreInfo.timezone``); an empty one is not kept."""
+        if store_zone(timezone_text) is not None:
+            self.set_meta({STORE_TIMEZONE_META: timezone_text})
+
     def meta_time(self, name: str) -> datetime | None:
         """A metadata value holding Unix seconds, as a datetime."""
         value = self.meta(name)
@@ -502,19 +516,7 @@ class CustomerCache:
         column = SORT_COLUMNS.get(view.sort)
         if column is None:
             raise ValueError(f"unknown sort key {view.sort!r}")
-        where: list[str] = []
-        params: list[object] = []
-        # The unary "+" keeps SQLite from driving the query by role or country (many rows
-        # each): the search's own indexes, or the sort index, which carries the role, do better.
-        if view.role:
-            where.append("+c.role = ?")
-            params.append(view.role)
-        if view.country:
-            where.append("+c.country = ?")
-            params.append(view.country)
-        clause = search_clause(view.search)
-        where += clause.sql
-        params += clause.params
+        where, params = self.view_conditions(view)
         direction = "DESC" if view.descending else "ASC"
         sql = f"SELECT c.id FROM customers c {'WHERE ' + ' AND '.join(where) if where else ''}"
         sql += f" ORDER BY c.{column} {direction}, c.id {direction}"
@@ -522,6 +524,33 @@ class CustomerCache:
         # aggregate the rows of an ordered subquery in their order (the sort tests check it).
         ids: list[int] = _one_step(self._conn, f"SELECT json_group_array(id) FROM ({sql})", params)
         return ids
+
+    def view_conditions(self, view: CustomerFilter) -> tuple[list[str], list[object]]:
+        """The SQL conditions on ``customers c`` of a view's search, role and filters."""
+        where: list[str] = []
+        params: list[object] = []
+        # The unary "+" keeps SQLite from driving the query by role (many rows each): the
+        # search's own indexes, or the sort index, which carries the role, do better.
+        if view.role:
+            where.append("+c.role = ?")
+            params.append(view.role)
+        filters = criteria_clause(view.criteria, self.store_zone() or UTC)
+        where += filters.sql
+        params += filters.params
+        clause = search_clause(view.search)
+        where += clause.sql
+        params += clause.params
+        return where, params
+
+    def summary(self, view: CustomerFilter) -> Summary:
+        """The summary figures of a view's customers (one SQL aggregate)."""
+        return summarize(self._conn, *self.view_conditions(view))
+
+    def charts(self, view: CustomerFilter, today: date | None = None) -> Charts:
+        """The data of a view's charts; months are the store's, up to ``today`` (its today)."""
+        zone = self.store_zone() or UTC
+        day = today or datetime.now(zone).date()
+        return chart_data(self._conn, *self.view_conditions(view), zone, day)
 
     def customers_by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
         """The customers with these ids (missing ids are left out)."""

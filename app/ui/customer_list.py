@@ -230,7 +230,7 @@ class CustomerList(SessionPart):
         return CustomerFilter(
             search=self.search_field.text(),
             role=role if role else None,
-            country=view.country,
+            criteria=view.criteria,
             sort=view.sort,
             descending=view.descending,
         )

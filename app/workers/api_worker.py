@@ -25,12 +25,11 @@ from typing import assert_never
 from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
 
 from app.api.choice import store_info
-from app.api.client import WooClient
+from app.api.client import StoreInfo, WooClient
 from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
-from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NetworkError, NotFoundError
 from app.importer.exporting import export_view
 from app.importer.jobs import FilePlan, PlanProgress, plan_file
@@ -227,7 +226,7 @@ class ApiWorker(QObject):
                 emit(CustomerFound(rid, found))
             case StoreInfoArgs():
                 info = self._woo_client().store_info(cancel)
-                self._keep_money_format(info.money)
+                self._keep_store_settings(info)
                 emit(StoreInfoLoaded(rid, info))
             case PlanImportArgs() as args:
                 emit(ImportPlanned(rid, self._plan_import(rid, args, cancel)))
@@ -386,18 +385,20 @@ class ApiWorker(QObject):
             self._client = self._client_factory()
         return self._client
 
-    def _keep_money_format(self, money: MoneyFormat) -> None:
-        """Keep how the store writes money in the cache (for offline and the next start).
+    def _keep_store_settings(self, info: StoreInfo) -> None:
+        """Keep how the store writes money and its timezone in the cache (offline, next start).
 
-        Only a format the store stated (with its symbol): a key that may not read a wc/v3
-        store's settings learns none, and the one kept from before stays right.
+        Only a money format the store stated (with its symbol): a key that may not read a wc/v3
+        store's settings learns none, and the one kept from before stays right. Likewise a
+        timezone it did not state leaves the one kept.
         """
-        if not money.has_symbol:
-            return
         try:
-            self._customer_cache().keep_money_format(money)
-        except AppError as error:  # the figures still show it this time; never fails the info
-            log.warning("could not keep the store's money format: %s", error.log_text())
+            cache = self._customer_cache()
+            if info.money.has_symbol:
+                cache.keep_money_format(info.money)
+            cache.keep_store_timezone(info.timezone)
+        except AppError as error:  # the info still shows this time; never fails the request
+            log.warning("could not keep the store's settings: %s", error.log_text())
 
     def _customer_cache(self) -> CustomerCache:
         if self._cache is None:

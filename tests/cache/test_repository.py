@@ -19,6 +19,7 @@ import pytest
 
 from app.cache import repository
 from app.cache.repository import SORT_COLUMNS, Coverage, CustomerCache, CustomerFilter
+from app.domain.criteria import Criteria
 from app.domain.customer import Address, BillingAddress, Customer, Figures
 from app.domain.order import Download, LineItem, Order
 
@@ -371,13 +372,15 @@ def test_the_default_view_shows_customers_only(mixed: CustomerCache) -> None:
 def test_the_country_filter_uses_billing_else_shipping(
     mixed: CustomerCache, country: str | None, expected: list[int]
 ) -> None:
-    assert mixed.ordered_ids(CustomerFilter(role=None, country=country, sort="id")) == expected
+    criteria = Criteria(countries=(country,) if country else ())
+    assert mixed.ordered_ids(CustomerFilter(role=None, criteria=criteria, sort="id")) == expected
 
 
 def test_role_country_and_direction_combine(mixed: CustomerCache) -> None:
-    view = CustomerFilter(role="customer", country="DE", sort="id", descending=True)
+    germany = Criteria(countries=("DE",))
+    view = CustomerFilter(role="customer", criteria=germany, sort="id", descending=True)
     assert mixed.ordered_ids(view) == [5]
-    view = CustomerFilter(role=None, country="DE", sort="id", descending=True)
+    view = CustomerFilter(role=None, criteria=germany, sort="id", descending=True)
     assert mixed.ordered_ids(view) == [5, 4, 3, 2]
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from app.cache.repository import CustomerCache, CustomerFilter
 from app.cache.search import MIN_FRAGMENT, fold, search_clause, search_text
+from app.domain.criteria import Criteria
 from app.domain.customer import Address, BillingAddress, Customer
 
 URL = "https://search.example.com"
@@ -388,7 +389,9 @@ def test_fts_operators_are_searched_as_plain_words(cache: CustomerCache) -> None
 def test_search_combines_with_the_role_and_country_filters(cache: CustomerCache) -> None:
     assert cache.ordered_ids(CustomerFilter(search="maria")) == [ANA.id]
     assert cache.ordered_ids(CustomerFilter(search="maria", role="subscriber")) == [MARIA.id]
-    assert cache.ordered_ids(CustomerFilter(search="maria", role=None, country="DE")) == [MARIA.id]
+    assert cache.ordered_ids(
+        CustomerFilter(search="maria", role=None, criteria=Criteria(countries=("DE",)))
+    ) == [MARIA.id]
     assert cache.ordered_ids(CustomerFilter(search="xample", role=None, sort="email")) == [
         JOHN.id,
         NAMELESS.id,

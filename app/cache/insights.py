@@ -1,0 +1,287 @@
+"""What a list of cached customers adds up to: summary figures and the data of its charts.
+
+Everything is one SQL aggregate over the list's conditions (``CustomerCache.view_conditions``):
+no customer is loaded into Python, so 100,000 customers are summed as quickly as they are
+counted. Order figures the store's API does not give (-1 in the figure columns) are left out of
+every sum and average, and counted apart (``Summary.unknown``), so an average never counts a
+customer whose figures are unknown as one who spent nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+
+from app.domain.countries import country_name
+from app.domain.store_time import day_start
+
+#: How many countries the countries chart names; the rest are one "other" bar.
+TOP_COUNTRIES = 10
+#: How many months the new-customers chart shows, this one included.
+MONTHS = 24
+#: The orders-per-customer chart's bars: (label, fewest, most); None: no upper end.
+ORDER_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3", 3, 3),
+    ("4", 4, 4),
+    ("5", 5, 5),
+    ("6–10", 6, 10),
+    ("11–20", 11, 20),
+    ("21+", 21, None),
+)
+#: About how many bars the spending histogram has (its bin width is a round number).
+SPENT_BINS = 10
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of a list of customers (money in the store's currency, as Decimals).
+
+    ``count`` is every customer of the list; the order figures come from the ``known`` ones
+    (the others' figures the store's API does not give: ``unknown``). ``approximate`` counts
+    those whose figures are WooCommerce Analytics' estimates. Averages are None without a
+    customer (or an order) to average over.
+    """
+
+    count: int
+    known: int
+    unknown: int
+    approximate: int
+    orders_total: int
+    spent_total: Decimal
+    never_ordered: int
+
+    @property
+    def orders_average(self) -> Decimal | None:
+        """Orders per customer (of those with known figures)."""
+        return Decimal(self.orders_total) / self.known if self.known else None
+
+    @property
+    def spent_average(self) -> Decimal | None:
+        """Lifetime spend per customer (of those with known figures)."""
+        return self.spent_total / self.known if self.known else None
+
+    @property
+    def order_value_average(self) -> Decimal | None:
+        """Average order value: all they spent over all their orders."""
+        return self.spent_total / self.orders_total if self.orders_total else None
+
+    @property
+    def never_ordered_share(self) -> Decimal | None:
+        """The share (0 to 1) of customers with known figures who never ordered."""
+        return Decimal(self.never_ordered) / self.known if self.known else None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its label, its height, and what it stands for as a filter.
+
+    ``low`` and ``high`` are the bar's range in the chart's own unit (a month's first day and
+    the next month's, an amount, a number of orders; ``high`` None: no upper end). A country
+    bar has its code in ``key`` ("" for customers without a country); the bar of the countries
+    after the top ones has ``other`` set.
+    """
+
+    label: str
+    count: int
+    low: object = None
+    high: object = None
+    key: str = ""
+    other: bool = False
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The data of the four charts of a list."""
+
+    new_per_month: tuple[Bar, ...]
+    spent: tuple[Bar, ...]
+    countries: tuple[Bar, ...]
+    orders: tuple[Bar, ...]
+
+
+def _where(conditions: Sequence[str]) -> str:
+    return f"WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def summarize(
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+) -> Summary:
+    """The summary figures of the customers ``conditions`` select (on ``customers c``)."""
+    row = conn.execute(
+        "SELECT COUNT(*),"
+        " COALESCE(SUM(c.orders_count >= 0 AND c.total_spent_cents >= 0), 0),"
+        " COALESCE(SUM(c.figures = 'approximate'), 0),"
+        " COALESCE(SUM(CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
+        "  THEN c.orders_count END), 0),"
+        " COALESCE(SUM(CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
+        "  THEN c.total_spent_cents END), 0),"
+        " COALESCE(SUM(c.orders_count = 0 AND c.total_spent_cents >= 0), 0)"
+        f" FROM customers c {_where(conditions)}",
+        list(params),
+    ).fetchone()
+    count, known, approximate, orders, cents, never = row
+    return Summary(
+        count=count,
+        known=known,
+        unknown=count - known,
+        approximate=approximate,
+        orders_total=orders,
+        spent_total=Decimal(cents).scaleb(-2),
+        never_ordered=never,
+    )
+
+
+def month_starts(today: date, months: int = MONTHS) -> list[date]:
+    """The first days of the last ``months`` months up to ``today``'s, and of the next one."""
+    year, month = today.year, today.month
+    starts: list[date] = []
+    for back in range(months - 1, -2, -1):
+        index = year * 12 + (month - 1) - back
+        starts.append(date(index // 12, index % 12 + 1, 1))
+    return starts
+
+
+def chart_data(
+    conn: sqlite3.Connection,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    zone: tzinfo,
+    today: date,
+) -> Charts:
+    """The four charts' bars for the customers ``conditions`` select; months in ``zone``."""
+    return Charts(
+        new_per_month=_new_per_month(conn, conditions, params, zone, today),
+        spent=_spent(conn, conditions, params),
+        countries=_countries(conn, conditions, params),
+        orders=_orders(conn, conditions, params),
+    )
+
+
+def _bucketed(
+    conn: sqlite3.Connection,
+    expression: str,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    extra: Sequence[object] = (),
+) -> dict[int, int]:
+    """How many selected customers fall in each bucket ``expression`` (an integer) gives."""
+    sql = (
+        f"SELECT json_group_object(bucket, n) FROM (SELECT {expression} AS bucket, COUNT(*) AS n"
+        f" FROM customers c {_where(conditions)} GROUP BY bucket HAVING bucket IS NOT NULL)"
+    )
+    (text,) = conn.execute(sql, [*extra, *params]).fetchone()
+    return {int(key): value for key, value in json.loads(text).items()}
+
+
+def _new_per_month(
+    conn: sqlite3.Connection,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    zone: tzinfo,
+    today: date,
+) -> tuple[Bar, ...]:
+    starts = month_starts(today)
+    bounds = [day_start(start, zone) for start in starts]
+    # The month of each registration: the number of month starts at or before it, less one.
+    cases = " ".join(f"WHEN c.created_at < ? THEN {index - 1}" for index in range(1, len(bounds)))
+    expression = f"CASE WHEN c.created_at IS NULL OR c.created_at < ? THEN NULL {cases} END"
+    counts = _bucketed(conn, expression, conditions, params, [bounds[0], *bounds[1:]])
+    return tuple(
+        Bar(_month_label(start), counts.get(index, 0), start, starts[index + 1])
+        for index, start in enumerate(starts[:-1])
+    )
+
+
+def _month_label(start: date) -> str:
+    return datetime(start.year, start.month, 1).strftime("%b %Y")
+
+
+def nice_width(largest_cents: int, bins: int = SPENT_BINS) -> int:
+    """A round bin width in cents covering ``largest_cents`` in about ``bins`` bins.
+
+    1, 2 or 5 times a power of ten, and at least one unit of money.
+    """
+    target = max(largest_cents / bins, 100)
+    step = 100
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= target:
+                return step * factor
+        step *= 10
+
+
+def _spent(
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+) -> tuple[Bar, ...]:
+    known = [*conditions, "c.total_spent_cents >= 0"]
+    (total,) = conn.execute(
+        f"SELECT COUNT(*) FROM customers c {_where(known)}", list(params)
+    ).fetchone()
+    if not total:
+        return ()
+    # The bins cover up to the 95th percentile; the big spenders beyond share the last bar, so
+    # one whale does not squash every other bar into the first.
+    (edge,) = conn.execute(
+        f"SELECT c.total_spent_cents FROM customers c {_where(known)}"
+        " ORDER BY c.total_spent_cents LIMIT 1 OFFSET ?",
+        [*params, min(total - 1, (total * 95) // 100)],
+    ).fetchone()
+    width = nice_width(edge)
+    last = max(1, -(-edge // width))  # bins up to the percentile; then one for the rest
+    expression = f"MIN(c.total_spent_cents / {width}, {last})"
+    counts = _bucketed(conn, expression, known, params)
+    bars = []
+    for index in range(last + 1):
+        low = Decimal(index * width).scaleb(-2)
+        high = None if index == last else Decimal((index + 1) * width).scaleb(-2)
+        bars.append(Bar(_amount_label(low, high), counts.get(index, 0), low, high))
+    return tuple(bars)
+
+
+def _amount_label(low: Decimal, high: Decimal | None) -> str:
+    """A spending bin in plain numbers ("0–50", "500+"); the chart adds the currency."""
+    return f"{low:,.0f}+" if high is None else f"{low:,.0f}–{high:,.0f}"
+
+
+def _countries(
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+) -> tuple[Bar, ...]:
+    (text,) = conn.execute(
+        "SELECT json_group_array(json_array(country, n)) FROM (SELECT c.country AS country,"
+        f" COUNT(*) AS n FROM customers c {_where(conditions)} GROUP BY c.country"
+        " ORDER BY n DESC, c.country)",
+        list(params),
+    ).fetchone()
+    rows: list[list[object]] = json.loads(text)
+    bars = [
+        Bar(country_name(str(code)) or str(code) or "No country", int(str(n)), key=str(code))
+        for code, n in rows[:TOP_COUNTRIES]
+    ]
+    rest = sum(int(str(n)) for _, n in rows[TOP_COUNTRIES:])
+    if rest:
+        others = len(rows) - TOP_COUNTRIES
+        bars.append(Bar(f"{others} other countries", rest, other=True))
+    return tuple(bars)
+
+
+def _orders(
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+) -> tuple[Bar, ...]:
+    cases = " ".join(
+        f"WHEN c.orders_count <= {most} THEN {index}"
+        for index, (_label, _fewest, most) in enumerate(ORDER_BUCKETS)
+        if most is not None
+    )
+    expression = f"CASE WHEN c.orders_count < 0 THEN NULL {cases} ELSE {len(ORDER_BUCKETS) - 1} END"
+    counts = _bucketed(conn, expression, conditions, params)
+    return tuple(
+        Bar(label, counts.get(index, 0), fewest, most)
+        for index, (label, fewest, most) in enumerate(ORDER_BUCKETS)
+    )
