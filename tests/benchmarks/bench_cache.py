@@ -50,6 +50,8 @@ PAGE_SIZE = 100
 CONCURRENCY = 4
 SYNC_RUNS = 3
 QUICK_CHANGES = 50
+#: The share of generated customers without a phone.
+NO_PHONE_SHARE = 0.15
 
 #: What people type into a search box, one keystroke at a time (names, emails, cities, phones).
 TYPED = ["maria", "garcia", "schmidt", "london", "gmail", "jo", "paulo", "5550", "lyon", "müller"]
@@ -75,8 +77,13 @@ def _fill(pattern: str, rng: random.Random, letters: str) -> str:
 
 
 def generate_customers(count: int, seed: int = 11) -> Iterator[Customer]:
-    """Varied, realistic customers (international names, addresses, phones, order figures)."""
+    """Varied, realistic customers (international names, addresses, phones, order figures).
+
+    A share of them (NO_PHONE_SHARE) have no phone, as where a checkout asks for none; that choice
+    draws from a random stream of its own, so every other field is what it always was.
+    """
     rng = random.Random(seed)
+    gaps = random.Random(seed + 1)
     weights = [locale.weight for locale in LOCALES]
     domains = ["gmail.com", "yahoo.com", "outlook.com", "example.net", "mail.example.org"]
     start = datetime(2019, 1, 1, tzinfo=UTC)
@@ -99,6 +106,7 @@ def generate_customers(count: int, seed: int = 11) -> Iterator[Customer]:
             street=rng.choice(locale.streets),
         )
         postcode = _fill(city.postcode, rng, locale.letters)
+        phone = _fill(rng.choice([city.phone, *locale.mobiles]), rng, locale.letters)
         billing = BillingAddress(
             first_name=first,
             last_name=last,
@@ -109,7 +117,7 @@ def generate_customers(count: int, seed: int = 11) -> Iterator[Customer]:
             postcode=postcode,
             country=locale.country,
             email=email,
-            phone=_fill(rng.choice([city.phone, *locale.mobiles]), rng, locale.letters),
+            phone=phone if gaps.random() >= NO_PHONE_SHARE else "",
         )
         yield Customer(
             id=customer_id,

@@ -1,0 +1,93 @@
+"""Insights: the part of the window that keeps the insights view in step with the store.
+
+Owns the :class:`~app.ui.insights_view.InsightsView` and when it is recomputed: at once when
+the list's view changes (:meth:`Insights.view_changed`), and, gathered into one recompute at
+most every :data:`REFRESH_DELAY_MS`, when the store's customers, money format or sync state
+change. While the view is hidden nothing is computed; it catches up when shown. The window
+places the view and connects its ``filter_wanted`` to the filters.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtWidgets import QWidget
+
+from app.cache.repository import CustomerFilter
+from app.services.events import CustomersChanged, StoreEvent, StoreInfoLoaded, SyncFinished
+from app.ui.insights_view import InsightsView
+from app.ui.session import StoreSession
+from app.ui.session_part import SessionPart
+
+#: How long changes to the cache gather before the figures are read again. A sync stores a
+#: page every few tens of milliseconds; one recompute of 100,000 customers takes tens.
+REFRESH_DELAY_MS = 300
+
+
+class Insights(SessionPart):
+    """The insights view over the attached store's list (see the module docstring).
+
+    Args:
+        parent: the window; the view is created as its child, for the window to lay out.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.view = InsightsView(parent)
+        self.view.installEventFilter(self)
+        self._filter = CustomerFilter()
+        self._stale = True
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setObjectName("insightsRefreshTimer")
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+
+    def attach(self, session: StoreSession) -> None:
+        """Follow a store: its list's view as the model shows it, its changes."""
+        self._session = session
+        self._filter = session.model.view
+        session.service.happened.connect(self._on_service_happened)
+        self.refresh()
+
+    def detach(self) -> None:
+        """Let go of the store (before it closes): nothing scheduled may read its cache."""
+        self.refresh_timer.stop()
+        if self._session is not None:
+            self._session.service.happened.disconnect(self._on_service_happened)
+        self._session = None
+        self._stale = True
+
+    @Slot(CustomerFilter)
+    def view_changed(self, view: CustomerFilter) -> None:
+        """The list shows another view: its figures, now (or when the view is next shown)."""
+        self._filter = view
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Recompute the view's figures, unless it is hidden (then when it is shown)."""
+        self.refresh_timer.stop()
+        if self._session is None:
+            return
+        if not self.view.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self.view.show_view(self._session.cache, self._filter)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """The view shown again catches up with what changed while it was hidden."""
+        if watched is self.view and event.type() == QEvent.Type.Show and self._stale:
+            # Shown now, visible only once the event is handled: recompute right after.
+            QTimer.singleShot(0, self, self.refresh)
+        return super().eventFilter(watched, event)
+
+    @Slot(StoreEvent)
+    def _on_service_happened(self, event: StoreEvent) -> None:
+        match event:
+            case CustomersChanged() | SyncFinished() | StoreInfoLoaded():
+                # Not restarted by each event: a long sync still updates the figures as it goes.
+                if not self.refresh_timer.isActive():
+                    self.refresh_timer.start()
+            case _:
+                pass
