@@ -18,7 +18,9 @@ from app.cli.commands import (
     print_customers,
     print_json_value,
 )
+from app.cli.filter_options import customer_filter
 from app.cli.output import counted
+from app.stores.segments import SegmentStore
 
 #: Seconds between progress lines on stderr (the last line always shows).
 _PROGRESS_INTERVAL = 0.5
@@ -80,11 +82,12 @@ def sync_command(
     return EXIT_OK
 
 
-def list_offline(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
-    """``customers list --offline``: the cached customers, searched and sorted locally."""
-    role = None if options.role == "all" else options.role
-    view = CustomerFilter(
-        search=options.search, role=role, sort=options.sort, descending=options.desc
+def list_offline(
+    options: argparse.Namespace, cache: CustomerCache, segments: SegmentStore, console: Console
+) -> int:
+    """``customers list --offline``: the cached customers, filtered and sorted locally."""
+    view = customer_filter(
+        options, cache.file.store_url, segments, sort=options.sort, descending=options.desc
     )
     ids = cache.ordered_ids(view)
     found = cache.customers_by_ids(ids)

@@ -229,7 +229,9 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
     """``customers list``."""
     if options.page_size is not None and not 1 <= options.page_size <= 100:
         raise UsageError("--page-size must be between 1 and 100")
-    query = CustomerQuery(role=options.role, search=options.search)
+    # The filter options default to "not given"; the other filters are the cache's (run.py).
+    search = options.search or ""
+    query = CustomerQuery(role=options.role or "customer", search=search)
     listed = client.list_customers(query, page_size=options.page_size)
     print_customers(list(listed.customers), console)
     proof = listed.proof
@@ -242,8 +244,8 @@ def customers_list(options: argparse.Namespace, client: WooClient, console: Cons
         return EXIT_FAILED
     if not console.as_json:
         console.err.write(f"{counted(len(listed.customers), 'customer')}\n")
-    if options.search and not listed.customers:
-        console.err.write(f"note: {_nothing_matched(options.search, client)}\n")
+    if search and not listed.customers:
+        console.err.write(f"note: {_nothing_matched(search, client)}\n")
     return EXIT_OK
 
 

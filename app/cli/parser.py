@@ -8,6 +8,10 @@ from pathlib import Path
 from app import APP_NAME, __version__
 from app.api.choice import ApiChoice
 from app.api.connection import AuthMode
+from app.cli.filter_options import add_filter_options
+
+#: What ``--search`` finds in the local cache.
+_CACHE_SEARCH = "any part of name, email, username, company, phone, city, postcode"
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -83,13 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     listing = actions.add_parser("list", help="list customers")
     _add_global_options(listing, suppress=True)
     listing.add_argument(
-        "--search",
-        default="",
-        help="online: the store's search (legacy API: exact email, login or name, * wildcards; "
-        "wc/v3: any part of email, login or display name); "
-        "offline: any part of name, email, username, company, phone, city, postcode",
-    )
-    listing.add_argument(
         "--offline", action="store_true", help="read the local cache only (see `sync`)"
     )
     listing.add_argument(
@@ -110,7 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="sort order of --offline lists",
     )
     listing.add_argument("--desc", action="store_true", help="sort descending (--offline)")
-    listing.add_argument("--role", default="customer", help='a role, or "all"')
+    add_filter_options(
+        listing,
+        search_help="online: the store's search (legacy API: exact email, login or name, * "
+        "wildcards; wc/v3: any part of email, login or display name); offline: any part of "
+        "name, email, username, company, phone, city, postcode. The other filter options "
+        "need --offline",
+    )
     listing.add_argument(
         "--page-size",
         type=int,
@@ -121,6 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(get, suppress=True)
     get.add_argument("customer", metavar="ID_OR_EMAIL")
     get.add_argument("--offline", action="store_true", help="read the local cache only")
+
+    stats = actions.add_parser(
+        "stats",
+        help="what a list of customers adds up to: orders, spending, never ordered",
+        description="Count and sum the customers the filter options describe, from the local "
+        "cache (after a quick sync unless --offline). JSON keys: count, orders_total, "
+        "orders_avg, spent_total, spent_avg, aov, never_ordered, unknown_figures, "
+        "approximate_figures; money as decimal strings in the store's decimals, an average "
+        "of nothing as null. Customers whose order figures are unknown are counted, but left "
+        "out of the sums and averages (unknown_figures says how many).",
+    )
+    _add_global_options(stats, suppress=True)
+    stats.add_argument(
+        "--offline", action="store_true", help="read the local cache as it is, without a sync"
+    )
+    add_filter_options(stats, search_help=_CACHE_SEARCH)
 
     count = actions.add_parser("count", help="count customers")
     _add_global_options(count, suppress=True)
@@ -215,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     exporting = commands.add_parser(
         "export",
         help="write the customers to a CSV file",
-        description="Write the customers to a CSV file, after a quick sync unless --offline. "
+        description="Write the customers the filter options describe to a CSV file, by name, "
+        "after a quick sync unless --offline. "
         "An existing FILE is left alone unless --overwrite is given.",
     )
     _add_global_options(exporting, suppress=True)
@@ -223,9 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument(
         "file", metavar="FILE", help="the CSV file to write (an existing one only with --overwrite)"
     )
-    exporting.add_argument(
-        "--search", default="", help="only customers matching, as `customers list --offline`"
-    )
+    add_filter_options(exporting, search_help=_CACHE_SEARCH)
     exporting.add_argument(
         "--delimiter",
         choices=["comma", "semicolon"],

@@ -32,6 +32,8 @@ from app.cli.commands import (
     customer_reference,
     print_json_value,
 )
+from app.cli.filter_options import criteria_given, customer_filter
+from app.cli.stats_command import stats_command, stats_offline
 from app.cli.transfer_commands import TRANSFER_COMMANDS, export_offline
 from app.errors import AppError, ConfigurationError, NetworkError
 from app.paths import AppPaths
@@ -45,11 +47,16 @@ from app.stores.access import (
 from app.stores.forgetting import forget_store
 from app.stores.profiles import ProfileStore, StoreProfile
 from app.stores.secrets import KeyringSecrets, SecretsChosenOnUse, SecretStore, default_secrets
+from app.stores.segments import SegmentStore
 
 log = logging.getLogger("app.cli")
 
 #: The commands that take ``--offline`` (the local cache instead of the store).
-OFFLINE_COMMANDS = frozenset({("customers", "list"), ("customers", "get"), ("export", "run")})
+OFFLINE_COMMANDS = frozenset(
+    {("customers", "list"), ("customers", "get"), ("customers", "stats"), ("export", "run")}
+)
+#: The commands that take the filter options (app/cli/filter_options.py).
+_FILTERED_COMMANDS = frozenset({("customers", "list"), ("customers", "stats"), ("export", "run")})
 
 
 def run_cli(
@@ -74,6 +81,14 @@ def run_cli(
     key = (options.command, options.action)
     if getattr(options, "offline", False) or key == ("cache", "info"):
         return _run_offline(options, paths, profiles, console)
+    if key == ("customers", "list"):
+        cache_only = criteria_given(options)
+        if cache_only:  # the store's own list knows none of them
+            err.write(
+                f"error: {', '.join(cache_only)} filter the local cache: add --offline "
+                "(after `woo-customers sync`)\n"
+            )
+            return EXIT_USAGE
     secrets = secrets or default_secrets(paths)
     try:
         access = open_store(options, paths, profiles, secrets, environ)
@@ -92,6 +107,9 @@ def run_cli(
         if key == ("sync", "run"):
             cache = CustomerCache.open(paths.cache_dir, access.identity)
             return sync_command(options, client, cache, console)
+        if key == ("customers", "stats"):
+            cache = CustomerCache.open(paths.cache_dir, access.identity)
+            return stats_command(options, client, cache, SegmentStore(paths.segments_file), console)
         if key in TRANSFER_COMMANDS:
             cache = CustomerCache.open(paths.cache_dir, access.identity)
             return TRANSFER_COMMANDS[key](options, client, cache, paths, console)
@@ -171,6 +189,9 @@ def _run_offline(
         if key == ("customers", "get"):
             customer_reference(options.customer)  # a typo is a usage error, cache or not
         identity = store_identity(options, profiles)
+        segments = SegmentStore(paths.segments_file)
+        if key in _FILTERED_COMMANDS:  # bad filters are usage errors, cache or not
+            customer_filter(options, identity, segments)
         ensure_cache_dir(paths.cache_dir)
         never_synced = not cache_path(paths.cache_dir, identity).exists()
         if never_synced and key != ("cache", "info"):
@@ -188,13 +209,15 @@ def _run_offline(
         if key == ("cache", "info"):
             return cache_info(options, cache, console)
         if key == ("customers", "list"):
-            return list_offline(options, cache, console)
+            return list_offline(options, cache, segments, console)
         if key == ("customers", "get"):
             return get_offline(options, cache, console)
+        if key == ("customers", "stats"):
+            return stats_offline(options, cache, segments, console)
         if key == ("export", "run"):
-            return export_offline(options, cache, console)
+            return export_offline(options, cache, segments, console)
         console.err.write(
-            "error: this command needs the store; --offline is for list, get and export\n"
+            "error: this command needs the store; --offline is for list, get, stats and export\n"
         )
         return EXIT_USAGE
     except (UsageError, AppError) as error:

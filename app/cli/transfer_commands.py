@@ -8,7 +8,8 @@ every row was handled, 1 when the file cannot be read or the store cannot be rea
 midway, when the rest was not sent), 2 for bad options or an unusable mapping file.
 
 ``export FILE`` writes the cached customers after a quick sync (``--offline``: the cache as it
-is), searched like ``customers list --offline`` and sorted by name. An existing FILE is replaced
+is), filtered as ``customers list --offline`` filters them (the same filter options and
+``--segment``) and sorted by name. An existing FILE is replaced
 only with ``--overwrite``; without it the command stops with a usage error (exit code 2) before
 it asks the store for anything.
 """
@@ -22,9 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.api.client import BULK_LIMIT, WooClient
-from app.cache.repository import CustomerCache, CustomerFilter
+from app.cache.repository import CustomerCache
 from app.cache.sync import SyncEngine, SyncMode
 from app.cli.commands import EXIT_FAILED, EXIT_OK, Console, UsageError, print_json_value
+from app.cli.filter_options import customer_filter
 from app.cli.output import counted
 from app.importer.exporting import export_view
 from app.importer.mapping import TARGET_LABELS, ColumnMapping, MappingError
@@ -41,6 +43,7 @@ from app.importer.running import (
     write_report,
 )
 from app.paths import AppPaths
+from app.stores.segments import SegmentStore
 
 #: Delimiters by the names the options take (the characters themselves are taken too).
 DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
@@ -135,23 +138,28 @@ def export_command(
         UsageError: if FILE exists and ``--overwrite`` was not given (checked before the sync).
     """
     _check_replace(Path(options.file), overwrite=options.overwrite)
+    segments = SegmentStore(paths.segments_file)
+    customer_filter(options, cache.file.store_url, segments)  # bad filters: before the sync
     report = SyncEngine(client, cache).sync(SyncMode.QUICK)
     console.err.write(f"Synced: {report.describe_changes()}.\n")
-    return export_offline(options, cache, console)
+    return export_offline(options, cache, segments, console)
 
 
-def export_offline(options: argparse.Namespace, cache: CustomerCache, console: Console) -> int:
-    """``export FILE --offline``: the cached customers as they are, searched, by name.
+def export_offline(
+    options: argparse.Namespace, cache: CustomerCache, segments: SegmentStore, console: Console
+) -> int:
+    """``export FILE --offline``: the cached customers as they are, filtered, by name.
 
     The file is written whole or not at all (:func:`~app.importer.exporting.write_rows`).
 
     Raises:
-        UsageError: if FILE exists and ``--overwrite`` was not given.
+        UsageError: if FILE exists and ``--overwrite`` was not given, or for filter options
+            that cannot be used (:func:`~app.cli.filter_options.customer_filter`).
     """
     path = Path(options.file)
     # Asked again after export_command's sync: the file may have appeared meanwhile.
     _check_replace(path, overwrite=options.overwrite)
-    view = CustomerFilter(search=options.search, sort="name")
+    view = customer_filter(options, cache.file.store_url, segments, sort="name")
     count = export_view(cache, view, path, delimiter=DELIMITER_NAMES[options.delimiter])
     if console.as_json:
         print_json_value({"file": str(path), "customers": count}, console)
