@@ -45,6 +45,7 @@ from app.stores.access import (
 from app.stores.forgetting import forget_store
 from app.stores.profiles import ProfileStore, StoreProfile
 from app.stores.secrets import KeyringSecrets, SecretsChosenOnUse, SecretStore, default_secrets
+from app.stores.segments import SegmentStore
 
 log = logging.getLogger("app.cli")
 
@@ -304,6 +305,7 @@ def _forget(
             # Chosen on use: a name that matches no saved store never probes the keychain.
             secrets=secrets or SecretsChosenOnUse(lambda: default_secrets(paths)),
             cache_dir=paths.cache_dir,
+            segments=SegmentStore(paths.segments_file),
         )
     except (UsageError, AppError) as error:
         return _failed(error, console)
