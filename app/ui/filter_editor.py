@@ -59,6 +59,18 @@ TITLES: dict[Criterion, str] = {
     Criterion.PHONE: "Phone",
 }
 
+_DAYS_NOTE = "Days as the store counts them (its timezone); both days are included."
+#: A line above the fields where the values need explaining.
+_NOTES: dict[Criterion, str] = {
+    Criterion.COUNTRIES: "Customers whose billing (else shipping) country is one of these.",
+    Criterion.STATE: "The billing (else shipping) address's state, county or region.",
+    Criterion.ORDERS: "Customers whose count of orders is in this range.",
+    Criterion.SPENT: "What each customer spent in all, as the store counts it.",
+    Criterion.AVERAGE: "Total spent divided by the number of orders.",
+    Criterion.REGISTERED: f"When the account was made. {_DAYS_NOTE}",
+    Criterion.LAST_ORDER: f"When the customer last ordered. {_DAYS_NOTE}",
+}
+
 #: What the spin boxes show for "no limit" (their lowest value, below any real count).
 _ANY = "Any"
 _AMOUNT = re.compile(r"-?\d+(?:[.,]\d+)?")
@@ -111,10 +123,15 @@ class FilterEditor(QDialog):
         self._money = money
         self._messages: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
+        self.setMinimumWidth(340)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self._read: Callable[[], Criteria] = self._build(countries)
         self.general_message = self._message_label("generalProblem")
+        self.note = QLabel(_NOTES.get(self.criterion, ""))
+        self.note.setObjectName("filterNote")
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(self.note.text()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("applyFilter")
@@ -122,6 +139,7 @@ class FilterEditor(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addLayout(self.form)
         layout.addWidget(self.general_message)
         layout.addWidget(buttons)

@@ -49,6 +49,7 @@ QFrame#filterChip QToolButton:hover { text-decoration: underline; }
 QFrame#filterChip QToolButton:focus { background: #cddcf7; border-radius: 9px; }
 QToolButton#chipRemove { font-weight: bold; color: #34507f; padding: 0 6px 1px 2px; }
 QToolButton#chipRemove:hover { color: #b3261e; text-decoration: none; }
+QToolButton#addFilterButton::menu-indicator { image: none; width: 0; }
 """
 
 
@@ -128,7 +129,7 @@ class FilterPanel(QWidget):
         self.setStyleSheet(_CHIP_STYLE)
         self.add_button = QToolButton()
         self.add_button.setObjectName("addFilterButton")
-        self.add_button.setText("Add filter")
+        self.add_button.setText("+ Add filter")
         self.add_button.setToolTip("Narrow the list by country, orders, spending, dates…")
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -157,7 +158,6 @@ class FilterPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.chip_row, 1)
-        layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
         self.show_chips(())
 
     def show_chips(self, chips: Sequence[Chip]) -> None:
@@ -176,6 +176,9 @@ class FilterPanel(QWidget):
             self._chips_layout.addWidget(widget)
             widget.show()
             self.chips.append(widget)
+        # Clear all follows the last chip (it wraps with them), not the window's far edge.
+        self._chips_layout.removeWidget(self.clear_button)
+        self._chips_layout.addWidget(self.clear_button)
         self.chip_row.setVisible(bool(self.chips))
         self.clear_button.setVisible(len(self.chips) > 1)
         self._chips_layout.invalidate()

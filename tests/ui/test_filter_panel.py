@@ -43,6 +43,7 @@ from tests.support.windows import (
     click_customer,
     row_count,
     screenshot,
+    sized,
     type_search,
 )
 
@@ -376,3 +377,27 @@ def test_the_export_of_a_filtered_view_writes_exactly_its_customers(
     with target.open(encoding="utf-8-sig", newline="") as file:
         exported = [int(row["ID"]) for row in csv.DictReader(file)]
     assert exported == shown
+
+
+def test_screenshots_of_chips_and_an_editor(qtbot: QtBot, demo_window: WindowFactory) -> None:
+    window = demo_window()
+    window.resize(1280, 800)
+    qtbot.waitUntil(sized(window, 1280, 800))
+    countries = window.session.cache.countries()
+    window.filters.set(
+        Criteria(countries=by_name(tuple(countries[:2])), min_orders=2, has_phone=True)
+    )
+    panel = window.customer_list.filter_panel
+    assert len(panel.chips) == 3
+    for chip in panel.chips:  # nothing clipped: each chip is as wide as its words ask
+        assert chip.width() >= chip.sizeHint().width()
+        assert chip.isVisible()
+    screenshot(window, "filter_panel_three_chips")
+    editor = open_editor(window, Criterion.SPENT)
+    field(editor, QLineEdit, "minSpent").setText("200")
+    field(editor, QLineEdit, "maxSpent").setText("50")
+    apply(qtbot, editor)
+    screenshot(editor, "filter_editor_spent_refused")
+    editor.reject()
+    screenshot(open_editor(window, Criterion.COUNTRIES), "filter_editor_countries")
+    screenshot(open_editor(window, Criterion.LAST_ORDER), "filter_editor_last_order")
