@@ -327,6 +327,7 @@ def _forget(
             # Chosen on use: a name that matches no saved store never probes the keychain.
             secrets=secrets or SecretsChosenOnUse(lambda: default_secrets(paths)),
             cache_dir=paths.cache_dir,
+            segments=SegmentStore(paths.segments_file),
         )
     except (UsageError, AppError) as error:
         return _failed(error, console)

@@ -15,6 +15,7 @@ from app.cache.database import delete_cache_files
 from app.errors import ConfigurationError
 from app.stores.profiles import ProfileStore, StoreProfile
 from app.stores.secrets import SecretStore
+from app.stores.segments import SegmentStore
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,16 @@ class ForgottenStore:
 
 
 def forget_store(
-    name_or_url: str, *, profiles: ProfileStore, secrets: SecretStore, cache_dir: Path
+    name_or_url: str,
+    *,
+    profiles: ProfileStore,
+    secrets: SecretStore,
+    cache_dir: Path,
+    segments: SegmentStore | None = None,
 ) -> ForgottenStore:
-    """Remove a saved store's profile, its keys and its cache files from this computer.
+    """Remove a saved store's profile, its keys, its cache files and its segments.
+
+    ``segments``: where the saved segments are (None: none are forgotten).
 
     The store's cache must not be open in this process (see
     :func:`~app.cache.database.delete_cache_files`): the desktop app switches to the demo store
@@ -77,6 +85,8 @@ def forget_store(
     if twin is None:
         secrets.delete(profile.url)
         cache_deleted = delete_cache_files(cache_dir, profile.url)
+        if segments is not None:  # kept by URL too: they mean nothing without the store
+            segments.forget_store(profile.url)
     profiles.save(saved)
     return ForgottenStore(
         profile, cache_deleted, was_current, twin.name if twin is not None else None

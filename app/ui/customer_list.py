@@ -36,11 +36,14 @@ from PySide6.QtWidgets import (
 
 from app.cache.repository import CustomerFilter
 from app.cache.search import MIN_FRAGMENT
+from app.domain.criteria import Criteria, Problem
 from app.domain.customer import Customer
 from app.models.customer_model import CustomerColumn
 from app.services.events import BusyChanged, CustomersChanged, StoreEvent, SyncFinished
 from app.ui.customer_columns import EMAIL_COMFORTABLE_WIDTH, CustomerColumns
+from app.ui.customer_filters import CustomerFilters
 from app.ui.detail_panel import DetailPanel, plain_label
+from app.ui.filter_panel import REMOVE_MARK
 from app.ui.role_filter import RoleFilter
 from app.ui.session import StoreSession
 from app.ui.session_part import SessionPart
@@ -58,6 +61,7 @@ ROLE_COUNTS_DELAY_MS = 1000
 def empty_table_message(
     *,
     search: str,
+    filtered: bool = False,
     role_name: str,
     all_roles: bool,
     cache_empty: bool,
@@ -68,6 +72,7 @@ def empty_table_message(
 
     Args:
         search: the search box's text.
+        filtered: whether filters (the filter panel's) narrow the list.
         role_name: the role filter's entry, without its count ("Customers").
         all_roles: whether the filter lists every role.
         cache_empty: whether this computer holds no account of the store at all.
@@ -82,6 +87,12 @@ def empty_table_message(
         return (
             "No customers on this computer yet",
             "They are fetched once the store can be reached.",
+        )
+    if filtered:
+        also = " or the search (Esc)" if search else ""
+        return (
+            "No customer matches these filters.",
+            f"Clear filters above ({REMOVE_MARK}){also} to see more customers.",
         )
     if search:
         elsewhere = "" if all_roles else " Or choose All roles in the list above."
@@ -110,9 +121,12 @@ class CustomerList(SessionPart):
     Signals:
         selection_moved(): the current customer may have changed (a click, a new view, a sync):
             what acts on it may have to be enabled or disabled.
+        view_changed(CustomerFilter): the table shows another view (search, role, filters or
+            sort changed, or another store is shown).
     """
 
     selection_moved = Signal()
+    view_changed = Signal(CustomerFilter)
 
     def __init__(
         self, window: QWidget, detail: DetailPanel, count_selected: Callable[[], int]
@@ -127,6 +141,11 @@ class CustomerList(SessionPart):
         self.action_search = window_action(window, "actionSearch", "Search", "Ctrl+F", self.focus)
         self.role_filter = RoleFilter()
         self.role_filter.currentIndexChanged.connect(self._on_role_filter_changed)
+        self.filters = CustomerFilters(window)
+        self.filters.changed.connect(self.apply_view)
+        self.filter_panel = self.filters.panel
+        # The view last told through view_changed (None: none yet for this store).
+        self._told_view: CustomerFilter | None = None
         self.table = self._build_table()
         # The column chooser (header menu and View menu), widths, and fitting the pane.
         self.columns = CustomerColumns(self.table, window)
@@ -198,6 +217,9 @@ class CustomerList(SessionPart):
         self.table.sortByColumn(CustomerColumn.NAME, Qt.SortOrder.AscendingOrder)
         # Once per new view or refresh (not per inserted block: coverage costs a query).
         session.model.rows_loaded.connect(self.update_counts)
+        session.model.rows_loaded.connect(self._tell_view)
+        self._told_view = None
+        self.filters.attach(session)
         session.service.happened.connect(self._on_service_happened)
 
     def open_view(self) -> None:
@@ -224,13 +246,13 @@ class CustomerList(SessionPart):
     # -- the view ----------------------------------------------------------------------------
 
     def current_view(self) -> CustomerFilter:
-        """The view the search box, role filter and sort ask for."""
+        """The view the search box, role filter, filters and sort ask for."""
         view = self.session.model.view
         role = self.role_filter.currentData()
         return CustomerFilter(
             search=self.search_field.text(),
             role=role if role else None,
-            criteria=view.criteria,
+            criteria=self.filters.criteria,
             sort=view.sort,
             descending=view.descending,
         )
@@ -249,6 +271,31 @@ class CustomerList(SessionPart):
         # A new view resets the model, which drops the current row without a signal: Edit and
         # Delete follow the selection as it is now.
         self.selection_moved.emit()
+
+    def show_view(self, search: str, role: str | None, criteria: Criteria) -> list[Problem]:
+        """Show a search, role (None: all roles) and filters at once (a saved segment).
+
+        Returns the filters' problems when they cannot be applied (nothing changes then).
+        """
+        problems = self.filters.set(criteria, quietly=True)
+        if problems:
+            return problems
+        self.search_field.blockSignals(True)
+        self.search_field.setText(search)
+        self.search_field.blockSignals(False)
+        self.role_filter.blockSignals(True)
+        self.role_filter.choose(role)
+        self.role_filter.blockSignals(False)
+        self.apply_view()
+        return []
+
+    @Slot()
+    def _tell_view(self) -> None:
+        """Tell view_changed when the model shows another view (a sort, too), not a refresh."""
+        view = self.session.model.view
+        if view != self._told_view:
+            self._told_view = view
+            self.view_changed.emit(view)
 
     def _refill_roles(self) -> None:
         self._roles_outdated = False
@@ -409,6 +456,7 @@ class CustomerList(SessionPart):
         online = self.session.online
         title, hint = empty_table_message(
             search=self.search_field.text().strip(),
+            filtered=not self.filters.criteria.empty,
             role_name=self.role_filter.currentText().rsplit(" (", 1)[0],
             all_roles=self.role_filter.role is None,
             cache_empty=self.session.cache.count() == 0,

@@ -34,6 +34,7 @@ from app.ui.detail_panel import DetailPanel
 from app.ui.error_banner import ErrorBanner
 from app.ui.file_drops import FileDrops
 from app.ui.help_actions import HelpActions
+from app.ui.segments_menu import SegmentsMenu
 from app.ui.session import StoreSession
 from app.ui.store_switching import StoreSwitching
 from app.ui.stores import StoreDirectory
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.connection = ConnectionState(self, self.banner)
         self.store_switching = StoreSwitching(self, stores, self.banner)
         self.help = HelpActions(self, paths)
+        self.segments = SegmentsMenu(self, self.customer_list, paths)
         self.detail_feed = DetailFeed(self.detail)
         self.action_import = window_action(
             self, "actionImportCsv", "Import CSV…", "Ctrl+I", self.transfers.choose_import
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.columns = self.customer_list.columns
         self.search_field = self.customer_list.search_field
         self.role_filter = self.customer_list.role_filter
+        self.filters = self.customer_list.filters
         self.splitter = self.customer_list.splitter
         self.store_switcher = self.store_switching.switcher
         self.demo_bar = self.store_switching.demo_bar
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         self.view_menu = menu.addMenu("&View")
         self.view_menu.setObjectName("viewMenu")
         self.customer_list.follow_view_menu(self.view_menu)
+        self.segments.fill(menu.addMenu("Se&gments"))
         self.help.fill(menu.addMenu("&Help"))
 
     def _build_layout(self) -> None:
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 6, 8, 0)
         layout.addWidget(self.store_switching.demo_bar)
         layout.addWidget(self.banner)
+        layout.addWidget(self.customer_list.filter_panel)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.drops = FileDrops(self, central, self.transfers, self.banner.tell)
@@ -191,6 +196,7 @@ class MainWindow(QMainWindow):
         # Permanent widgets stay visible while progress messages come and go on the left.
         for widget in (
             self.sync_progress,
+            self.segments.label,
             self.customer_list.count_label,
             self.customer_list.coverage_label,
             self.connection.label,
@@ -209,6 +215,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.statusBar().clearMessage()
         self.customer_list.attach(session)
+        self.segments.attach(session)
         self.editing.attach(session)
         self.connection.attach(session)
         self.sync_progress.follow(session.service)

@@ -20,6 +20,7 @@ from app.paths import AppPaths
 from app.stores.forgetting import ForgottenStore, forget_store
 from app.stores.profiles import Profiles, ProfileStore, StoreProfile
 from app.stores.secrets import KeyringSecrets, SecretStore
+from app.stores.segments import SegmentStore
 from app.ui.connection_dialog import ConnectionChoice, ConnectionDialog, remember
 from app.ui.session import StoreSession, open_demo_session, open_session
 
@@ -109,6 +110,7 @@ class StoreDirectory:
             profiles=self._profile_file,
             secrets=self._secrets,
             cache_dir=self._paths.cache_dir,
+            segments=SegmentStore(self._paths.segments_file),
         )
 
     def ask_for_store(self, parent: QWidget, opened: Callable[[StoreSession], None]) -> None:

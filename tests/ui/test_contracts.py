@@ -4,7 +4,7 @@ the table's selection mode. Renaming one breaks them; this test says which."""
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMenu, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMenu, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.support.windows import WindowFactory, child
@@ -21,5 +21,8 @@ def test_the_windows_contracts_hold(qtbot: QtBot, demo_window: WindowFactory) ->
         child(window, QAction, name)
     menu = child(window, QMenu, "viewMenu")
     assert menu.title().replace("&", "") == "View"
+    child(window, QWidget, "filterPanel")
+    segments = child(window, QMenu, "segmentsMenu")
+    assert segments.title().replace("&", "") == "Segments"
     table = child(window, QTableView, "customerTable")
     assert table.selectionMode() == QAbstractItemView.SelectionMode.ExtendedSelection
