@@ -9,10 +9,13 @@ places the view and connects its ``filter_wanted`` to the filters.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Slot
-from PySide6.QtWidgets import QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance, Slot
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from app.cache.repository import CustomerFilter
+from app.domain.criteria import Criteria
 from app.services.events import CustomersChanged, StoreEvent, StoreInfoLoaded, SyncFinished
 from app.ui.insights_view import InsightsView
 from app.ui.session import StoreSession
@@ -26,13 +29,38 @@ REFRESH_DELAY_MS = 300
 class Insights(SessionPart):
     """The insights view over the attached store's list (see the module docstring).
 
+    The view lives in a dock on the window's right (``insightsDock``), hidden until the user
+    shows it (View > Insights, ``toggle_action``); the window remembers whether it is shown.
+
     Args:
-        parent: the window; the view is created as its child, for the window to lay out.
+        window: the main window, whose right dock area takes the view.
+        view_changed: the list's signal that it shows another view.
+        add_filter: what takes a clicked bar's filter (the filters' ``add``).
     """
 
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.view = InsightsView(parent)
+    def __init__(
+        self,
+        window: QMainWindow,
+        view_changed: SignalInstance,
+        add_filter: Callable[[Criteria], object],
+    ) -> None:
+        super().__init__(window)
+        self.view = InsightsView()
+        self.dock = QDockWidget("Insights", window)
+        self.dock.setObjectName("insightsDock")
+        self.dock.setWidget(self.view)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.toggle_action = self.dock.toggleViewAction()
+        self.toggle_action.setObjectName("actionInsights")
+        self.toggle_action.setText("&Insights")
+        self.toggle_action.setShortcut("Ctrl+Shift+I")
+        self.toggle_action.setToolTip("Summary figures and charts of the customers listed")
+        view_changed.connect(self.view_changed)
+        self.view.filter_wanted.connect(add_filter)
         self.view.installEventFilter(self)
         self._filter = CustomerFilter()
         self._stale = True

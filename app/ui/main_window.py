@@ -7,20 +7,15 @@ for the worker. Each responsibility is a part of its own, composed here: the cus
 (app/ui/customer_list.py), the detail panel's feed (detail_feed.py), the connection and syncs
 (connection_state.py), one customer's dialogs (customer_editing.py), several customers'
 actions (customer_actions.py), CSV transfers (transfers.py), switching stores
-(store_switching.py), the Help menu (help_actions.py) and the banner (error_banner.py).
+(store_switching.py), the Help menu (help_actions.py), the banner (error_banner.py), the
+filters (customer_filters.py), segments (segments_menu.py) and insights (insights.py).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QMainWindow,
-    QSizePolicy,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
 from app import APP_NAME
 from app.cache.sync import SyncMode
@@ -34,6 +29,7 @@ from app.ui.detail_panel import DetailPanel
 from app.ui.error_banner import ErrorBanner
 from app.ui.file_drops import FileDrops
 from app.ui.help_actions import HelpActions
+from app.ui.insights import Insights
 from app.ui.segments_menu import SegmentsMenu
 from app.ui.session import StoreSession
 from app.ui.store_switching import StoreSwitching
@@ -95,6 +91,7 @@ class MainWindow(QMainWindow):
         self.search_field = self.customer_list.search_field
         self.role_filter = self.customer_list.role_filter
         self.filters = self.customer_list.filters
+        self.insights = Insights(self, self.customer_list.view_changed, self.filters.add)
         self.splitter = self.customer_list.splitter
         self.store_switcher = self.store_switching.switcher
         self.demo_bar = self.store_switching.demo_bar
@@ -160,6 +157,7 @@ class MainWindow(QMainWindow):
         self.view_menu = menu.addMenu("&View")
         self.view_menu.setObjectName("viewMenu")
         self.customer_list.follow_view_menu(self.view_menu)
+        self.view_menu.addAction(self.insights.toggle_action)
         self.segments.fill(menu.addMenu("Se&gments"))
         self.help.fill(menu.addMenu("&Help"))
 
@@ -216,6 +214,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.customer_list.attach(session)
         self.segments.attach(session)
+        self.insights.attach(session)
         self.editing.attach(session)
         self.connection.attach(session)
         self.sync_progress.follow(session.service)
@@ -243,6 +242,7 @@ class MainWindow(QMainWindow):
         # A new model resets the header's sections: keep the user's columns across the switch.
         header_state = self.columns.saved_state()
         self.customer_list.detach()
+        self.insights.detach()
         old.close()
         self.customer_list.stop_timers()  # after the close, which flushes its last changes
         self.customer_list.clear_search_quietly()
@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save the layout, stop the worker (cancelling a sync in flight), close the store."""
         self.save_settings()
+        self.insights.detach()
         self.session.close()
         # After the close: its last changes, flushed as it shuts down, may have started one.
         self.customer_list.stop_timers()

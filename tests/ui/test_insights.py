@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QHelpEvent, QPalette
-from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QToolTip
 from pytestqt.qtbot import QtBot
 
 from app.api.connection import StoreConnection
@@ -388,6 +388,12 @@ def test_a_screenshot_at_the_side_panels_size(
 # -- the part ------------------------------------------------------------------------------------
 
 
+class ViewSource(QObject):
+    """Stands in for the customer list's ``view_changed``."""
+
+    changed = Signal(CustomerFilter)
+
+
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[StoreSession]:
     """A store session on a cache of its own (its worker never started: no store is asked)."""
@@ -402,18 +408,24 @@ def session(tmp_path: Path) -> Iterator[StoreSession]:
 def test_the_part_follows_the_session_and_catches_up_when_shown(
     qtbot: QtBot, session: StoreSession
 ) -> None:
-    window = QWidget()
+    window = QMainWindow()
     qtbot.addWidget(window)
-    insights = Insights(window)
+    views = ViewSource()
+    wanted: list[Criteria] = []
+    insights = Insights(window, views.changed, wanted.append)
     insights.view.resize(420, 800)
     figure = insights.view.cards["customers"].figure
     insights.attach(session)
-    assert figure.text() == ""  # hidden: nothing computed
     window.show()
+    assert not insights.dock.isVisible()  # shown when the user asks for it
+    assert figure.text() == ""  # hidden: nothing computed
+    insights.toggle_action.trigger()
     qtbot.waitUntil(lambda: figure.text() == "30")
 
-    insights.view_changed(CustomerFilter(criteria=Criteria(countries=("PT",))))
+    views.changed.emit(CustomerFilter(criteria=Criteria(countries=("PT",))))
     assert figure.text() == "11"
+    insights.view.filter_wanted.emit(Criteria(min_orders=2))
+    assert wanted == [Criteria(min_orders=2)]
 
     session.cache.upsert_customers(
         [make_customer(99, billing=BillingAddress(country="PT"))], confirmed_at=1_700_000_001
