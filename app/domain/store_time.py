@@ -25,6 +25,8 @@ def store_zone(text: str | None) -> tzinfo | None:
     match = _OFFSET.match(value)
     if match:
         sign, hours, minutes = match.groups()
+        if int(minutes or 0) >= 60:
+            return None
         offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
         if offset >= timedelta(hours=24):
             return None
