@@ -3,7 +3,10 @@
 Every filter reads an indexed or plain column of ``customers c``: no stored document is opened,
 so a filter applies to 100,000 customers as quickly as a sort. The figure columns hold -1 where
 the store's API gives no figures: such a customer matches no filter on orders or spending.
-Money is kept in cents; dates as Unix times, compared with the store's days' bounds.
+Money is kept in cents; dates as Unix times, compared with the store's days' bounds. The
+average order value is matched as the window shows it, rounded to cents
+(``Customer.average_order_value``): “at most 3.33” keeps a customer whose 10.00 over three
+orders shows as 3.33.
 """
 
 from __future__ import annotations
@@ -22,16 +25,19 @@ def _cents(amount: Decimal, rounding: str) -> int:
 
 
 def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
-    """The conditions for ``criteria`` (none when it is empty); dates are days in ``zone``."""
+    """The conditions for ``criteria`` (none when it is empty); dates are days in ``zone``.
+
+    ``criteria`` must have no :meth:`~app.domain.criteria.Criteria.problems`.
+    """
     clause = SearchClause()
     sql, params = clause.sql, clause.params
     if criteria.countries:
         marks = ", ".join("?" for _ in criteria.countries)
         sql.append(f"c.country IN ({marks})")
-        params += list(criteria.countries)
+        params += [code.strip().upper() for code in criteria.countries]  # codes are upper
     if criteria.state:
         sql.append("c.state = ?")
-        params.append(criteria.state)
+        params.append(criteria.state.strip())
     if criteria.city:
         sql.append("c.city = ?")  # the column is NOCASE: "berlin" finds "Berlin"
         params.append(criteria.city.strip())
@@ -47,13 +53,17 @@ def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
     if criteria.max_spent is not None:
         sql.append("c.total_spent_cents BETWEEN 0 AND ?")
         params.append(_cents(criteria.max_spent, ROUND_FLOOR))
-    # The average is exact in cents (a REAL): compared with the bound in cents, not rounded.
+    # average_order is total_spent_cents / orders_count as a REAL: a bound of whole cents and a
+    # half is exact in binary, and no such quotient lies close enough to it to round onto it.
     if criteria.min_average is not None:
-        sql.append("c.average_order >= ?")
-        params.append(float(criteria.min_average * 100))
+        least = _cents(criteria.min_average, ROUND_CEILING)
+        # Rounded half to even, as Decimal.quantize does: x.5 rounds up to an even ``least``.
+        sql.append("c.average_order >= ?" if least % 2 == 0 else "c.average_order > ?")
+        params.append(least - 0.5)
     if criteria.max_average is not None:
-        sql.append("c.average_order <= ?")
-        params.append(float(criteria.max_average * 100))
+        most = _cents(criteria.max_average, ROUND_FLOOR)
+        sql.append("c.average_order <= ?" if most % 2 == 0 else "c.average_order < ?")
+        params.append(most + 0.5)
     if criteria.registered_after is not None:
         sql.append("c.created_at >= ?")
         params.append(day_start(criteria.registered_after, zone))
@@ -61,10 +71,10 @@ def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
         sql.append("c.created_at < ?")
         params.append(day_end(criteria.registered_before, zone))
     if criteria.last_order_after is not None:
-        sql.append("c.last_order_date >= ?")
+        sql.append("c.last_order_date >= ? AND c.orders_count >= 0")
         params.append(day_start(criteria.last_order_after, zone))
     if criteria.last_order_before is not None:
-        sql.append("c.last_order_date < ?")
+        sql.append("c.last_order_date < ? AND c.orders_count >= 0")
         params.append(day_end(criteria.last_order_before, zone))
     if criteria.never_ordered:
         sql.append("c.orders_count = 0")
