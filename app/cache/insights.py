@@ -267,7 +267,8 @@ def _countries(
     rest = sum(int(str(n)) for _, n in rows[TOP_COUNTRIES:])
     if rest:
         others = len(rows) - TOP_COUNTRIES
-        bars.append(Bar(f"{others} other countries", rest, other=True))
+        words = "1 other country" if others == 1 else f"{others} other countries"
+        bars.append(Bar(words, rest, other=True))
     return tuple(bars)
 
 
