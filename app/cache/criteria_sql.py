@@ -18,10 +18,19 @@ from app.cache.search import SearchClause
 from app.domain.criteria import Criteria
 from app.domain.store_time import day_end, day_start
 
+#: The range of an SQLite integer: a bound beyond it means the same as the end it passes (no
+#: count or amount in cents is ever that big), and SQLite cannot take it as a parameter.
+_SQL_LOWEST, _SQL_HIGHEST = -(2**63), 2**63 - 1
+
+
+def _bound(value: int) -> int:
+    """An integer bound within what SQLite takes."""
+    return min(max(value, _SQL_LOWEST), _SQL_HIGHEST)
+
 
 def _cents(amount: Decimal, rounding: str) -> int:
     """An amount in whole cents, rounded so that the bound it is keeps its meaning."""
-    return int((amount * 100).to_integral_value(rounding=rounding))
+    return _bound(int((amount * 100).to_integral_value(rounding=rounding)))
 
 
 def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
@@ -43,10 +52,10 @@ def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
         params.append(criteria.city.strip())
     if criteria.min_orders is not None:
         sql.append("c.orders_count >= ?")
-        params.append(criteria.min_orders)
+        params.append(_bound(criteria.min_orders))
     if criteria.max_orders is not None:
         sql.append("c.orders_count BETWEEN 0 AND ?")
-        params.append(criteria.max_orders)
+        params.append(_bound(criteria.max_orders))
     if criteria.min_spent is not None:
         sql.append("c.total_spent_cents >= ?")
         params.append(_cents(criteria.min_spent, ROUND_CEILING))

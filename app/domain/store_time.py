@@ -49,6 +49,8 @@ def day_start(day: date, zone: tzinfo) -> int:
 
 def day_end(day: date, zone: tzinfo) -> int:
     """The Unix time at which the day after ``day`` begins in ``zone`` (an inclusive end)."""
+    if day == date.max:  # there is no day after it to begin: it lasts 24 hours
+        return day_start(day, zone) + 86_400
     return day_start(day + timedelta(days=1), zone)
 
 

@@ -118,6 +118,29 @@ def test_each_filter_alone_selects_what_plain_python_selects(
     assert store.ids(criteria) == store.expected(criteria)
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"min_orders": 10**20},
+        {"max_orders": 10**20},
+        {"min_spent": Decimal("1e30")},
+        {"max_spent": Decimal("1e30")},
+        {"min_average": Decimal("1e30")},
+        {"max_average": Decimal("1e300")},
+        {"registered_after": date.min},
+        {"registered_before": date.max},
+        {"registered_after": date.max},
+        {"last_order_after": date.min, "last_order_before": date.max},
+    ],
+    ids=repr,
+)
+def test_bounds_beyond_any_figure_or_date_mean_no_limit_or_nobody(
+    store: Store, values: dict[str, Any]
+) -> None:
+    criteria = Criteria(**values)
+    assert store.ids(criteria) == store.expected(criteria)
+
+
 def test_the_test_data_covers_every_case(store: Store) -> None:
     # Each filter must split the customers, or the comparison above proves little.
     for values in SINGLE_FILTERS:

@@ -116,3 +116,11 @@ def test_a_day_with_no_midnight_starts_when_the_clocks_jump() -> None:
 
 def _unix(moment: datetime) -> int:
     return int(moment.timestamp())
+
+
+@pytest.mark.parametrize("text", ["+05:30", "-05:30", "Europe/Berlin", "UTC"])
+def test_the_first_and_last_days_have_bounds(text: str) -> None:
+    zone = store_zone(text)
+    assert zone is not None
+    assert day_end(date.max, zone) - day_start(date.max, zone) == 24 * 3600
+    assert day_end(date.min, zone) == day_start(date.min + timedelta(days=1), zone)
