@@ -373,3 +373,20 @@ def test_the_orders_buckets_cover_every_count_once() -> None:
     for n in range(0, 200):
         holding = [b for b in ORDER_BUCKETS if b[1] <= n and (b[2] is None or n <= b[2])]
         assert len(holding) == 1
+
+
+@pytest.mark.parametrize("search", ["varied1", "Berlin", "varied12@example.com", "nobody at all"])
+def test_a_searched_list_is_summed_as_it_is_listed(
+    store: tuple[CustomerCache, tzinfo], search: str
+) -> None:
+    cache, _zone = store
+    view = CustomerFilter(search=search, role=None, criteria=Criteria(has_phone=True))
+    listed = [BY_ID[i] for i in cache.ordered_ids(view)]
+    known = [c for c in listed if c.stats_known]
+    summary = cache.summary(view)
+    assert (summary.count, summary.known) == (len(listed), len(known))
+    assert summary.spent_total == sum((c.total_spent for c in known), Decimal(0))
+    charts = cache.charts(view, TODAY)
+    assert sum(bar.count for bar in charts.countries) == len(listed)
+    assert sum(bar.count for bar in charts.orders) == len(known)
+    assert sum(bar.count for bar in charts.spent) == len(known)
