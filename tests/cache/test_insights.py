@@ -313,39 +313,65 @@ def test_the_top_countries_then_one_bar_for_the_others(
     counts = Counter(country_of(c) for c in selected(view, zone))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     bars = cache.charts(view, TODAY).countries
-    top = ranked[:TOP_COUNTRIES]
-    assert [(bar.key, bar.count) for bar in bars if not bar.other] == top
+    named = ranked if len(ranked) == TOP_COUNTRIES + 1 else ranked[:TOP_COUNTRIES]
+    assert [(bar.key, bar.count) for bar in bars if not bar.other] == named
     for bar in bars:
         if not bar.other:
             assert bar.label == (country_name(bar.key) if bar.key else "No country")
-    rest = ranked[TOP_COUNTRIES:]
+    rest = ranked[len(named) :]
     others = [bar for bar in bars if bar.other]
     if rest:
         (other,) = others
         assert bars[-1] is other
         assert other.count == sum(n for _, n in rest)
-        words = "1 other country" if len(rest) == 1 else f"{len(rest)} other countries"
-        assert other.label == words
+        countries = sum(1 for code, _ in rest if code)
+        assert other.label.startswith(f"{countries} other countr")
+        assert other.label.endswith(" or none") == any(code == "" for code, _ in rest)
     else:
         assert others == []
     assert sum(bar.count for bar in bars) == len(selected(view, zone))
 
 
-def test_one_country_beyond_the_top_is_one_other_country(tmp_path: Path) -> None:
-    codes = ["DE", "AT", "US", "PT", "BR", "IN", "FR", "IT", "ES", "NL", "BE"]
+def test_the_varied_customers_have_an_other_countries_bar() -> None:
+    assert len({country_of(c) for c in CUSTOMERS}) > TOP_COUNTRIES + 1
+
+
+def countries_chart(tmp_path: Path, codes: list[str]) -> tuple[Bar, ...]:
     customers = [
         Customer(id=n, email=f"c{n}@example.com", billing=BillingAddress(country=code))
-        for n, code in enumerate(codes * 2 + codes[:-1], start=1)
+        for n, code in enumerate(codes, start=1)
     ]
     cache = CustomerCache.open(tmp_path, URL)
     try:
         cache.upsert_customers(customers, 1)
-        bars = cache.charts(CustomerFilter(role=None), TODAY).countries
+        return cache.charts(CustomerFilter(role=None), TODAY).countries
     finally:
         cache.close()
-    assert len(bars) == TOP_COUNTRIES + 1
-    assert bars[-1].other
-    assert (bars[-1].label, bars[-1].count) == ("1 other country", 2)
+
+
+TOP_TEN = ["DE", "AT", "US", "PT", "BR", "IN", "FR", "IT", "ES", "NL"]
+
+
+def test_one_country_beyond_the_top_is_named_too(tmp_path: Path) -> None:
+    bars = countries_chart(tmp_path, TOP_TEN * 3 + ["BE"])
+    assert [bar.key for bar in bars] == [*sorted(TOP_TEN), "BE"]
+    assert not any(bar.other for bar in bars)
+
+
+@pytest.mark.parametrize(
+    ("beyond", "words", "count"),
+    [
+        (["BE", "PL"], "2 other countries", 2),
+        (["BE", "BE", ""], "1 other country or none", 3),
+        (["BE", "PL", "SE", ""], "3 other countries or none", 4),
+    ],
+)
+def test_the_countries_beyond_the_top_share_one_bar(
+    tmp_path: Path, beyond: list[str], words: str, count: int
+) -> None:
+    bars = countries_chart(tmp_path, TOP_TEN * 3 + beyond)
+    assert [bar.key for bar in bars[:-1]] == sorted(TOP_TEN)
+    assert (bars[-1].label, bars[-1].count, bars[-1].other) == (words, count, True)
 
 
 # -- orders -----------------------------------------------------------------------------------
