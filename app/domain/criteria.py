@@ -181,7 +181,7 @@ class Criteria:
             case Criterion.STATE:
                 return f"State: {self._state_name()}"
             case Criterion.CITY:
-                return f"City: {self.city}"
+                return f"City: {self.city.strip()}"
             case Criterion.ORDERS:
                 return "Orders: " + _range(self.min_orders, self.max_orders, str)
             case Criterion.SPENT:

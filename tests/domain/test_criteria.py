@@ -233,6 +233,11 @@ def test_a_state_is_shown_by_its_name_where_a_chosen_country_lists_it() -> None:
     assert Criteria(countries=("US",), state="Nowhere").chips(EURO)[1].text == "State: Nowhere"
 
 
+def test_a_place_is_shown_as_it_is_matched_without_surrounding_spaces() -> None:
+    criteria = Criteria(state=" BY ", city="  Munich ")
+    assert [chip.text for chip in criteria.chips(EURO)] == ["State: BY", "City: Munich"]
+
+
 def test_money_follows_the_store_format() -> None:
     dollars = MoneyFormat(code="USD", symbol="$", thousand_separator=",")
     chip = Criteria(min_spent=Decimal("1000"), max_spent=Decimal("2500.5")).chips(dollars)[0]
