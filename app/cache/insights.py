@@ -19,7 +19,8 @@ from decimal import Decimal
 from app.domain.countries import country_name
 from app.domain.store_time import day_start
 
-#: How many countries the countries chart names; the rest are one "other" bar.
+#: How many countries the countries chart names; the rest are one "other" bar (unless only
+#: one is left, which is named too).
 TOP_COUNTRIES = 10
 #: How many months the new-customers chart shows, this one included.
 MONTHS = 24
@@ -260,14 +261,20 @@ def _countries(
         list(params),
     ).fetchone()
     rows: list[list[object]] = json.loads(text)
+    # One country left after the top ones is named like them: a bar saying "1 other country"
+    # would hide which.
+    named = rows if len(rows) == TOP_COUNTRIES + 1 else rows[:TOP_COUNTRIES]
     bars = [
         Bar(country_name(str(code)) or str(code) or "No country", int(str(n)), key=str(code))
-        for code, n in rows[:TOP_COUNTRIES]
+        for code, n in named
     ]
-    rest = sum(int(str(n)) for _, n in rows[TOP_COUNTRIES:])
+    rest = rows[len(named) :]
     if rest:
-        others = len(rows) - TOP_COUNTRIES
-        bars.append(Bar(f"{others} other countries", rest, other=True))
+        countries = sum(1 for code, _ in rest if code)
+        words = "1 other country" if countries == 1 else f"{countries} other countries"
+        if countries < len(rest):  # the customers without a country are among them
+            words += " or none"
+        bars.append(Bar(words, sum(int(str(n)) for _, n in rest), other=True))
     return tuple(bars)
 
 

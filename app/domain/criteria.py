@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.domain.countries import country_name, states_of
+from app.domain.countries import COUNTRIES, country_name, states_of
 from app.domain.money import MoneyFormat
 
 
@@ -119,7 +119,8 @@ class Criteria:
         """What makes these criteria unusable (empty when they can be applied)."""
         found: list[Problem] = []
         for code in self.countries:
-            if not country_name(code):
+            # country_name() gives an unknown code back unchanged: ask the list itself.
+            if code.strip().upper() not in COUNTRIES:
                 found.append(
                     Problem("--country", f"{code!r} is not a country code WooCommerce knows.")
                 )
@@ -133,7 +134,11 @@ class Criteria:
             ("--max-average", self.max_average),
         )
         for option, amount in money:
-            if amount is not None and (not amount.is_finite() or amount < 0):
+            if amount is None:
+                continue
+            if not amount.is_finite():
+                found.append(Problem(option, "An amount of money must be a number."))
+            elif amount < 0:
                 found.append(Problem(option, "An amount of money cannot be negative."))
         ranges = (
             ("--max-orders", self.min_orders, self.max_orders, "orders"),
@@ -143,12 +148,14 @@ class Criteria:
             ("--last-order-before", self.last_order_after, self.last_order_before, "last order"),
         )
         for option, low, high, what in ranges:
-            if low is not None and high is not None and low > high:  # type: ignore[operator]
+            if _comparable(low) and _comparable(high) and low > high:  # type: ignore[operator]
                 found.append(Problem(option, f"The {what} range ends before it starts."))
         if self.never_ordered and (
             (self.min_orders or 0) > 0
-            or self.min_spent
+            or (self.min_spent is not None and self.min_spent.is_finite() and self.min_spent > 0)
+            # Without orders there is no average: either end of its range excludes them all.
             or self.min_average is not None
+            or self.max_average is not None
             or self.last_order_after is not None
             or self.last_order_before is not None
         ):
@@ -174,7 +181,7 @@ class Criteria:
             case Criterion.STATE:
                 return f"State: {self._state_name()}"
             case Criterion.CITY:
-                return f"City: {self.city}"
+                return f"City: {self.city.strip()}"
             case Criterion.ORDERS:
                 return "Orders: " + _range(self.min_orders, self.max_orders, str)
             case Criterion.SPENT:
@@ -193,11 +200,14 @@ class Criteria:
                 return "Has a phone" if self.has_phone else "No phone"
 
     def _state_name(self) -> str:
-        for country in self.countries or ():
-            name = states_of(country).get(self.state)
+        wanted = self.state.strip()
+        for country in self.countries:
+            states = states_of(country.strip().upper())
+            # The cache matches a state without regard to case ("by" finds "BY").
+            name = states.get(wanted) or states.get(wanted.upper())
             if name:
                 return name
-        return self.state
+        return wanted
 
     # -- saved form -------------------------------------------------------------------------
 
@@ -253,7 +263,10 @@ def _loaded(name: str, value: object) -> Any:
         if name in _INTEGERS:
             return value if isinstance(value, int) and not isinstance(value, bool) else None
         if name in _AMOUNTS:
-            return Decimal(value) if isinstance(value, str | int) else None
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                return None
+            amount = Decimal(value)
+            return amount if amount.is_finite() else None
         if name in _DATES:
             return date.fromisoformat(value) if isinstance(value, str) else None
         if name in _FLAGS:
@@ -261,6 +274,11 @@ def _loaded(name: str, value: object) -> Any:
     except (ValueError, InvalidOperation):
         return None
     return None
+
+
+def _comparable(value: object) -> bool:
+    """Whether a range's end can be compared (set, and no amount that is not a number)."""
+    return value is not None and not (isinstance(value, Decimal) and not value.is_finite())
 
 
 def _day(value: date) -> str:

@@ -25,6 +25,8 @@ def store_zone(text: str | None) -> tzinfo | None:
     match = _OFFSET.match(value)
     if match:
         sign, hours, minutes = match.groups()
+        if int(minutes or 0) >= 60:
+            return None
         offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
         if offset >= timedelta(hours=24):
             return None
@@ -47,6 +49,8 @@ def day_start(day: date, zone: tzinfo) -> int:
 
 def day_end(day: date, zone: tzinfo) -> int:
     """The Unix time at which the day after ``day`` begins in ``zone`` (an inclusive end)."""
+    if day == date.max:  # there is no day after it to begin: it lasts 24 hours
+        return day_start(day, zone) + 86_400
     return day_start(day + timedelta(days=1), zone)
 
 

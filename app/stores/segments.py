@@ -70,6 +70,11 @@ def check_name(name: str, taken: list[str] | tuple[str, ...] = ()) -> str:
     return cleaned
 
 
+def _key(name: str) -> str:
+    """A name as names are compared: spaces collapsed, case ignored."""
+    return " ".join(name.split()).casefold()
+
+
 class SegmentStore:
     """Reads and writes the segments of every store (``AppPaths.segments_file``)."""
 
@@ -85,7 +90,7 @@ class SegmentStore:
             return {str(url): list(entries) for url, entries in stores.items()}
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
             broken = self.path.with_suffix(".json.broken")
             log.warning("saved segments unreadable (%s); moved aside to %s", error, broken)
             with contextlib.suppress(OSError):
@@ -106,18 +111,22 @@ class SegmentStore:
 
     def find(self, store_url: str, name: str) -> Segment | None:
         """A store's segment by name (case does not matter)."""
-        wanted = " ".join(name.split()).casefold()
-        return next((s for s in self.load(store_url) if s.name.casefold() == wanted), None)
+        wanted = _key(name)
+        return next((s for s in self.load(store_url) if _key(s.name) == wanted), None)
 
     def save(self, store_url: str, segment: Segment, *, replacing: str | None = None) -> Segment:
-        """Keep ``segment`` (a new one, or in place of the one named ``replacing``)."""
+        """Keep ``segment`` (a new one, or in place of the one named ``replacing``).
+
+        ``replacing`` is found as :meth:`find` finds a name (case does not matter).
+        """
         segments = self.load(store_url)
-        others = [s.name for s in segments if s.name != replacing]
+        old = _key(replacing) if replacing is not None else None
+        others = [s.name for s in segments if _key(s.name) != old]
         kept = Segment(
             check_name(segment.name, others), segment.search, segment.role, segment.criteria
         )
-        if replacing is not None and any(s.name == replacing for s in segments):
-            segments = [kept if s.name == replacing else s for s in segments]
+        if any(_key(s.name) == old for s in segments):
+            segments = [kept if _key(s.name) == old else s for s in segments]
         else:
             segments.append(kept)
         self._write(store_url, segments)
@@ -137,7 +146,7 @@ class SegmentStore:
     def delete(self, store_url: str, name: str) -> bool:
         """Forget a segment; whether there was one by that name."""
         segments = self.load(store_url)
-        kept = [s for s in segments if s.name.casefold() != " ".join(name.split()).casefold()]
+        kept = [s for s in segments if _key(s.name) != _key(name)]
         if len(kept) == len(segments):
             return False
         self._write(store_url, kept)

@@ -467,6 +467,33 @@ def test_store_info_says_no_https_for_an_http_site(store: RecordedStore) -> None
     assert make_client(store, url="http://shop.example.com").store_info().ssl_enabled is False
 
 
+@pytest.mark.parametrize(
+    ("stated", "timezone"),
+    [
+        ({"timezone_string": "Europe/Berlin", "gmt_offset": 2}, "Europe/Berlin"),
+        # A site set to a fixed offset: no name, the offset in hours (WordPress keeps a string).
+        ({"timezone_string": "", "gmt_offset": 5.5}, "+05:30"),
+        ({"timezone_string": "", "gmt_offset": "-3.5"}, "-03:30"),
+        ({"timezone_string": "", "gmt_offset": -10}, "-10:00"),
+        ({"timezone_string": "", "gmt_offset": 0}, "+00:00"),
+        ({"timezone_string": None, "gmt_offset": "5.75"}, "+05:45"),
+        ({"timezone_string": "", "gmt_offset": "soon"}, ""),
+        ({"timezone_string": "", "gmt_offset": True}, ""),
+        ({"timezone_string": "", "gmt_offset": 99}, ""),
+        ({}, ""),
+    ],
+)
+def test_store_info_states_the_sites_timezone(
+    store: RecordedStore, stated: dict[str, Any], timezone: str
+) -> None:
+    index = {
+        key: value for key, value in INDEX.items() if key not in ("timezone_string", "gmt_offset")
+    }
+    store.session.queue.append(Reply(200, {**index, **stated}))
+    assert make_client(store).store_info().timezone == timezone
+    assert "gmt_offset" in (store.session.sent[0].param("_fields") or "").split(",")
+
+
 def test_store_info_without_wc_v3_or_system_status(store: RecordedStore) -> None:
     store.session.queue.append(Reply(200, {**INDEX, "namespaces": ["wp/v2"]}))
     with pytest.raises(ProtocolError, match="wc/v3"):

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QObject, QThread, Signal
@@ -20,7 +23,10 @@ from pytestqt.qtbot import QtBot
 from app.api.choice import open_client
 from app.api.client import StoreInfo, WooClient
 from app.api.connection import StoreConnection
+from app.api.transport import CancelToken
+from app.cache.repository import STORE_TIMEZONE_META, CustomerCache
 from app.demo_store import DemoStore
+from app.domain.money import MoneyFormat
 from app.errors import AppError, CancelledError, NotFoundError
 from app.workers.api_worker import UNEXPECTED_MESSAGE, ApiWorker
 from app.workers.events import (
@@ -228,3 +234,71 @@ def test_requests_are_answered_once_each_in_the_order_they_came(
     assert finals == [StoreInfoLoaded, RequestFailed, RequestFailed, CustomerFound]
     order = [e.request_id for e in running.answers if not isinstance(e, ChangesCommitted)]
     assert order == [10, 11, 12, 13]
+
+
+# -- the store's settings kept in the cache ----------------------------------------------------
+
+
+class StatingClient:
+    """A client whose store states the timezones it is given, one per store_info call."""
+
+    def __init__(self, timezones: list[str]) -> None:
+        self.timezones = timezones
+
+    def store_info(self, cancel: CancelToken | None = None) -> StoreInfo:
+        return StoreInfo(
+            name="Stating",
+            description="",
+            url="http://store.test",
+            wc_version="9.4.2",
+            api_version="wc/v3",
+            ssl_enabled=False,
+            generate_password=None,
+            currency="EUR",
+            timezone=self.timezones.pop(0),
+            money=MoneyFormat("EUR", "€", "right_space", ".", ",", 2),
+        )
+
+
+def kept_timezone(tmp_path: Path) -> tuple[str | None, tzinfo | None]:
+    cache = CustomerCache.open(tmp_path / "cache", "http://store.test")
+    try:
+        return cache.meta(STORE_TIMEZONE_META), cache.store_zone()
+    finally:
+        cache.close()
+
+
+def test_the_stores_timezone_is_kept_and_one_not_stated_leaves_it(
+    qtbot: QtBot, tmp_path: Path, run_worker: WorkerFactory
+) -> None:
+    client = StatingClient(["Europe/Berlin", "", "not a zone", "+05:30"])
+    running = run_worker(lambda: cast(WooClient, client))
+    expected = [
+        ("Europe/Berlin", ZoneInfo("Europe/Berlin")),
+        ("Europe/Berlin", ZoneInfo("Europe/Berlin")),  # nothing stated: the kept one stays
+        ("Europe/Berlin", ZoneInfo("Europe/Berlin")),  # nothing readable: likewise
+        ("+05:30", timezone(timedelta(hours=5, minutes=30))),
+    ]
+    for request_id, kept in enumerate(expected, start=1):
+        running.post(Request(request_id, RequestKind.STORE_INFO, StoreInfoArgs()))
+        assert isinstance(answered(qtbot, running, request_id), StoreInfoLoaded)
+        assert kept_timezone(tmp_path) == kept
+    cache = CustomerCache.open(tmp_path / "cache", "http://store.test")
+    try:
+        assert cache.money_format() == MoneyFormat("EUR", "€", "right_space", ".", ",", 2)
+    finally:
+        cache.close()
+
+
+@pytest.mark.parametrize("api", ["legacy", "modern"])
+def test_a_demo_stores_timezone_is_kept_from_either_index(
+    qtbot: QtBot, tmp_path: Path, start_store: StoreFactory, run_worker: WorkerFactory, api: str
+) -> None:
+    """The legacy index's ``meta.timezone`` and the REST index's ``timezone_string``."""
+    store = start_store(api=api)
+    running = run_worker(store_client(store))
+    running.post(Request(1, RequestKind.STORE_INFO, StoreInfoArgs()))
+    event = answered(qtbot, running, 1)
+    assert isinstance(event, StoreInfoLoaded)
+    assert event.info.timezone == "UTC"
+    assert kept_timezone(tmp_path) == ("UTC", UTC)
