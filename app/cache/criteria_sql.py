@@ -1,9 +1,9 @@
 """The SQL of a list's filters (app/domain/criteria.py) over the cache's customer columns.
 
-Every filter reads an indexed column of ``customers c``: no stored document is opened, and a
-filter's matches come from its own index (see ``_rows``), not from reading every row. The
-figure columns hold -1 where the store's API gives no figures: such a customer matches no
-filter on orders or spending.
+Every filter reads a column the list index holds (``customers_for_lists``, cache version 6):
+a filtered list, its summary and its charts are read from that index alone, never from the
+table's rows, which also hold each customer's stored document. The figure columns hold -1 where
+the store's API gives no figures: such a customer matches no filter on orders or spending.
 Money is kept in cents; dates as Unix times, compared with the store's days' bounds. The
 average order value is matched as the window shows it, rounded to cents
 (``Customer.average_order_value``): “at most 3.33” keeps a customer whose 10.00 over three
@@ -34,17 +34,6 @@ def _cents(amount: Decimal, rounding: str) -> int:
     return _bound(int((amount * 100).to_integral_value(rounding=rounding)))
 
 
-def _rows(condition: str) -> str:
-    """``condition`` on one column, as the ids its index holds.
-
-    Written plainly, SQLite scans the sort order's index and reads each of 100,000 rows to test
-    the condition (about 250 ms); as a set of ids taken from the condition's own index (each
-    index ends with the id), only the matching rows are read (3 ms for 1,000 of them, half the
-    time for most of them). The country needs none: every sort index carries it.
-    """
-    return f"c.id IN (SELECT id FROM customers WHERE {condition})"
-
-
 def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
     """The conditions for ``criteria`` (none when it is empty); dates are days in ``zone``.
 
@@ -52,55 +41,48 @@ def criteria_clause(criteria: Criteria, zone: tzinfo) -> SearchClause:
     """
     clause = SearchClause()
     sql, params = clause.sql, clause.params
-    if criteria.countries:
-        marks = ", ".join("?" for _ in criteria.countries)
-        sql.append(f"c.country IN ({marks})")
-        params += [code.strip().upper() for code in criteria.countries]  # codes are upper
-    if criteria.state:
-        sql.append(_rows("state = ?"))
-        params.append(criteria.state.strip())
-    if criteria.city:
-        sql.append(_rows("city = ?"))  # the column is NOCASE: "berlin" finds "Berlin"
-        params.append(criteria.city.strip())
-    if criteria.min_orders is not None:
-        sql.append(_rows("orders_count >= ?"))
-        params.append(_bound(criteria.min_orders))
-    if criteria.max_orders is not None:
-        sql.append(_rows("orders_count BETWEEN 0 AND ?"))
-        params.append(_bound(criteria.max_orders))
-    if criteria.min_spent is not None:
-        sql.append(_rows("total_spent_cents >= ?"))
-        params.append(_cents(criteria.min_spent, ROUND_CEILING))
-    if criteria.max_spent is not None:
-        sql.append(_rows("total_spent_cents BETWEEN 0 AND ?"))
-        params.append(_cents(criteria.max_spent, ROUND_FLOOR))
+
+    def add(condition: str, *values: object) -> None:
+        sql.append(condition)
+        params.extend(values)
+
+    c = criteria
+    if c.countries:
+        marks = ", ".join("?" for _ in c.countries)
+        add(f"c.country IN ({marks})", *(code.strip().upper() for code in c.countries))
+    if c.state:
+        add("c.state = ?", c.state.strip())
+    if c.city:
+        add("c.city = ?", c.city.strip())  # the column is NOCASE: "berlin" finds "Berlin"
+    if c.min_orders is not None:
+        add("c.orders_count >= ?", _bound(c.min_orders))
+    if c.max_orders is not None:
+        add("c.orders_count BETWEEN 0 AND ?", _bound(c.max_orders))
+    if c.min_spent is not None:
+        add("c.total_spent_cents >= ?", _cents(c.min_spent, ROUND_CEILING))
+    if c.max_spent is not None:
+        add("c.total_spent_cents BETWEEN 0 AND ?", _cents(c.max_spent, ROUND_FLOOR))
     # average_order is total_spent_cents / orders_count as a REAL: a bound of whole cents and a
     # half is exact in binary, and no such quotient lies close enough to it to round onto it.
-    if criteria.min_average is not None:
-        least = _cents(criteria.min_average, ROUND_CEILING)
-        # Rounded half to even, as Decimal.quantize does: x.5 rounds up to an even ``least``.
-        sql.append(_rows("average_order >= ?" if least % 2 == 0 else "average_order > ?"))
-        params.append(least - 0.5)
-    if criteria.max_average is not None:
-        most = _cents(criteria.max_average, ROUND_FLOOR)
-        sql.append(_rows("average_order <= ?" if most % 2 == 0 else "average_order < ?"))
-        params.append(most + 0.5)
-    if criteria.registered_after is not None:
-        sql.append(_rows("created_at >= ?"))
-        params.append(day_start(criteria.registered_after, zone))
-    if criteria.registered_before is not None:
-        sql.append(_rows("created_at < ?"))
-        params.append(day_end(criteria.registered_before, zone))
-    if criteria.last_order_after is not None:
-        sql.append(_rows("last_order_date >= ? AND orders_count >= 0"))
-        params.append(day_start(criteria.last_order_after, zone))
-    if criteria.last_order_before is not None:
-        sql.append(_rows("last_order_date < ? AND orders_count >= 0"))
-        params.append(day_end(criteria.last_order_before, zone))
-    if criteria.never_ordered:
-        sql.append(_rows("orders_count = 0"))
-    if criteria.has_company is not None:
-        sql.append(_rows("company != ''" if criteria.has_company else "company = ''"))
-    if criteria.has_phone is not None:
-        sql.append(_rows("phone != ''" if criteria.has_phone else "phone = ''"))
+    # Rounded half to even, as Decimal.quantize does: x.5 rounds up to an even bound.
+    if c.min_average is not None:
+        least = _cents(c.min_average, ROUND_CEILING)
+        add(f"c.average_order {'>=' if least % 2 == 0 else '>'} ?", least - 0.5)
+    if c.max_average is not None:
+        most = _cents(c.max_average, ROUND_FLOOR)
+        add(f"c.average_order {'<=' if most % 2 == 0 else '<'} ?", most + 0.5)
+    if c.registered_after is not None:
+        add("c.created_at >= ?", day_start(c.registered_after, zone))
+    if c.registered_before is not None:
+        add("c.created_at < ?", day_end(c.registered_before, zone))
+    if c.last_order_after is not None:
+        add("c.last_order_date >= ? AND c.orders_count >= 0", day_start(c.last_order_after, zone))
+    if c.last_order_before is not None:
+        add("c.last_order_date < ? AND c.orders_count >= 0", day_end(c.last_order_before, zone))
+    if c.never_ordered:
+        add("c.orders_count = 0")
+    if c.has_company is not None:
+        add("c.company != ''" if c.has_company else "c.company = ''")
+    if c.has_phone is not None:
+        add("c.phone != ''" if c.has_phone else "c.phone = ''")
     return clause

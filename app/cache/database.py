@@ -183,6 +183,44 @@ def _migrate_to_v5(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX {name} ON customers ({column}, id, role, country)")
 
 
+#: The columns a list's filters, summary figures and charts read, in one index (version 6).
+INSIGHT_COLUMNS = (
+    "role",
+    "country",
+    "state",
+    "city",
+    "company",
+    "phone",
+    "orders_count",
+    "total_spent_cents",
+    "average_order",
+    "created_at",
+    "last_order_date",
+    "figures",
+    # And what a sort or a short search reads, so a filtered list is read from it alone.
+    "name_key",
+    "email",
+    "username",
+    "postcode",
+)
+#: The index of :data:`INSIGHT_COLUMNS`.
+LIST_INDEX = "customers_for_lists"
+
+
+def _migrate_to_v6(conn: sqlite3.Connection) -> None:
+    """One index holding every column a filter, a summary or a chart reads.
+
+    A customer's row also holds its stored API object (about 1.3 kB), so its row spills onto
+    a page of its own, and the columns added by later versions lie after that object, in
+    overflow pages: a filter on orders or a sum of spending over 100,000 customers read
+    100,000 table pages (half a second to three). This index holds those columns alone
+    (about 100 bytes a customer), so SQLite reads them from it and never opens a row; the
+    sort indexes still serve a list without filters, walked in order.
+    """
+    columns = ", ".join(INSIGHT_COLUMNS)
+    conn.execute(f"CREATE INDEX {LIST_INDEX} ON customers ({columns}, id)")
+
+
 #: Schema migrations: entry N brings a file from user_version N to N + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _SCHEMA_V1),
@@ -190,6 +228,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_v3,
     _migrate_to_v4,
     _migrate_to_v5,
+    _migrate_to_v6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

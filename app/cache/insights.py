@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
+from app.cache.database import LIST_INDEX
 from app.domain.countries import country_name
 from app.domain.store_time import day_start
 
@@ -107,6 +108,11 @@ class Charts:
     orders: tuple[Bar, ...]
 
 
+#: Every query here reads the list index alone, which holds every column they need (a row of
+#: the table would be read from overflow pages: see app/cache/database.py, version 6).
+_CUSTOMERS = f"customers c INDEXED BY {LIST_INDEX}"
+
+
 def _where(conditions: Sequence[str]) -> str:
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
@@ -124,7 +130,7 @@ def summarize(
         " COALESCE(SUM(CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
         "  THEN c.total_spent_cents END), 0),"
         " COALESCE(SUM(c.orders_count = 0 AND c.total_spent_cents >= 0), 0)"
-        f" FROM customers c {_where(conditions)}",
+        f" FROM {_CUSTOMERS} {_where(conditions)}",
         list(params),
     ).fetchone()
     count, known, approximate, orders, cents, never = row
@@ -156,12 +162,17 @@ def chart_data(
     zone: tzinfo,
     today: date,
 ) -> Charts:
-    """The four charts' bars for the customers ``conditions`` select; months in ``zone``."""
+    """The four charts' bars for the customers ``conditions`` select; months in ``zone``.
+
+    Four passes over the list index: orders and a coarse spending count together, then the
+    spending bins those give, the months, the countries.
+    """
+    orders, coarse_spent = _orders_and_coarse_spent(conn, conditions, params)
     return Charts(
         new_per_month=_new_per_month(conn, conditions, params, zone, today),
-        spent=_spent(conn, conditions, params),
+        spent=_spent(conn, conditions, params, coarse_spent),
         countries=_countries(conn, conditions, params),
-        orders=_orders(conn, conditions, params),
+        orders=orders,
     )
 
 
@@ -175,7 +186,7 @@ def _bucketed(
     """How many selected customers fall in each bucket ``expression`` (an integer) gives."""
     sql = (
         f"SELECT json_group_object(bucket, n) FROM (SELECT {expression} AS bucket, COUNT(*) AS n"
-        f" FROM customers c {_where(conditions)} GROUP BY bucket HAVING bucket IS NOT NULL)"
+        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY bucket HAVING bucket IS NOT NULL)"
     )
     (text,) = conn.execute(sql, [*extra, *params]).fetchone()
     return {int(key): value for key, value in json.loads(text).items()}
@@ -218,26 +229,33 @@ def nice_width(largest_cents: int, bins: int = SPENT_BINS) -> int:
         step *= 10
 
 
+def _size_ceiling(size: int) -> int:
+    """The smallest amount in cents above every amount of a size (see the coarse count)."""
+    digits, first = divmod(size, 10)
+    return int((first + 1) * 10 ** (digits - 1))
+
+
 def _spent(
-    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+    conn: sqlite3.Connection,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    per_size: dict[int, int],
 ) -> tuple[Bar, ...]:
-    known = [*conditions, "c.total_spent_cents >= 0"]
-    (total,) = conn.execute(
-        f"SELECT COUNT(*) FROM customers c {_where(known)}", list(params)
-    ).fetchone()
+    total = sum(per_size.values())
     if not total:
         return ()
-    # The bins cover up to the 95th percentile; the big spenders beyond share the last bar, so
-    # one whale does not squash every other bar into the first.
-    (edge,) = conn.execute(
-        f"SELECT c.total_spent_cents FROM customers c {_where(known)}"
-        " ORDER BY c.total_spent_cents LIMIT 1 OFFSET ?",
-        [*params, min(total - 1, (total * 95) // 100)],
-    ).fetchone()
+    # The bins cover the amounts up to where the top 5% of spenders begin; those share the last
+    # bar, so one whale does not squash every other bar into the first.
+    wanted, seen, edge = (total * 95) // 100, 0, 0
+    for size in sorted(per_size):
+        seen += per_size[size]
+        edge = _size_ceiling(size)
+        if seen > wanted:
+            break
     width = nice_width(edge)
-    last = max(1, -(-edge // width))  # bins up to the percentile; then one for the rest
+    last = max(1, -(-edge // width))  # bins up to the edge; then one for the rest
     expression = f"MIN(c.total_spent_cents / {width}, {last})"
-    counts = _bucketed(conn, expression, known, params)
+    counts = _bucketed(conn, expression, [*conditions, "c.total_spent_cents >= 0"], params)
     bars = []
     for index in range(last + 1):
         low = Decimal(index * width).scaleb(-2)
@@ -256,7 +274,7 @@ def _countries(
 ) -> tuple[Bar, ...]:
     (text,) = conn.execute(
         "SELECT json_group_array(json_array(country, n)) FROM (SELECT c.country AS country,"
-        f" COUNT(*) AS n FROM customers c {_where(conditions)} GROUP BY c.country"
+        f" COUNT(*) AS n FROM {_CUSTOMERS} {_where(conditions)} GROUP BY c.country"
         " ORDER BY n DESC, c.country)",
         list(params),
     ).fetchone()
@@ -278,17 +296,37 @@ def _countries(
     return tuple(bars)
 
 
-def _orders(
+#: The most orders the orders chart tells apart (its last bar is "21+").
+_MOST_ORDERS = max(most or fewest for _label, fewest, most in ORDER_BUCKETS)
+
+
+def _orders_and_coarse_spent(
     conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
-) -> tuple[Bar, ...]:
-    cases = " ".join(
-        f"WHEN c.orders_count <= {most} THEN {index}"
-        for index, (_label, _fewest, most) in enumerate(ORDER_BUCKETS)
-        if most is not None
-    )
-    expression = f"CASE WHEN c.orders_count < 0 THEN NULL {cases} ELSE {len(ORDER_BUCKETS) - 1} END"
-    counts = _bucketed(conn, expression, conditions, params)
-    return tuple(
-        Bar(label, counts.get(index, 0), fewest, most)
-        for index, (label, fewest, most) in enumerate(ORDER_BUCKETS)
-    )
+) -> tuple[tuple[Bar, ...], dict[int, int]]:
+    """The orders chart's bars, and how many customers spent amounts of each size.
+
+    A size is the number of digits of the amount in cents and its first digit (31 for 1.00 to
+    1.99, 42 for 20.00 to 29.99...): enough to find where the big spenders start without
+    sorting every amount.
+    """
+    (text,) = conn.execute(
+        "SELECT json_group_array(json_array(orders, size, n)) FROM (SELECT"
+        f" MIN(c.orders_count, {_MOST_ORDERS + 1}) AS orders,"
+        " CASE WHEN c.total_spent_cents >= 0 THEN length(c.total_spent_cents) * 10"
+        " + substr(c.total_spent_cents, 1, 1) END AS size, COUNT(*) AS n"
+        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY orders, size)",
+        list(params),
+    ).fetchone()
+    per_orders: dict[int, int] = {}
+    per_size: dict[int, int] = {}
+    for orders, size, count in json.loads(text):
+        if orders >= 0:
+            per_orders[orders] = per_orders.get(orders, 0) + count
+        if size is not None:
+            per_size[size] = per_size.get(size, 0) + count
+    bars = []
+    for label, fewest, most in ORDER_BUCKETS:
+        top = (_MOST_ORDERS + 1) if most is None else most
+        counted = sum(n for orders, n in per_orders.items() if fewest <= orders <= top)
+        bars.append(Bar(label, counted, fewest, most))
+    return tuple(bars), per_size

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from app.cache.criteria_sql import criteria_clause
-from app.cache.database import CacheFile, open_cache
+from app.cache.database import LIST_INDEX, CacheFile, open_cache
 from app.cache.insights import Charts, Summary, chart_data, summarize
 from app.cache.search import fold, search_clause, search_rows
 from app.domain.criteria import Criteria
@@ -518,7 +518,10 @@ class CustomerCache:
             raise ValueError(f"unknown sort key {view.sort!r}")
         where, params = self.view_conditions(view)
         direction = "DESC" if view.descending else "ASC"
-        sql = f"SELECT c.id FROM customers c {'WHERE ' + ' AND '.join(where) if where else ''}"
+        # Filters read the list index alone (then SQLite sorts what matched); without them,
+        # walking the sort index in order is quicker than sorting every customer.
+        table = f"customers c INDEXED BY {LIST_INDEX}" if not view.criteria.empty else "customers c"
+        sql = f"SELECT c.id FROM {table} {'WHERE ' + ' AND '.join(where) if where else ''}"
         sql += f" ORDER BY c.{column} {direction}, c.id {direction}"
         # One JSON array in one step, not one step per id: see _one_step. SQLite feeds an
         # aggregate the rows of an ordered subquery in their order (the sort tests check it).
