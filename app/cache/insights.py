@@ -164,15 +164,14 @@ def chart_data(
 ) -> Charts:
     """The four charts' bars for the customers ``conditions`` select; months in ``zone``.
 
-    Four passes over the list index: orders and a coarse spending count together, then the
-    spending bins those give, the months, the countries.
+    Four passes over the list index, each grouping as few customers by as small a key as it
+    can (grouping sorts what it groups: that is most of the time a chart takes).
     """
-    orders, coarse_spent = _orders_and_coarse_spent(conn, conditions, params)
     return Charts(
         new_per_month=_new_per_month(conn, conditions, params, zone, today),
-        spent=_spent(conn, conditions, params, coarse_spent),
+        spent=_spent(conn, conditions, params),
         countries=_countries(conn, conditions, params),
-        orders=orders,
+        orders=_orders(conn, conditions, params),
     )
 
 
@@ -201,10 +200,13 @@ def _new_per_month(
 ) -> tuple[Bar, ...]:
     starts = month_starts(today)
     bounds = [day_start(start, zone) for start in starts]
-    # The month of each registration: the number of month starts at or before it, less one.
+    # Only the registrations of these months are grouped (in an older store, a fraction of
+    # all); each one's month is the number of month starts at or before it, less one.
     cases = " ".join(f"WHEN c.created_at < ? THEN {index - 1}" for index in range(1, len(bounds)))
-    expression = f"CASE WHEN c.created_at IS NULL OR c.created_at < ? THEN NULL {cases} END"
-    counts = _bucketed(conn, expression, conditions, params, [bounds[0], *bounds[1:]])
+    recent = [*conditions, "c.created_at >= ?", "c.created_at < ?"]
+    counts = _bucketed(
+        conn, f"CASE {cases} END", recent, [*params, bounds[0], bounds[-1]], bounds[1:]
+    )
     return tuple(
         Bar(_month_label(start), counts.get(index, 0), start, starts[index + 1])
         for index, start in enumerate(starts[:-1])
@@ -229,33 +231,32 @@ def nice_width(largest_cents: int, bins: int = SPENT_BINS) -> int:
         step *= 10
 
 
-def _size_ceiling(size: int) -> int:
-    """The smallest amount in cents above every amount of a size (see the coarse count)."""
-    digits, first = divmod(size, 10)
-    return int((first + 1) * 10 ** (digits - 1))
-
-
 def _spent(
-    conn: sqlite3.Connection,
-    conditions: Sequence[str],
-    params: Sequence[object],
-    per_size: dict[int, int],
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
 ) -> tuple[Bar, ...]:
-    total = sum(per_size.values())
+    # How many customers spent each whole unit of money (0.00-0.99, 1.00-1.99, ...): a few
+    # thousand counts at most, from which the bins are drawn up exactly (their width is whole
+    # units), without a second pass.
+    per_unit = _bucketed(
+        conn, "c.total_spent_cents / 100", [*conditions, "c.total_spent_cents >= 0"], params
+    )
+    total = sum(per_unit.values())
     if not total:
         return ()
     # The bins cover the amounts up to where the top 5% of spenders begin; those share the last
     # bar, so one whale does not squash every other bar into the first.
     wanted, seen, edge = (total * 95) // 100, 0, 0
-    for size in sorted(per_size):
-        seen += per_size[size]
-        edge = _size_ceiling(size)
+    for unit in sorted(per_unit):
+        seen += per_unit[unit]
+        edge = (unit + 1) * 100
         if seen > wanted:
             break
     width = nice_width(edge)
     last = max(1, -(-edge // width))  # bins up to the edge; then one for the rest
-    expression = f"MIN(c.total_spent_cents / {width}, {last})"
-    counts = _bucketed(conn, expression, [*conditions, "c.total_spent_cents >= 0"], params)
+    counts: dict[int, int] = {}
+    for unit, count in per_unit.items():
+        index = min(unit * 100 // width, last)
+        counts[index] = counts.get(index, 0) + count
     bars = []
     for index in range(last + 1):
         low = Decimal(index * width).scaleb(-2)
@@ -273,9 +274,12 @@ def _countries(
     conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
 ) -> tuple[Bar, ...]:
     (text,) = conn.execute(
-        "SELECT json_group_array(json_array(country, n)) FROM (SELECT c.country AS country,"
-        f" COUNT(*) AS n FROM {_CUSTOMERS} {_where(conditions)} GROUP BY c.country"
-        " ORDER BY n DESC, c.country)",
+        # Grouped by role and country, the index's own order, so that no customer is sorted;
+        # then the few (role, country) counts are added up per country.
+        "SELECT json_group_array(json_array(country, n)) FROM (SELECT country, SUM(n) AS n"
+        " FROM (SELECT c.country AS country, COUNT(*) AS n"
+        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY c.role, c.country)"
+        " GROUP BY country ORDER BY n DESC, country)",
         list(params),
     ).fetchone()
     rows: list[list[object]] = json.loads(text)
@@ -300,33 +304,18 @@ def _countries(
 _MOST_ORDERS = max(most or fewest for _label, fewest, most in ORDER_BUCKETS)
 
 
-def _orders_and_coarse_spent(
+def _orders(
     conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
-) -> tuple[tuple[Bar, ...], dict[int, int]]:
-    """The orders chart's bars, and how many customers spent amounts of each size.
-
-    A size is the number of digits of the amount in cents and its first digit (31 for 1.00 to
-    1.99, 42 for 20.00 to 29.99...): enough to find where the big spenders start without
-    sorting every amount.
-    """
-    (text,) = conn.execute(
-        "SELECT json_group_array(json_array(orders, size, n)) FROM (SELECT"
-        f" MIN(c.orders_count, {_MOST_ORDERS + 1}) AS orders,"
-        " CASE WHEN c.total_spent_cents >= 0 THEN length(c.total_spent_cents) * 10"
-        " + substr(c.total_spent_cents, 1, 1) END AS size, COUNT(*) AS n"
-        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY orders, size)",
-        list(params),
-    ).fetchone()
-    per_orders: dict[int, int] = {}
-    per_size: dict[int, int] = {}
-    for orders, size, count in json.loads(text):
-        if orders >= 0:
-            per_orders[orders] = per_orders.get(orders, 0) + count
-        if size is not None:
-            per_size[size] = per_size.get(size, 0) + count
+) -> tuple[Bar, ...]:
+    per_orders = _bucketed(
+        conn,
+        f"MIN(c.orders_count, {_MOST_ORDERS + 1})",
+        [*conditions, "c.orders_count >= 0"],
+        params,
+    )
     bars = []
     for label, fewest, most in ORDER_BUCKETS:
         top = (_MOST_ORDERS + 1) if most is None else most
         counted = sum(n for orders, n in per_orders.items() if fewest <= orders <= top)
         bars.append(Bar(label, counted, fewest, most))
-    return tuple(bars), per_size
+    return tuple(bars)
