@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from datetime import datetime
 
 from app.api.client import WooClient
 from app.cache.repository import CustomerCache, CustomerFilter
+from app.cache.store_settings import keep_store_settings
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.cli.commands import (
     EXIT_FAILED,
@@ -20,7 +22,10 @@ from app.cli.commands import (
 )
 from app.cli.filter_options import customer_filter
 from app.cli.output import counted
+from app.errors import AppError
 from app.stores.segments import SegmentStore
+
+log = logging.getLogger("app.cli")
 
 #: Seconds between progress lines on stderr (the last line always shows).
 _PROGRESS_INTERVAL = 0.5
@@ -33,7 +38,10 @@ def _when(value: datetime | None) -> str:
 def sync_command(
     options: argparse.Namespace, client: WooClient, cache: CustomerCache, console: Console
 ) -> int:
-    """``sync [--full|--quick]``: progress on stderr, a summary at the end."""
+    """``sync [--full|--quick]``: progress on stderr, a summary at the end.
+
+    The store's money format and timezone are kept first (:func:`learn_store_settings`).
+    """
     mode = SyncMode.FULL if options.full else SyncMode.QUICK if options.quick else SyncMode.AUTO
     last_line = 0.0
 
@@ -47,6 +55,7 @@ def sync_command(
 
     for notice in cache.notices:
         console.err.write(f"note: {notice}\n")
+    learn_store_settings(client, cache)
     report = SyncEngine(client, cache).sync(mode, progress=show)
     if console.as_json:
         print_json_value(
@@ -80,6 +89,21 @@ def sync_command(
         )
         return EXIT_FAILED
     return EXIT_OK
+
+
+def learn_store_settings(client: WooClient, cache: CustomerCache) -> None:
+    """Ask the store for its info and keep its money format and timezone in the cache.
+
+    One request before a sync, so the ``--offline`` reads show amounts as the store writes them
+    and read dates in its days. A store that will not say (a failing index, a key it refuses)
+    still syncs: the cache keeps what it had, and the sync's own requests say what is wrong.
+    """
+    try:
+        info = client.store_info()
+    except AppError as error:
+        log.info("store settings not read; the cache keeps its own: %s", error.log_text())
+        return
+    keep_store_settings(cache, info)
 
 
 def list_offline(

@@ -17,10 +17,11 @@ from app.api.choice import (
     open_store_client,
     store_info,
 )
-from app.api.client import WooClient
+from app.api.client import StoreInfo, WooClient
 from app.api.connection import AuthMode, StoreConnection, normalize_store_url
 from app.cache.database import cache_path, ensure_cache_dir
 from app.cache.repository import CustomerCache
+from app.cache.store_settings import keep_store_settings
 from app.cli.cache_commands import cache_info, get_offline, list_offline, sync_command
 from app.cli.commands import (
     COMMANDS,
@@ -287,6 +288,7 @@ def _connect(
         saved.put(StoreProfile(name, url, auth, ca_bundle, api=api, detected=detected))
         secrets.put(url, keys[0], keys[1])
         profiles.save(saved)
+        _keep_in_existing_cache(paths, url, info)
     except ConfigurationError as error:
         console.err.write(f"error: {error.message}\n")
         return EXIT_USAGE
@@ -304,6 +306,22 @@ def _connect(
             f" saved as “{name}”, the store to use from now on.\n"
         )
     return EXIT_OK
+
+
+def _keep_in_existing_cache(paths: AppPaths, identity: str, info: StoreInfo) -> None:
+    """Keep the store's money format and timezone in its cache, if it has one already.
+
+    None is made: a cache file means "synced before" to the offline commands, which tell a store
+    never synced to run ``sync``. A cache that cannot be written is logged, never failing the
+    connect that has just been saved.
+    """
+    if not cache_path(paths.cache_dir, identity).exists():
+        return
+    try:
+        with closing(CustomerCache.open(paths.cache_dir, identity)) as cache:
+            keep_store_settings(cache, info)
+    except AppError as error:
+        log.warning("could not keep the store's settings: %s", error.log_text())
 
 
 def _forget(

@@ -17,6 +17,7 @@ from app.api.client import WooClient
 from app.cache.insights import Summary
 from app.cache.repository import CustomerCache, CustomerFilter
 from app.cache.sync import SyncEngine, SyncMode
+from app.cli.cache_commands import learn_store_settings
 from app.cli.commands import EXIT_OK, Console, print_json_value
 from app.cli.filter_options import customer_filter
 from app.cli.output import counted, print_fields
@@ -35,9 +36,13 @@ def stats_command(
     segments: SegmentStore,
     console: Console,
 ) -> int:
-    """``customers stats``: a quick sync, then the figures of the cached customers."""
+    """``customers stats``: a quick sync, then the figures of the cached customers.
+
+    Like ``sync``, it keeps the store's money format first, which the figures are written in.
+    """
     # The options are checked before the store is asked for anything.
     customer_filter(options, cache.file.store_url, segments)
+    learn_store_settings(client, cache)
     report = SyncEngine(client, cache).sync(SyncMode.QUICK)
     console.err.write(f"Synced: {report.describe_changes()}.\n")
     return stats_offline(options, cache, segments, console)

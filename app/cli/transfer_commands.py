@@ -24,6 +24,7 @@ from pathlib import Path
 
 from app.api.client import BULK_LIMIT, WooClient
 from app.cache.repository import CustomerCache
+from app.cache.store_settings import keep_store_settings
 from app.cache.sync import SyncEngine, SyncMode
 from app.cli.commands import EXIT_FAILED, EXIT_OK, Console, UsageError, print_json_value
 from app.cli.filter_options import customer_filter
@@ -74,6 +75,7 @@ def import_command(
     with open_csv(path, file_format) as rows:
         mapping = _mapping(rows.header, options.mapping)
         store = client.store_info()
+        keep_store_settings(cache, store)
         plan_options = PlanOptions(
             update_existing=not options.skip_existing,
             only_fill_empty=options.only_empty,

@@ -28,6 +28,7 @@ from app.api.choice import store_info
 from app.api.client import StoreInfo, WooClient
 from app.api.transport import CancelToken
 from app.cache.repository import CustomerCache
+from app.cache.store_settings import keep_store_settings
 from app.cache.sync import SyncEngine, SyncMode, SyncProgress
 from app.domain.customer import Customer
 from app.errors import AppError, CancelledError, NetworkError, NotFoundError
@@ -386,17 +387,9 @@ class ApiWorker(QObject):
         return self._client
 
     def _keep_store_settings(self, info: StoreInfo) -> None:
-        """Keep how the store writes money and its timezone in the cache (offline, next start).
-
-        Only a money format the store stated (with its symbol): a key that may not read a wc/v3
-        store's settings learns none, and the one kept from before stays right. Likewise a
-        timezone it did not state leaves the one kept.
-        """
+        """Keep the store's money format and timezone in the cache (:func:`keep_store_settings`)."""
         try:
-            cache = self._customer_cache()
-            if info.money.has_symbol:
-                cache.keep_money_format(info.money)
-            cache.keep_store_timezone(info.timezone)
+            keep_store_settings(self._customer_cache(), info)
         except AppError as error:  # the info still shows this time; never fails the request
             log.warning("could not keep the store's settings: %s", error.log_text())
 
