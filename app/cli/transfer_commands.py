@@ -26,6 +26,7 @@ from app.api.client import BULK_LIMIT, WooClient
 from app.cache.repository import CustomerCache
 from app.cache.store_settings import keep_store_settings
 from app.cache.sync import SyncEngine, SyncMode
+from app.cli.cache_commands import learn_store_settings
 from app.cli.commands import EXIT_FAILED, EXIT_OK, Console, UsageError, print_json_value
 from app.cli.filter_options import customer_filter
 from app.cli.output import counted
@@ -142,6 +143,7 @@ def export_command(
     _check_replace(Path(options.file), overwrite=options.overwrite)
     segments = SegmentStore(paths.segments_file)
     customer_filter(options, cache.file.store_url, segments)  # bad filters: before the sync
+    learn_store_settings(client, cache)  # dates in the store's days, as the filters read them
     report = SyncEngine(client, cache).sync(SyncMode.QUICK)
     console.err.write(f"Synced: {report.describe_changes()}.\n")
     return export_offline(options, cache, segments, console)
