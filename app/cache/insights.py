@@ -117,32 +117,71 @@ def _where(conditions: Sequence[str]) -> str:
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
+#: The most orders the orders chart tells apart (its last bar is "21+").
+_MOST_ORDERS = max(most or fewest for _label, fewest, most in ORDER_BUCKETS)
+
+
+@dataclass(frozen=True)
+class _OrdersGroup:
+    """The customers with one number of orders, and what they add up to.
+
+    The number is capped past the orders chart's last bar; -1 groups those whose figures the
+    store's API does not give.
+    """
+
+    orders: int
+    count: int
+    orders_total: int
+    spent_cents: int
+    approximate: int
+
+
+def _orders_groups(
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+) -> list[_OrdersGroup]:
+    """One pass that both the summary figures and the orders chart are drawn from."""
+    (text,) = conn.execute(
+        "SELECT json_group_array(json_array(orders, n, total_orders, cents, approximate))"
+        " FROM (SELECT CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
+        f" THEN MIN(c.orders_count, {_MOST_ORDERS + 1}) ELSE -1 END AS orders,"
+        " COUNT(*) AS n, SUM(MAX(c.orders_count, 0)) AS total_orders,"
+        " SUM(MAX(c.total_spent_cents, 0)) AS cents,"
+        " SUM(c.figures = 'approximate') AS approximate"
+        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY orders)",
+        list(params),
+    ).fetchone()
+    return [_OrdersGroup(*row) for row in json.loads(text)]
+
+
+def _summary(groups: Sequence[_OrdersGroup]) -> Summary:
+    known = [group for group in groups if group.orders >= 0]
+    count = sum(group.count for group in groups)
+    known_count = sum(group.count for group in known)
+    return Summary(
+        count=count,
+        known=known_count,
+        unknown=count - known_count,
+        approximate=sum(group.approximate for group in groups),
+        orders_total=sum(group.orders_total for group in known),
+        spent_total=Decimal(sum(group.spent_cents for group in known)).scaleb(-2),
+        never_ordered=sum(group.count for group in known if group.orders == 0),
+    )
+
+
+def _orders_bars(groups: Sequence[_OrdersGroup]) -> tuple[Bar, ...]:
+    bars = []
+    for label, fewest, most in ORDER_BUCKETS:
+        top = (_MOST_ORDERS + 1) if most is None else most
+        counted = sum(group.count for group in groups if fewest <= group.orders <= top)
+        bars.append(Bar(label, counted, fewest, most))
+    return tuple(bars)
+
+
 def summarize(
     conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
 ) -> Summary:
     """The summary figures of the customers ``conditions`` select (on ``customers c``)."""
-    row = conn.execute(
-        "SELECT COUNT(*),"
-        " COALESCE(SUM(c.orders_count >= 0 AND c.total_spent_cents >= 0), 0),"
-        " COALESCE(SUM(c.figures = 'approximate'), 0),"
-        " COALESCE(SUM(CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
-        "  THEN c.orders_count END), 0),"
-        " COALESCE(SUM(CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
-        "  THEN c.total_spent_cents END), 0),"
-        " COALESCE(SUM(c.orders_count = 0 AND c.total_spent_cents >= 0), 0)"
-        f" FROM {_CUSTOMERS} {_where(conditions)}",
-        list(params),
-    ).fetchone()
-    count, known, approximate, orders, cents, never = row
-    return Summary(
-        count=count,
-        known=known,
-        unknown=count - known,
-        approximate=approximate,
-        orders_total=orders,
-        spent_total=Decimal(cents).scaleb(-2),
-        never_ordered=never,
-    )
+    return _summary(_orders_groups(conn, conditions, params))
 
 
 def month_starts(today: date, months: int = MONTHS) -> list[date]:
@@ -155,24 +194,27 @@ def month_starts(today: date, months: int = MONTHS) -> list[date]:
     return starts
 
 
-def chart_data(
+def summary_and_charts(
     conn: sqlite3.Connection,
     conditions: Sequence[str],
     params: Sequence[object],
     zone: tzinfo,
     today: date,
-) -> Charts:
-    """The four charts' bars for the customers ``conditions`` select; months in ``zone``.
+) -> tuple[Summary, Charts]:
+    """The summary figures and the four charts' bars of what ``conditions`` select.
 
-    Four passes over the list index, each grouping as few customers by as small a key as it
-    can (grouping sorts what it groups: that is most of the time a chart takes).
+    Months are in ``zone``. Four passes over the list index, each grouping as few customers by
+    as small a key as it can (grouping sorts what it groups: that is most of the time a chart
+    takes); the summary comes from the orders chart's pass.
     """
-    return Charts(
+    groups = _orders_groups(conn, conditions, params)
+    charts = Charts(
         new_per_month=_new_per_month(conn, conditions, params, zone, today),
         spent=_spent(conn, conditions, params),
         countries=_countries(conn, conditions, params),
-        orders=_orders(conn, conditions, params),
+        orders=_orders_bars(groups),
     )
+    return _summary(groups), charts
 
 
 def _bucketed(
@@ -297,25 +339,4 @@ def _countries(
         if countries < len(rest):  # the customers without a country are among them
             words += " or none"
         bars.append(Bar(words, sum(int(str(n)) for _, n in rest), other=True))
-    return tuple(bars)
-
-
-#: The most orders the orders chart tells apart (its last bar is "21+").
-_MOST_ORDERS = max(most or fewest for _label, fewest, most in ORDER_BUCKETS)
-
-
-def _orders(
-    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
-) -> tuple[Bar, ...]:
-    per_orders = _bucketed(
-        conn,
-        f"MIN(c.orders_count, {_MOST_ORDERS + 1})",
-        [*conditions, "c.orders_count >= 0"],
-        params,
-    )
-    bars = []
-    for label, fewest, most in ORDER_BUCKETS:
-        top = (_MOST_ORDERS + 1) if most is None else most
-        counted = sum(n for orders, n in per_orders.items() if fewest <= orders <= top)
-        bars.append(Bar(label, counted, fewest, most))
     return tuple(bars)

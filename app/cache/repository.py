@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from app.cache.criteria_sql import criteria_clause
 from app.cache.database import LIST_INDEX, CacheFile, open_cache
-from app.cache.insights import Charts, Summary, chart_data, summarize
+from app.cache.insights import Charts, Summary, summarize, summary_and_charts
 from app.cache.search import fold, search_clause, search_rows
 from app.domain.criteria import Criteria
 from app.domain.customer import Customer, Figures
@@ -551,9 +551,13 @@ class CustomerCache:
 
     def charts(self, view: CustomerFilter, today: date | None = None) -> Charts:
         """The data of a view's charts; months are the store's, up to ``today`` (its today)."""
+        return self.insights(view, today)[1]
+
+    def insights(self, view: CustomerFilter, today: date | None = None) -> tuple[Summary, Charts]:
+        """A view's summary figures and charts together (fewer passes than one, then the other)."""
         zone = self.store_zone() or UTC
         day = today or datetime.now(zone).date()
-        return chart_data(self._conn, *self.view_conditions(view), zone, day)
+        return summary_and_charts(self._conn, *self.view_conditions(view), zone, day)
 
     def customers_by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
         """The customers with these ids (missing ids are left out)."""

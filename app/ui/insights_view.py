@@ -247,8 +247,7 @@ class InsightsView(QWidget):
     def show_view(self, cache: CustomerCache, view: CustomerFilter) -> None:
         """Recompute the figures and charts of ``view``'s customers from ``cache`` and show them."""
         money = cache.money_format() or PLAIN_MONEY
-        summary = cache.summary(view)
-        self._charts = cache.charts(view)
+        summary, self._charts = cache.insights(view)
         for name, (figure, detail) in card_texts(summary, money).items():
             self.cards[name].show_figure(figure, detail)
         notes = figure_notes(summary, cache.coverage())

@@ -194,7 +194,7 @@ def painted_charts(cache: CustomerCache) -> Callable[[CustomerFilter], object] |
     if importlib.util.find_spec(INSIGHTS_VIEW) is None:
         return None
     insights = importlib.import_module(INSIGHTS_VIEW).InsightsView()
-    insights.resize(1200, 800)
+    insights.resize(420, 800)  # the dock's size in a 1280x800 window
     insights.show()
 
     def paint(view: CustomerFilter) -> object:
@@ -211,13 +211,14 @@ def figures(cache: CustomerCache) -> list[Row]:
     counts = [cache.summary(view).count for view in views]
     change = time_views(filter_change(cache), views)
     summary = time_views(cache.summary, views)
-    charts = time_views(lambda view: cache.charts(view, TODAY), views)
+    # What the insights view reads: the summary and the charts together (they share a pass).
+    charts = time_views(lambda view: cache.insights(view, TODAY), views)
     for what, timings in (("filter change", change), ("summary", summary), ("charts", charts)):
         _details(what, timings, counts)
     rows = [
         _row("filter change to the table's model and first rows", change, "<= 50 ms"),
         _row("summary cards' figures", summary, "reported"),
-        _row("the four charts' data", charts, "<= 100 ms with painting"),
+        _row("summary figures and the four charts' data", charts, "<= 100 ms with painting"),
     ]
     paint = painted_charts(cache)
     if paint is not None:
