@@ -132,7 +132,9 @@ class FilterEditor(QDialog):
         self.note.setObjectName("filterNote")
         self.note.setWordWrap(True)
         self.note.setVisible(bool(self.note.text()))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Made with its dialog as parent: a default button set on a parentless box is
+        # dropped, and Enter would press Cancel instead.
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("applyFilter")
         self.apply_button.setDefault(True)

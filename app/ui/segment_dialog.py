@@ -93,7 +93,9 @@ class SegmentDialog(QDialog):
         )
         self.problem.setPalette(palette)
         self.problem.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Made with its dialog as parent: a default button set on a parentless box is
+        # dropped, and Enter would press Cancel instead.
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.accept_button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.accept_button.setObjectName("segmentAccept")
         self.accept_button.setDefault(True)

@@ -401,3 +401,28 @@ def test_screenshots_of_chips_and_an_editor(qtbot: QtBot, demo_window: WindowFac
     editor.reject()
     screenshot(open_editor(window, Criterion.COUNTRIES), "filter_editor_countries")
     screenshot(open_editor(window, Criterion.LAST_ORDER), "filter_editor_last_order")
+
+
+def test_enter_applies_the_editor_or_says_what_is_wrong(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    editor = open_editor(window, Criterion.ORDERS)
+    qtbot.waitExposed(editor)
+    low = field(editor, QSpinBox, "minOrders")
+    high = field(editor, QSpinBox, "maxOrders")
+    for spin, typed in ((low, "5"), (high, "2")):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+    qtbot.keyClick(high, Qt.Key.Key_Return)
+    assert editor.isVisible(), "Enter closed the editor with a range that ends before it starts"
+    assert message_beside(editor, "--max-orders") == "The orders range ends before it starts."
+    assert window.filters.criteria.empty
+
+    high.setFocus()
+    high.selectAll()
+    qtbot.keyClicks(high, "8")
+    qtbot.keyClick(high, Qt.Key.Key_Return)
+    assert not editor.isVisible()
+    assert window.filters.criteria == Criteria(min_orders=5, max_orders=8)

@@ -228,3 +228,24 @@ def test_forgetting_a_store_forgets_its_segments_only(tmp_path: Path) -> None:
     )
     assert segments.load(shop.url) == []
     assert [segment.name for segment in segments.load(outlet.url)] == ["Mine"]
+
+
+def test_enter_saves_the_segment_or_says_what_is_wrong(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.filters.set(GERMAN_BUYERS)
+    child(window, QAction, "actionSaveSegment").trigger()
+    dialog = the_segment_dialog(window)
+    qtbot.waitExposed(dialog)
+    field = child(dialog, QLineEdit, "segmentName")
+    field.setFocus()
+    field.clear()
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert dialog.isVisible(), "Enter closed the dialog without a name"
+    assert child(dialog, QLabel, "segmentProblem").text() == "A segment needs a name."
+    qtbot.keyClicks(field, "German buyers")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert listed(window) == ["German buyers"]
+    assert segment_status(window) == "Segment: German buyers"
