@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, QRect, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -426,3 +426,38 @@ def test_enter_applies_the_editor_or_says_what_is_wrong(
     qtbot.keyClick(high, Qt.Key.Key_Return)
     assert not editor.isVisible()
     assert window.filters.criteria == Criteria(min_orders=5, max_orders=8)
+
+
+def test_a_refused_range_is_told_in_full_and_keeps_the_fields_aligned(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+
+    def shown_in_full(editor: FilterEditor, option: str) -> None:
+        label = child(editor, QLabel, f"problem{option.title().replace('-', '')}")
+        assert label.isVisible()
+        assert label.wordWrap()
+        assert label.height() >= label.heightForWidth(label.width()), "lines are clipped"
+        inside = editor.rect().contains(QRect(label.mapTo(editor, QPoint()), label.size()))
+        assert inside, "the message runs out of the dialog"
+
+    editor = open_editor(window, Criterion.ORDERS)
+    field(editor, QSpinBox, "minOrders").setValue(5)
+    field(editor, QSpinBox, "maxOrders").setValue(2)
+    apply(qtbot, editor)
+    screenshot(editor, "filter_editor_orders_refused")
+    shown_in_full(editor, "--max-orders")
+    editor.reject()
+
+    editor = open_editor(window, Criterion.REGISTERED)
+    set_date(editor, "registeredAfter", date(2024, 5, 2))
+    set_date(editor, "registeredBefore", date(2024, 5, 1))
+    until = field(editor, QDateEdit, "registeredBefore")
+    width = until.width()
+    apply(qtbot, editor)
+    screenshot(editor, "filter_editor_registered_refused")
+    shown_in_full(editor, "--registered-before")
+    assert until.width() >= width, "the message squeezed the Until date"
+    since = field(editor, QDateEdit, "registeredAfter")
+    right_edges = {box.mapTo(editor, QPoint(box.width(), 0)).x() for box in (since, until)}
+    assert len(right_edges) == 1, "the dates are no longer aligned"
