@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
-from app.domain.criteria import Criteria
+from app.domain.criteria import Criteria, Criterion
 from app.main import build
 from app.stores.demo import DEMO_IDENTITY
 from app.stores.segments import Segment, SegmentStore
@@ -249,3 +249,63 @@ def test_enter_saves_the_segment_or_says_what_is_wrong(
     assert not dialog.isVisible()
     assert listed(window) == ["German buyers"]
     assert segment_status(window) == "Segment: German buyers"
+
+
+def test_the_segment_is_left_once_its_filters_and_search_are_gone(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.filters.set(GERMAN_BUYERS)
+    window.search_field.setText("a")
+    window.customer_list.apply_view()
+    save_segment(qtbot, window, "German buyers")
+    everyone = child(window, QAction, "segmentAllCustomers")
+    assert not everyone.isChecked()
+
+    # Part of it is still there: changed.
+    window.filters.remove(Criterion.ORDERS)
+    assert segment_status(window) == "Segment: German buyers (changed)"
+    window.filters.clear()
+    assert segment_status(window) == "Segment: German buyers (changed)"  # the search stays
+    # The plain list: the segment is left, and a chart's bar clicked then does not bring it back.
+    window.search_field.clear()
+    window.customer_list.apply_view()
+    assert row_count(window) == DEMO_CUSTOMERS
+    assert segment_status(window) == ""
+    window.filters.add(Criteria(min_orders=1))
+    assert segment_status(window) == ""
+    action = window.segments.segment_action("German buyers")
+    assert action is not None
+    assert not action.isChecked()
+    assert child(window, QAction, "segmentAllCustomers").isChecked()
+
+    # A chart's bar clicked over the segment keeps its filters: changed, not left.
+    choose(window, "German buyers")
+    assert segment_status(window) == "Segment: German buyers"
+    window.filters.add(Criteria(has_phone=True))
+    assert segment_status(window) == "Segment: German buyers (changed)"
+
+
+def test_all_customers_leaves_the_segment_and_keeps_the_role(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.role_filter.choose(None)
+    window.filters.set(GERMAN_BUYERS)
+    window.search_field.setText("a")
+    window.customer_list.apply_view()
+    save_segment(qtbot, window, "German buyers")
+    menu = child(window, QMenu, "segmentsMenu")
+    entries = [action.text() for action in menu.actions() if not action.isSeparator()]
+    assert entries[:3] == ["Save as segment…", "All customers", "German buyers"]
+
+    child(window, QAction, "segmentAllCustomers").trigger()
+    assert window.filters.criteria.empty
+    assert window.search_field.text() == ""
+    assert window.role_filter.role is None  # the role is not part of leaving a segment
+    assert row_count(window) == window.session.cache.summary(window.current_view()).count
+    assert segment_status(window) == ""
+    assert child(window, QAction, "segmentAllCustomers").isChecked()
+    action = window.segments.segment_action("German buyers")
+    assert action is not None
+    assert not action.isChecked()
