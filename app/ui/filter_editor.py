@@ -1,7 +1,8 @@
 """FilterEditor: the small dialog that sets one filter of the customer list.
 
 One dialog per filter of the Add filter menu (country, state or region, city, orders, total
-spent, average order value, registered, last order with "Never ordered", company, phone), with
+spent, average order value, registered, last order with "Never ordered" (its own menu entry
+opens this editor with it ticked), company, phone), with
 widgets that fit the value: a checkable list of the store's countries, spin boxes for orders,
 checked amounts for money, dates with a calendar. Apply checks the whole criteria with
 :meth:`~app.domain.criteria.Criteria.problems` and shows each problem below its field; only
@@ -117,6 +118,8 @@ class FilterEditor(QDialog):
         super().__init__(parent)
         self.setObjectName("filterEditor")
         self.criterion = editor_of(criterion)
+        # Never ordered asked for (its own Add filter entry, or its chip): ticked at once.
+        self._never_asked = criterion is Criterion.NEVER_ORDERED
         self.setWindowTitle(f"Filter: {TITLES[self.criterion]}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._base = criteria
@@ -268,7 +271,7 @@ class FilterEditor(QDialog):
         never = QCheckBox("Never ordered")
         never.setObjectName("neverOrdered")
         never.setToolTip("Customers without a single order")
-        never.setChecked(self._base.never_ordered)
+        never.setChecked(self._base.never_ordered or self._never_asked)
         self._add_row("", never, "--never-ordered")
         dates = [self._fields["lastOrderAfter"], self._fields["lastOrderBefore"]]
 

@@ -34,6 +34,7 @@ FILTER_CHOICES: tuple[tuple[str, Criterion], ...] = (
     ("Average order value…", Criterion.AVERAGE),
     ("Registered…", Criterion.REGISTERED),
     ("Last order…", Criterion.LAST_ORDER),
+    ("Never ordered…", Criterion.NEVER_ORDERED),  # the Last order editor, with it ticked
     ("Has a company…", Criterion.COMPANY),
     ("Has a phone…", Criterion.PHONE),
 )

@@ -461,3 +461,26 @@ def test_a_refused_range_is_told_in_full_and_keeps_the_fields_aligned(
     since = field(editor, QDateEdit, "registeredAfter")
     right_edges = {box.mapTo(editor, QPoint(box.width(), 0)).x() for box in (since, until)}
     assert len(right_edges) == 1, "the dates are no longer aligned"
+
+
+def test_never_ordered_has_its_own_entry_in_the_add_filter_menu(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    entries = [action.text() for action in window.customer_list.filter_panel.add_menu.actions()]
+    assert entries.index("Never ordered…") == entries.index("Last order…") + 1
+    editor = open_editor(window, Criterion.NEVER_ORDERED)
+    assert editor.windowTitle() == "Filter: Last order"
+    assert field(editor, QCheckBox, "neverOrdered").isChecked()
+    apply(qtbot, editor)
+    assert window.filters.criteria == Criteria(never_ordered=True)
+    assert shown_ids(window) == expected_ids(window, Criteria(never_ordered=True))
+
+    # With criteria it cannot go with, the editor says so, as every editor does.
+    window.filters.set(Criteria(min_orders=2))
+    editor = open_editor(window, Criterion.NEVER_ORDERED)
+    apply(qtbot, editor)
+    assert editor.isVisible()
+    told = message_beside(editor, "--never-ordered")
+    assert told == "No customer who never ordered can match the other order filters."
+    assert window.filters.criteria == Criteria(min_orders=2)
