@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from app.cache.repository import CustomerFilter
 from app.domain.countries import fold
 from app.domain.criteria import Criteria
+from app.domain.roles import role_plural
 from app.errors import AppError
 from app.paths import AppPaths
 from app.stores.demo import DEMO_IDENTITY
@@ -218,8 +219,23 @@ class SegmentsMenu(SessionPart):
                 title="Save as segment",
                 action="Save",
                 chosen=lambda _picked, name: self._save(name),
+                summary=self.kept_summary(),
             )
         )
+
+    def kept_summary(self) -> str:
+        """What saving now keeps, in words: the search, the role and the filters' chips."""
+        view = self._list.current_view()
+        kept = [f"the search “{view.search}”"] if view.search.strip() else []
+        kept.append(f"the role {role_plural(view.role)}" if view.role else "all roles")
+        chips = [chip.text for chip in view.criteria.chips(self._list.filters.money())]
+        if not chips:
+            kept.append("no filter")
+        else:
+            count = "1 filter" if len(chips) == 1 else f"{len(chips)} filters"
+            kept.append(f"{count}: {'; '.join(chips)}")
+        listed = ", ".join(kept[:-1])
+        return f"Keeps {listed} and {kept[-1]}."
 
     def _save(self, name: str) -> None:
         assert self.store is not None

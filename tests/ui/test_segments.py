@@ -27,6 +27,7 @@ from tests.support.windows import (
     button,
     child,
     row_count,
+    screenshot,
     start_and_wait,
     the_message_box,
     visible_children,
@@ -309,3 +310,30 @@ def test_all_customers_leaves_the_segment_and_keeps_the_role(
     action = window.segments.segment_action("German buyers")
     assert action is not None
     assert not action.isChecked()
+
+
+def test_the_save_dialog_says_what_the_segment_keeps(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.filters.set(GERMAN_BUYERS)
+    window.search_field.setText("paris")
+    window.customer_list.apply_view()
+    child(window, QAction, "actionSaveSegment").trigger()
+    dialog = the_segment_dialog(window)
+    summary = child(dialog, QLabel, "segmentSummary")
+    assert summary.isVisible()
+    assert summary.text() == (
+        "Keeps the search “paris”, the role Customers and 2 filters: "
+        "Country: Germany; Orders: at least 2."
+    )
+    screenshot(dialog, "segment_save_dialog")
+    dialog.reject()
+
+    window.filters.clear()
+    window.search_field.clear()
+    window.role_filter.choose(None)
+    window.customer_list.apply_view()
+    child(window, QAction, "actionSaveSegment").trigger()
+    dialog = the_segment_dialog(window)
+    assert child(dialog, QLabel, "segmentSummary").text() == "Keeps all roles and no filter."
