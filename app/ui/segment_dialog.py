@@ -1,9 +1,10 @@
 """SegmentDialog: the small dialog that names a segment, or picks one to rename or delete.
 
-One shape for Save as segment… (a name, under a line saying what it keeps), Rename segment… (which one, and its new name) and
-Delete segment… (which one). What the choice does is the caller's: it may refuse with an
-:class:`~app.errors.AppError` (a name taken, too long, empty), whose message the dialog shows
-under the name and stays open. Opened, not executed: the event loop keeps running.
+One shape for Save as segment… (a name, under a line saying what it keeps), Rename segment…
+(which one, and its new name) and Delete segment… (which one). What the choice does is the
+caller's: it may refuse with an :class:`~app.errors.AppError` (a name taken, too long, empty),
+whose message the dialog shows under the name and stays open. Opened, not executed: the event
+loop keeps running.
 """
 
 from __future__ import annotations

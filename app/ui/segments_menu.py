@@ -6,9 +6,9 @@ and saying in the status bar which segment is shown: "Segment: Repeat buyers in 
 the view equals it, "Segment: Repeat buyers in Germany (changed)" while the search, role or
 filters differ but some of its filters or its search are still there. Once none is (Clear all
 and an emptied search: the plain list), the segment is left and the label goes; "All customers"
-at the top of the menu's list leaves it at once. Segments are kept per store (:func:`store_key`) in ``segments.json``
-(:class:`~app.stores.segments.SegmentStore`); a window without a data folder has none, and its
-actions say why.
+at the top of the menu's list leaves it at once. Segments are kept per store
+(:func:`store_key`) in ``segments.json`` (:class:`~app.stores.segments.SegmentStore`); a window
+without a data folder has none, and its actions say why.
 """
 
 from __future__ import annotations
