@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QDate, QPoint, QRect, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -484,3 +485,48 @@ def test_never_ordered_has_its_own_entry_in_the_add_filter_menu(
     told = message_beside(editor, "--never-ordered")
     assert told == "No customer who never ordered can match the other order filters."
     assert window.filters.criteria == Criteria(min_orders=2)
+
+
+def test_focus_goes_back_to_add_filter_not_onto_a_chip(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    panel = window.customer_list.filter_panel
+    window.filters.set(Criteria(min_orders=2, has_phone=True))
+
+    def focus_is_on_add_filter() -> None:
+        assert QApplication.focusWidget() is panel.add_button
+
+    # An editor opened from a chip, applied with Enter: its chip is made anew.
+    chip = panel.chip(Criterion.ORDERS)
+    assert chip is not None
+    chip.text_button.setFocus()
+    qtbot.keyClick(chip.text_button, Qt.Key.Key_Space)
+    editor = window.filters.editor
+    assert editor is not None
+    qtbot.waitExposed(editor)
+    spin = field(editor, QSpinBox, "minOrders")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert window.filters.criteria == Criteria(min_orders=3, has_phone=True)
+    qtbot.waitUntil(focus_is_on_add_filter)
+
+    # Cancelled: the same.
+    editor = open_editor(window, Criterion.CITY)
+    qtbot.waitExposed(editor)
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(focus_is_on_add_filter)
+
+    # A chip removed with Delete: not onto the next chip, where Delete would remove it too.
+    chip = panel.chip(Criterion.PHONE)
+    assert chip is not None
+    chip.remove_button.setFocus()
+    qtbot.keyClick(chip.remove_button, Qt.Key.Key_Delete)
+    assert window.filters.criteria == Criteria(min_orders=3)
+    qtbot.waitUntil(focus_is_on_add_filter)
+    qtbot.keyClick(panel.add_button, Qt.Key.Key_Delete)
+    assert window.filters.criteria == Criteria(min_orders=3)
