@@ -128,6 +128,9 @@ class CustomerFilters(SessionPart):
     def _on_editor_finished(self, editor: FilterEditor) -> None:
         if self.editor is editor:
             self.editor = None
+            # Back to Add filter: the chip the editor was opened from may be gone (made anew),
+            # and Qt would leave the focus nowhere, or on a chip where Delete removes it.
+            self.panel.add_button.setFocus()
         editor.deleteLater()
 
     def money(self) -> MoneyFormat:

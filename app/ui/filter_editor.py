@@ -1,10 +1,11 @@
 """FilterEditor: the small dialog that sets one filter of the customer list.
 
 One dialog per filter of the Add filter menu (country, state or region, city, orders, total
-spent, average order value, registered, last order with "Never ordered", company, phone), with
+spent, average order value, registered, last order with "Never ordered" (its own menu entry
+opens this editor with it ticked), company, phone), with
 widgets that fit the value: a checkable list of the store's countries, spin boxes for orders,
 checked amounts for money, dates with a calendar. Apply checks the whole criteria with
-:meth:`~app.domain.criteria.Criteria.problems` and shows each problem beside its field; only
+:meth:`~app.domain.criteria.Criteria.problems` and shows each problem below its field; only
 criteria without problems leave the dialog (:attr:`FilterEditor.applied`). It is opened, not
 executed, so tests and the worker's signals keep running while it is shown.
 """
@@ -117,6 +118,8 @@ class FilterEditor(QDialog):
         super().__init__(parent)
         self.setObjectName("filterEditor")
         self.criterion = editor_of(criterion)
+        # Never ordered asked for (its own Add filter entry, or its chip): ticked at once.
+        self._never_asked = criterion is Criterion.NEVER_ORDERED
         self.setWindowTitle(f"Filter: {TITLES[self.criterion]}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._base = criteria
@@ -132,7 +135,9 @@ class FilterEditor(QDialog):
         self.note.setObjectName("filterNote")
         self.note.setWordWrap(True)
         self.note.setVisible(bool(self.note.text()))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Made with its dialog as parent: a default button set on a parentless box is
+        # dropped, and Enter would press Cancel instead.
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.apply_button = buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("applyFilter")
         self.apply_button.setDefault(True)
@@ -187,7 +192,7 @@ class FilterEditor(QDialog):
             checked = code in chosen
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             country_list.addItem(item)
-        self._add_row("Customers in:", country_list, "--country", below=True)
+        self._add_row("Customers in:", country_list, "--country")
 
         def read() -> Criteria:
             codes = tuple(
@@ -266,7 +271,7 @@ class FilterEditor(QDialog):
         never = QCheckBox("Never ordered")
         never.setObjectName("neverOrdered")
         never.setToolTip("Customers without a single order")
-        never.setChecked(self._base.never_ordered)
+        never.setChecked(self._base.never_ordered or self._never_asked)
         self._add_row("", never, "--never-ordered")
         dates = [self._fields["lastOrderAfter"], self._fields["lastOrderBefore"]]
 
@@ -366,19 +371,19 @@ class FilterEditor(QDialog):
         label.hide()
         return label
 
-    def _add_row(self, label: str, field: QWidget, option: str, *, below: bool = False) -> None:
-        """A field with its message beside it (below a tall field), shown when it has a problem."""
-        message = self._message_label(f"problem{option.title().replace('-', '')}")
-        message.setMaximumWidth(240)
-        holder = QWidget()
-        line = QVBoxLayout(holder) if below else QHBoxLayout(holder)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(field)
-        line.addWidget(message)
+    def _add_row(self, label: str, field: QWidget, option: str) -> None:
+        """A field with its message on a row of its own below, shown when it has a problem.
+
+        The message spans the form's width rather than sitting beside the field: beside it,
+        a wrapped message was squeezed (its lines clipped) and squeezed the field in turn.
+        """
         if label:
-            self.form.addRow(label, holder)
+            self.form.addRow(label, field)
         else:
-            self.form.addRow(holder)
+            self.form.addRow(field)
+        message = self._message_label(f"problem{option.title().replace('-', '')}")
+        self.form.addRow(message)
+        self.form.setRowVisible(message, False)
         self._messages[option] = message
         self._fields.setdefault(option, field)
 
@@ -396,7 +401,7 @@ class FilterEditor(QDialog):
         return self._read()
 
     def accept(self) -> None:
-        """Apply the fields if they have no problem; else say what is wrong beside each."""
+        """Apply the fields if they have no problem; else say what is wrong below each."""
         problems = self.problems()
         self._show(problems)
         if problems:
@@ -408,7 +413,7 @@ class FilterEditor(QDialog):
         for option, message in self._messages.items():
             mine = [p.message for p in problems if p.option == option]
             message.setText("\n".join(mine))
-            message.setVisible(bool(mine))
+            self.form.setRowVisible(message, bool(mine))
             field = self._fields.get(option)
             if field is not None:
                 mark_widget(field, Severity.ERROR if mine else None)

@@ -2,8 +2,9 @@
 
 Owns the widgets only: the Add filter button and its menu (one entry per filter), the chips
 (:class:`FilterChip`: the filter in words, click to edit; a remove button, or Delete and
-Backspace, to remove) and Clear all (shown with two chips or more). What a chip or an entry
-does is the filter part's (app/ui/customer_filters.py), told through this panel's signals.
+Backspace, to remove; the focus then goes to Add filter) and Clear all (shown with two chips or
+more). What a chip or an entry does is the filter part's (app/ui/customer_filters.py), told
+through this panel's signals.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ FILTER_CHOICES: tuple[tuple[str, Criterion], ...] = (
     ("Average order value…", Criterion.AVERAGE),
     ("Registered…", Criterion.REGISTERED),
     ("Last order…", Criterion.LAST_ORDER),
+    ("Never ordered…", Criterion.NEVER_ORDERED),  # the Last order editor, with it ticked
     ("Has a company…", Criterion.COMPANY),
     ("Has a phone…", Criterion.PHONE),
 )
@@ -182,7 +184,7 @@ class FilterPanel(QWidget):
         self.chip_row.setVisible(bool(self.chips))
         self.clear_button.setVisible(len(self.chips) > 1)
         self._chips_layout.invalidate()
-        if focused is not None:  # the chip that had the focus was replaced: keep it on the row
+        if focused is not None:  # the chip that had the focus was replaced or removed
             self._focus_near(focused)
 
     def _focus_near(self, criterion: Criterion) -> None:
@@ -190,10 +192,8 @@ class FilterPanel(QWidget):
             if chip.criterion == criterion:
                 chip.text_button.setFocus()
                 return
-        if self.chips:
-            self.chips[0].remove_button.setFocus()
-        else:
-            self.add_button.setFocus()
+        # Its chip was removed: not onto another chip, where a second Delete would remove that.
+        self.add_button.setFocus()
 
     def chip(self, criterion: Criterion) -> FilterChip | None:
         """The chip of a filter, if it is active."""

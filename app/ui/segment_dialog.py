@@ -1,9 +1,10 @@
 """SegmentDialog: the small dialog that names a segment, or picks one to rename or delete.
 
-One shape for Save as segment… (a name), Rename segment… (which one, and its new name) and
-Delete segment… (which one). What the choice does is the caller's: it may refuse with an
-:class:`~app.errors.AppError` (a name taken, too long, empty), whose message the dialog shows
-under the name and stays open. Opened, not executed: the event loop keeps running.
+One shape for Save as segment… (a name, under a line saying what it keeps), Rename segment…
+(which one, and its new name) and Delete segment… (which one). What the choice does is the
+caller's: it may refuse with an :class:`~app.errors.AppError` (a name taken, too long, empty),
+whose message the dialog shows under the name and stays open. Opened, not executed: the event
+loop keeps running.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SegmentDialog(QDialog):
         segments: the segments to pick from (None: no list).
         current: the segment picked at first (the one shown, if any).
         name: the name field's starting text (None: no name field).
+        summary: a line above the fields saying what the segment keeps (None: none).
     """
 
     def __init__(
@@ -56,6 +58,7 @@ class SegmentDialog(QDialog):
         segments: Sequence[str] | None = None,
         current: str | None = None,
         name: str | None = "",
+        summary: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("segmentDialog")
@@ -93,13 +96,21 @@ class SegmentDialog(QDialog):
         )
         self.problem.setPalette(palette)
         self.problem.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Made with its dialog as parent: a default button set on a parentless box is
+        # dropped, and Enter would press Cancel instead.
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.accept_button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
         self.accept_button.setObjectName("segmentAccept")
         self.accept_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        self.summary = QLabel(summary or "")
+        self.summary.setObjectName("segmentSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setVisible(summary is not None)
+        layout.addWidget(self.summary)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)

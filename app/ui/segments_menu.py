@@ -3,10 +3,12 @@
 Owns saving the list as it is shown (search, role and filters) under a name, the store's saved
 segments in the menu (choosing one shows it), renaming and deleting them (with a confirmation),
 and saying in the status bar which segment is shown: "Segment: Repeat buyers in Germany" while
-the view equals it, "Segment: Repeat buyers in Germany (changed)" once the search, role or
-filters differ. Segments are kept per store (:func:`store_key`) in ``segments.json``
-(:class:`~app.stores.segments.SegmentStore`); a window without a data folder has none, and its
-actions say why.
+the view equals it, "Segment: Repeat buyers in Germany (changed)" while the search, role or
+filters differ but some of its filters or its search are still there. Once none is (Clear all
+and an emptied search: the plain list), the segment is left and the label goes; "All customers"
+at the top of the menu's list leaves it at once. Segments are kept per store
+(:func:`store_key`) in ``segments.json`` (:class:`~app.stores.segments.SegmentStore`); a window
+without a data folder has none, and its actions say why.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.cache.repository import CustomerFilter
+from app.domain.countries import fold
+from app.domain.criteria import Criteria
+from app.domain.roles import role_plural
 from app.errors import AppError
 from app.paths import AppPaths
 from app.stores.demo import DEMO_IDENTITY
@@ -108,6 +113,13 @@ class SegmentsMenu(SessionPart):
         menu.clear()
         menu.addAction(self.action_save)
         menu.addSeparator()
+        everyone = QAction("All customers", menu)
+        everyone.setObjectName("segmentAllCustomers")
+        everyone.setCheckable(True)
+        everyone.setChecked(self.shown is None)
+        everyone.setToolTip("Leave the segment: no filter and no search (the role stays)")
+        everyone.triggered.connect(self.show_all)
+        menu.addAction(everyone)
         saved = self.segments()
         for segment in saved:
             entry = QAction(segment.name.replace("&", "&&"), menu)
@@ -148,6 +160,14 @@ class SegmentsMenu(SessionPart):
         self._update_label()
         return not problems
 
+    @Slot()
+    def show_all(self) -> None:
+        """Leave the segment shown: clear the filters and the search, keep the role."""
+        self.shown = None
+        self._list.show_view("", self._list.role_filter.role, Criteria())
+        self._refill()
+        self._update_label()
+
     @Slot(CustomerFilter)
     def _on_view_changed(self, _view: CustomerFilter) -> None:
         self._update_label()
@@ -163,6 +183,11 @@ class SegmentsMenu(SessionPart):
             segment.role,
             segment.criteria,
         )
+        if not same and not self._keeps_some_of(segment, view):
+            self.shown = None  # the list has left the segment: the menu no longer ticks it
+            self._refill()
+            self.label.hide()
+            return
         self.label.setText(f"Segment: {segment.name}{'' if same else ' (changed)'}")
         self.label.setToolTip(
             "The list shows this saved segment"
@@ -170,6 +195,16 @@ class SegmentsMenu(SessionPart):
             else "The search, role or filters differ from the saved segment"
         )
         self.label.show()
+
+    def _keeps_some_of(self, segment: Segment, view: CustomerFilter) -> bool:
+        """Whether the view still has one of the segment's filters, or its search in part."""
+        money = self._list.filters.money()
+        kept = set(segment.criteria.chips(money)) & set(view.criteria.chips(money))
+        searched, searching = fold(segment.search), fold(view.search)
+        still_searched = bool(searched and searching) and (
+            searching in searched or searched in searching
+        )
+        return bool(kept) or still_searched
 
     # -- saving, renaming, deleting ----------------------------------------------------------
 
@@ -184,8 +219,23 @@ class SegmentsMenu(SessionPart):
                 title="Save as segment",
                 action="Save",
                 chosen=lambda _picked, name: self._save(name),
+                summary=self.kept_summary(),
             )
         )
+
+    def kept_summary(self) -> str:
+        """What saving now keeps, in words: the search, the role and the filters' chips."""
+        view = self._list.current_view()
+        kept = [f"the search “{view.search}”"] if view.search.strip() else []
+        kept.append(f"the role {role_plural(view.role)}" if view.role else "all roles")
+        chips = [chip.text for chip in view.criteria.chips(self._list.filters.money())]
+        if not chips:
+            kept.append("no filter")
+        else:
+            count = "1 filter" if len(chips) == 1 else f"{len(chips)} filters"
+            kept.append(f"{count}: {'; '.join(chips)}")
+        listed = ", ".join(kept[:-1])
+        return f"Keeps {listed} and {kept[-1]}."
 
     def _save(self, name: str) -> None:
         assert self.store is not None

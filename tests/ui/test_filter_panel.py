@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, QRect, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -401,3 +402,131 @@ def test_screenshots_of_chips_and_an_editor(qtbot: QtBot, demo_window: WindowFac
     editor.reject()
     screenshot(open_editor(window, Criterion.COUNTRIES), "filter_editor_countries")
     screenshot(open_editor(window, Criterion.LAST_ORDER), "filter_editor_last_order")
+
+
+def test_enter_applies_the_editor_or_says_what_is_wrong(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    editor = open_editor(window, Criterion.ORDERS)
+    qtbot.waitExposed(editor)
+    low = field(editor, QSpinBox, "minOrders")
+    high = field(editor, QSpinBox, "maxOrders")
+    for spin, typed in ((low, "5"), (high, "2")):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+    qtbot.keyClick(high, Qt.Key.Key_Return)
+    assert editor.isVisible(), "Enter closed the editor with a range that ends before it starts"
+    assert message_beside(editor, "--max-orders") == "The orders range ends before it starts."
+    assert window.filters.criteria.empty
+
+    high.setFocus()
+    high.selectAll()
+    qtbot.keyClicks(high, "8")
+    qtbot.keyClick(high, Qt.Key.Key_Return)
+    assert not editor.isVisible()
+    assert window.filters.criteria == Criteria(min_orders=5, max_orders=8)
+
+
+def test_a_refused_range_is_told_in_full_and_keeps_the_fields_aligned(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+
+    def shown_in_full(editor: FilterEditor, option: str) -> None:
+        label = child(editor, QLabel, f"problem{option.title().replace('-', '')}")
+        assert label.isVisible()
+        assert label.wordWrap()
+        assert label.height() >= label.heightForWidth(label.width()), "lines are clipped"
+        inside = editor.rect().contains(QRect(label.mapTo(editor, QPoint()), label.size()))
+        assert inside, "the message runs out of the dialog"
+
+    editor = open_editor(window, Criterion.ORDERS)
+    field(editor, QSpinBox, "minOrders").setValue(5)
+    field(editor, QSpinBox, "maxOrders").setValue(2)
+    apply(qtbot, editor)
+    screenshot(editor, "filter_editor_orders_refused")
+    shown_in_full(editor, "--max-orders")
+    editor.reject()
+
+    editor = open_editor(window, Criterion.REGISTERED)
+    set_date(editor, "registeredAfter", date(2024, 5, 2))
+    set_date(editor, "registeredBefore", date(2024, 5, 1))
+    until = field(editor, QDateEdit, "registeredBefore")
+    width = until.width()
+    apply(qtbot, editor)
+    screenshot(editor, "filter_editor_registered_refused")
+    shown_in_full(editor, "--registered-before")
+    assert until.width() >= width, "the message squeezed the Until date"
+    since = field(editor, QDateEdit, "registeredAfter")
+    right_edges = {box.mapTo(editor, QPoint(box.width(), 0)).x() for box in (since, until)}
+    assert len(right_edges) == 1, "the dates are no longer aligned"
+
+
+def test_never_ordered_has_its_own_entry_in_the_add_filter_menu(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    entries = [action.text() for action in window.customer_list.filter_panel.add_menu.actions()]
+    assert entries.index("Never ordered…") == entries.index("Last order…") + 1
+    editor = open_editor(window, Criterion.NEVER_ORDERED)
+    assert editor.windowTitle() == "Filter: Last order"
+    assert field(editor, QCheckBox, "neverOrdered").isChecked()
+    apply(qtbot, editor)
+    assert window.filters.criteria == Criteria(never_ordered=True)
+    assert shown_ids(window) == expected_ids(window, Criteria(never_ordered=True))
+
+    # With criteria it cannot go with, the editor says so, as every editor does.
+    window.filters.set(Criteria(min_orders=2))
+    editor = open_editor(window, Criterion.NEVER_ORDERED)
+    apply(qtbot, editor)
+    assert editor.isVisible()
+    told = message_beside(editor, "--never-ordered")
+    assert told == "No customer who never ordered can match the other order filters."
+    assert window.filters.criteria == Criteria(min_orders=2)
+
+
+def test_focus_goes_back_to_add_filter_not_onto_a_chip(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    panel = window.customer_list.filter_panel
+    window.filters.set(Criteria(min_orders=2, has_phone=True))
+
+    def focus_is_on_add_filter() -> None:
+        assert QApplication.focusWidget() is panel.add_button
+
+    # An editor opened from a chip, applied with Enter: its chip is made anew.
+    chip = panel.chip(Criterion.ORDERS)
+    assert chip is not None
+    chip.text_button.setFocus()
+    qtbot.keyClick(chip.text_button, Qt.Key.Key_Space)
+    editor = window.filters.editor
+    assert editor is not None
+    qtbot.waitExposed(editor)
+    spin = field(editor, QSpinBox, "minOrders")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert window.filters.criteria == Criteria(min_orders=3, has_phone=True)
+    qtbot.waitUntil(focus_is_on_add_filter)
+
+    # Cancelled: the same.
+    editor = open_editor(window, Criterion.CITY)
+    qtbot.waitExposed(editor)
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(focus_is_on_add_filter)
+
+    # A chip removed with Delete: not onto the next chip, where Delete would remove it too.
+    chip = panel.chip(Criterion.PHONE)
+    assert chip is not None
+    chip.remove_button.setFocus()
+    qtbot.keyClick(chip.remove_button, Qt.Key.Key_Delete)
+    assert window.filters.criteria == Criteria(min_orders=3)
+    qtbot.waitUntil(focus_is_on_add_filter)
+    qtbot.keyClick(panel.add_button, Qt.Key.Key_Delete)
+    assert window.filters.criteria == Criteria(min_orders=3)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
-from app.domain.criteria import Criteria
+from app.domain.criteria import Criteria, Criterion
 from app.main import build
 from app.stores.demo import DEMO_IDENTITY
 from app.stores.segments import Segment, SegmentStore
@@ -27,6 +27,7 @@ from tests.support.windows import (
     button,
     child,
     row_count,
+    screenshot,
     start_and_wait,
     the_message_box,
     visible_children,
@@ -228,3 +229,111 @@ def test_forgetting_a_store_forgets_its_segments_only(tmp_path: Path) -> None:
     )
     assert segments.load(shop.url) == []
     assert [segment.name for segment in segments.load(outlet.url)] == ["Mine"]
+
+
+def test_enter_saves_the_segment_or_says_what_is_wrong(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.filters.set(GERMAN_BUYERS)
+    child(window, QAction, "actionSaveSegment").trigger()
+    dialog = the_segment_dialog(window)
+    qtbot.waitExposed(dialog)
+    field = child(dialog, QLineEdit, "segmentName")
+    field.setFocus()
+    field.clear()
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert dialog.isVisible(), "Enter closed the dialog without a name"
+    assert child(dialog, QLabel, "segmentProblem").text() == "A segment needs a name."
+    qtbot.keyClicks(field, "German buyers")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert listed(window) == ["German buyers"]
+    assert segment_status(window) == "Segment: German buyers"
+
+
+def test_the_segment_is_left_once_its_filters_and_search_are_gone(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.filters.set(GERMAN_BUYERS)
+    window.search_field.setText("a")
+    window.customer_list.apply_view()
+    save_segment(qtbot, window, "German buyers")
+    everyone = child(window, QAction, "segmentAllCustomers")
+    assert not everyone.isChecked()
+
+    # Part of it is still there: changed.
+    window.filters.remove(Criterion.ORDERS)
+    assert segment_status(window) == "Segment: German buyers (changed)"
+    window.filters.clear()
+    assert segment_status(window) == "Segment: German buyers (changed)"  # the search stays
+    # The plain list: the segment is left, and a chart's bar clicked then does not bring it back.
+    window.search_field.clear()
+    window.customer_list.apply_view()
+    assert row_count(window) == DEMO_CUSTOMERS
+    assert segment_status(window) == ""
+    window.filters.add(Criteria(min_orders=1))
+    assert segment_status(window) == ""
+    action = window.segments.segment_action("German buyers")
+    assert action is not None
+    assert not action.isChecked()
+    assert child(window, QAction, "segmentAllCustomers").isChecked()
+
+    # A chart's bar clicked over the segment keeps its filters: changed, not left.
+    choose(window, "German buyers")
+    assert segment_status(window) == "Segment: German buyers"
+    window.filters.add(Criteria(has_phone=True))
+    assert segment_status(window) == "Segment: German buyers (changed)"
+
+
+def test_all_customers_leaves_the_segment_and_keeps_the_role(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.role_filter.choose(None)
+    window.filters.set(GERMAN_BUYERS)
+    window.search_field.setText("a")
+    window.customer_list.apply_view()
+    save_segment(qtbot, window, "German buyers")
+    menu = child(window, QMenu, "segmentsMenu")
+    entries = [action.text() for action in menu.actions() if not action.isSeparator()]
+    assert entries[:3] == ["Save as segment…", "All customers", "German buyers"]
+
+    child(window, QAction, "segmentAllCustomers").trigger()
+    assert window.filters.criteria.empty
+    assert window.search_field.text() == ""
+    assert window.role_filter.role is None  # the role is not part of leaving a segment
+    assert row_count(window) == window.session.cache.summary(window.current_view()).count
+    assert segment_status(window) == ""
+    assert child(window, QAction, "segmentAllCustomers").isChecked()
+    action = window.segments.segment_action("German buyers")
+    assert action is not None
+    assert not action.isChecked()
+
+
+def test_the_save_dialog_says_what_the_segment_keeps(
+    qtbot: QtBot, demo_window: WindowFactory
+) -> None:
+    window = demo_window()
+    window.filters.set(GERMAN_BUYERS)
+    window.search_field.setText("paris")
+    window.customer_list.apply_view()
+    child(window, QAction, "actionSaveSegment").trigger()
+    dialog = the_segment_dialog(window)
+    summary = child(dialog, QLabel, "segmentSummary")
+    assert summary.isVisible()
+    assert summary.text() == (
+        "Keeps the search “paris”, the role Customers and 2 filters: "
+        "Country: Germany; Orders: at least 2."
+    )
+    screenshot(dialog, "segment_save_dialog")
+    dialog.reject()
+
+    window.filters.clear()
+    window.search_field.clear()
+    window.role_filter.choose(None)
+    window.customer_list.apply_view()
+    child(window, QAction, "actionSaveSegment").trigger()
+    dialog = the_segment_dialog(window)
+    assert child(dialog, QLabel, "segmentSummary").text() == "Keeps all roles and no filter."
