@@ -155,7 +155,9 @@ class CustomerList(SessionPart):
         self.splitter.addWidget(detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.installEventFilter(self)  # a narrower window: the panel yields first
+        self.splitter.installEventFilter(self)  # less room (window, dock): the panel yields first
+        # Whether the panel folded away to keep the essential columns in view (not the user).
+        self._panel_folded = False
         self.count_label = plain_label(selectable=False)
         self.count_label.setObjectName("statusCount")
         self.coverage_label = plain_label(selectable=False)
@@ -469,16 +471,31 @@ class CustomerList(SessionPart):
 
     @Slot()
     def _give_table_room(self) -> None:
-        """The detail panel yields width (down to its minimum) so the table's columns fit."""
+        """The detail panel yields width so the table's columns fit, whatever took the width.
+
+        First down to its minimum (the columns that still do not fit then step aside); if even
+        Name, Email, Orders and Total spent would not fit beside it, the panel folds away
+        until the pane is wide enough for them and the panel again. The splitter's width is
+        what changes, whether the window narrows or a dock (Insights) opens or widens.
+        """
         sizes = self.splitter.sizes()
         if len(sizes) != 2 or not self.splitter.isVisible():
             return
         frame = self.table.width() - self.table.viewport().width()
-        short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
         # Not below what the panel's tabs need: each tab stays readable.
         floor = max(self._detail.minimumWidth(), self._detail.minimumSizeHint().width())
-        spare = sizes[1] - floor
-        moved = min(short, spare)
+        total = sum(sizes)
+        if total - floor < self.columns.essential_width() + frame:
+            if sizes[1] > 0:
+                self._panel_folded = True
+                self.splitter.setSizes([total, 0])
+            return
+        if self._panel_folded:  # room again: the panel comes back at its minimum
+            self._panel_folded = False
+            sizes = [total - floor, floor]
+            self.splitter.setSizes(sizes)
+        short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
+        moved = min(short, sizes[1] - floor)
         if moved > 0:
             self.splitter.setSizes([sizes[0] + moved, sizes[1] - moved])
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -38,6 +38,10 @@ from app.models.formatting import PLAIN_MONEY, format_date, format_money
 from app.ui.bar_chart import BarChart, ChartBar
 
 _CENT = Decimal("0.01")
+#: The view's width when first shown (its dock's default) and the narrowest it gets: two cards
+#: side by side and the charts' labels readable, without taking the customer table's room.
+DEFAULT_WIDTH = 360
+MINIMUM_WIDTH = 260
 #: The cards, by name: their titles, in the order they are laid out (two to a row).
 CARDS = (
     ("customers", "Customers"),
@@ -238,6 +242,14 @@ class InsightsView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """:data:`DEFAULT_WIDTH` wide, whatever the content: the charts take the width given."""
+        return QSize(DEFAULT_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """No narrower than :data:`MINIMUM_WIDTH` (the content scrolls up and down instead)."""
+        return QSize(MINIMUM_WIDTH, super().minimumSizeHint().height())
 
     @property
     def charts(self) -> tuple[BarChart, BarChart, BarChart, BarChart]:

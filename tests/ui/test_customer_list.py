@@ -34,6 +34,7 @@ from tests.conftest import StoreFactory
 from tests.support.windows import (
     DEMO_CUSTOMERS,
     SHORT,
+    in_view,
     row_count,
     screenshot,
     sized,
@@ -83,15 +84,6 @@ def resize(qtbot: QtBot, window: MainWindow, width: int, height: int) -> None:
     window.resize(width, height)
     qtbot.waitUntil(sized(window, width, height))
     qtbot.waitUntil(lambda: not window.table.viewport().size().isEmpty())
-
-
-def in_view(table: QTableView, column: CustomerColumn) -> bool:
-    """Whether a column is shown whole inside the table's viewport (not scrolled out of it)."""
-    header = table.horizontalHeader()
-    if header.isSectionHidden(column):
-        return False
-    left = header.sectionViewportPosition(column)
-    return left >= 0 and left + header.sectionSize(column) <= table.viewport().width()
 
 
 # -- columns -----------------------------------------------------------------------------------
