@@ -156,8 +156,9 @@ class CustomerList(SessionPart):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.installEventFilter(self)  # less room (window, dock): the panel yields first
-        # Whether the panel folded away to keep the essential columns in view (not the user).
-        self._panel_folded = False
+        # The panel's width before it folded away to keep the essential columns in view (0: it
+        # has not; a panel the user folds stays folded).
+        self._folded_panel_width = 0
         self.count_label = plain_label(selectable=False)
         self.count_label.setObjectName("statusCount")
         self.coverage_label = plain_label(selectable=False)
@@ -485,14 +486,16 @@ class CustomerList(SessionPart):
         # Not below what the panel's tabs need: each tab stays readable.
         floor = max(self._detail.minimumWidth(), self._detail.minimumSizeHint().width())
         total = sum(sizes)
-        if total - floor < self.columns.essential_width() + frame:
+        essential = self.columns.essential_width() + frame
+        if total - floor < essential:
             if sizes[1] > 0:
-                self._panel_folded = True
+                self._folded_panel_width = sizes[1]
                 self.splitter.setSizes([total, 0])
             return
-        if self._panel_folded:  # room again: the panel comes back at its minimum
-            self._panel_folded = False
-            sizes = [total - floor, floor]
+        if self._folded_panel_width:  # room again: the panel comes back, as wide as it fits
+            panel = max(floor, min(self._folded_panel_width, total - essential))
+            self._folded_panel_width = 0
+            sizes = [total - panel, panel]
             self.splitter.setSizes(sizes)
         short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
         moved = min(short, sizes[1] - floor)
@@ -512,8 +515,9 @@ class CustomerList(SessionPart):
                 return True
         elif event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self.columns.fit()
-        elif event.type() == QEvent.Type.Resize and watched is self.splitter:
-            # After the splitter has shared out its new width (filters run before it does).
+        elif watched is self.splitter and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            # After the splitter has shared out its new width (filters run before it does);
+            # also when shown, as a resize while hidden is not acted on.
             QTimer.singleShot(0, self._give_table_room)
         return super().eventFilter(watched, event)
 
