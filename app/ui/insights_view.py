@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cache.insights import Bar, Charts, Summary
+from app.cache.insights import MONTHS, Bar, Charts, Summary
 from app.cache.repository import Coverage, CustomerCache, CustomerFilter
 from app.domain.countries import country_name
 from app.domain.criteria import Criteria
@@ -210,9 +210,12 @@ class InsightsView(QWidget):
         self.notes.setObjectName("insightsNotes")
         self.notes.setWordWrap(True)
         self.notes.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.new_per_month = BarChart("New customers per month", parent=content)
+        # The period in the title: customers who registered earlier are not in the chart.
+        self.new_per_month = BarChart(
+            f"New customers per month (last {MONTHS} months)", parent=content
+        )
         self.new_per_month.setObjectName("newPerMonthChart")
-        self.new_per_month.set_empty_text("No customer registered in the last 24 months.")
+        self.new_per_month.set_empty_text(f"No customer registered in the last {MONTHS} months.")
         self.spent = BarChart("Customers by lifetime spend", parent=content)
         self.spent.setObjectName("spentChart")
         self.countries = BarChart("Top countries", horizontal=True, parent=content)
