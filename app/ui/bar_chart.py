@@ -43,6 +43,8 @@ BAR_FILL = 0.7
 TICK_STEPS = 4
 #: Height of one horizontal bar's row, beyond the label's line height.
 ROW_PADDING = 8
+#: The most of a horizontal chart's width its labels take; longer labels are elided.
+LABEL_SHARE = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +198,14 @@ class BarChart(QWidget):
     def bar_rect(self, index: int) -> QRect:
         """Where bar ``index`` reacts to the mouse (its whole column or row), in pixels."""
         return self._current_layout().slots[index].toAlignedRect()
+
+    def label_text(self, index: int) -> str:
+        """Bar ``index``'s label as painted: elided when it does not fit ("" if left out)."""
+        labels = self._current_layout().labels
+        if self._horizontal:
+            return labels[index][1]
+        # Columns' labels are placed from the last bar back, some left out.
+        return next((text for _, text, _ in labels if text == self._bars[index].label), "")
 
     def bar_at(self, x: float, y: float) -> int:
         """The index of the bar whose column or row holds this point, -1 for none."""
@@ -467,8 +477,9 @@ class BarChart(QWidget):
         tick_texts: list[str],
     ) -> _Layout:
         """Horizontal bars beside their labels; the value axis below."""
+        # The labels' column is as wide as the longest label, up to its share of the chart.
         widest = max((metrics.horizontalAdvance(bar.label) for bar in self._bars), default=0)
-        label_width = min(widest, body.width() * 0.4)
+        label_width = min(float(widest), body.width() * LABEL_SHARE)
         last_tick = metrics.horizontalAdvance(tick_texts[-1])
         plot = body.adjusted(label_width + GAP, 0, -last_tick / 2, -(line + GAP))
         top = ticks[-1]
@@ -490,6 +501,8 @@ class BarChart(QWidget):
             length = plot.width() * bar.value / top
             bars.append(QRectF(plot.left(), top_edge + (row - thickness) / 2, length, thickness))
             slots.append(QRectF(body.left(), top_edge, plot.right() - body.left(), row))
-            text = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, int(label_width))
+            text = bar.label
+            if metrics.horizontalAdvance(text) > label_width:  # only what does not fit
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(label_width))
             labels.append((QRectF(body.left(), top_edge, label_width, row), text, right))
         return _Layout(plot, bars, slots, labels, tick_items, grid, title)

@@ -298,6 +298,12 @@ class CustomerColumns(QObject):
             if self.is_wanted(column)
         )
 
+    def essential_width(self, email: int = EMAIL_MIN_WIDTH) -> int:
+        """The width Name, Email (at ``email``), Orders and Total spent need together."""
+        return sum(
+            email if column == CustomerColumn.EMAIL else self._width(column) for column in ESSENTIAL
+        )
+
     def _width(self, column: CustomerColumn) -> int:
         if column in self._stepped_aside:
             return self._aside_widths.get(column, _WIDTHS[column])

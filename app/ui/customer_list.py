@@ -155,7 +155,10 @@ class CustomerList(SessionPart):
         self.splitter.addWidget(detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.installEventFilter(self)  # a narrower window: the panel yields first
+        self.splitter.installEventFilter(self)  # less room (window, dock): the panel yields first
+        # The panel's width before it folded away to keep the essential columns in view (0: it
+        # has not; a panel the user folds stays folded).
+        self._folded_panel_width = 0
         self.count_label = plain_label(selectable=False)
         self.count_label.setObjectName("statusCount")
         self.coverage_label = plain_label(selectable=False)
@@ -469,16 +472,33 @@ class CustomerList(SessionPart):
 
     @Slot()
     def _give_table_room(self) -> None:
-        """The detail panel yields width (down to its minimum) so the table's columns fit."""
+        """The detail panel yields width so the table's columns fit, whatever took the width.
+
+        First down to its minimum (the columns that still do not fit then step aside); if even
+        Name, Email, Orders and Total spent would not fit beside it, the panel folds away
+        until the pane is wide enough for them and the panel again. The splitter's width is
+        what changes, whether the window narrows or a dock (Insights) opens or widens.
+        """
         sizes = self.splitter.sizes()
         if len(sizes) != 2 or not self.splitter.isVisible():
             return
         frame = self.table.width() - self.table.viewport().width()
-        short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
         # Not below what the panel's tabs need: each tab stays readable.
         floor = max(self._detail.minimumWidth(), self._detail.minimumSizeHint().width())
-        spare = sizes[1] - floor
-        moved = min(short, spare)
+        total = sum(sizes)
+        essential = self.columns.essential_width() + frame
+        if total - floor < essential:
+            if sizes[1] > 0:
+                self._folded_panel_width = sizes[1]
+                self.splitter.setSizes([total, 0])
+            return
+        if self._folded_panel_width:  # room again: the panel comes back, as wide as it fits
+            panel = max(floor, min(self._folded_panel_width, total - essential))
+            self._folded_panel_width = 0
+            sizes = [total - panel, panel]
+            self.splitter.setSizes(sizes)
+        short = self.columns.needed_width(email=EMAIL_COMFORTABLE_WIDTH) + frame - sizes[0]
+        moved = min(short, sizes[1] - floor)
         if moved > 0:
             self.splitter.setSizes([sizes[0] + moved, sizes[1] - moved])
 
@@ -495,8 +515,9 @@ class CustomerList(SessionPart):
                 return True
         elif event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             self.columns.fit()
-        elif event.type() == QEvent.Type.Resize and watched is self.splitter:
-            # After the splitter has shared out its new width (filters run before it does).
+        elif watched is self.splitter and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            # After the splitter has shared out its new width (filters run before it does);
+            # also when shown, as a resize while hidden is not acted on.
             QTimer.singleShot(0, self._give_table_room)
         return super().eventFilter(watched, event)
 

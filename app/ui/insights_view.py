@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cache.insights import Bar, Charts, Summary
+from app.cache.insights import MONTHS, Bar, Charts, Summary
 from app.cache.repository import Coverage, CustomerCache, CustomerFilter
 from app.domain.countries import country_name
 from app.domain.criteria import Criteria
@@ -38,6 +38,10 @@ from app.models.formatting import PLAIN_MONEY, format_date, format_money
 from app.ui.bar_chart import BarChart, ChartBar
 
 _CENT = Decimal("0.01")
+#: The view's width when first shown (its dock's default) and the narrowest it gets: two cards
+#: side by side and the charts' labels readable, without taking the customer table's room.
+DEFAULT_WIDTH = 360
+MINIMUM_WIDTH = 260
 #: The cards, by name: their titles, in the order they are laid out (two to a row).
 CARDS = (
     ("customers", "Customers"),
@@ -206,9 +210,12 @@ class InsightsView(QWidget):
         self.notes.setObjectName("insightsNotes")
         self.notes.setWordWrap(True)
         self.notes.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.new_per_month = BarChart("New customers per month", parent=content)
+        # The period in the title: customers who registered earlier are not in the chart.
+        self.new_per_month = BarChart(
+            f"New customers per month (last {MONTHS} months)", parent=content
+        )
         self.new_per_month.setObjectName("newPerMonthChart")
-        self.new_per_month.set_empty_text("No customer registered in the last 24 months.")
+        self.new_per_month.set_empty_text(f"No customer registered in the last {MONTHS} months.")
         self.spent = BarChart("Customers by lifetime spend", parent=content)
         self.spent.setObjectName("spentChart")
         self.countries = BarChart("Top countries", horizontal=True, parent=content)
@@ -238,6 +245,14 @@ class InsightsView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """:data:`DEFAULT_WIDTH` wide, whatever the content: the charts take the width given."""
+        return QSize(DEFAULT_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """No narrower than :data:`MINIMUM_WIDTH` (the content scrolls up and down instead)."""
+        return QSize(MINIMUM_WIDTH, super().minimumSizeHint().height())
 
     @property
     def charts(self) -> tuple[BarChart, BarChart, BarChart, BarChart]:

@@ -188,6 +188,15 @@ def sized(widget: QWidget, width: int, height: int) -> Callable[[], bool]:
     return lambda: widget.size().toTuple() == (width, height)
 
 
+def in_view(table: QTableView, column: int) -> bool:
+    """Whether a column is shown whole inside the table's viewport (not scrolled out of it)."""
+    header = table.horizontalHeader()
+    if header.isSectionHidden(column):
+        return False
+    left = header.sectionViewportPosition(column)
+    return left >= 0 and left + header.sectionSize(column) <= table.viewport().width()
+
+
 def start_and_wait(qtbot: QtBot, window: MainWindow) -> None:
     """Start the window (store info and first sync) and wait for the sync to finish."""
     with expect(qtbot, window.session.service, SyncFinished, timeout=LONG):

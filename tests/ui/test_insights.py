@@ -28,7 +28,7 @@ from app.domain.customer import BillingAddress, Customer, Figures
 from app.domain.money import MoneyFormat
 from app.models.formatting import format_date
 from app.services.events import CustomersChanged
-from app.ui.bar_chart import BarChart, ChartBar, round_ticks
+from app.ui.bar_chart import LABEL_SHARE, BarChart, ChartBar, round_ticks
 from app.ui.insights import Insights
 from app.ui.insights_view import InsightsView, card_texts
 from app.ui.session import StoreSession, open_session
@@ -220,6 +220,7 @@ def test_the_charts_get_their_bars(view: InsightsView, filled: CustomerCache) ->
     show(view, filled)
     months = view.new_per_month.bars
     assert len(months) == 24
+    assert view.new_per_month.title == "New customers per month (last 24 months)"
     assert sum(bar.value for bar in months) == 30
     assert [bar.value for bar in months[-4:]] == [7, 8, 8, 7]  # by n % 4, this month last
     assert [(bar.label, bar.value, bar.clickable) for bar in view.countries.bars] == [
@@ -365,6 +366,24 @@ def test_a_chart_paints_in_a_dark_palette(qtbot: QtBot) -> None:
     image = chart.grab().toImage()
     assert image.pixelColor(2, 2).lightness() < 60  # the dark window behind
     assert chart.accessibleDescription().startswith("0: 0; 1: 1; 2: 2")
+
+
+def test_country_labels_are_whole_when_there_is_room(qtbot: QtBot) -> None:
+    chart = BarChart("Top countries", horizontal=True)
+    qtbot.addWidget(chart)
+    chart.resize(340, 200)
+    chart.set_bars([ChartBar("Germany (DE)", 120)])
+    assert chart.label_text(0) == "Germany (DE)", "one short label beside one long bar"
+    labels = ["United States (US)", "United Kingdom (GB)", "Germany (DE)"]
+    chart.set_bars([ChartBar(label, 10) for label in labels])
+    assert [chart.label_text(index) for index in range(3)] == labels
+    long = "Saint Helena, Ascension and Tristan da Cunha (SH)"
+    chart.set_bars([ChartBar(long, 3), ChartBar("France (FR)", 2)])
+    elided = chart.label_text(0)
+    assert elided.endswith("…"), "elided beyond its share"
+    assert long.startswith(elided[:-1])
+    assert chart.fontMetrics().horizontalAdvance(elided) <= 340 * LABEL_SHARE
+    assert chart.label_text(1) == "France (FR)"
 
 
 def test_card_texts_of_money_with_a_code_only() -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 from pytestqt.qtbot import QtBot
 
 from app.cache.repository import CustomerFilter
-from app.ui.insights_view import InsightsView
+from app.ui.customer_columns import ESSENTIAL
+from app.ui.insights_view import DEFAULT_WIDTH, MINIMUM_WIDTH, InsightsView
+from app.ui.main_window import MainWindow
 from tests.support.windows import (
     SHORT,
     WindowFactory,
     action,
     child,
+    in_view,
     row_count,
     screenshot,
+    sized,
     type_search,
 )
 
@@ -54,3 +59,42 @@ def test_the_insights_dock_follows_the_list_and_its_bars_filter_it(
     assert [chip.text.split(":")[0] for chip in panel.chips] == ["Country"]
     assert panel.chip_row.isVisible()
     screenshot(window, "insights-window")
+
+
+def essentials_in_view(window: MainWindow) -> bool:
+    """Name, Email, Orders and Total spent whole in the table, nothing to scroll sideways to."""
+    table = window.table
+    fits = all(in_view(table, column) for column in ESSENTIAL)
+    return fits and table.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1024, 640)])
+def test_with_the_dock_open_the_essential_columns_stay_in_view(
+    qtbot: QtBot, demo_window: WindowFactory, width: int, height: int
+) -> None:
+    window = demo_window()
+    window.resize(width, height)
+    qtbot.waitUntil(sized(window, width, height))
+    dock = child(window, QDockWidget, "insightsDock")
+    action(window, "actionInsights").trigger()
+    qtbot.waitUntil(lambda: dock.isVisible() and dock.width() > 0)
+    assert 300 <= dock.width() <= DEFAULT_WIDTH, "a sensible width, not the table's"
+    qtbot.waitUntil(lambda: essentials_in_view(window), timeout=SHORT)
+    screenshot(window, f"insights-dock-{width}x{height}")
+    detail = window.detail
+    floor = max(detail.minimumWidth(), detail.minimumSizeHint().width())
+    if width == 1280:  # the panel yielded down to its minimum, and stays in view
+        qtbot.waitUntil(lambda: 0 < window.splitter.sizes()[1] <= floor)
+    else:  # even at its minimum the panel would leave no room: it folds away
+        assert window.splitter.sizes()[1] == 0
+
+    # The dock dragged wider (the panel folds away), then narrower again.
+    window.resizeDocks([dock], [width // 2], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: essentials_in_view(window), timeout=SHORT)
+    window.resizeDocks([dock], [MINIMUM_WIDTH + 20], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == MINIMUM_WIDTH + 20)
+    qtbot.waitUntil(lambda: essentials_in_view(window), timeout=SHORT)
+    if width == 1280:  # room again: the panel is back
+        qtbot.waitUntil(lambda: window.splitter.sizes()[1] >= detail.minimumWidth())
+    window.resizeDocks([dock], [1], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == MINIMUM_WIDTH)
