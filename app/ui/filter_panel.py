@@ -158,7 +158,8 @@ class FilterPanel(QWidget):
         self.chips: list[FilterChip] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
-        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        # Left-aligned in its cell: alone (no filter yet) it would sit in the middle of the row.
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.chip_row, 1)
         self.show_chips(())
 
