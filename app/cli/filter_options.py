@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.cache.repository import CustomerFilter
-from app.cli.commands import UsageError
 from app.domain.countries import country_code
 from app.stores.segments import Segment, SegmentStore
 
@@ -185,6 +184,9 @@ def customer_filter(
         UsageError: for an unknown segment (naming the saved ones), or criteria that cannot be
             used (each problem named by its option, from :meth:`Criteria.problems`).
     """
+    # Imported here: the parser (which every launch of the app builds) needs none of the commands.
+    from app.cli.commands import UsageError
+
     segment = _segment(options.segment, store_url, segments) if options.segment else None
     base = segment or Segment("", search="", role=DEFAULT_ROLE)
     changes: dict[str, Any] = {
@@ -210,6 +212,8 @@ def customer_filter(
 
 
 def _segment(name: str, store_url: str, segments: SegmentStore) -> Segment:
+    from app.cli.commands import UsageError
+
     found = segments.find(store_url, name)
     if found is not None:
         return found

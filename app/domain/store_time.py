@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
@@ -32,9 +31,16 @@ def store_zone(text: str | None) -> tzinfo | None:
             return None
         return timezone(-offset if sign == "-" else offset)
     try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+        return _named_zone(value)
+    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
         return None
+
+
+def _named_zone(name: str) -> tzinfo:
+    """The IANA zone of this name (zoneinfo is imported now: the app starts without it)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 def zone_from_offset(offset: timedelta | None) -> tzinfo | None:
@@ -56,8 +62,9 @@ def day_end(day: date, zone: tzinfo) -> int:
 
 def zone_name(zone: tzinfo) -> str:
     """How a zone is named to the user: ``Europe/Berlin``, ``UTC+02:00``, ``UTC``."""
-    if isinstance(zone, ZoneInfo):
-        return zone.key
+    key = getattr(zone, "key", None)  # a ZoneInfo's IANA name
+    if isinstance(key, str):
+        return key
     offset = zone.utcoffset(None)
     if not offset:
         return "UTC"

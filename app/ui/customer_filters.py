@@ -12,16 +12,19 @@ merges a fragment (a chart's bar clicked), :meth:`CustomerFilters.set` replaces 
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from app.domain.criteria import Criteria, Criterion, Problem
 from app.domain.money import MoneyFormat
-from app.ui.filter_editor import FilterEditor
 from app.ui.filter_panel import FilterPanel
 from app.ui.session import StoreSession
 from app.ui.session_part import SessionPart
+
+if TYPE_CHECKING:
+    from app.ui.filter_editor import FilterEditor
 
 
 class CustomerFilters(SessionPart):
@@ -110,6 +113,9 @@ class CustomerFilters(SessionPart):
     @Slot(Criterion)
     def edit(self, criterion: Criterion) -> FilterEditor:
         """Open the editor of one filter (from the Add filter menu or its chip)."""
+        # Imported on first use: the window starts without the editors' module.
+        from app.ui.filter_editor import FilterEditor
+
         if self.editor is not None:
             self.editor.close()
         editor = FilterEditor(

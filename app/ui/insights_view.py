@@ -36,12 +36,9 @@ from app.domain.figures import APPROXIMATE_MARK, APPROXIMATE_WHY
 from app.domain.money import MoneyFormat
 from app.models.formatting import PLAIN_MONEY, format_date, format_money
 from app.ui.bar_chart import BarChart, ChartBar
+from app.ui.insights import DEFAULT_WIDTH, MINIMUM_WIDTH
 
 _CENT = Decimal("0.01")
-#: The view's width when first shown (its dock's default) and the narrowest it gets: two cards
-#: side by side and the charts' labels readable, without taking the customer table's room.
-DEFAULT_WIDTH = 360
-MINIMUM_WIDTH = 260
 #: The cards, by name: their titles, in the order they are laid out (two to a row).
 CARDS = (
     ("customers", "Customers"),

@@ -9,7 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from app.cache.repository import CustomerFilter
 from app.ui.customer_columns import ESSENTIAL
-from app.ui.insights_view import DEFAULT_WIDTH, MINIMUM_WIDTH, InsightsView
+from app.ui.insights import DEFAULT_WIDTH, MINIMUM_WIDTH
+from app.ui.insights_view import InsightsView
 from app.ui.main_window import MainWindow
 from tests.support.windows import (
     SHORT,
@@ -30,11 +31,13 @@ def test_the_insights_dock_follows_the_list_and_its_bars_filter_it(
     window = demo_window()
     window.resize(1280, 800)
     dock = child(window, QDockWidget, "insightsDock")
-    view = child(window, InsightsView, "insightsView")
     assert not dock.isVisible()
+    # Made when first shown: a window that starts without it pays nothing for it.
+    assert window.findChild(InsightsView, "insightsView") is None
     toggle = action(window, "actionInsights")
     assert toggle in window.view_menu.actions()
     toggle.trigger()
+    view = child(window, InsightsView, "insightsView")
     figure = view.cards["customers"].figure
     qtbot.waitUntil(lambda: figure.text() == f"{row_count(window):,}", timeout=SHORT)
 
