@@ -117,62 +117,66 @@ def _where(conditions: Sequence[str]) -> str:
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
 
-#: The most orders the orders chart tells apart (its last bar is "21+").
-_MOST_ORDERS = max(most or fewest for _label, fewest, most in ORDER_BUCKETS)
-
-
 @dataclass(frozen=True)
-class _OrdersGroup:
-    """The customers with one number of orders, and what they add up to.
+class _Group:
+    """The listed customers of one role, one country and one number of orders.
 
-    The number is capped past the orders chart's last bar; -1 groups those whose figures the
-    store's API does not give.
+    -1 orders: figures the store's API does not give. The sums are of those with known figures.
     """
 
+    country: str
     orders: int
     count: int
+    known: int
     orders_total: int
     spent_cents: int
     approximate: int
 
 
-def _orders_groups(
+def _groups(
     conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
-) -> list[_OrdersGroup]:
-    """One pass that both the summary figures and the orders chart are drawn from."""
+) -> list[_Group]:
+    """One pass that the summary, the orders chart and the countries chart are drawn from.
+
+    Grouped by role, country and number of orders, the list index's first columns: SQLite walks
+    the index in that order and sorts nothing. A few hundred groups come back at most.
+    """
+    known = "c.orders_count >= 0 AND c.total_spent_cents >= 0"
     (text,) = conn.execute(
-        "SELECT json_group_array(json_array(orders, n, total_orders, cents, approximate))"
-        " FROM (SELECT CASE WHEN c.orders_count >= 0 AND c.total_spent_cents >= 0"
-        f" THEN MIN(c.orders_count, {_MOST_ORDERS + 1}) ELSE -1 END AS orders,"
-        " COUNT(*) AS n, SUM(MAX(c.orders_count, 0)) AS total_orders,"
-        " SUM(MAX(c.total_spent_cents, 0)) AS cents,"
+        "SELECT json_group_array(json_array(country, orders, n, known, total_orders, cents,"
+        " approximate)) FROM (SELECT c.country AS country, c.orders_count AS orders,"
+        f" COUNT(*) AS n, SUM({known}) AS known,"
+        f" SUM(CASE WHEN {known} THEN c.orders_count ELSE 0 END) AS total_orders,"
+        f" SUM(CASE WHEN {known} THEN c.total_spent_cents ELSE 0 END) AS cents,"
         " SUM(c.figures = 'approximate') AS approximate"
-        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY orders)",
+        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY c.role, c.country, c.orders_count)",
         list(params),
     ).fetchone()
-    return [_OrdersGroup(*row) for row in json.loads(text)]
+    return [_Group(*row) for row in json.loads(text)]
 
 
-def _summary(groups: Sequence[_OrdersGroup]) -> Summary:
-    known = [group for group in groups if group.orders >= 0]
+def _summary(groups: Sequence[_Group]) -> Summary:
     count = sum(group.count for group in groups)
-    known_count = sum(group.count for group in known)
+    known = sum(group.known for group in groups)
     return Summary(
         count=count,
-        known=known_count,
-        unknown=count - known_count,
+        known=known,
+        unknown=count - known,
         approximate=sum(group.approximate for group in groups),
-        orders_total=sum(group.orders_total for group in known),
-        spent_total=Decimal(sum(group.spent_cents for group in known)).scaleb(-2),
-        never_ordered=sum(group.count for group in known if group.orders == 0),
+        orders_total=sum(group.orders_total for group in groups),
+        spent_total=Decimal(sum(group.spent_cents for group in groups)).scaleb(-2),
+        never_ordered=sum(group.known for group in groups if group.orders == 0),
     )
 
 
-def _orders_bars(groups: Sequence[_OrdersGroup]) -> tuple[Bar, ...]:
+def _orders_bars(groups: Sequence[_Group]) -> tuple[Bar, ...]:
     bars = []
     for label, fewest, most in ORDER_BUCKETS:
-        top = (_MOST_ORDERS + 1) if most is None else most
-        counted = sum(group.count for group in groups if fewest <= group.orders <= top)
+        counted = sum(
+            group.known
+            for group in groups
+            if group.orders >= fewest and (most is None or group.orders <= most)
+        )
         bars.append(Bar(label, counted, fewest, most))
     return tuple(bars)
 
@@ -181,7 +185,7 @@ def summarize(
     conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
 ) -> Summary:
     """The summary figures of the customers ``conditions`` select (on ``customers c``)."""
-    return _summary(_orders_groups(conn, conditions, params))
+    return _summary(_groups(conn, conditions, params))
 
 
 def month_starts(today: date, months: int = MONTHS) -> list[date]:
@@ -203,15 +207,16 @@ def summary_and_charts(
 ) -> tuple[Summary, Charts]:
     """The summary figures and the four charts' bars of what ``conditions`` select.
 
-    Months are in ``zone``. Four passes over the list index, each grouping as few customers by
-    as small a key as it can (grouping sorts what it groups: that is most of the time a chart
-    takes); the summary comes from the orders chart's pass.
+    Months are in ``zone``. Three passes over the list index: the summary, the orders and the
+    countries from one that walks the index in its order (it sorts nothing), then the spending
+    and the months, each grouping as few customers by as small a key as it can (grouping sorts
+    what it groups: that is most of the time a chart takes).
     """
-    groups = _orders_groups(conn, conditions, params)
+    groups = _groups(conn, conditions, params)
     charts = Charts(
         new_per_month=_new_per_month(conn, conditions, params, zone, today),
         spent=_spent(conn, conditions, params),
-        countries=_countries(conn, conditions, params),
+        countries=_countries(groups),
         orders=_orders_bars(groups),
     )
     return _summary(groups), charts
@@ -312,19 +317,11 @@ def _amount_label(low: Decimal, high: Decimal | None) -> str:
     return f"{low:,.0f}+" if high is None else f"{low:,.0f}–{high:,.0f}"
 
 
-def _countries(
-    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
-) -> tuple[Bar, ...]:
-    (text,) = conn.execute(
-        # Grouped by role and country, the index's own order, so that no customer is sorted;
-        # then the few (role, country) counts are added up per country.
-        "SELECT json_group_array(json_array(country, n)) FROM (SELECT country, SUM(n) AS n"
-        " FROM (SELECT c.country AS country, COUNT(*) AS n"
-        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY c.role, c.country)"
-        " GROUP BY country ORDER BY n DESC, country)",
-        list(params),
-    ).fetchone()
-    rows: list[list[object]] = json.loads(text)
+def _countries(groups: Sequence[_Group]) -> tuple[Bar, ...]:
+    per_country: dict[str, int] = {}
+    for group in groups:
+        per_country[group.country] = per_country.get(group.country, 0) + group.count
+    rows = sorted(per_country.items(), key=lambda item: (-item[1], item[0]))
     # One country left after the top ones is named like them: a bar saying "1 other country"
     # would hide which.
     named = rows if len(rows) == TOP_COUNTRIES + 1 else rows[:TOP_COUNTRIES]
