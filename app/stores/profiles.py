@@ -138,7 +138,8 @@ class ProfileStore:
             return Profiles(stores, str(current) if current else None)
         except FileNotFoundError:
             return Profiles()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        # RecursionError: JSON nested deeper than the reader goes (a damaged file, too).
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
             broken = self.path.with_suffix(".json.broken")
             log.warning("store profiles unreadable (%s); moved aside to %s", error, broken)
             with contextlib.suppress(OSError):

@@ -123,3 +123,14 @@ def test_saving_a_detection_changes_only_that_store(tmp_path: Path) -> None:
     loaded = store.load()
     assert loaded.current == "Shop"
     assert [p.detected for p in loaded.stores] == [None, detected]
+
+
+# -- a damaged file ------------------------------------------------------------------------
+
+
+def test_a_file_nested_deeper_than_the_json_reader_goes_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "stores.json"
+    path.write_text("[" * 100_000, encoding="utf-8")
+    assert ProfileStore(path).load() == Profiles()
+    assert not path.exists()
+    assert path.with_suffix(".json.broken").read_text(encoding="utf-8") == "[" * 100_000
