@@ -328,7 +328,11 @@ class BarChart(QWidget):
         painter = QPainter(self)
         painter.setFont(self._title_font)
         painter.setPen(pens["text"])
-        painter.drawText(layout.title, Qt.AlignmentFlag.AlignLeft, self._title)
+        # Elided rather than cut off, should a narrow dock leave less than the title needs.
+        title = QFontMetrics(self._title_font).elidedText(
+            self._title, Qt.TextElideMode.ElideRight, int(layout.title.width())
+        )
+        painter.drawText(layout.title, Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(self.font())
         if not self.has_data:
             painter.setPen(pens["muted"])

@@ -208,9 +208,7 @@ class InsightsView(QWidget):
         self.notes.setWordWrap(True)
         self.notes.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         # The period in the title: customers who registered earlier are not in the chart.
-        self.new_per_month = BarChart(
-            f"New customers per month (last {MONTHS} months)", parent=content
-        )
+        self.new_per_month = BarChart(f"New customers, last {MONTHS} months", parent=content)
         self.new_per_month.setObjectName("newPerMonthChart")
         self.new_per_month.set_empty_text(f"No customer registered in the last {MONTHS} months.")
         self.spent = BarChart("Customers by lifetime spend", parent=content)

@@ -220,7 +220,7 @@ def test_the_charts_get_their_bars(view: InsightsView, filled: CustomerCache) ->
     show(view, filled)
     months = view.new_per_month.bars
     assert len(months) == 24
-    assert view.new_per_month.title == "New customers per month (last 24 months)"
+    assert view.new_per_month.title == "New customers, last 24 months"
     assert sum(bar.value for bar in months) == 30
     assert [bar.value for bar in months[-4:]] == [7, 8, 8, 7]  # by n % 4, this month last
     assert [(bar.label, bar.value, bar.clickable) for bar in view.countries.bars] == [
