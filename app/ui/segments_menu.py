@@ -31,7 +31,7 @@ from app.stores.segments import Segment, SegmentStore
 from app.ui.customer_list import CustomerList
 from app.ui.detail_panel import plain_label
 from app.ui.message_boxes import ask_to_confirm
-from app.ui.segment_dialog import SegmentDialog
+from app.ui.segment_dialog import Chosen, SegmentDialog
 from app.ui.session import StoreSession
 from app.ui.session_part import SessionPart
 from app.ui.window_actions import window_action
@@ -250,17 +250,26 @@ class SegmentsMenu(SessionPart):
     @Slot()
     def ask_to_rename(self) -> SegmentDialog | None:
         """Ask which segment and its new name."""
+        return self._pick(
+            "Rename segment", "Rename", lambda picked, name: self._rename(picked or "", name)
+        )
+
+    def _pick(
+        self, title: str, action: str, chosen: Chosen, *, name: str | None = ""
+    ) -> SegmentDialog | None:
+        """Ask which of the store's segments (None when it has none, or no folder to keep them)."""
         names = [segment.name for segment in self.segments()]
         if self.store is None or not names:
             return None
         return self._open(
             SegmentDialog(
                 self._window,
-                title="Rename segment",
-                action="Rename",
-                chosen=lambda picked, name: self._rename(picked or "", name),
+                title=title,
+                action=action,
+                chosen=chosen,
                 segments=names,
                 current=self.shown.name if self.shown else None,
+                name=name,
             )
         )
 
@@ -276,19 +285,11 @@ class SegmentsMenu(SessionPart):
     @Slot()
     def ask_to_delete(self) -> SegmentDialog | None:
         """Ask which segment, then confirm deleting it."""
-        names = [segment.name for segment in self.segments()]
-        if self.store is None or not names:
-            return None
-        return self._open(
-            SegmentDialog(
-                self._window,
-                title="Delete segment",
-                action="Delete…",
-                chosen=lambda picked, _name: self._confirm_delete(picked or ""),
-                segments=names,
-                current=self.shown.name if self.shown else None,
-                name=None,
-            )
+        return self._pick(
+            "Delete segment",
+            "Delete…",
+            lambda picked, _name: self._confirm_delete(picked or ""),
+            name=None,
         )
 
     def _confirm_delete(self, name: str) -> None:
