@@ -111,6 +111,11 @@ class Charts:
 #: Every query here reads the list index alone, which holds every column they need (a row of
 #: the table would be read from overflow pages: see app/cache/database.py, version 6).
 _CUSTOMERS = f"customers c INDEXED BY {LIST_INDEX}"
+#: What the summary and charts read of each customer (see ``source`` in summary_and_charts).
+READ_COLUMNS = ("role", "country", "orders_count", "total_spent_cents", "created_at", "figures")
+#: The sort indexes of registration and spending, which also hold the role, the country and the id.
+_BY_CREATED = "customers_by_created"
+_BY_SPENT = "customers_by_spent"
 
 
 def _where(conditions: Sequence[str]) -> str:
@@ -134,7 +139,10 @@ class _Group:
 
 
 def _groups(
-    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+    conn: sqlite3.Connection,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    source: str = _CUSTOMERS,
 ) -> list[_Group]:
     """One pass that the summary, the orders chart and the countries chart are drawn from.
 
@@ -149,7 +157,7 @@ def _groups(
         f" SUM(CASE WHEN {known} THEN c.orders_count ELSE 0 END) AS total_orders,"
         f" SUM(CASE WHEN {known} THEN c.total_spent_cents ELSE 0 END) AS cents,"
         " SUM(c.figures = 'approximate') AS approximate"
-        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY c.role, c.country, c.orders_count)",
+        f" FROM {source} {_where(conditions)} GROUP BY c.role, c.country, c.orders_count)",
         list(params),
     ).fetchone()
     return [_Group(*row) for row in json.loads(text)]
@@ -204,18 +212,34 @@ def summary_and_charts(
     params: Sequence[object],
     zone: tzinfo,
     today: date,
+    *,
+    along_sort_indexes: bool = False,
+    source: str = _CUSTOMERS,
 ) -> tuple[Summary, Charts]:
     """The summary figures and the four charts' bars of what ``conditions`` select.
+
+    ``source``: where the customers are read (``customers c``, through the list index; or a
+    temporary table of a view's rows, made by the caller). ``along_sort_indexes``: the
+    conditions read nothing but the role, the country and the id,
+    which every sort index holds; the months and the spending are then counted range by range
+    along the registration and spending indexes, which sorts nothing (the whole store, or a
+    country, is the largest list there is).
 
     Months are in ``zone``. Three passes over the list index: the summary, the orders and the
     countries from one that walks the index in its order (it sorts nothing), then the spending
     and the months, each grouping as few customers by as small a key as it can (grouping sorts
     what it groups: that is most of the time a chart takes).
     """
-    groups = _groups(conn, conditions, params)
+    groups = _groups(conn, conditions, params, source)
+    if along_sort_indexes:
+        new_per_month = _new_per_month_in_ranges(conn, conditions, params, zone, today)
+        spent = _spent_in_ranges(conn, conditions, params)
+    else:
+        new_per_month = _new_per_month(conn, conditions, params, zone, today, source)
+        spent = _spent(conn, conditions, params, source)
     charts = Charts(
-        new_per_month=_new_per_month(conn, conditions, params, zone, today),
-        spent=_spent(conn, conditions, params),
+        new_per_month=new_per_month,
+        spent=spent,
         countries=_countries(groups),
         orders=_orders_bars(groups),
     )
@@ -228,11 +252,12 @@ def _bucketed(
     conditions: Sequence[str],
     params: Sequence[object],
     extra: Sequence[object] = (),
+    source: str = _CUSTOMERS,
 ) -> dict[int, int]:
     """How many selected customers fall in each bucket ``expression`` (an integer) gives."""
     sql = (
         f"SELECT json_group_object(bucket, n) FROM (SELECT {expression} AS bucket, COUNT(*) AS n"
-        f" FROM {_CUSTOMERS} {_where(conditions)} GROUP BY bucket HAVING bucket IS NOT NULL)"
+        f" FROM {source} {_where(conditions)} GROUP BY bucket HAVING bucket IS NOT NULL)"
     )
     (text,) = conn.execute(sql, [*extra, *params]).fetchone()
     return {int(key): value for key, value in json.loads(text).items()}
@@ -244,6 +269,7 @@ def _new_per_month(
     params: Sequence[object],
     zone: tzinfo,
     today: date,
+    source: str = _CUSTOMERS,
 ) -> tuple[Bar, ...]:
     starts = month_starts(today)
     bounds = [day_start(start, zone) for start in starts]
@@ -252,12 +278,80 @@ def _new_per_month(
     cases = " ".join(f"WHEN c.created_at < ? THEN {index - 1}" for index in range(1, len(bounds)))
     recent = [*conditions, "c.created_at >= ?", "c.created_at < ?"]
     counts = _bucketed(
-        conn, f"CASE {cases} END", recent, [*params, bounds[0], bounds[-1]], bounds[1:]
+        conn, f"CASE {cases} END", recent, [*params, bounds[0], bounds[-1]], bounds[1:], source
     )
     return tuple(
         Bar(_month_label(start), counts.get(index, 0), start, starts[index + 1])
         for index, start in enumerate(starts[:-1])
     )
+
+
+def _count_in(
+    conn: sqlite3.Connection,
+    index: str,
+    column: str,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    low: int,
+    high: int | None,
+) -> int:
+    """How many selected customers have ``column`` in [low, high), read along ``index``."""
+    bounds = [f"c.{column} >= ?"] + ([f"c.{column} < ?"] if high is not None else [])
+    values = [low] + ([high] if high is not None else [])
+    (count,) = conn.execute(
+        f"SELECT COUNT(*) FROM customers c INDEXED BY {index} {_where([*bounds, *conditions])}",
+        [*values, *params],
+    ).fetchone()
+    return int(count)
+
+
+def _new_per_month_in_ranges(
+    conn: sqlite3.Connection,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    zone: tzinfo,
+    today: date,
+) -> tuple[Bar, ...]:
+    starts = month_starts(today)
+    bounds = [day_start(start, zone) for start in starts]
+    return tuple(
+        Bar(
+            _month_label(start),
+            _count_in(conn, _BY_CREATED, "created_at", conditions, params, low, high),
+            start,
+            starts[index + 1],
+        )
+        for index, (start, low, high) in enumerate(zip(starts, bounds, bounds[1:], strict=False))
+    )
+
+
+def _spent_in_ranges(
+    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+) -> tuple[Bar, ...]:
+    known = [*conditions, "c.total_spent_cents >= 0"]
+    table = f"customers c INDEXED BY {_BY_SPENT}"
+    (total,) = conn.execute(f"SELECT COUNT(*) FROM {table} {_where(known)}", params).fetchone()
+    if not total:
+        return ()
+    # Where the top 5% begin, as _spent finds it: the amount of the customer at that rank.
+    (amount,) = conn.execute(
+        f"SELECT c.total_spent_cents FROM {table} {_where(known)}"
+        " ORDER BY c.total_spent_cents LIMIT 1 OFFSET ?",
+        [*params, (total * 95) // 100],
+    ).fetchone()
+    edge = (amount // 100 + 1) * 100
+    width = nice_width(edge)
+    last = max(1, -(-edge // width))
+    bars = []
+    for index in range(last + 1):
+        high_cents = None if index == last else (index + 1) * width
+        count = _count_in(
+            conn, _BY_SPENT, "total_spent_cents", conditions, params, index * width, high_cents
+        )
+        low = Decimal(index * width).scaleb(-2)
+        high = None if high_cents is None else Decimal(high_cents).scaleb(-2)
+        bars.append(Bar(_amount_label(low, high), count, low, high))
+    return tuple(bars)
 
 
 def _month_label(start: date) -> str:
@@ -279,14 +373,16 @@ def nice_width(largest_cents: int, bins: int = SPENT_BINS) -> int:
 
 
 def _spent(
-    conn: sqlite3.Connection, conditions: Sequence[str], params: Sequence[object]
+    conn: sqlite3.Connection,
+    conditions: Sequence[str],
+    params: Sequence[object],
+    source: str = _CUSTOMERS,
 ) -> tuple[Bar, ...]:
     # How many customers spent each whole unit of money (0.00-0.99, 1.00-1.99, ...): a few
     # thousand counts at most, from which the bins are drawn up exactly (their width is whole
     # units), without a second pass.
-    per_unit = _bucketed(
-        conn, "c.total_spent_cents / 100", [*conditions, "c.total_spent_cents >= 0"], params
-    )
+    known = [*conditions, "c.total_spent_cents >= 0"]
+    per_unit = _bucketed(conn, "c.total_spent_cents / 100", known, params, (), source)
     total = sum(per_unit.values())
     if not total:
         return ()

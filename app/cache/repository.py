@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 
 from app.cache.criteria_sql import criteria_clause
 from app.cache.database import LIST_INDEX, CacheFile, open_cache
-from app.cache.insights import Charts, Summary, summarize, summary_and_charts
-from app.cache.search import fold, search_clause, search_rows
+from app.cache.insights import READ_COLUMNS, Charts, Summary, summarize, summary_and_charts
+from app.cache.search import MATCH_CONDITION, fold, search_clause, search_rows
 from app.domain.criteria import Criteria
 from app.domain.customer import Customer, Figures
 from app.domain.money import MoneyFormat
@@ -557,7 +557,26 @@ class CustomerCache:
         """A view's summary figures and charts together (fewer passes than one, then the other)."""
         zone = self.store_zone() or UTC
         day = today or datetime.now(zone).date()
-        return summary_and_charts(self._conn, *self.view_conditions(view), zone, day)
+        where, params = self.view_conditions(view)
+        if MATCH_CONDITION in where:
+            # A search: its full-text match would run again in every pass, over every customer.
+            # The view's rows are read once, with it, into a temporary table of this connection.
+            columns = ", ".join(f"c.{column}" for column in READ_COLUMNS)
+            self._conn.execute("DROP TABLE IF EXISTS temp.listed")
+            self._conn.execute(
+                f"CREATE TEMP TABLE listed AS SELECT {columns}"
+                f" FROM customers c INDEXED BY {LIST_INDEX} WHERE {' AND '.join(where)}",
+                params,
+            )
+            try:
+                return summary_and_charts(self._conn, [], [], zone, day, source="temp.listed c")
+            finally:
+                self._conn.execute("DROP TABLE temp.listed")
+        # Only the role and countries (no search, no other filter): what the sort indexes hold.
+        along = not view.search.strip() and view.criteria == Criteria(
+            countries=view.criteria.countries
+        )
+        return summary_and_charts(self._conn, where, params, zone, day, along_sort_indexes=along)
 
     def customers_by_ids(self, ids: Sequence[int]) -> dict[int, Customer]:
         """The customers with these ids (missing ids are left out)."""

@@ -19,6 +19,8 @@ from app.domain.text import strip_accents
 
 _NOT_DIGIT = re.compile(r"\D")
 MIN_FRAGMENT = 3  # the trigram index needs three characters
+#: The condition a search of three characters or more adds (its one parameter: the match).
+MATCH_CONDITION = "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
 _AFTER_ALL = "\U0010ffff"  # sorts after every character: the end of a prefix range
 
 
@@ -99,9 +101,7 @@ def search_clause(search: str) -> SearchClause:
             )
             clause.params += [word, word + _AFTER_ALL] * 3
     if long_terms:
-        clause.sql.insert(
-            0, "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
-        )
+        clause.sql.insert(0, MATCH_CONDITION)
         clause.params.insert(0, " AND ".join(long_terms))
     return clause
 
