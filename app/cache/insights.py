@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -113,6 +113,8 @@ class Charts:
 _CUSTOMERS = f"customers c INDEXED BY {LIST_INDEX}"
 #: What the summary and charts read of each customer (see ``source`` in summary_and_charts).
 READ_COLUMNS = ("role", "country", "orders_count", "total_spent_cents", "created_at", "figures")
+#: Beyond any amount in cents SQLite holds: the end of the spending chart's open bin.
+_NO_END = 2**63
 #: The sort indexes of registration and spending, which also hold the role, the country and the id.
 _BY_CREATED = "customers_by_created"
 _BY_SPENT = "customers_by_spent"
@@ -340,18 +342,12 @@ def _spent_in_ranges(
         [*params, (total * 95) // 100],
     ).fetchone()
     edge = (amount // 100 + 1) * 100
-    width = nice_width(edge)
-    last = max(1, -(-edge // width))
-    bars = []
-    for index in range(last + 1):
-        high_cents = None if index == last else (index + 1) * width
-        count = _count_in(
-            conn, _BY_SPENT, "total_spent_cents", conditions, params, index * width, high_cents
-        )
-        low = Decimal(index * width).scaleb(-2)
-        high = None if high_cents is None else Decimal(high_cents).scaleb(-2)
-        bars.append(Bar(_amount_label(low, high), count, low, high))
-    return tuple(bars)
+    return _spending_bars(
+        edge,
+        lambda low, high: _count_in(
+            conn, _BY_SPENT, "total_spent_cents", conditions, params, low, high
+        ),
+    )
 
 
 def _month_label(start: date) -> str:
@@ -394,17 +390,28 @@ def _spent(
         edge = (unit + 1) * 100
         if seen > wanted:
             break
+
+    def count(low: int, high: int | None) -> int:
+        end = _NO_END if high is None else high
+        return sum(n for unit, n in per_unit.items() if low <= unit * 100 < end)
+
+    return _spending_bars(edge, count)
+
+
+def _spending_bars(edge: int, count: Callable[[int, int | None], int]) -> tuple[Bar, ...]:
+    """Round bins of amounts up to ``edge`` (cents), then one open bin for the rest.
+
+    ``count(low, high)`` is how many customers spent from ``low`` up to ``high`` cents (None:
+    no upper end); every bin's edges are whole units of money.
+    """
     width = nice_width(edge)
     last = max(1, -(-edge // width))  # bins up to the edge; then one for the rest
-    counts: dict[int, int] = {}
-    for unit, count in per_unit.items():
-        index = min(unit * 100 // width, last)
-        counts[index] = counts.get(index, 0) + count
     bars = []
     for index in range(last + 1):
+        high_cents = None if index == last else (index + 1) * width
         low = Decimal(index * width).scaleb(-2)
-        high = None if index == last else Decimal((index + 1) * width).scaleb(-2)
-        bars.append(Bar(_amount_label(low, high), counts.get(index, 0), low, high))
+        high = None if high_cents is None else Decimal(high_cents).scaleb(-2)
+        bars.append(Bar(_amount_label(low, high), count(index * width, high_cents), low, high))
     return tuple(bars)
 
 
