@@ -399,10 +399,11 @@ def _spent(
 
 
 def _spending_bars(edge: int, count: Callable[[int, int | None], int]) -> tuple[Bar, ...]:
-    """Round bins of amounts up to ``edge`` (cents), then one open bin for the rest.
+    """Round bins of amounts up to ``edge`` (cents), then one open bin for the rest, if any.
 
     ``count(low, high)`` is how many customers spent from ``low`` up to ``high`` cents (None:
-    no upper end); every bin's edges are whole units of money.
+    no upper end); every bin's edges are whole units of money. An empty open bin is left out:
+    under "spent below 20" a "20+" bar would show a range the list cannot hold.
     """
     width = nice_width(edge)
     last = max(1, -(-edge // width))  # bins up to the edge; then one for the rest
@@ -412,6 +413,8 @@ def _spending_bars(edge: int, count: Callable[[int, int | None], int]) -> tuple[
         low = Decimal(index * width).scaleb(-2)
         high = None if high_cents is None else Decimal(high_cents).scaleb(-2)
         bars.append(Bar(_amount_label(low, high), count(index * width, high_cents), low, high))
+    if bars[-1].count == 0:
+        bars.pop()
     return tuple(bars)
 
 
